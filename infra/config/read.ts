@@ -1,0 +1,26 @@
+import * as pulumi from "@pulumi/pulumi";
+import { oidcClientSecretKey, parseConfig, RawConfig } from "./parse";
+import { StackConfig } from "./types";
+
+export const projectName = "jupyterhub-gke";
+
+export interface ProgramConfig {
+  readonly config: StackConfig;
+  /** The OIDC client secret stays a Pulumi secret from config to the Kubernetes Secret that holds it. */
+  readonly oidcClientSecret: pulumi.Output<string>;
+}
+
+/**
+ * The only place the program touches `pulumi.Config`: it gathers this project's keys plus `gcp:project`
+ * and `gcp:region` and hands them to the pure `parseConfig`, which refuses bad values before any resource.
+ */
+export function readProgramConfig(): ProgramConfig {
+  const raw: Record<string, unknown> = {};
+  const prefix = `${projectName}:`;
+  for (const [key, value] of Object.entries(pulumi.runtime.allConfig())) {
+    if (key.startsWith(prefix)) raw[key.slice(prefix.length)] = value;
+    else if (key === "gcp:project" || key === "gcp:region") raw[key] = value;
+  }
+  const config = parseConfig(raw as RawConfig);
+  return { config, oidcClientSecret: new pulumi.Config(projectName).requireSecret(oidcClientSecretKey) };
+}

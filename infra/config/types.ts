@@ -1,0 +1,154 @@
+// The typed, validated stack configuration. `parse.ts` builds it from raw stack config and is the only
+// place defaults are applied; everything downstream (planners, components) reads these readonly objects.
+
+export type ClusterLocationType = "regional" | "zonal";
+export type ReleaseChannel = "RAPID" | "REGULAR" | "STABLE";
+export type HubDbType = "sqlite-pvc" | "sqlite-memory";
+
+export interface AuthorizedNetwork {
+  readonly cidrBlock: string;
+  readonly displayName: string;
+}
+
+/** Where the program runs and how the cluster is shaped. */
+export interface PlatformConfig {
+  /** GCP project id (`gcp:project`). */
+  readonly project: string;
+  /** GCP region (`gcp:region`); prices are quoted for us-central1 and scaled by nothing. */
+  readonly region: string;
+  /** `regional` spreads the control plane and nodes over the region's zones; `zonal` is cheaper. */
+  readonly locationType: ClusterLocationType;
+  /** The zone for a zonal cluster, or the zones nodes run in for a regional one. */
+  readonly zones: readonly string[];
+  readonly releaseChannel: ReleaseChannel;
+  /** Networks allowed to reach the control plane's IP endpoint (CIS GKE 5.6.3). */
+  readonly authorizedNetworks: readonly AuthorizedNetwork[];
+  /** Off for event stacks so `pulumi destroy` works; on protects cluster and zone. */
+  readonly deletionProtection: boolean;
+  readonly coreMachineType: string;
+  readonly corePoolMinNodes: number;
+  readonly corePoolMaxNodes: number;
+  readonly coreBootDiskGiB: number;
+  readonly userBootDiskGiB: number;
+  /** Optional CIDR overrides; unset ones are planned from the capacity model. */
+  readonly nodeCidr?: string;
+  readonly podCidr?: string;
+  readonly serviceCidr?: string;
+}
+
+/** Kubernetes resource overhead of the DaemonSets that run on every user node. */
+export interface DaemonSetOverhead {
+  readonly cpuMillicores: number;
+  readonly memoryMiB: number;
+  readonly pods: number;
+}
+
+/** The event's peak and each user's share of a node. */
+export interface CapacityConfig {
+  readonly peakUsers: number;
+  readonly userCpuGuarantee: number;
+  readonly userCpuLimit: number;
+  readonly userMemoryGuaranteeGiB: number;
+  readonly userMemoryLimitGiB: number;
+  readonly userStorageGiB: number;
+  readonly userMachineType: string;
+  /** `undefined` means "auto": the smallest GKE step that fits the users a node can hold. */
+  readonly userPoolMaxPodsPerNode?: number;
+  /** Users starting servers per minute at the busiest moment (a class arriving at once). */
+  readonly arrivalRatePerMinute: number;
+  /** Minutes from the autoscaler asking for a node to a user pod running on it. */
+  readonly nodeStartupMinutes: number;
+  readonly daemonSetOverhead: DaemonSetOverhead;
+}
+
+export interface EventWindow {
+  readonly start: Date;
+  readonly end: Date;
+}
+
+/** Unit prices in USD; every field can be overridden by `priceOverrides`. */
+export interface PriceTable {
+  readonly source: string;
+  readonly asOf: string;
+  readonly currency: "USD";
+  /** Per vCPU-hour and per GiB-hour, by machine family. */
+  readonly vcpuHour: Readonly<Record<string, number>>;
+  readonly memoryGiBHour: Readonly<Record<string, number>>;
+  /** Per GPU-hour, by accelerator type. */
+  readonly gpuHour: Readonly<Record<string, number>>;
+  readonly balancedDiskGiBMonth: number;
+  readonly clusterFeeHour: number;
+  readonly forwardingRuleHour: number;
+  readonly natGatewayVmHour: number;
+  readonly natGatewayHourCap: number;
+  readonly natIpHour: number;
+  readonly hoursPerMonth: number;
+}
+
+/** An optional GPU profile with its own tainted pool. */
+export interface GpuConfig {
+  readonly machineType: string;
+  readonly acceleratorType: string;
+  readonly acceleratorCount: number;
+  readonly maxNodes: number;
+  /** Image for the GPU profile, pinned by tag or digest. */
+  readonly image: string;
+}
+
+/** Per-user subdomains: DNS, certificate and load balancer. */
+export interface EdgeConfig {
+  /** e.g. hub.example.com; users are served at <label>.hub.example.com. */
+  readonly hubDomain: string;
+  /** When set, records go into this existing Cloud DNS zone instead of a zone the program owns. */
+  readonly existingZone?: { readonly name: string; readonly dnsName: string };
+  /** The load balancer's backend timeout, which caps a websocket's lifetime. */
+  readonly backendTimeoutSeconds: number;
+}
+
+export interface OidcConfig {
+  readonly authorizeUrl: string;
+  readonly tokenUrl: string;
+  readonly userdataUrl: string;
+  readonly clientId: string;
+  readonly scopes: readonly string[];
+  readonly usernameClaim: string;
+  readonly groupsClaim: string;
+  readonly allowedGroups: readonly string[];
+  readonly adminGroups: readonly string[];
+}
+
+export interface EgressRule {
+  readonly cidr: string;
+  readonly ports: readonly number[];
+  readonly description: string;
+}
+
+/** The JupyterHub release for untrusted users. */
+export interface HubConfig {
+  readonly namespace: string;
+  readonly oidc: OidcConfig;
+  readonly userImage: string;
+  readonly terminalsEnabled: boolean;
+  readonly shellEscapeGuard: boolean;
+  readonly cullTimeoutSeconds: number;
+  readonly cullEverySeconds: number;
+  readonly cullMaxAgeSeconds: number;
+  /** `undefined` means "the planned peak", so the hub never starts more servers than nodes hold. */
+  readonly activeServerLimit?: number;
+  /** `undefined` means "sized from the arrival rate". */
+  readonly concurrentSpawnLimit?: number;
+  readonly egressAllowlist: readonly EgressRule[];
+  /** The approved package mirror (pip index URL); when unset, users install nothing. */
+  readonly packageIndexUrl?: string;
+  readonly dbType: HubDbType;
+  readonly gpu?: GpuConfig;
+}
+
+export interface StackConfig {
+  readonly platform: PlatformConfig;
+  readonly capacity: CapacityConfig;
+  readonly event: EventWindow;
+  readonly prices: PriceTable;
+  readonly edge: EdgeConfig;
+  readonly hub: HubConfig;
+}

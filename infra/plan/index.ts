@@ -1,0 +1,144 @@
+import { ConfigError, IssueList } from "../config/errors";
+import { StackConfig } from "../config/types";
+import { planUserPool, UserPoolPlan } from "./capacity";
+import { CostEstimate, estimateCost, PricedPool } from "./cost";
+import { lookupMachineType, MachineType } from "./machineTypes";
+import { AddressPlan, planAddresses, PoolAddressNeed } from "./network";
+
+export interface PoolPlan {
+  readonly name: string;
+  readonly machineType: string;
+  readonly minNodes: number;
+  readonly maxNodes: number;
+  readonly maxPodsPerNode: number;
+  readonly bootDiskGiB: number;
+}
+
+export interface QuotaNeeds {
+  /** Regional CPUS quota: every vCPU of every pool at its maximum. */
+  readonly cpus: number;
+  /** Family quotas such as N2_CPUS (E2 and N1 count against CPUS only). */
+  readonly cpusByQuota: Readonly<Record<string, number>>;
+  readonly gpusByQuota: Readonly<Record<string, number>>;
+  /** SSD_TOTAL_GB: pd-balanced boot disks, user homes and the hub database. */
+  readonly ssdTotalGb: number;
+  /** IN_USE_ADDRESSES: the Cloud NAT IPs (nodes are private and have none). */
+  readonly inUseAddresses: number;
+  readonly globalStaticAddresses: number;
+}
+
+export interface Plan {
+  readonly userPool: UserPoolPlan;
+  readonly corePool: PoolPlan;
+  readonly userPoolSpec: PoolPlan;
+  readonly gpuPool?: PoolPlan;
+  readonly addresses: AddressPlan;
+  readonly natMinPortsPerVm: number;
+  readonly natIps: number;
+  readonly quotas: QuotaNeeds;
+  readonly cost: CostEstimate;
+}
+
+// Cloud NAT ports per node: a node's ~30 users each open a few connections to the package mirror; the
+// 64-port default runs out (Cloud NAT docs, "port reservation").
+export const NAT_MIN_PORTS_PER_VM = 1024;
+const NAT_PORTS_PER_IP = 64_512;
+const CORE_MAX_PODS = 110;
+const GPU_MAX_PODS = 32;
+const HUB_DB_GIB = 1;
+
+const familyQuota: Readonly<Record<string, string>> = { n2: "N2_CPUS" };
+const gpuQuota: Readonly<Record<string, string>> = { "nvidia-tesla-t4": "NVIDIA_T4_GPUS" };
+
+function machine(name: string): MachineType {
+  const m = lookupMachineType(name);
+  if (!m) throw new RangeError(`unknown machine type ${name}`);
+  return m;
+}
+
+/**
+ * Everything the program needs to know before it declares a resource: pool sizes, address ranges,
+ * quotas and cost. Pure; throws a ConfigError naming the key when the config cannot be planned.
+ */
+export function planAll(config: StackConfig): Plan {
+  const { capacity, platform, hub } = config;
+  const userMachine = machine(capacity.userMachineType);
+  const userPool = planUserPool(userMachine, capacity);
+  const corePool: PoolPlan = {
+    name: "core",
+    machineType: platform.coreMachineType,
+    minNodes: platform.corePoolMinNodes,
+    maxNodes: platform.corePoolMaxNodes,
+    maxPodsPerNode: CORE_MAX_PODS,
+    bootDiskGiB: platform.coreBootDiskGiB,
+  };
+  const userPoolSpec: PoolPlan = {
+    name: "user",
+    machineType: userMachine.name,
+    minNodes: userPool.userPoolMinNodes,
+    maxNodes: userPool.userPoolMaxNodes,
+    maxPodsPerNode: userPool.maxPodsPerNode,
+    bootDiskGiB: platform.userBootDiskGiB,
+  };
+  const gpuPool: PoolPlan | undefined = hub.gpu && {
+    name: "gpu",
+    machineType: hub.gpu.machineType,
+    minNodes: 0,
+    maxNodes: hub.gpu.maxNodes,
+    maxPodsPerNode: GPU_MAX_PODS,
+    bootDiskGiB: platform.userBootDiskGiB,
+  };
+  const pools = [corePool, userPoolSpec, ...(gpuPool ? [gpuPool] : [])];
+
+  const issues = new IssueList();
+  const addresses = planAddresses(
+    platform,
+    pools.map<PoolAddressNeed>((p) => ({ pool: p.name, maxNodes: p.maxNodes, maxPodsPerNode: p.maxPodsPerNode })),
+    issues,
+  );
+  issues.throwIfAny();
+
+  const maxNodes = pools.reduce((n, p) => n + p.maxNodes, 0);
+  const natIps = Math.ceil((maxNodes * NAT_MIN_PORTS_PER_VM) / NAT_PORTS_PER_IP);
+  const persistentDiskGiB = capacity.peakUsers * capacity.userStorageGiB + (hub.dbType === "sqlite-pvc" ? HUB_DB_GIB : 0);
+
+  const cpusByQuota: Record<string, number> = {};
+  let cpus = 0;
+  for (const p of pools) {
+    const m = machine(p.machineType);
+    cpus += m.vcpus * p.maxNodes;
+    const q = familyQuota[m.family];
+    if (q) cpusByQuota[q] = (cpusByQuota[q] ?? 0) + m.vcpus * p.maxNodes;
+  }
+  const gpusByQuota: Record<string, number> =
+    hub.gpu && gpuPool ? { [gpuQuota[hub.gpu.acceleratorType]]: hub.gpu.acceleratorCount * gpuPool.maxNodes } : {};
+  const quotas: QuotaNeeds = {
+    cpus,
+    cpusByQuota,
+    gpusByQuota,
+    ssdTotalGb: Math.ceil(pools.reduce((s, p) => s + p.maxNodes * p.bootDiskGiB, 0) + persistentDiskGiB),
+    inUseAddresses: natIps,
+    globalStaticAddresses: 1,
+  };
+
+  const priced = (p: PoolPlan, nodes: number): PricedPool => ({
+    pool: p.name,
+    machine: machine(p.machineType),
+    nodes,
+    bootDiskGiB: p.bootDiskGiB,
+    accelerator: p === gpuPool && hub.gpu ? { type: hub.gpu.acceleratorType, count: hub.gpu.acceleratorCount } : undefined,
+  });
+  const cost = estimateCost({
+    prices: config.prices,
+    poolsAtPeak: pools.map((p) => priced(p, p.maxNodes)),
+    poolsIdle: pools.map((p) => priced(p, p.minNodes)),
+    persistentDiskGiB,
+    natIps,
+    forwardingRules: 2,
+    eventHours: (config.event.end.getTime() - config.event.start.getTime()) / 3_600_000,
+  });
+
+  return { userPool, corePool, userPoolSpec, gpuPool, addresses, natMinPortsPerVm: NAT_MIN_PORTS_PER_VM, natIps, quotas, cost };
+}
+
+export { ConfigError };
