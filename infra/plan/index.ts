@@ -142,3 +142,32 @@ export function planAll(config: StackConfig): Plan {
 }
 
 export { ConfigError };
+export type { AddressPlan } from "./network";
+export type { UserPoolPlan } from "./capacity";
+export type { CostEstimate } from "./cost";
+
+/** The `capacity` stack output: what an organiser checks before buying anything. */
+export function capacityOutput(plan: Plan) {
+  const u = plan.userPool;
+  return {
+    peakUsers: u.peakUsers,
+    machineType: u.machineType,
+    usersPerNode: u.usersPerNode,
+    bindingConstraint: u.bindingConstraint,
+    usersPerNodeBy: u.usersPerNodeBy,
+    nodeAllocatable: u.allocatable,
+    availableForUsersPerNode: u.forUsers,
+    userNodesAtPeak: u.userNodesAtPeak,
+    lowerBoundNodes: u.lowerBoundNodes,
+    placeholderUsers: u.placeholderUsers,
+    userPoolMinNodes: u.userPoolMinNodes,
+    userPoolMaxNodes: u.userPoolMaxNodes,
+    maxPodsPerNode: u.maxPodsPerNode,
+    corePool: { machineType: plan.corePool.machineType, minNodes: plan.corePool.minNodes, maxNodes: plan.corePool.maxNodes },
+    gpuPool: plan.gpuPool && { machineType: plan.gpuPool.machineType, maxNodes: plan.gpuPool.maxNodes },
+    nodeRangeCidr: plan.addresses.nodeCidr,
+    podRangeCidr: plan.addresses.podCidr,
+    serviceRangeCidr: plan.addresses.serviceCidr,
+    natIps: plan.natIps,
+  };
+}

@@ -1,0 +1,235 @@
+import * as gcp from "@pulumi/gcp";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { EventWindow, GpuConfig, PlatformConfig } from "../config/types";
+import { PoolPlan } from "../plan";
+import { dedicatedTaint, nodePurposeLabel, poolPurpose } from "../plan/labels";
+import { podRangeName, serviceRangeName } from "./network";
+
+export interface HardenedClusterArgs {
+  readonly platform: PlatformConfig;
+  readonly event: EventWindow;
+  readonly network: pulumi.Input<string>;
+  readonly subnetwork: pulumi.Input<string>;
+  readonly corePool: PoolPlan;
+  readonly userPool: PoolPlan;
+  readonly gpuPool?: PoolPlan;
+  readonly gpu?: GpuConfig;
+  /** A short DNS-safe prefix for GCP names (the stack name). */
+  readonly namePrefix: string;
+}
+
+// Google's least-privilege role for node service accounts, replacing the old logging/monitoring set
+// (GKE hardening guide, "Use least privilege Google service accounts"; CIS GKE 5.2.1), plus image pulls.
+const nodeServiceAccountRoles = ["roles/container.defaultNodeServiceAccount", "roles/artifactregistry.reader"];
+
+// With a least-privilege service account Google advises the cloud-platform scope and IAM to restrict it
+// (GKE docs, "Service accounts and access scopes").
+const nodeOauthScopes = ["https://www.googleapis.com/auth/cloud-platform"];
+
+// User kernels can fork; a PID limit per pod stops a fork bomb from taking the node down with it.
+const userPodPidsLimit = 4_096;
+
+const DAY_MS = 86_400_000;
+
+/** The "no upgrades" exclusion covering the event with a day of margin each side. */
+export function eventMaintenanceExclusion(event: EventWindow) {
+  return {
+    exclusionName: "event-no-upgrades",
+    startTime: new Date(event.start.getTime() - DAY_MS).toISOString(),
+    endTime: new Date(event.end.getTime() + DAY_MS).toISOString(),
+    exclusionOptions: { scope: "NO_UPGRADES" },
+  };
+}
+
+/**
+ * A GKE Standard cluster hardened as Google's hardening guide and the CIS GKE Benchmark advise, with a
+ * core pool for the hub and system pods, an autoscaled tainted user pool sized by the capacity model,
+ * an optional GPU pool, and a Kubernetes provider that reaches the control plane through its DNS endpoint.
+ */
+export class HardenedCluster extends pulumi.ComponentResource {
+  readonly cluster: gcp.container.Cluster;
+  readonly nodeServiceAccount: gcp.serviceaccount.Account;
+  readonly pools: Readonly<Record<string, gcp.container.NodePool>>;
+  readonly kubernetesProvider: k8s.Provider;
+  readonly kubeconfig: pulumi.Output<string>;
+
+  constructor(name: string, args: HardenedClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("jupyterhub-gke:cluster:HardenedCluster", name, {}, opts);
+    const { platform } = args;
+    const child = { parent: this };
+    const location = platform.locationType === "zonal" ? platform.zones[0] : platform.region;
+
+    this.nodeServiceAccount = new gcp.serviceaccount.Account(`${name}-nodes`, {
+      project: platform.project,
+      accountId: `${args.namePrefix}-gke-nodes`.slice(0, 30),
+      displayName: "GKE nodes (least privilege)",
+    }, child);
+    const nodeSaMember = pulumi.interpolate`serviceAccount:${this.nodeServiceAccount.email}`;
+    const roleBindings = nodeServiceAccountRoles.map((role) =>
+      new gcp.projects.IAMMember(`${name}-nodes-${role.split("/")[1].replace(/\./g, "-")}`, {
+        project: platform.project,
+        role,
+        member: nodeSaMember,
+      }, child),
+    );
+
+    this.cluster = new gcp.container.Cluster(name, {
+      project: platform.project,
+      location,
+      nodeLocations: platform.locationType === "regional" && platform.zones.length > 0 ? [...platform.zones] : undefined,
+      description: "JupyterHub for a short event with untrusted users",
+      deletionProtection: platform.deletionProtection,
+      // Pools are declared separately; the default pool would run with the default compute SA.
+      removeDefaultNodePool: true,
+      initialNodeCount: 1,
+      // The default pool lives only while the cluster is created, but it still gets the hardened node
+      // settings so no node ever runs with the default compute service account (CIS GKE 5.2.1).
+      nodeConfig: {
+        serviceAccount: this.nodeServiceAccount.email,
+        oauthScopes: nodeOauthScopes,
+        imageType: "COS_CONTAINERD",
+        workloadMetadataConfig: { mode: "GKE_METADATA" },
+        shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
+      },
+      network: args.network,
+      subnetwork: args.subnetwork,
+      networkingMode: "VPC_NATIVE",
+      ipAllocationPolicy: { clusterSecondaryRangeName: podRangeName, servicesSecondaryRangeName: serviceRangeName },
+      // Private nodes: no node has a public IP (CIS GKE 5.6.5).
+      privateClusterConfig: { enablePrivateNodes: true },
+      // The IP endpoint answers only configured networks (CIS GKE 5.6.3); the DNS endpoint is guarded by
+      // IAM, so `pulumi up` from a laptop or CI needs no IP allowlist (CIS GKE 5.6.4).
+      masterAuthorizedNetworksConfig: {
+        cidrBlocks: platform.authorizedNetworks.map((n) => ({ cidrBlock: n.cidrBlock, displayName: n.displayName })),
+        gcpPublicCidrsAccessEnabled: false,
+      },
+      controlPlaneEndpointsConfig: {
+        dnsEndpointConfig: { allowExternalTraffic: true },
+        ipEndpointsConfig: { enabled: true },
+      },
+      // Workload Identity, so pods never see node credentials (CIS GKE 5.2.2).
+      workloadIdentityConfig: { workloadPool: `${platform.project}.svc.id.goog` },
+      // Dataplane V2 enforces NetworkPolicy with eBPF; the chart's user egress rules rely on it (CIS GKE 5.6.7).
+      datapathProvider: "ADVANCED_DATAPATH",
+      enableShieldedNodes: true,
+      releaseChannel: { channel: platform.releaseChannel },
+      gatewayApiConfig: { channel: "CHANNEL_STANDARD" },
+      addonsConfig: { httpLoadBalancing: { disabled: false } },
+      loggingConfig: { enableComponents: ["SYSTEM_COMPONENTS", "WORKLOADS"] },
+      monitoringConfig: { enableComponents: ["SYSTEM_COMPONENTS"] },
+      enableLegacyAbac: false,
+      enableKubernetesAlpha: false,
+      masterAuth: { clientCertificateConfig: { issueClientCertificate: false } },
+      // No bindings of system:authenticated / system:unauthenticated to non-default roles (CIS GKE 4.1.9-10).
+      rbacBindingConfig: { enableInsecureBindingSystemAuthenticated: false, enableInsecureBindingSystemUnauthenticated: false },
+      anonymousAuthenticationConfig: { mode: "LIMITED" },
+      serviceExternalIpsConfig: { enabled: false },
+      securityPostureConfig: { mode: "BASIC", vulnerabilityMode: "VULNERABILITY_BASIC" },
+      nodePoolDefaults: { nodeConfigDefaults: { insecureKubeletReadonlyPortEnabled: "FALSE" } },
+      // Packs users tightly and gives nodes back quickly after the peak; user pods are bare pods, which the
+      // autoscaler never evicts, so a running server is never moved.
+      clusterAutoscaling: { autoscalingProfile: "OPTIMIZE_UTILIZATION" },
+      maintenancePolicy: {
+        recurringWindow: {
+          startTime: "2026-01-03T02:00:00Z",
+          endTime: "2026-01-03T06:00:00Z",
+          recurrence: "FREQ=WEEKLY;BYDAY=SA,SU",
+        },
+        maintenanceExclusions: [eventMaintenanceExclusion(args.event)],
+      },
+      resourceLabels: { app: "jupyterhub", "managed-by": "pulumi" },
+    }, { ...child, protect: platform.deletionProtection, dependsOn: roleBindings });
+
+    const zoneCount = platform.locationType === "zonal" ? 1 : platform.zones.length || 3;
+    const pool = (plan: PoolPlan, purpose: keyof typeof poolPurpose, extra: Partial<gcp.types.input.container.NodePoolNodeConfig>) =>
+      new gcp.container.NodePool(`${name}-${plan.name}`, {
+        project: platform.project,
+        location,
+        cluster: this.cluster.name,
+        // Autoscaled pools start at their minimum; initialNodeCount counts per zone.
+        initialNodeCount: Math.ceil(plan.minNodes / zoneCount),
+        autoscaling: {
+          totalMinNodeCount: plan.minNodes,
+          totalMaxNodeCount: plan.maxNodes,
+          // ANY fills whichever zone has capacity first: a class arriving at once cannot wait for balance.
+          locationPolicy: "ANY",
+        },
+        maxPodsPerNode: plan.maxPodsPerNode,
+        management: { autoRepair: true, autoUpgrade: true },
+        upgradeSettings: { maxSurge: 1, maxUnavailable: 0 },
+        nodeConfig: {
+          machineType: plan.machineType,
+          diskType: "pd-balanced",
+          diskSizeGb: plan.bootDiskGiB,
+          imageType: "COS_CONTAINERD",
+          serviceAccount: this.nodeServiceAccount.email,
+          oauthScopes: nodeOauthScopes,
+          // The GKE metadata server hides node credentials and the legacy metadata API (CIS GKE 5.4.1).
+          workloadMetadataConfig: { mode: "GKE_METADATA" },
+          shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
+          // Image streaming starts large notebook images before they are fully pulled.
+          gcfsConfig: { enabled: true },
+          metadata: { "disable-legacy-endpoints": "true" },
+          labels: { [nodePurposeLabel]: poolPurpose[purpose] },
+          ...extra,
+        },
+      }, { ...child, dependsOn: roleBindings });
+
+    const kubeletHardening = { insecureKubeletReadonlyPortEnabled: "FALSE" };
+    const pools: Record<string, gcp.container.NodePool> = {
+      core: pool(args.corePool, "core", { kubeletConfig: kubeletHardening }),
+      user: pool(args.userPool, "user", {
+        taints: [dedicatedTaint("user")],
+        kubeletConfig: { ...kubeletHardening, podPidsLimit: userPodPidsLimit },
+      }),
+    };
+    if (args.gpuPool && args.gpu) {
+      pools.gpu = pool(args.gpuPool, "gpu", {
+        taints: [dedicatedTaint("gpu")],
+        kubeletConfig: { ...kubeletHardening, podPidsLimit: userPodPidsLimit },
+        guestAccelerators: [{
+          type: args.gpu.acceleratorType,
+          count: args.gpu.acceleratorCount,
+          gpuDriverInstallationConfig: { gpuDriverVersion: "DEFAULT" },
+        }],
+      });
+    }
+    this.pools = pools;
+
+    this.kubeconfig = pulumi.secret(
+      this.cluster.controlPlaneEndpointsConfig.apply((c) => dnsEndpointKubeconfig(c?.dnsEndpointConfig?.endpoint ?? "")),
+    );
+    this.kubernetesProvider = new k8s.Provider(`${name}-k8s`, {
+      kubeconfig: this.kubeconfig,
+      enableServerSideApply: true,
+    }, { ...child, dependsOn: Object.values(pools) });
+
+    this.registerOutputs({ clusterName: this.cluster.name, kubeconfig: this.kubeconfig });
+  }
+}
+
+/**
+ * A kubeconfig for the control plane's DNS endpoint: TLS with a publicly trusted certificate, and
+ * Google credentials through gke-gcloud-auth-plugin, so no CA bundle or client certificate is needed.
+ */
+export function dnsEndpointKubeconfig(endpoint: string): string {
+  return JSON.stringify({
+    apiVersion: "v1",
+    kind: "Config",
+    clusters: [{ name: "gke", cluster: { server: `https://${endpoint}` } }],
+    contexts: [{ name: "gke", context: { cluster: "gke", user: "gke" } }],
+    "current-context": "gke",
+    users: [{
+      name: "gke",
+      user: {
+        exec: {
+          apiVersion: "client.authentication.k8s.io/v1beta1",
+          command: "gke-gcloud-auth-plugin",
+          provideClusterInfo: true,
+          installHint: "Install gke-gcloud-auth-plugin: gcloud components install gke-gcloud-auth-plugin",
+        },
+      },
+    }],
+  });
+}

@@ -1,0 +1,168 @@
+import * as pulumi from "@pulumi/pulumi";
+import { projectName } from "../config/read";
+
+// Runs the real program in-process under Pulumi's mock runtime and records what it declares, with the
+// URN, parent, provider and dependencies that `pulumi preview --json` would show. No CLI, no cloud.
+
+/* eslint-disable @typescript-eslint/no-var-requires */
+const settings = require("@pulumi/pulumi/runtime/settings");
+const rpc = require("@pulumi/pulumi/runtime/rpc");
+
+export interface DeclaredResource {
+  readonly type: string;
+  readonly name: string;
+  readonly urn: string;
+  readonly custom: boolean;
+  readonly parent?: string;
+  readonly provider?: string;
+  readonly dependencies: readonly string[];
+  /** Inputs as the engine sees them; secret values appear as "[secret]", as in `pulumi preview --json`. */
+  readonly inputs: Record<string, unknown>;
+  /** The mock's state for the resource (inputs plus plausible computed outputs). */
+  readonly outputs: Record<string, unknown>;
+}
+
+export interface OfflineRun {
+  readonly stack: string;
+  readonly resources: readonly DeclaredResource[];
+  /** Stack outputs, resolved; secret outputs appear as "[secret]". */
+  readonly outputs: Record<string, unknown>;
+}
+
+export const secretMarker = "[secret]";
+
+/** Replaces the wire format's secrets, resource references and assets with what preview prints. */
+export function plainFromWire(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(plainFromWire);
+  if (value === null || typeof value !== "object") return value;
+  const obj = value as Record<string, unknown>;
+  switch (obj[rpc.specialSigKey]) {
+    case rpc.specialSecretSig:
+      return secretMarker;
+    case rpc.specialResourceSig:
+      return obj.urn;
+    case rpc.specialOutputValueSig:
+      return obj.secret ? secretMarker : plainFromWire(obj.value);
+    case rpc.specialAssetSig:
+    case rpc.specialArchiveSig:
+      return { path: obj.path, text: obj.text, uri: obj.uri };
+    default:
+      return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, plainFromWire(v)]));
+  }
+}
+
+const fakeProjectNumber = "123456789012";
+
+/** Plausible values for outputs the cloud would compute, keyed by type token. */
+function computedOutputs(type: string, name: string, inputs: Record<string, any>): Record<string, unknown> {
+  const resourceName = inputs.name ?? name;
+  switch (type) {
+    case "gcp:serviceaccount/account:Account":
+      return { email: `${inputs.accountId}@${inputs.project}.iam.gserviceaccount.com` };
+    case "gcp:container/cluster:Cluster":
+      return {
+        name: resourceName,
+        endpoint: "192.0.2.10",
+        controlPlaneEndpointsConfig: {
+          ...inputs.controlPlaneEndpointsConfig,
+          dnsEndpointConfig: {
+            ...inputs.controlPlaneEndpointsConfig?.dnsEndpointConfig,
+            endpoint: `gke-0123456789abcdef-${fakeProjectNumber}.${inputs.location}.gke.goog`,
+          },
+        },
+      };
+    case "gcp:dns/managedZone:ManagedZone":
+      return { name: resourceName, nameServers: [1, 2, 3, 4].map((n) => `ns-cloud-a${n}.googledomains.com.`) };
+    case "gcp:compute/globalAddress:GlobalAddress":
+      return { name: resourceName, address: "203.0.113.10" };
+    case "gcp:certificatemanager/dnsAuthorization:DnsAuthorization":
+      return {
+        name: resourceName,
+        dnsResourceRecords: [{
+          name: `_acme-challenge.${inputs.domain}.`,
+          type: "CNAME",
+          data: `0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0.4.authorize.certificatemanager.goog.`,
+        }],
+      };
+    default:
+      return inputs.name === undefined && type.startsWith("gcp:") ? { name: resourceName } : {};
+  }
+}
+
+interface WireRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getCustom(): boolean;
+  getProvider(): string;
+  getDependenciesList(): string[];
+  getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+}
+
+async function resolveDeep(value: unknown): Promise<unknown> {
+  if (pulumi.Output.isInstance(value)) {
+    const output = value as pulumi.Output<unknown>;
+    if (await pulumi.isSecret(output)) return secretMarker;
+    const inner = await new Promise<unknown>((resolve) => output.apply((v) => { resolve(v); return v; }));
+    return resolveDeep(inner);
+  }
+  if (value instanceof Promise) return resolveDeep(await value);
+  if (Array.isArray(value)) return Promise.all(value.map(resolveDeep));
+  if (value instanceof Date) return value.toISOString();
+  if (value !== null && typeof value === "object") {
+    const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await resolveDeep(v)] as const));
+    return Object.fromEntries(entries.filter(([, v]) => v !== undefined));
+  }
+  return value;
+}
+
+/**
+ * Runs `program` as stack `stack` with `config` (fully qualified keys, string values) under mocks.
+ * The program is passed in rather than imported so a process can plan several stacks in turn.
+ */
+export async function runOffline(
+  stack: string,
+  config: Record<string, string>,
+  secretKeys: readonly string[],
+  program: () => Record<string, unknown>,
+): Promise<OfflineRun> {
+  const resources: DeclaredResource[] = [];
+  pulumi.runtime.setAllConfig(config, [...secretKeys]);
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        const state = { ...args.inputs, ...computedOutputs(args.type, args.name, args.inputs) };
+        return { id: `${args.name}-id`, state };
+      },
+      call: (args) => args.inputs,
+    },
+    projectName,
+    stack,
+    true,
+  );
+  const monitor = settings.getMonitor();
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req: WireRequest, callback: (err: unknown, resp: any) => void) =>
+    register(req, (err: unknown, resp: any) => {
+      if (!err && resp) {
+        const urn: string = resp.getUrn();
+        resources.push({
+          type: req.getType(),
+          name: req.getName(),
+          urn,
+          custom: req.getCustom(),
+          parent: req.getParent() || undefined,
+          provider: req.getProvider() || undefined,
+          dependencies: req.getDependenciesList(),
+          inputs: plainFromWire(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
+          outputs: plainFromWire(resp.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
+        });
+      }
+      callback(err, resp);
+    });
+
+  const exported = program();
+  const outputs = (await resolveDeep(exported)) as Record<string, unknown>;
+  await settings.waitForRPCs();
+  return { stack, resources, outputs };
+}

@@ -1,0 +1,117 @@
+import { parseArgs } from "util";
+import { ConfigError } from "../config/errors";
+import { projectName } from "../config/read";
+import { deployHub } from "../program";
+import { DeclaredResource, OfflineRun, runOffline } from "./offline";
+import { readStackFile, StackFileError } from "./stackFile";
+import { renderPlanText } from "./planText";
+
+// `npm run plan -- --stack <name> [--json]`: the real program under Pulumi's mock runtime, with the
+// stack's own config file; nothing leaves this machine and no credentials are needed.
+
+export interface PreviewStep {
+  readonly op: "create";
+  readonly urn: string;
+  readonly provider?: string;
+  readonly newState: {
+    readonly type: string;
+    readonly urn: string;
+    readonly custom: boolean;
+    readonly parent?: string;
+    readonly provider?: string;
+    readonly dependencies: readonly string[];
+    readonly inputs: Record<string, unknown>;
+  };
+}
+
+/** The subset of `pulumi preview --json` this plan reproduces, plus the stack outputs. */
+export interface PreviewDocument {
+  readonly steps: readonly PreviewStep[];
+  readonly changeSummary: { readonly create: number };
+  readonly outputs: Record<string, unknown>;
+}
+
+/** Runs the program for a stack file under mocks. */
+export async function planStack(stack: string): Promise<OfflineRun> {
+  const { config, secretKeys } = readStackFile(stack);
+  return runOffline(stack, config, secretKeys, () => deployHub());
+}
+
+function step(r: DeclaredResource): PreviewStep {
+  return {
+    op: "create",
+    urn: r.urn,
+    provider: r.provider,
+    newState: {
+      type: r.type,
+      urn: r.urn,
+      custom: r.custom,
+      parent: r.parent,
+      provider: r.provider,
+      dependencies: r.dependencies,
+      inputs: r.inputs,
+    },
+  };
+}
+
+/** The stack's root resource, which the engine registers first and parents every top-level resource to. */
+export function stackUrn(stack: string): string {
+  return `urn:pulumi:${stack}::${projectName}::pulumi:pulumi:Stack::${projectName}-${stack}`;
+}
+
+export function toPreviewDocument(run: OfflineRun): PreviewDocument {
+  const root = stackUrn(run.stack);
+  const rootStep = step({ type: "pulumi:pulumi:Stack", name: `${projectName}-${run.stack}`, urn: root, custom: false, dependencies: [], inputs: {}, outputs: {} });
+  const steps = [rootStep, ...run.resources.map((r) => step(r.parent ? r : { ...r, parent: root }))];
+  return {
+    steps,
+    changeSummary: { create: steps.length },
+    outputs: run.outputs,
+  };
+}
+
+/** Same as `npm run plan -- --stack <name> --json`, for tests and the policy checker. */
+export async function runOfflinePlan(stack: string): Promise<PreviewDocument> {
+  return toPreviewDocument(await planStack(stack));
+}
+
+async function main(argv: string[]): Promise<number> {
+  const usage = "usage: npm run plan -- --stack <name> [--json]";
+  let values: { stack?: string; json?: boolean; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: { stack: { type: "string", short: "s" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+      strict: true,
+    }));
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n${usage}\n`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(`${usage}\n`);
+    return 0;
+  }
+  if (!values.stack) {
+    process.stderr.write(`--stack is required\n${usage}\n`);
+    return 2;
+  }
+  try {
+    const run = await planStack(values.stack);
+    process.stdout.write(values.json ? `${JSON.stringify(toPreviewDocument(run), null, 2)}\n` : renderPlanText(run));
+    return 0;
+  } catch (e) {
+    if (e instanceof ConfigError || e instanceof StackFileError) {
+      process.stderr.write(`${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => process.exit(code), (e) => {
+    process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
+    process.exit(1);
+  });
+}

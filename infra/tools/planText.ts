@@ -1,0 +1,76 @@
+import { OfflineRun } from "./offline";
+
+// The human form of the offline plan: what an organiser reads before spending anything.
+
+type Row = readonly [string, string];
+
+function table(title: string, rows: readonly Row[]): string {
+  const width = Math.max(...rows.map(([k]) => k.length));
+  return [`${title}`, ...rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`), ""].join("\n");
+}
+
+const money = (x: unknown) => (typeof x === "number" ? `$${x.toFixed(2)}` : String(x));
+const count = (n: number, unit: string) => `${n} ${unit}${n === 1 || /^[A-Z]/.test(unit) && unit.endsWith("B") ? "" : "s"}`;
+
+function capacityRows(c: any): Row[] {
+  const by = c.usersPerNodeBy ?? {};
+  return [
+    ["peak concurrent users", String(c.peakUsers)],
+    ["user machine type", String(c.machineType)],
+    ["node allocatable (GKE formula)", `${c.nodeAllocatable.cpuMillicores} m CPU, ${Math.floor(c.nodeAllocatable.memoryMiB)} MiB`],
+    ["left for users after DaemonSets", `${c.availableForUsersPerNode.cpuMillicores} m CPU, ${Math.floor(c.availableForUsersPerNode.memoryMiB)} MiB, ${c.availableForUsersPerNode.pods} pods, ${c.availableForUsersPerNode.disks} disks`],
+    ["users per node by memory/cpu/pods/disks", `${by.memory} / ${by.cpu} / ${by.pods} / ${by.disks}`],
+    ["users per node", `${c.usersPerNode} (${c.bindingConstraint} binds)`],
+    ["user nodes at peak", `${c.userNodesAtPeak} (bin-packing lower bound ${c.lowerBoundNodes})`],
+    ["placeholder users (warm room)", String(c.placeholderUsers)],
+    ["user pool min / max nodes", `${c.userPoolMinNodes} / ${c.userPoolMaxNodes}`],
+    ["max pods per user node", String(c.maxPodsPerNode)],
+    ["core pool", `${c.corePool.machineType}, ${c.corePool.minNodes}-${c.corePool.maxNodes} nodes`],
+    ...(c.gpuPool ? [["gpu pool", `${c.gpuPool.machineType}, 0-${c.gpuPool.maxNodes} nodes`] as Row] : []),
+    ["node / pod / service ranges", `${c.nodeRangeCidr} / ${c.podRangeCidr} / ${c.serviceRangeCidr}`],
+    ["Cloud NAT IPs", String(c.natIps)],
+  ];
+}
+
+function quotaRows(q: any): Row[] {
+  return [
+    ["CPUS (regional)", String(q.cpus)],
+    ...Object.entries<number>(q.cpusByQuota ?? {}).map(([k, v]) => [`${k} (regional)`, String(v)] as Row),
+    ...Object.entries<number>(q.gpusByQuota ?? {}).map(([k, v]) => [`${k} (regional)`, String(v)] as Row),
+    ["SSD_TOTAL_GB (regional)", String(q.ssdTotalGb)],
+    ["IN_USE_ADDRESSES (regional)", String(q.inUseAddresses)],
+    ["global static addresses", String(q.globalStaticAddresses)],
+  ];
+}
+
+function costRows(e: any): Row[] {
+  return [
+    ...e.linesAtPeak.map((l: any) => [`${l.item}`, `${money(l.perHour)}/h  (${count(l.quantity, l.unit)})`] as Row),
+    ["per hour at peak", money(e.perHourAtPeak)],
+    ["per hour idle (pools at minimum)", money(e.perHourIdle)],
+    [`whole event, ${e.eventHours} h at peak (upper bound)`, money(e.perEvent)],
+    ["prices", `${e.priceSource} (as of ${e.pricesAsOf})`],
+    ["not included", e.notIncluded.join("; ")],
+  ];
+}
+
+function resourcesByType(run: OfflineRun): Row[] {
+  const counts = new Map<string, number>();
+  for (const r of run.resources) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
+  return [...counts.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([t, n]) => [t, String(n)]);
+}
+
+export function renderPlanText(run: OfflineRun): string {
+  const o = run.outputs as any;
+  const sections = [
+    `Offline plan for stack "${run.stack}" (Pulumi mock runtime; nothing was created)\n`,
+    table("Capacity", capacityRows(o.capacity)),
+    table("Regional quotas the event needs", quotaRows(o.quotas)),
+    table(`Cost estimate (${o.costEstimate.currency})`, costRows(o.costEstimate)),
+  ];
+  if (Array.isArray(o.securitySummary)) {
+    sections.push(table("Hub security", o.securitySummary.map((line: string) => ["-", line] as Row)));
+  }
+  sections.push(table(`Resources (${run.resources.length} to create)`, resourcesByType(run)));
+  return sections.join("\n");
+}

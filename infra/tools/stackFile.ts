@@ -1,0 +1,54 @@
+import * as fs from "fs";
+import * as path from "path";
+import * as YAML from "yaml";
+import { oidcClientSecretKey, RawConfig } from "../config/parse";
+import { projectName } from "../config/read";
+
+/** Where `Pulumi.yaml`'s stackConfigDir points. */
+export const stacksDir = path.resolve(__dirname, "../../stacks");
+
+/**
+ * Stands in for secrets in the offline plan, which has no key to decrypt them with. Marked so nobody
+ * mistakes it for a value; it never leaves this machine.
+ */
+export const offlineSecretPlaceholder = "OFFLINE-PLAN-PLACEHOLDER-NOT-A-SECRET";
+
+const secretKeys = [`${projectName}:${oidcClientSecretKey}`];
+
+export interface StackFileConfig {
+  /** Config as Pulumi hands it to a program: fully qualified keys, every value a string. */
+  readonly config: Record<string, string>;
+  readonly secretKeys: readonly string[];
+}
+
+export class StackFileError extends Error {}
+
+/** Reads `stacks/Pulumi.<stack>.yaml` the way the Pulumi CLI would present it to the program. */
+export function readStackFile(stack: string, dir = stacksDir): StackFileConfig {
+  const file = path.join(dir, `Pulumi.${stack}.yaml`);
+  if (!/^[A-Za-z0-9_.-]+$/.test(stack) || !fs.existsSync(file)) {
+    const known = fs.existsSync(dir)
+      ? fs.readdirSync(dir).flatMap((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1] ?? [])
+      : [];
+    throw new StackFileError(`no stack "${stack}" in ${dir}; stacks: ${known.join(", ") || "none"}`);
+  }
+  const doc = YAML.parse(fs.readFileSync(file, "utf8")) ?? {};
+  const config: Record<string, string> = {};
+  for (const [key, value] of Object.entries<unknown>(doc.config ?? {})) {
+    const qualified = key.includes(":") ? key : `${projectName}:${key}`;
+    if (typeof value === "object" && value !== null && "secure" in value) continue; // encrypted: see below
+    config[qualified] = typeof value === "string" ? value : JSON.stringify(value);
+  }
+  // Secrets are encrypted per stack (or not in the file at all); the plan needs none of their values.
+  for (const key of secretKeys) config[key] = offlineSecretPlaceholder;
+  return { config, secretKeys };
+}
+
+/** The raw config `parseConfig` takes, from a stack file (keys without the project prefix). */
+export function stackRawConfig(stack: string, dir = stacksDir): RawConfig {
+  const raw: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(readStackFile(stack, dir).config)) {
+    raw[key.startsWith(`${projectName}:`) ? key.slice(projectName.length + 1) : key] = value;
+  }
+  return raw;
+}
