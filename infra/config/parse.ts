@@ -240,12 +240,13 @@ function parsePlatform(r: Reader): PlatformConfig {
     r.issues.add("gcp:project", project, "a GCP project id: 6-30 characters, lower-case letters, digits and hyphens, starting with a letter");
   }
   const region = r.string("gcp:region");
-  if (region && !gcpRegions.includes(region)) {
+  const regionKnown = gcpRegions.includes(region);
+  if (region && !regionKnown) {
     r.issues.add("gcp:region", region, `a GCP region, one of: ${gcpRegions.join(", ")}`);
   }
   const locationType = r.oneOf("clusterLocationType", ["regional", "zonal"], defaults.locationType);
   const zones = r.stringList("zones", [], /^[a-z]+-[a-z]+\d+-[a-z]$/, "zone names such as europe-west1-b");
-  zones.filter((z) => region && !z.startsWith(`${region}-`)).forEach((z) =>
+  zones.filter((z) => regionKnown && !z.startsWith(`${region}-`)).forEach((z) =>
     r.issues.add("zones", z, `every zone must be in region ${region} (e.g. ${region}-b)`),
   );
   if (locationType === "zonal" && zones.length !== 1) {

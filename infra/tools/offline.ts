@@ -125,6 +125,7 @@ export async function runOffline(
   config: Record<string, string>,
   secretKeys: readonly string[],
   program: () => Record<string, unknown>,
+  onResource: (r: DeclaredResource) => void = () => undefined,
 ): Promise<OfflineRun> {
   const resources: DeclaredResource[] = [];
   pulumi.runtime.setAllConfig(config, [...secretKeys]);
@@ -146,7 +147,7 @@ export async function runOffline(
     register(req, (err: unknown, resp: any) => {
       if (!err && resp) {
         const urn: string = resp.getUrn();
-        resources.push({
+        const declared: DeclaredResource = {
           type: req.getType(),
           name: req.getName(),
           urn,
@@ -156,7 +157,9 @@ export async function runOffline(
           dependencies: req.getDependenciesList(),
           inputs: plainFromWire(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
           outputs: plainFromWire(resp.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
-        });
+        };
+        resources.push(declared);
+        onResource(declared);
       }
       callback(err, resp);
     });

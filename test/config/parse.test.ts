@@ -1,0 +1,131 @@
+import * as assert from "assert";
+import { ConfigError } from "../../infra/config/errors";
+import { defaults, parseConfig } from "../../infra/config/parse";
+import { planAll } from "../../infra/plan";
+import { loadStackConfig, rawWith, stackNames } from "../support/stacks";
+
+/** Parses (and plans, as the program does before declaring anything) and returns the issues raised. */
+function issuesOf(stack: string, changes: Record<string, unknown>) {
+  try {
+    planAll(parseConfig(rawWith(stack, changes)));
+  } catch (e) {
+    if (e instanceof ConfigError) return e.issues;
+    throw e;
+  }
+  assert.fail(`expected ${JSON.stringify(changes)} to be refused`);
+}
+
+function assertRefused(stack: string, changes: Record<string, unknown>, key: string, allowedFragment: RegExp) {
+  const issues = issuesOf(stack, changes);
+  const issue = issues.find((i) => i.key === key);
+  assert.ok(issue, `expected an issue for ${key}, got ${JSON.stringify(issues)}`);
+  assert.match(issue.allowed, allowedFragment);
+}
+
+describe("stack configuration", () => {
+  for (const stack of stackNames) {
+    it(`accepts the shipped ${stack} stack`, () => {
+      const config = loadStackConfig(stack);
+      assert.ok(config.capacity.peakUsers > 0);
+      assert.ok(config.hub.oidc.allowedGroups.length > 0);
+    });
+  }
+
+  it("sizes the event stack for 1,000 users over three days and the dev stack for about 10", () => {
+    const event = loadStackConfig("event");
+    assert.strictEqual(event.capacity.peakUsers, 1000);
+    assert.strictEqual((event.event.end.getTime() - event.event.start.getTime()) / 3_600_000, 72);
+    assert.strictEqual(loadStackConfig("dev").capacity.peakUsers, 10);
+  });
+
+  it("applies documented defaults to keys a stack leaves out", () => {
+    const config = parseConfig(rawWith("dev", { backendTimeoutSeconds: undefined, releaseChannel: undefined, shellEscapeGuard: undefined }));
+    assert.strictEqual(config.edge.backendTimeoutSeconds, defaults.backendTimeoutSeconds);
+    assert.strictEqual(config.platform.releaseChannel, "REGULAR");
+    assert.strictEqual(config.hub.shellEscapeGuard, true);
+    assert.strictEqual(config.hub.terminalsEnabled, false);
+    assert.strictEqual(config.platform.deletionProtection, false);
+  });
+
+  it("reads values as Pulumi stores them: strings, and JSON for structured values", () => {
+    const config = parseConfig(rawWith("dev", { peakUsers: "12", deletionProtection: "true", oidcAdminGroups: '["ops"]' }));
+    assert.strictEqual(config.capacity.peakUsers, 12);
+    assert.strictEqual(config.platform.deletionProtection, true);
+    assert.deepStrictEqual(config.hub.oidc.adminGroups, ["ops"]);
+  });
+
+  describe("refuses bad values before any resource, naming the key and what is allowed", () => {
+    const cases: [string, Record<string, unknown>, string, RegExp][] = [
+      ["peak users of zero", { peakUsers: 0 }, "peakUsers", /whole number from 1 to 5000/],
+      ["negative peak users", { peakUsers: -5 }, "peakUsers", /from 1 to 5000/],
+      ["an absurd peak", { peakUsers: 1_000_000 }, "peakUsers", /from 1 to 5000/],
+      ["a fractional peak", { peakUsers: 10.5 }, "peakUsers", /whole number/],
+      ["a missing peak", { peakUsers: undefined }, "peakUsers", /required/],
+      ["a machine that cannot hold one user", { userMachineType: "e2-medium", userMemoryGuaranteeGiB: 4, userMemoryLimitGiB: 4 }, "userMachineType", /hold at least one user.*memory binds/],
+      ["an unknown machine type", { userMachineType: "n2-giant-1000" }, "userMachineType", /n2-highmem-8/],
+      ["a CPU guarantee above its limit", { userCpuGuarantee: 2, userCpuLimit: 1 }, "userCpuGuarantee", /must not exceed userCpuLimit \(1\)/],
+      ["a memory guarantee above its limit", { userMemoryGuaranteeGiB: 4, userMemoryLimitGiB: 2 }, "userMemoryGuaranteeGiB", /must not exceed userMemoryLimitGiB/],
+      ["an invalid domain", { hubDomain: "hub_example.com" }, "hubDomain", /DNS name/],
+      ["a wildcard domain", { hubDomain: "*.hub.example.com" }, "hubDomain", /no wildcard/],
+      ["an upper-case domain", { hubDomain: "Hub.Example.com" }, "hubDomain", /lower-case/],
+      ["a one-label domain", { hubDomain: "localhost" }, "hubDomain", /at least two labels/],
+      ["overlapping CIDRs", { nodeCidr: "10.0.0.0/16", podCidr: "10.0.0.0/14" }, "podCidr", /must not overlap nodeCidr/],
+      ["a public node range", { nodeCidr: "8.8.0.0/16" }, "nodeCidr", /RFC 1918/],
+      ["a CIDR with host bits", { serviceCidr: "10.1.0.1/20" }, "serviceCidr", /network address/],
+      ["an unknown region", { "gcp:region": "mars-north1" }, "gcp:region", /us-central1/],
+      ["a zone outside the region", { zones: ["us-east1-b"] }, "zones", /in region/],
+      ["a malformed event start", { eventStart: "next monday" }, "eventStart", /ISO 8601/],
+      ["an event start without a time zone", { eventStart: "2026-12-07T08:00:00" }, "eventStart", /time zone/],
+      ["an event that ends before it starts", { eventEnd: "2026-11-30T08:00:00Z" }, "eventEnd", /after eventStart/],
+      ["an event longer than a maintenance exclusion", { eventEnd: "2027-01-30T08:00:00Z" }, "eventEnd", /at most 28 days/],
+      ["a control plane open to the world", { authorizedNetworks: [{ cidrBlock: "0.0.0.0/0" }] }, "authorizedNetworks[0]", /no wider than \/8/],
+      ["egress to the metadata server", { egressAllowlist: [{ cidr: "169.254.169.254/32" }] }, "egressAllowlist[0]", /metadata server/],
+      ["egress to private ranges", { egressAllowlist: [{ cidr: "10.0.0.0/8" }] }, "egressAllowlist[0]", /private ranges/],
+      ["egress to the whole internet", { egressAllowlist: [{ cidr: "0.0.0.0/0" }] }, "egressAllowlist[0]", /whole internet/],
+      ["a floating image tag", { userImage: "quay.io/jupyter/scipy-notebook:latest" }, "userImage", /never latest/],
+      ["an untagged image", { userImage: "quay.io/jupyter/scipy-notebook" }, "userImage", /pinned/],
+      ["no allowed groups", { oidcAllowedGroups: [] }, "oidcAllowedGroups", /at least one group/],
+      ["a plain-HTTP identity provider", { oidcTokenUrl: "http://login.example.com/token" }, "oidcTokenUrl", /https/],
+      ["a missing client secret", { oidcClientSecret: undefined }, "oidcClientSecret", /--secret/],
+      ["a websocket timeout under an hour", { backendTimeoutSeconds: 30 }, "backendTimeoutSeconds", /from 3600 to 86400/],
+      ["a websocket timeout over Google's advice", { backendTimeoutSeconds: 172_800 }, "backendTimeoutSeconds", /from 3600 to 86400/],
+      ["an existing zone that does not contain the hub", { dnsZone: { name: "other", dnsName: "other.org." } }, "dnsZone", /must contain hubDomain/],
+      ["an unknown key (a typo)", { peakUser: 10 }, "peakUser", /not a key this program reads/],
+      ["an active-server limit above the planned peak", { activeServerLimit: 11 }, "activeServerLimit", /must not exceed peakUsers/],
+      ["an unknown price", { priceOverrides: { caviarHour: 1 } }, "priceOverrides.caviarHour", /one of/],
+    ];
+    for (const [what, changes, key, allowed] of cases) {
+      it(`refuses ${what}`, () => assertRefused("dev", changes, key, allowed));
+    }
+    // The event stack's pools at their maximum need 6,912 pod and 54 node addresses (see capacity tests).
+    it("refuses a pod range too small for the event's peak", () =>
+      assertRefused("event", { podCidr: "10.32.0.0/20" }, "podCidr", /at least 6912 addresses \(\/19 or wider\)/));
+    it("refuses a node range too small for the event's nodes", () =>
+      assertRefused("event", { nodeCidr: "10.0.0.0/27" }, "nodeCidr", /at least 54 addresses/));
+  });
+
+  it("reports every problem at once, each with the key, the value and what is allowed", () => {
+    let error: unknown;
+    try {
+      parseConfig(rawWith("dev", { peakUsers: 0, hubDomain: "bad domain", "gcp:region": "nowhere" }));
+    } catch (e) {
+      error = e;
+    }
+    assert.ok(error instanceof ConfigError);
+    assert.deepStrictEqual(error.issues.map((i) => i.key).sort(), ["gcp:region", "hubDomain", "peakUsers"]);
+    assert.match(error.message, /peakUsers: got 0; allowed: a whole number from 1 to 5000/);
+    assert.match(error.message, /hubDomain: got "bad domain"/);
+  });
+
+  it("accepts an existing zone that contains the hub domain, and its records go there", () => {
+    const config = parseConfig(rawWith("event", { dnsZone: { name: "example-com", dnsName: "example.com." } }));
+    assert.deepStrictEqual(config.edge.existingZone, { name: "example-com", dnsName: "example.com." });
+  });
+
+  it("overrides one price and keeps the rest of the table", () => {
+    const config = parseConfig(rawWith("event", { priceOverrides: { vcpuHour: { n2: 0.04 }, clusterFeeHour: 0 } }));
+    assert.strictEqual(config.prices.vcpuHour.n2, 0.04);
+    assert.strictEqual(config.prices.vcpuHour.e2, 0.021811);
+    assert.strictEqual(config.prices.clusterFeeHour, 0);
+  });
+});

@@ -1,0 +1,174 @@
+import * as assert from "assert";
+import { planStack } from "../../infra/tools/plan";
+import { DeclaredResource, OfflineRun, runOffline } from "../../infra/tools/offline";
+import { readStackFile } from "../../infra/tools/stackFile";
+import { deployHub } from "../../infra/program";
+import { loadStackConfig, stackNames } from "../support/stacks";
+
+// The real program, run under Pulumi's mock runtime for each shipped stack; assertions read the inputs
+// each resource is declared with, which is what `pulumi up` would send to Google.
+
+const runs = new Map<string, OfflineRun>();
+
+async function run(stack: string): Promise<OfflineRun> {
+  if (!runs.has(stack)) runs.set(stack, await planStack(stack));
+  return runs.get(stack)!;
+}
+
+function ofType(r: OfflineRun, type: string): DeclaredResource[] {
+  return r.resources.filter((x) => x.type === type);
+}
+
+function one(r: OfflineRun, type: string): DeclaredResource {
+  const found = ofType(r, type);
+  assert.strictEqual(found.length, 1, `expected one ${type}, found ${found.length}`);
+  return found[0];
+}
+
+function pool(r: OfflineRun, suffix: string): any {
+  const found = ofType(r, "gcp:container/nodePool:NodePool").find((p) => p.name.endsWith(`-${suffix}`));
+  assert.ok(found, `no ${suffix} pool`);
+  return found.inputs;
+}
+
+for (const stack of stackNames) {
+  describe(`the ${stack} stack under the mock runtime`, function () {
+    this.timeout(120_000);
+    const config = loadStackConfig(stack);
+
+    it("builds a custom VPC whose subnet has Private Google Access, flow logs and the planned ranges", async () => {
+      const r = await run(stack);
+      assert.strictEqual(one(r, "gcp:compute/network:Network").inputs.autoCreateSubnetworks, false);
+      const subnet: any = one(r, "gcp:compute/subnetwork:Subnetwork").inputs;
+      assert.strictEqual(subnet.privateIpGoogleAccess, true);
+      assert.ok(subnet.logConfig?.flowSampling > 0);
+      const capacity: any = r.outputs.capacity;
+      assert.strictEqual(subnet.ipCidrRange, capacity.nodeRangeCidr);
+      assert.deepStrictEqual(
+        subnet.secondaryIpRanges.map((s: any) => [s.rangeName, s.ipCidrRange]),
+        [["pods", capacity.podRangeCidr], ["services", capacity.serviceRangeCidr]],
+      );
+    });
+
+    it("sends private nodes out through a logged Cloud NAT on a Cloud Router", async () => {
+      const r = await run(stack);
+      const nat: any = one(r, "gcp:compute/routerNat:RouterNat").inputs;
+      assert.deepStrictEqual(nat.logConfig, { enable: true, filter: "ALL" });
+      assert.strictEqual(nat.natIpAllocateOption, "AUTO_ONLY");
+      one(r, "gcp:compute/router:Router");
+    });
+
+    it("hardens the cluster as Google and CIS advise", async () => {
+      const c: any = one(await run(stack), "gcp:container/cluster:Cluster").inputs;
+      assert.strictEqual(c.privateClusterConfig.enablePrivateNodes, true);
+      assert.deepStrictEqual(
+        c.masterAuthorizedNetworksConfig.cidrBlocks.map((b: any) => b.cidrBlock),
+        config.platform.authorizedNetworks.map((n) => n.cidrBlock),
+      );
+      assert.strictEqual(c.masterAuthorizedNetworksConfig.gcpPublicCidrsAccessEnabled, false);
+      assert.strictEqual(c.controlPlaneEndpointsConfig.dnsEndpointConfig.allowExternalTraffic, true);
+      assert.strictEqual(c.workloadIdentityConfig.workloadPool, `${config.platform.project}.svc.id.goog`);
+      assert.strictEqual(c.datapathProvider, "ADVANCED_DATAPATH");
+      assert.strictEqual(c.enableShieldedNodes, true);
+      assert.strictEqual(c.releaseChannel.channel, config.platform.releaseChannel);
+      assert.strictEqual(c.gatewayApiConfig.channel, "CHANNEL_STANDARD");
+      assert.deepStrictEqual(c.loggingConfig.enableComponents, ["SYSTEM_COMPONENTS", "WORKLOADS"]);
+      assert.ok(c.monitoringConfig.enableComponents.includes("SYSTEM_COMPONENTS"));
+      assert.strictEqual(c.enableLegacyAbac, false);
+      assert.strictEqual(c.enableKubernetesAlpha, false);
+      assert.strictEqual(c.masterAuth.clientCertificateConfig.issueClientCertificate, false);
+      assert.strictEqual(c.removeDefaultNodePool, true);
+      assert.strictEqual(c.networkingMode, "VPC_NATIVE");
+      assert.strictEqual(c.nodePoolDefaults.nodeConfigDefaults.insecureKubeletReadonlyPortEnabled, "FALSE");
+      assert.strictEqual(c.nodeConfig.workloadMetadataConfig.mode, "GKE_METADATA");
+    });
+
+    it("places the cluster as the stack asks and lets `pulumi destroy` remove it", async () => {
+      const c = one(await run(stack), "gcp:container/cluster:Cluster").inputs as any;
+      const expected = config.platform.locationType === "zonal" ? config.platform.zones[0] : config.platform.region;
+      assert.strictEqual(c.location, expected);
+      assert.strictEqual(c.deletionProtection, false);
+    });
+
+    it("excludes upgrades from a day before the event to a day after it", async () => {
+      const c: any = one(await run(stack), "gcp:container/cluster:Cluster").inputs;
+      const [exclusion] = c.maintenancePolicy.maintenanceExclusions;
+      assert.strictEqual(exclusion.exclusionOptions.scope, "NO_UPGRADES");
+      assert.ok(new Date(exclusion.startTime).getTime() <= config.event.start.getTime() - 86_400_000);
+      assert.ok(new Date(exclusion.endTime).getTime() >= config.event.end.getTime() + 86_400_000);
+      const days = (new Date(exclusion.endTime).getTime() - new Date(exclusion.startTime).getTime()) / 86_400_000;
+      assert.ok(days <= 30, "GKE allows at most 30 days of NO_UPGRADES");
+    });
+
+    it("runs nodes under a dedicated least-privilege service account, never the default compute one", async () => {
+      const r = await run(stack);
+      const sa: any = one(r, "gcp:serviceaccount/account:Account").outputs;
+      const roles = ofType(r, "gcp:projects/iAMMember:IAMMember").map((m: any) => m.inputs.role).sort();
+      assert.deepStrictEqual(roles, ["roles/artifactregistry.reader", "roles/container.defaultNodeServiceAccount"]);
+      for (const p of ["core", "user"]) {
+        assert.strictEqual(pool(r, p).nodeConfig.serviceAccount, sa.email);
+        assert.doesNotMatch(pool(r, p).nodeConfig.serviceAccount, /-compute@developer\.gserviceaccount\.com$/);
+      }
+    });
+
+    it("hardens every node pool: GKE metadata server, Shielded VM, COS containerd, auto-repair, image streaming", async () => {
+      const r = await run(stack);
+      for (const p of ["core", "user"]) {
+        const np = pool(r, p);
+        assert.strictEqual(np.nodeConfig.workloadMetadataConfig.mode, "GKE_METADATA", p);
+        assert.deepStrictEqual(np.nodeConfig.shieldedInstanceConfig, { enableSecureBoot: true, enableIntegrityMonitoring: true }, p);
+        assert.strictEqual(np.nodeConfig.imageType, "COS_CONTAINERD", p);
+        assert.strictEqual(np.nodeConfig.gcfsConfig.enabled, true, p);
+        assert.strictEqual(np.management.autoRepair, true, p);
+        assert.strictEqual(np.nodeConfig.kubeletConfig.insecureKubeletReadonlyPortEnabled, "FALSE", p);
+      }
+    });
+
+    it("labels the core pool for hub pods and taints the user pool for user pods only", async () => {
+      const r = await run(stack);
+      assert.deepStrictEqual(pool(r, "core").nodeConfig.labels, { "hub.jupyter.org/node-purpose": "core" });
+      assert.strictEqual(pool(r, "core").nodeConfig.taints, undefined);
+      const user = pool(r, "user");
+      assert.deepStrictEqual(user.nodeConfig.labels, { "hub.jupyter.org/node-purpose": "user" });
+      assert.deepStrictEqual(user.nodeConfig.taints, [{ key: "hub.jupyter.org/dedicated", value: "user", effect: "NO_SCHEDULE" }]);
+    });
+
+    it("autoscales the user pool between the capacity model's minimum and maximum", async () => {
+      const r = await run(stack);
+      const capacity: any = r.outputs.capacity;
+      const user = pool(r, "user");
+      assert.strictEqual(user.autoscaling.totalMinNodeCount, capacity.userPoolMinNodes);
+      assert.strictEqual(user.autoscaling.totalMaxNodeCount, capacity.userPoolMaxNodes);
+      assert.strictEqual(user.maxPodsPerNode, capacity.maxPodsPerNode);
+      assert.strictEqual(user.nodeConfig.machineType, capacity.machineType);
+    });
+
+    it("exports the capacity and the cost estimate", async () => {
+      const { capacity, costEstimate }: any = (await run(stack)).outputs;
+      for (const key of ["peakUsers", "machineType", "usersPerNode", "bindingConstraint", "userNodesAtPeak", "userPoolMaxNodes", "maxPodsPerNode", "podRangeCidr"]) {
+        assert.ok(capacity[key] !== undefined, `capacity.${key}`);
+      }
+      assert.strictEqual(capacity.peakUsers, config.capacity.peakUsers);
+      assert.strictEqual(costEstimate.currency, "USD");
+      assert.ok(costEstimate.perHourAtPeak > 0 && costEstimate.perEvent > costEstimate.perHourAtPeak);
+    });
+
+    it("keeps the kubeconfig secret", async () => {
+      assert.strictEqual((await run(stack)).outputs.kubeconfig, "[secret]");
+    });
+  });
+}
+
+describe("the program refuses a bad config before declaring anything", () => {
+  it("throws the config error and registers no resource", async () => {
+    const { config, secretKeys } = readStackFile("dev");
+    const declared: string[] = [];
+    await assert.rejects(
+      runOffline("dev", { ...config, "jupyterhub-gke:peakUsers": "0" }, secretKeys, () => deployHub(), (r) => declared.push(r.urn)),
+      /peakUsers: got 0/,
+    );
+    // Give any registration already in flight the chance to arrive before counting.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.deepStrictEqual(declared, []);
+  });
+});

@@ -1,0 +1,131 @@
+import * as assert from "assert";
+import { CapacityConfig } from "../../infra/config/types";
+import { fitUsersOnNode, gkeAllocatable, planUserPool, podBlockAddresses } from "../../infra/plan/capacity";
+import { planAll } from "../../infra/plan";
+import { lookupMachineType, machineTypes } from "../../infra/plan/machineTypes";
+import { loadStackConfig } from "../support/stacks";
+
+const machine = (name: string) => lookupMachineType(name)!;
+
+describe("capacity model", () => {
+  describe("node allocatable by GKE's reservation formula", () => {
+    // Worked by hand from cloud.google.com/kubernetes-engine/docs/concepts/plan-node-sizes.
+    it("n2-highmem-8: 64 GiB keeps 25%·4 + 20%·4 + 10%·8 + 6%·48 GiB + 100 MiB; 8 cores keep 60+10+10+10 m", () => {
+      // 1024 + 819.2 + 819.2 + 2949.12 = 5611.52 MiB reserved, 100 MiB eviction threshold.
+      assert.deepStrictEqual(gkeAllocatable(machine("n2-highmem-8")), { cpuMillicores: 7910, memoryMiB: 65536 - 5611.52 - 100 });
+    });
+    it("e2-standard-4: 16 GiB keeps 1024 + 819.2 + 819.2 MiB; 4 cores keep 60+10+10 m", () => {
+      assert.deepStrictEqual(gkeAllocatable(machine("e2-standard-4")), { cpuMillicores: 3920, memoryMiB: 16384 - 2662.4 - 100 });
+    });
+    it("n2-highmem-32: the 2% tier above 128 GiB applies", () => {
+      // 256 GiB: 1024 + 819.2 + 819.2 + 6%·112·1024 (6881.28) + 2%·128·1024 (2621.44) = 12165.12 MiB.
+      // 32 cores: 60 + 10 + 10 + 0.25%·28·1000 (70) = 150 m.
+      const a = gkeAllocatable(machine("n2-highmem-32"));
+      assert.strictEqual(a.cpuMillicores, 32000 - 150);
+      assert.ok(Math.abs(a.memoryMiB - (262144 - 12165.12 - 100)) < 1e-6);
+    });
+    it("shared-core e2-medium keeps a flat 1060 m of CPU", () => {
+      assert.strictEqual(gkeAllocatable(machine("e2-medium")).cpuMillicores, 940);
+    });
+  });
+
+  it("gives each node a pod block of twice its max pods, rounded up to a power of two", () => {
+    assert.deepStrictEqual([8, 16, 32, 64, 110, 256].map(podBlockAddresses), [16, 32, 64, 128, 256, 512]);
+  });
+
+  describe("the 1,000-user event stack", () => {
+    const config = loadStackConfig("event");
+    const plan = planAll(config);
+    const pool = plan.userPool;
+
+    it("fits 28 users on an n2-highmem-8 and names memory as the binding constraint", () => {
+      // 59824.48 − 768 MiB of DaemonSets = 59056.48 MiB; / 2048 MiB per user = 28.8 → 28.
+      // 7910 − 500 m = 7410 m; / 250 m per user = 29.6 → 29. Pods: 64 − 10 = 54. Disks: 127.
+      assert.deepStrictEqual(pool.usersPerNodeBy, { memory: 28, cpu: 29, pods: 54, disks: 127 });
+      assert.strictEqual(pool.usersPerNode, 28);
+      assert.strictEqual(pool.bindingConstraint, "memory");
+    });
+
+    it("needs 36 user nodes at peak, one above the bin-packing lower bound of 35", () => {
+      // ceil(1000 / 28) = 36; lower bound ceil(1000 · 2048 / 59056.48) = ceil(34.68) = 35.
+      assert.strictEqual(pool.userNodesAtPeak, 36);
+      assert.strictEqual(pool.lowerBoundNodes, 35);
+      assert.ok((pool.userNodesAtPeak - pool.lowerBoundNodes) / pool.lowerBoundNodes < 0.05, "within 5% of the lower bound");
+    });
+
+    it("keeps 240 placeholders warm (60 arrivals a minute over a 4-minute node start) on 9 to 45 nodes", () => {
+      assert.strictEqual(pool.placeholderUsers, 240);
+      assert.strictEqual(pool.userPoolMinNodes, 9); // ceil(240 / 28)
+      assert.strictEqual(pool.userPoolMaxNodes, 45); // ceil(1240 / 28)
+    });
+
+    it("chooses 64 max pods per node (28 users + 10 DaemonSet pods fit the /25 step) and a /19 pod range", () => {
+      assert.strictEqual(pool.maxPodsPerNode, 64);
+      // (45 + 1 surge) user nodes × 128 + (3 + 1) core nodes × 256 = 6912 addresses → /19 (8192).
+      assert.strictEqual(plan.addresses.podAddressesNeeded, 6912);
+      assert.strictEqual(plan.addresses.podCidr, "10.32.0.0/19");
+      // 46 + 4 nodes + 4 addresses GCP reserves = 54 → /26.
+      assert.strictEqual(plan.addresses.nodeCidr, "10.0.0.0/26");
+    });
+
+    it("asks for the regional quotas the pools need at their maximum", () => {
+      // 45 × 8 user vCPUs + 3 × 8 core vCPUs; disks: 45 × 100 + 3 × 50 GB boot, 1000 × 10 GiB homes, 1 GiB hub DB.
+      assert.deepStrictEqual(plan.quotas.cpusByQuota, { N2_CPUS: 384 });
+      assert.strictEqual(plan.quotas.cpus, 384);
+      assert.strictEqual(plan.quotas.ssdTotalGb, 4500 + 150 + 10_000 + 1);
+      assert.strictEqual(plan.quotas.inUseAddresses, 1);
+    });
+  });
+
+  describe("never under-provisions", () => {
+    const base: CapacityConfig = loadStackConfig("event").capacity;
+    const shapes = ["e2-standard-4", "e2-highmem-8", "n2-standard-8", "n2-highmem-8", "n2-highmem-32", "n2-standard-80"];
+    const grid: Partial<CapacityConfig>[] = [];
+    for (const peakUsers of [1, 7, 100, 999, 1000, 5000]) {
+      for (const [userCpuGuarantee, userMemoryGuaranteeGiB] of [[0.05, 0.5], [0.25, 2], [1, 4], [0.1, 0.25]]) {
+        grid.push({ peakUsers, userCpuGuarantee, userMemoryGuaranteeGiB });
+      }
+    }
+    for (const shape of shapes) {
+      it(`schedules every peak user with its full guarantee on ${shape}`, () => {
+        for (const change of grid) {
+          const capacity = { ...base, ...change, userMachineType: shape };
+          const pool = planUserPool(machine(shape), capacity);
+          const label = `${shape} ${JSON.stringify(change)}`;
+          assert.ok(pool.userNodesAtPeak * pool.usersPerNode >= capacity.peakUsers, label);
+          assert.ok(pool.usersPerNode * capacity.userMemoryGuaranteeGiB * 1024 <= pool.forUsers.memoryMiB, label);
+          assert.ok(pool.usersPerNode * capacity.userCpuGuarantee * 1000 <= pool.forUsers.cpuMillicores, label);
+          assert.ok(pool.usersPerNode + capacity.daemonSetOverhead.pods <= pool.maxPodsPerNode, label);
+          assert.ok(pool.usersPerNode <= machine(shape).attachableDisks, label);
+          assert.ok(pool.userPoolMaxNodes >= pool.userNodesAtPeak, label);
+          assert.ok(pool.userNodesAtPeak >= pool.lowerBoundNodes, label);
+        }
+      });
+    }
+  });
+
+  it("names disks as binding when a large node could hold more users than it can attach homes", () => {
+    // n2-highmem-80: 640 GiB at 0.5 GiB per user would be over 1,000 users; the PD CSI limit is 127.
+    const fit = fitUsersOnNode(machine("n2-highmem-80"), {
+      ...loadStackConfig("event").capacity,
+      userCpuGuarantee: 0.05,
+      userMemoryGuaranteeGiB: 0.5,
+      userPoolMaxPodsPerNode: 256,
+    });
+    assert.strictEqual(fit.bindingConstraint, "disks");
+    assert.strictEqual(fit.usersPerNode, 127);
+  });
+
+  it("names pods as binding when an explicit max-pods is the tightest limit", () => {
+    const fit = fitUsersOnNode(machine("n2-highmem-8"), { ...loadStackConfig("event").capacity, userPoolMaxPodsPerNode: 32 });
+    assert.strictEqual(fit.bindingConstraint, "pods");
+    assert.strictEqual(fit.usersPerNode, 22);
+  });
+
+  it("knows only Persistent-Disk machine families, each with a disk attach limit", () => {
+    for (const m of machineTypes.values()) {
+      assert.ok(["e2", "n2", "n1"].includes(m.family), m.name);
+      assert.strictEqual(m.attachableDisks, m.sharedCore ? 15 : 127, m.name);
+    }
+  });
+});

@@ -1,0 +1,43 @@
+import * as assert from "assert";
+import { parseConfig } from "../../infra/config/parse";
+import { planAll } from "../../infra/plan";
+import { nodeHourPrice } from "../../infra/plan/cost";
+import { lookupMachineType } from "../../infra/plan/machineTypes";
+import { defaultPriceTable } from "../../infra/plan/prices";
+import { loadStackConfig, rawWith } from "../support/stacks";
+
+const close = (actual: number, expected: number, what: string) =>
+  assert.ok(Math.abs(actual - expected) < 0.005, `${what}: ${actual} ≠ ${expected}`);
+
+describe("cost estimate", () => {
+  it("prices a node from its vCPUs and memory", () => {
+    // n2-highmem-8: 8 × 0.031611 + 64 × 0.004237 = 0.524056 $/h.
+    close(nodeHourPrice(defaultPriceTable, lookupMachineType("n2-highmem-8")!), 0.524056, "n2-highmem-8");
+  });
+
+  it("prices the 1,000-user event at peak and for its 72 hours, as worked by hand", () => {
+    const cost = planAll(loadStackConfig("event")).cost;
+    const diskHour = 0.1 / 730;
+    const expectedPerHour =
+      3 * (8 * 0.031611 + 32 * 0.004237) + // core n2-standard-8 × 3
+      45 * 0.524056 + // user n2-highmem-8 × 45 (pool maximum: peak plus placeholders)
+      (150 + 4500 + 10_001) * diskHour + // boot disks, homes and the hub database
+      2 * 0.025 + // HTTPS and HTTP-redirect forwarding rules
+      0.044 + // NAT gateway: 48 VMs × 0.0014 capped at 0.044
+      1 * 0.005 + // one NAT IP
+      0.1; // cluster fee
+    close(cost.perHourAtPeak, expectedPerHour, "per hour at peak");
+    assert.strictEqual(cost.eventHours, 72);
+    close(cost.perEvent, cost.perHourAtPeak * 72, "per event");
+    assert.strictEqual(cost.currency, "USD");
+    assert.ok(cost.perHourIdle < cost.perHourAtPeak);
+    assert.match(cost.priceSource, /OpenCost/);
+    assert.ok(cost.pricesAsOf);
+  });
+
+  it("follows a price override", () => {
+    const base = planAll(loadStackConfig("event")).cost;
+    const cheaper = planAll(parseConfig(rawWith("event", { priceOverrides: { clusterFeeHour: 0 } }))).cost;
+    close(base.perHourAtPeak - cheaper.perHourAtPeak, 0.1, "cluster fee");
+  });
+});
