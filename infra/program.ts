@@ -2,14 +2,18 @@ import * as pulumi from "@pulumi/pulumi";
 import { ProgramConfig, readProgramConfig } from "./config/read";
 import { capacityOutput, planAll } from "./plan";
 import { HardenedCluster } from "./components/cluster";
+import { HubEdge } from "./components/edge";
+import { HubGateway } from "./components/gateway";
+import { JupyterHub } from "./components/jupyterhub";
 import { HubNetwork } from "./components/network";
+import { hubHostnameList } from "./plan/hostnames";
 
 /**
  * The composition root: read and validate config, plan everything as plain data, then declare the
  * components from the plan. Nothing is declared until config and plan have both passed.
  */
 export function deployHub(programConfig: ProgramConfig = readProgramConfig()) {
-  const { config } = programConfig;
+  const { config, oidcClientSecret } = programConfig;
   const plan = planAll(config);
   const namePrefix = dnsSafePrefix(pulumi.getStack());
 
@@ -32,7 +36,36 @@ export function deployHub(programConfig: ProgramConfig = readProgramConfig()) {
     namePrefix,
   });
 
+  // The edge needs no cluster, so the certificate starts provisioning while the cluster is created.
+  const edge = new HubEdge("edge", {
+    edge: config.edge,
+    namePrefix,
+    protectZone: config.platform.deletionProtection,
+  });
+
+  // Depends on the whole cluster component: user and core pods are *required* on their pools.
+  const hub = new JupyterHub("hub", { config, plan, oidcClientSecret }, {
+    provider: cluster.kubernetesProvider,
+    dependsOn: [cluster],
+  });
+
+  // The Gateway's name is its Kubernetes name, so it stays a DNS label. It depends on the release, so
+  // `pulumi destroy` removes the load balancer before the proxy Service it points at.
+  new HubGateway("hub-gateway", {
+    namespace: hub.namespace,
+    hostnames: hubHostnameList(config.edge.hubDomain),
+    certificateMapName: edge.certificateMapName,
+    addressName: edge.addressName,
+    sslPolicyName: edge.sslPolicyName,
+    backendTimeoutSeconds: config.edge.backendTimeoutSeconds,
+  }, { provider: cluster.kubernetesProvider, dependsOn: [hub.release] });
+
   return {
+    hubUrl: edge.hubUrl,
+    staticIp: edge.staticIp,
+    nameServers: edge.nameServers,
+    hubNamespace: hub.namespace,
+    securitySummary: hub.securitySummary,
     capacity: capacityOutput(plan),
     costEstimate: plan.cost,
     quotas: plan.quotas,

@@ -95,6 +95,9 @@ export const knownKeys: readonly string[] = keyOrder;
 
 const projectIdPattern = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
 const dnsLabel = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+// Cloud DNS zone names: 1-63 characters, "must begin with a letter, end with a letter or digit, and only
+// contain lowercase letters, digits or dashes" (Cloud DNS API, ManagedZone.name).
+const cloudDnsZoneName = /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
 // An image reference pinned by tag or digest: registry/path:tag or registry/path@sha256:<64 hex>.
 const pinnedImage = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$/;
 
@@ -417,7 +420,7 @@ function parseEdge(r: Reader): EdgeConfig {
   if (zone) {
     const name = typeof zone.name === "string" ? zone.name : "";
     const dnsName = typeof zone.dnsName === "string" ? zone.dnsName.replace(/\.$/, "") : "";
-    if (!dnsLabel.test(name) || !isValidZoneName(dnsName)) {
+    if (!cloudDnsZoneName.test(name) || !isValidZoneName(dnsName)) {
       r.issues.add("dnsZone", zone, "{name: <existing Cloud DNS zone name>, dnsName: <its DNS name, e.g. example.com.>}");
     } else if (hubDomain && hubDomain !== dnsName && !hubDomain.endsWith(`.${dnsName}`)) {
       r.issues.add("dnsZone", zone, `the zone must contain hubDomain ${hubDomain}, e.g. dnsName ${hubDomain.split(".").slice(1).join(".")}.`);

@@ -98,7 +98,9 @@ async function main(argv: string[]): Promise<number> {
   }
   try {
     const run = await planStack(values.stack);
-    process.stdout.write(values.json ? `${JSON.stringify(toPreviewDocument(run), null, 2)}\n` : renderPlanText(run));
+    const text = values.json ? `${JSON.stringify(toPreviewDocument(run), null, 2)}\n` : renderPlanText(run);
+    // A pipe takes large writes asynchronously: wait for it, or process.exit would cut the document short.
+    await new Promise<void>((resolve, reject) => process.stdout.write(text, (e) => (e ? reject(e) : resolve())));
     return 0;
   } catch (e) {
     if (e instanceof ConfigError || e instanceof StackFileError) {

@@ -68,6 +68,11 @@ export function renderPlanText(run: OfflineRun): string {
     table("Regional quotas the event needs", quotaRows(o.quotas)),
     table(`Cost estimate (${o.costEstimate.currency})`, costRows(o.costEstimate)),
   ];
+  if (o.hubUrl) {
+    const edgeRows: Row[] = [["hub URL", String(o.hubUrl)], ["user servers", `https://<user>.${new URL(String(o.hubUrl)).host}/user/<user>/`], ["static IP", String(o.staticIp)]];
+    if (Array.isArray(o.nameServers)) edgeRows.push(["delegate the zone to", o.nameServers.join(", ")]);
+    sections.push(table("Per-user subdomains", edgeRows));
+  }
   if (Array.isArray(o.securitySummary)) {
     sections.push(table("Hub security", o.securitySummary.map((line: string) => ["-", line] as Row)));
   }

@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import { planStack } from "../../infra/tools/plan";
-import { DeclaredResource, OfflineRun, runOffline } from "../../infra/tools/offline";
+import { OfflineRun, runOffline } from "../../infra/tools/offline";
+import { ofType, one } from "../support/resources";
 import { readStackFile } from "../../infra/tools/stackFile";
 import { deployHub } from "../../infra/program";
 import { loadStackConfig, stackNames } from "../support/stacks";
@@ -15,15 +16,6 @@ async function run(stack: string): Promise<OfflineRun> {
   return runs.get(stack)!;
 }
 
-function ofType(r: OfflineRun, type: string): DeclaredResource[] {
-  return r.resources.filter((x) => x.type === type);
-}
-
-function one(r: OfflineRun, type: string): DeclaredResource {
-  const found = ofType(r, type);
-  assert.strictEqual(found.length, 1, `expected one ${type}, found ${found.length}`);
-  return found[0];
-}
 
 function pool(r: OfflineRun, suffix: string): any {
   const found = ofType(r, "gcp:container/nodePool:NodePool").find((p) => p.name.endsWith(`-${suffix}`));
@@ -151,6 +143,22 @@ for (const stack of stackNames) {
       assert.strictEqual(capacity.peakUsers, config.capacity.peakUsers);
       assert.strictEqual(costEstimate.currency, "USD");
       assert.ok(costEstimate.perHourAtPeak > 0 && costEstimate.perEvent > costEstimate.perHourAtPeak);
+    });
+
+    it("installs the hub after the node pools and serves it behind the Gateway at the hub domain", async () => {
+      const r = await run(stack);
+      const release = one(r, "kubernetes:helm.sh/v3:Release");
+      // Every Kubernetes resource goes through the cluster's provider, which depends on every node pool:
+      // the chart is installed only once its pods can be placed, and removed before the pools on destroy.
+      const provider = one(r, "pulumi:providers:kubernetes");
+      const pools = ofType(r, "gcp:container/nodePool:NodePool").map((p) => p.urn);
+      assert.deepStrictEqual(pools.filter((p) => !provider.dependencies.includes(p)), []);
+      assert.ok(release.provider?.startsWith(`${provider.urn}::`), "the release uses the cluster's provider");
+      const gateway = one(r, "kubernetes:gateway.networking.k8s.io/v1:Gateway");
+      assert.ok(gateway.dependencies.includes(release.urn), "the Gateway goes before the release on destroy");
+      assert.strictEqual(r.outputs.hubUrl, `https://${config.edge.hubDomain}/`);
+      assert.strictEqual(r.outputs.staticIp, "203.0.113.10");
+      assert.strictEqual((r.outputs.nameServers as string[]).length, 4);
     });
 
     it("keeps the kubeconfig secret", async () => {

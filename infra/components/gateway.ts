@@ -1,0 +1,169 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { proxyService } from "../plan/chartValues";
+
+// The GKE Gateway in front of JupyterHub's proxy: HTTPS only on the global external Application Load
+// Balancer, the certificate map and static IP from HubEdge, plain HTTP answered with a redirect, a
+// backend timeout long enough for notebook websockets, a health check the proxy answers, TLS 1.2+.
+// Sources:
+// - Gateway + certificate map: https://cloud.google.com/kubernetes-engine/docs/how-to/secure-gateway
+//   ("You cannot use the networking.gke.io/certmap annotation with a tls.certificateRefs on the same
+//   Gateway resource").
+// - Policies (GCPBackendPolicy, HealthCheckPolicy, GCPGatewayPolicy; same namespace as their target,
+//   BackendConfig/FrontendConfig not usable with Gateway):
+//   https://cloud.google.com/kubernetes-engine/docs/how-to/configure-gateway-resources
+// - Field names of the networking.gke.io/v1 CRDs: the GKE CRD schemas as generated into
+//   glacion/cdktf-typescript-crd (crd/io/gke/networking/{gcp-backend-policy,health-check-policy,
+//   gcp-gateway-policy}/v1.ts).
+
+/** The Z2JH service the Gateway sends traffic to, and how its pods are health-checked. */
+export interface ProxyBackend {
+  readonly serviceName: string;
+  readonly servicePort: number;
+  /** The container port the health check probes (the pods', not the service's). */
+  readonly healthCheckPort: number;
+  readonly healthCheckPath: string;
+}
+
+/**
+ * Z2JH 4.4's configurable-http-proxy: Service `proxy-public` port 80 → container port `http` 8000
+ * (jupyterhub/templates/proxy/service.yaml; the chart values keep the Service a ClusterIP), whose own
+ * probes use `GET /_chp_healthz` (templates/proxy/deployment.yaml). `/` through the proxy answers 302,
+ * which fails a load balancer's health check (zero-to-jupyterhub-k8s PR #1112).
+ */
+export const z2jhProxyBackend: ProxyBackend = {
+  serviceName: proxyService.name,
+  servicePort: proxyService.port,
+  healthCheckPort: 8000,
+  healthCheckPath: "/_chp_healthz",
+};
+
+/** GKE's global external Application Load Balancer (Premium tier, Certificate Manager maps). */
+export const gatewayClassName = "gke-l7-global-external-managed";
+export const httpsListener = "https";
+export const httpListener = "http";
+
+// Lets requests in flight to a proxy pod that is being replaced finish; the API allows up to an hour,
+// and the pod's own termination grace period bounds what this can add.
+const connectionDrainingSeconds = 60;
+
+const gatewayApiVersion = "gateway.networking.k8s.io/v1";
+const gkePolicyApiVersion = "networking.gke.io/v1";
+
+export interface HubGatewayArgs {
+  /** The hub's namespace: the proxy Service lives there, and GKE's policies must sit beside it. */
+  readonly namespace: pulumi.Input<string>;
+  /** Hostnames the routes accept: the hub domain and its wildcard (`hubHostnameList`). */
+  readonly hostnames: readonly string[];
+  /** From HubEdge; Outputs, so the Gateway waits for (and outlives on destroy) what it names. */
+  readonly certificateMapName: pulumi.Input<string>;
+  readonly addressName: pulumi.Input<string>;
+  readonly sslPolicyName: pulumi.Input<string>;
+  /** `edge.backendTimeoutSeconds`: the load balancer ends every websocket after this long. */
+  readonly backendTimeoutSeconds: number;
+  /** Defaults to Z2JH's proxy (`z2jhProxyBackend`). */
+  readonly proxy?: ProxyBackend;
+}
+
+/** The Gateway API objects' metadata names, from the component's name (a DNS label). */
+export function gatewayObjectNames(name: string) {
+  return {
+    gateway: name,
+    httpsRoute: `${name}-https`,
+    redirectRoute: `${name}-http-redirect`,
+    backendPolicy: `${name}-proxy-backend`,
+    healthCheckPolicy: `${name}-proxy-health`,
+    gatewayPolicy: `${name}-tls`,
+  };
+}
+
+/**
+ * A Gateway and its routes and policies, as Kubernetes custom resources. Pass the cluster's Kubernetes
+ * provider in `opts.provider` and the hub's Helm release in `opts.dependsOn`; every object depends on it.
+ */
+export class HubGateway extends pulumi.ComponentResource {
+  /** The Gateway's metadata name. */
+  readonly gatewayName: string;
+
+  constructor(name: string, args: HubGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("jupyterhub-gke:edge:HubGateway", name, {}, opts);
+    const names = gatewayObjectNames(name);
+    const proxy = args.proxy ?? z2jhProxyBackend;
+    // Children of a component do not inherit its dependsOn; passed on so nothing is applied before the
+    // chart has created the proxy Service.
+    const child = { parent: this, dependsOn: opts?.dependsOn };
+    const metadata = (objectName: string, annotations?: Record<string, pulumi.Input<string>>) =>
+      ({ name: objectName, namespace: args.namespace, ...(annotations ? { annotations } : {}) });
+    const create = (role: string, manifest: k8s.apiextensions.CustomResourceArgs) =>
+      new k8s.apiextensions.CustomResource(`${name}-${role}`, manifest, child);
+    const serviceRef = { group: "", kind: "Service", name: proxy.serviceName };
+    // Routes from other namespaces may not attach: the hub's namespace owns its hostnames.
+    const sameNamespaceRoutes = { namespaces: { from: "Same" } };
+
+    create("gateway", {
+      apiVersion: gatewayApiVersion,
+      kind: "Gateway",
+      metadata: metadata(names.gateway, { "networking.gke.io/certmap": args.certificateMapName }),
+      spec: {
+        gatewayClassName,
+        addresses: [{ type: "NamedAddress", value: args.addressName }],
+        listeners: [
+          // No `tls` block. The certificate comes from the certmap annotation, which Google documents as
+          // incompatible with `tls.certificateRefs`. Gateway API's CEL rule "certificateRefs or options must
+          // be specified when mode is Terminate" (kubernetes-sigs/gateway-api apis/v1 ListenerTLSConfig)
+          // applies only where a tls block exists, so an HTTPS listener without one is valid, as in Google's
+          // certmap example. A third-party claim that the CRD needs
+          // `tls.options["networking.gke.io/pre-shared-certs"]: ""` is unverified and not followed.
+          { name: httpsListener, protocol: "HTTPS", port: 443, allowedRoutes: sameNamespaceRoutes },
+          // Only so plain HTTP gets a redirect; no route sends it to a backend.
+          { name: httpListener, protocol: "HTTP", port: 80, allowedRoutes: sameNamespaceRoutes },
+        ],
+      },
+    });
+
+    // Each route names its listener (sectionName): a route without one attaches to every listener, and the
+    // backend route would then serve plain HTTP too.
+    const route = (role: string, objectName: string, listener: string, rules: unknown[]) =>
+      create(role, {
+        apiVersion: gatewayApiVersion,
+        kind: "HTTPRoute",
+        metadata: metadata(objectName),
+        spec: { parentRefs: [{ name: names.gateway, sectionName: listener }], hostnames: [...args.hostnames], rules },
+      });
+    route("https-route", names.httpsRoute, httpsListener, [
+      { backendRefs: [{ name: proxy.serviceName, port: proxy.servicePort }] },
+    ]);
+    route("http-redirect", names.redirectRoute, httpListener, [
+      { filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } }] },
+    ]);
+
+    // GKE's policies: `spec.default` settings for the object `spec.targetRef` names.
+    const policy = (role: string, kind: string, objectName: string, settings: object, targetRef: object) =>
+      create(role, {
+        apiVersion: gkePolicyApiVersion,
+        kind,
+        metadata: metadata(objectName),
+        spec: { default: settings, targetRef },
+      });
+
+    // Google's load balancer caps a websocket's whole life at the backend timeout, 30 s by default: "not an
+    // idle timeout - it's a timeout on the connection lifetime" (kubernetes/ingress-gce examples/websocket).
+    policy("backend-policy", "GCPBackendPolicy", names.backendPolicy, {
+      timeoutSec: args.backendTimeoutSeconds,
+      connectionDraining: { drainingTimeoutSec: connectionDrainingSeconds },
+    }, serviceRef);
+
+    policy("health-check-policy", "HealthCheckPolicy", names.healthCheckPolicy, {
+      config: {
+        type: "HTTP",
+        httpHealthCheck: { portSpecification: "USE_FIXED_PORT", port: proxy.healthCheckPort, requestPath: proxy.healthCheckPath },
+      },
+    }, serviceRef);
+
+    policy("gateway-policy", "GCPGatewayPolicy", names.gatewayPolicy, { sslPolicy: args.sslPolicyName },
+      { group: "gateway.networking.k8s.io", kind: "Gateway", name: names.gateway });
+
+    this.gatewayName = names.gateway;
+    this.registerOutputs({ gatewayName: this.gatewayName });
+  }
+}

@@ -1,0 +1,44 @@
+import { spawnSync, SpawnSyncReturns } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+// The Python these tests run: Debian's, which `apt-get install -y python3-ipython` (run by .ci/run) gives
+// a real IPython 8.5 and traitlets. `python3` on PATH may be another interpreter without them.
+export const systemPython = "/usr/bin/python3";
+
+/** Fails, never skips: the guard and the audit snippet are only tested against the real libraries. */
+export function requirePythonModule(module: string): void {
+  const probe = spawnSync(systemPython, ["-c", `import ${module}`], { encoding: "utf8" });
+  if (probe.error || probe.status !== 0) {
+    throw new Error(
+      `${systemPython} cannot import ${module} (${probe.error?.message ?? probe.stderr.trim()}). ` +
+        "The hub tests need Debian's IPython: .ci/run must run `apt-get install -y python3-ipython`.",
+    );
+  }
+}
+
+const scratchDirs: string[] = [];
+
+/** A scratch directory used as HOME and IPYTHONDIR, so nothing from this machine's profile leaks in. */
+export function scratchDir(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  scratchDirs.push(dir);
+  return dir;
+}
+
+export function removeScratchDirs(): void {
+  for (const dir of scratchDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+}
+
+export function runPython(args: readonly string[], opts: { input?: string; cwd: string }): SpawnSyncReturns<string> {
+  const result = spawnSync(systemPython, [...args], {
+    encoding: "utf8",
+    input: opts.input,
+    cwd: opts.cwd,
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: opts.cwd, IPYTHONDIR: path.join(opts.cwd, ".ipython"), LANG: "C.UTF-8" },
+    timeout: 60_000,
+  });
+  if (result.error) throw result.error;
+  return result;
+}
