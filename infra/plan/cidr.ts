@@ -29,6 +29,19 @@ export function parseIpv4Cidr(text: string): Ipv4Cidr | undefined {
   return { text, prefix, first, last: first + addressCount(prefix) - 1 };
 }
 
+/**
+ * Reads a range someone else wrote (a firewall rule, a NetworkPolicy ipBlock) the way the network will:
+ * a bare address is a /32 and host bits are ignored. For config we write, use the strict parseIpv4Cidr.
+ */
+export function parseIpv4Range(text: string): Ipv4Cidr | undefined {
+  if (typeof text !== "string") return undefined;
+  const trimmed = text.trim();
+  const withPrefix = ipaddr.IPv4.isValidFourPartDecimal(trimmed) ? `${trimmed}/32` : trimmed;
+  if (!ipaddr.IPv4.isValidCIDRFourPartDecimal(withPrefix)) return undefined;
+  const [, prefix] = ipaddr.IPv4.parseCIDR(withPrefix);
+  return parseIpv4Cidr(`${ipaddr.IPv4.networkAddressFromCIDR(withPrefix).toString()}/${prefix}`);
+}
+
 export function addressCount(prefix: number): number {
   return 2 ** (32 - prefix);
 }

@@ -1,0 +1,314 @@
+// The shared shape of every policy in the pack: metadata the README table is generated from, a factory
+// for resource policies and one for stack policies, and helpers that read resource properties the way
+// the engine hands them over (plain JSON with secrets unwrapped, and unknown-at-preview values present
+// as sentinel strings).
+//
+// A check is a pure function `(props, context) => messages`. The factories turn it into a CrossGuard
+// `validateResource`/`validateStack` function; tests and the offline checker call the same functions.
+
+import type {
+  PolicyConfigSchema,
+  PolicyResource,
+  ReportViolation,
+  ResourceValidationArgs,
+  ResourceValidationPolicy,
+  Severity,
+  StackValidationArgs,
+  StackValidationPolicy,
+} from "@pulumi/policy";
+import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
+
+/** The pack's areas, in the order the README lists them. */
+export const AREAS = ["GKE", "Network", "Edge", "JupyterHub", "Kubernetes", "Stack"] as const;
+export type Area = (typeof AREAS)[number];
+
+/** What every policy in this pack carries besides the CrossGuard fields. */
+export interface PolicyMeta {
+  readonly area: Area;
+  readonly severity: Severity;
+  /** The fix, in one or two sentences: which input to set to which value. */
+  readonly remediationSteps: string;
+  /** Resource type tokens the policy reads. */
+  readonly appliesTo: readonly string[];
+  /** Benchmarks and documents the check implements (CIS GKE 1.9.0, PSS, Z2JH docs…). */
+  readonly sources: readonly string[];
+}
+
+export type HardeningResourcePolicy = ResourceValidationPolicy & PolicyMeta & { readonly kind: "resource" };
+export type HardeningStackPolicy = StackValidationPolicy & PolicyMeta & { readonly kind: "stack" };
+export type HardeningPolicy = HardeningResourcePolicy | HardeningStackPolicy;
+
+// ---------------------------------------------------------------------------------------------------
+// Reading properties
+// ---------------------------------------------------------------------------------------------------
+
+/** A value that is not known yet (computed during the update). Checks skip it rather than flag it. */
+export const UNKNOWN: unique symbol = Symbol("unknown");
+export type Unknown = typeof UNKNOWN;
+
+/**
+ * The sentinels the engine and `pulumi preview --json` use for values unknown at preview
+ * (@pulumi/policy proxy.ts; the string one is also @pulumi/pulumi runtime/rpc.ts `unknownValue`).
+ */
+export const UNKNOWN_SENTINELS: ReadonlySet<string> = new Set([
+  "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",
+  "3eeb2bf0-c639-47a8-9e75-3b44932eb421",
+  "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+  "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",
+  "030794c1-ac77-496b-92df-f27374a8bd58",
+  "e48ece36-62e2-4504-bad9-02848725956a",
+  "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",
+]);
+
+export function isUnknown(value: unknown): boolean {
+  return value === UNKNOWN || (typeof value === "string" && UNKNOWN_SENTINELS.has(value));
+}
+
+/** The key @pulumi/policy's `unknownCheckingProxy` answers with the object it wraps (proxy.ts). */
+const PROXY_TARGET_KEY = "__getSpecialProxyTarget";
+
+/**
+ * The plain object behind the engine's unknown-checking proxy. Checks read the plain object so that one
+ * unknown field makes that field "not yet known" instead of aborting the whole policy for the resource.
+ */
+export function plain(props: unknown): unknown {
+  if (props !== null && typeof props === "object") {
+    const target = (props as Record<string, unknown>)[PROXY_TARGET_KEY];
+    if (target !== undefined && target !== null && typeof target === "object") {
+      return target;
+    }
+  }
+  return props;
+}
+
+export type Path = string | readonly string[];
+
+function segments(path: Path): readonly string[] {
+  return typeof path === "string" ? (path === "" ? [] : path.split(".")) : path;
+}
+
+export function pathText(path: Path): string {
+  return typeof path === "string" ? path : path.map((s) => (/^[A-Za-z_$][\w$]*$/.test(s) ? s : `"${s}"`)).join(".");
+}
+
+/**
+ * The value at `path` (dots separate keys; pass an array for keys that contain dots), `undefined` when
+ * any step is missing, or `UNKNOWN` when any step is not known yet.
+ */
+export function get(obj: unknown, path: Path): unknown {
+  let current: unknown = obj;
+  for (const key of segments(path)) {
+    if (isUnknown(current)) return UNKNOWN;
+    if (current === null || typeof current !== "object") return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return isUnknown(current) ? UNKNOWN : current;
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+/** The elements of an array value; `UNKNOWN` when the array itself is unknown; `[]` when absent. */
+export function list(value: unknown): readonly unknown[] | Unknown {
+  if (isUnknown(value)) return UNKNOWN;
+  return Array.isArray(value) ? value : [];
+}
+
+/** The entries of an object value (unknown entries kept), `[]` when it is absent or not an object. */
+export function entries(value: unknown): readonly [string, unknown][] {
+  return isRecord(value) ? Object.entries(value) : [];
+}
+
+/** A short rendering of a found value for messages. */
+export function show(value: unknown): string {
+  if (value === undefined) return "not set";
+  if (isUnknown(value)) return "unknown";
+  const text = JSON.stringify(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** Case-insensitive string equality that treats non-strings as different. */
+export function sameText(value: unknown, expected: string): boolean {
+  return typeof value === "string" && value.toLowerCase() === expected.toLowerCase();
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Settings tables: "this input must satisfy that, else set it to X"
+// ---------------------------------------------------------------------------------------------------
+
+export interface Setting {
+  /** Path of the input, relative to the object the setting is checked on. */
+  readonly path: Path;
+  /** Whether a found value (`undefined` when absent) is acceptable. Unknown values are never checked. */
+  readonly ok: (value: unknown) => boolean;
+  /** The value to set, as the user writes it in the program: `true`, `"GKE_METADATA"`. */
+  readonly fix: string;
+  /** The requirement, as a sentence without a final period. */
+  readonly requirement: string;
+}
+
+/** One message per setting `target` breaks; `where` prefixes the path (e.g. `nodePools[0].nodeConfig`). */
+export function checkSettings(target: unknown, settings: readonly Setting[], where = ""): string[] {
+  const messages: string[] = [];
+  for (const setting of settings) {
+    const value = get(target, setting.path);
+    if (isUnknown(value) || setting.ok(value)) continue;
+    messages.push(violation(setting.requirement, join(where, pathText(setting.path)), setting.fix, value));
+  }
+  return messages;
+}
+
+/** The pack's message shape: the requirement, what to set instead, and what was found. */
+export function violation(requirement: string, where: string, fix: string, found: unknown): string {
+  return `${requirement}: set ${where} to ${fix} (found: ${show(found)}).`;
+}
+
+export function join(prefix: string, path: string): string {
+  if (prefix === "") return path;
+  if (path === "") return prefix;
+  return `${prefix}.${path}`;
+}
+
+export const isTrue = (v: unknown): boolean => v === true;
+export const notTrue = (v: unknown): boolean => v !== true;
+export const notFalse = (v: unknown): boolean => v !== false;
+export const isFalse = (v: unknown): boolean => v === false;
+export const nonEmptyString = (v: unknown): boolean => typeof v === "string" && v.trim() !== "";
+
+// ---------------------------------------------------------------------------------------------------
+// Factories
+// ---------------------------------------------------------------------------------------------------
+
+export interface PolicyText {
+  /** kebab-case, unique in the pack. */
+  readonly name: string;
+  /** Starts with "Checks". */
+  readonly description: string;
+  readonly area: Area;
+  readonly severity: Severity;
+  readonly remediationSteps: string;
+  readonly sources: readonly string[];
+  /**
+   * Only for checks whose fix needs something outside this program (a KMS key, an attestor): they start
+   * as advisory and a user raises them with policy config. Everything else inherits the pack's mandatory.
+   */
+  readonly enforcementLevel?: "advisory";
+  /** Threshold properties with their JSON-schema `default`s; the engine fills the defaults in. */
+  readonly config?: Readonly<Record<string, PolicyConfigJSONSchema>>;
+}
+
+export interface CheckContext<C> {
+  readonly type: string;
+  readonly name: string;
+  readonly urn: string;
+  /** The policy's config: schema defaults overlaid with what the engine passed. */
+  readonly config: C;
+  readonly notApplicable: (reason?: string) => never;
+}
+
+export interface ResourcePolicySpec<C> extends PolicyText {
+  /** The resource types checked; others are reported not applicable. */
+  readonly types: readonly string[];
+  readonly check: (props: Record<string, unknown>, context: CheckContext<C>) => Iterable<string>;
+}
+
+export interface StackFinding {
+  readonly urn: string;
+  readonly message: string;
+}
+
+/** A resource as a stack check sees it: plain properties (secrets unwrapped). */
+export interface StackResource {
+  readonly type: string;
+  readonly urn: string;
+  readonly name: string;
+  readonly props: Record<string, unknown>;
+}
+
+export interface StackPolicySpec<C> extends PolicyText {
+  /** The resource types read, for the README (stack policies always receive every resource). */
+  readonly types: readonly string[];
+  readonly check: (resources: readonly StackResource[], context: StackContext<C>) => Iterable<StackFinding>;
+}
+
+export interface StackContext<C> {
+  readonly config: C;
+  readonly notApplicable: (reason?: string) => never;
+}
+
+function schemaOf(config: PolicyText["config"]): PolicyConfigSchema | undefined {
+  if (config === undefined) return undefined;
+  return { properties: { ...config } };
+}
+
+/** The schema's defaults under what the engine passed (the engine already merged them; tests may not). */
+function configFor<C>(config: PolicyText["config"], given: object): C {
+  const defaults: Record<string, unknown> = {};
+  for (const [key, schema] of Object.entries(config ?? {})) {
+    if (schema.default !== undefined) defaults[key] = schema.default;
+  }
+  return { ...defaults, ...(plain(given) as object) } as C;
+}
+
+function asRecord(props: unknown): Record<string, unknown> {
+  const value = plain(props);
+  return isRecord(value) ? value : {};
+}
+
+function baseFields(spec: PolicyText, appliesTo: readonly string[]) {
+  return {
+    name: spec.name,
+    description: spec.description,
+    area: spec.area,
+    severity: spec.severity,
+    remediationSteps: spec.remediationSteps,
+    sources: spec.sources,
+    appliesTo,
+    ...(spec.enforcementLevel ? { enforcementLevel: spec.enforcementLevel } : {}),
+    ...(spec.config ? { configSchema: schemaOf(spec.config) } : {}),
+  };
+}
+
+export function resourcePolicy<C extends object = Record<string, never>>(spec: ResourcePolicySpec<C>): HardeningResourcePolicy {
+  const types = new Set(spec.types);
+  const validate = (args: ResourceValidationArgs, report: ReportViolation): void => {
+    if (!types.has(args.type)) {
+      args.notApplicable(`Policy only applies to resources of type ${[...types].map((t) => `'${t}'`).join(", ")}`);
+    }
+    const context: CheckContext<C> = {
+      type: args.type,
+      name: args.name,
+      urn: args.urn,
+      config: configFor<C>(spec.config, args.getConfig()),
+      notApplicable: (reason?: string) => args.notApplicable(reason),
+    };
+    for (const message of spec.check(asRecord(args.props), context)) {
+      report(message);
+    }
+  };
+  if (spec.types.length === 1) {
+    // The server skips other types without calling the function (server.ts `getPulumiType`).
+    (validate as unknown as { __pulumiType: string }).__pulumiType = spec.types[0];
+  }
+  return { ...baseFields(spec, spec.types), kind: "resource", validateResource: validate };
+}
+
+export function stackPolicy<C extends object = Record<string, never>>(spec: StackPolicySpec<C>): HardeningStackPolicy {
+  const validate = (args: StackValidationArgs, report: ReportViolation): void => {
+    const resources = args.resources.map((r: PolicyResource) => ({
+      type: r.type,
+      urn: r.urn,
+      name: r.name,
+      props: asRecord(r.props),
+    }));
+    const context: StackContext<C> = {
+      config: configFor<C>(spec.config, args.getConfig()),
+      notApplicable: (reason?: string) => args.notApplicable(reason),
+    };
+    for (const finding of spec.check(resources, context)) {
+      report(finding.message, finding.urn);
+    }
+  };
+  return { ...baseFields(spec, spec.types), kind: "stack", validateStack: validate };
+}

@@ -1,0 +1,73 @@
+// What the pack knows about the Zero to JupyterHub chart (4.4.0, /work/shared/z2jh): how to recognise a
+// release of it, where its values live, and the node label and taint it schedules user pods with.
+
+import { get, isRecord, isUnknown, plain, sameText } from "./core";
+import { HELM_TYPES } from "./types";
+
+/** The node label and taint Z2JH's user pods select and tolerate (values.yaml `scheduling.userPods`). */
+export const NODE_PURPOSE_LABEL = "hub.jupyter.org/node-purpose";
+export const USER_TAINT_KEYS: readonly string[] = ["hub.jupyter.org/dedicated", "hub.jupyter.org_dedicated"];
+export const USER_PURPOSE = "user";
+/** The purpose of the pool for the hub, proxy and chart services; every other purpose runs user servers. */
+export const CORE_PURPOSE = "core";
+
+/** A pool's node-purpose label (`undefined` when it has none; `UNKNOWN` when not known yet). */
+export function poolPurposeOf(pool: unknown): unknown {
+  return get(pool, ["nodeConfig", "labels", NODE_PURPOSE_LABEL]);
+}
+
+/**
+ * Whether a pool runs user servers: labelled with a node purpose other than "core" — Z2JH's "user", or a
+ * program's own (a GPU pool labelled "gpu" whose profile requires it).
+ */
+export function runsUserServers(pool: unknown): boolean {
+  const purpose = poolPurposeOf(pool);
+  return typeof purpose === "string" && !isUnknown(purpose) && purpose !== CORE_PURPOSE;
+}
+
+/** Whether a Helm release (v3 Release or v4 Chart) installs the jupyterhub chart. */
+export function isJupyterHubRelease(type: string, props: Record<string, unknown>): boolean {
+  if (!HELM_TYPES.includes(type)) return false;
+  const chart = get(props, "chart");
+  const repo = get(props, "repositoryOpts.repo");
+  if (typeof chart === "string") {
+    const name = chart.split("/").pop() ?? "";
+    if (sameText(name, "jupyterhub") || /^jupyterhub-[0-9]/.test(name)) return true;
+  }
+  return typeof repo === "string" && repo.includes("hub.jupyter.org/helm-chart");
+}
+
+/** The release's `values` object (empty when unset; `valueYamlFiles` are not read). */
+export function valuesOf(props: Record<string, unknown>): Record<string, unknown> {
+  const values = plain(get(props, "values"));
+  return isRecord(values) ? values : {};
+}
+
+/** The namespace a release installs into (`default` when unset). */
+export function releaseNamespace(props: Record<string, unknown>): string | undefined {
+  const ns = get(props, "namespace");
+  if (isUnknown(ns)) return undefined;
+  return typeof ns === "string" && ns !== "" ? ns : "default";
+}
+
+/**
+ * The `hub.config` sections that configure authenticators: `Authenticator` plus any class-named section
+ * ending in "Authenticator" (GenericOAuthenticator, GitHubOAuthenticator…), since Z2JH passes
+ * `hub.config` straight to traitlets and a subclass section overrides the base one.
+ */
+export function authenticatorSections(values: Record<string, unknown>): [string, Record<string, unknown>][] {
+  const config = get(values, "hub.config");
+  if (!isRecord(config)) return [];
+  return Object.entries(config).filter(
+    (e): e is [string, Record<string, unknown>] => /Authenticator$/.test(e[0]) && isRecord(e[1]),
+  );
+}
+
+/** A `hub.config` trait read from either of two classes, the more specific one winning. */
+export function trait(values: Record<string, unknown>, classes: readonly string[], name: string): unknown {
+  for (const cls of classes) {
+    const value = get(values, ["hub", "config", cls, name]);
+    if (value !== undefined) return value;
+  }
+  return undefined;
+}
