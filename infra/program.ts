@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ProgramConfig, readProgramConfig } from "./config/read";
 import { capacityOutput, planAll } from "./plan";
 import { HardenedCluster } from "./components/cluster";
+import { dependOn, ProjectApis } from "./components/apis";
 import { HubEdge } from "./components/edge";
 import { HubGateway } from "./components/gateway";
 import { JupyterHub } from "./components/jupyterhub";
@@ -17,12 +18,15 @@ export function deployHub(programConfig: ProgramConfig = readProgramConfig()) {
   const plan = planAll(config);
   const namePrefix = dnsSafePrefix(pulumi.getStack());
 
+  const apis = new ProjectApis("apis", { project: config.platform.project });
+  const afterApis = { transformations: [dependOn(apis.services)] };
+
   const network = new HubNetwork("network", {
     project: config.platform.project,
     region: config.platform.region,
     addresses: plan.addresses,
     natMinPortsPerVm: plan.natMinPortsPerVm,
-  });
+  }, afterApis);
 
   const cluster = new HardenedCluster("cluster", {
     platform: config.platform,
@@ -34,14 +38,14 @@ export function deployHub(programConfig: ProgramConfig = readProgramConfig()) {
     gpuPool: plan.gpuPool,
     gpu: config.hub.gpu,
     namePrefix,
-  });
+  }, afterApis);
 
   // The edge needs no cluster, so the certificate starts provisioning while the cluster is created.
   const edge = new HubEdge("edge", {
     edge: config.edge,
     namePrefix,
     protectZone: config.platform.deletionProtection,
-  });
+  }, afterApis);
 
   // Depends on the whole cluster component: user and core pods are *required* on their pools.
   const hub = new JupyterHub("hub", { config, plan, oidcClientSecret }, {

@@ -2,7 +2,7 @@ import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { EventWindow, GpuConfig, PlatformConfig } from "../config/types";
-import { PoolPlan } from "../plan";
+import { clusterZoneCount, initialNodesPerZone, PoolPlan } from "../plan";
 import { dedicatedTaint, nodePurposeLabel, poolPurpose } from "../plan/labels";
 import { podRangeName, serviceRangeName } from "./network";
 
@@ -125,30 +125,37 @@ export class HardenedCluster extends pulumi.ComponentResource {
       rbacBindingConfig: { enableInsecureBindingSystemAuthenticated: false, enableInsecureBindingSystemUnauthenticated: false },
       anonymousAuthenticationConfig: { mode: "LIMITED" },
       serviceExternalIpsConfig: { enabled: false },
-      securityPostureConfig: { mode: "BASIC", vulnerabilityMode: "VULNERABILITY_BASIC" },
+      // Configuration auditing; the standard vulnerability-scanning tier was retired in 2025 and can no
+      // longer be enabled (GKE docs, "Workload vulnerability scanning deprecations").
+      securityPostureConfig: { mode: "BASIC" },
       nodePoolDefaults: { nodeConfigDefaults: { insecureKubeletReadonlyPortEnabled: "FALSE" } },
       // Packs users tightly and gives nodes back quickly after the peak; user pods are bare pods, which the
       // autoscaler never evicts, so a running server is never moved.
       clusterAutoscaling: { autoscalingProfile: "OPTIMIZE_UTILIZATION" },
+      // GKE needs 48 hours of maintenance availability in any 32 days, in windows of at least 4 hours
+      // (GKE docs, "Maintenance windows and exclusions"); a daily 4-hour window meets that, and the
+      // exclusion keeps upgrades away from the event itself.
       maintenancePolicy: {
-        recurringWindow: {
-          startTime: "2026-01-03T02:00:00Z",
-          endTime: "2026-01-03T06:00:00Z",
-          recurrence: "FREQ=WEEKLY;BYDAY=SA,SU",
-        },
+        dailyMaintenanceWindow: { startTime: "03:00" },
         maintenanceExclusions: [eventMaintenanceExclusion(args.event)],
       },
       resourceLabels: { app: "jupyterhub", "managed-by": "pulumi" },
-    }, { ...child, protect: platform.deletionProtection, dependsOn: roleBindings });
+    }, {
+      ...child,
+      protect: platform.deletionProtection,
+      dependsOn: roleBindings,
+      // Once the default pool is gone GKE reports no nodeConfig, and the diff would replace the cluster
+      // (GoogleCloudPlatform/k8s-config-connector#8651; Google's cloud-foundation-fabric ignores it too).
+      ignoreChanges: ["nodeConfig"],
+    });
 
-    const zoneCount = platform.locationType === "zonal" ? 1 : platform.zones.length || 3;
+    const zoneCount = clusterZoneCount(platform);
     const pool = (plan: PoolPlan, purpose: keyof typeof poolPurpose, extra: Partial<gcp.types.input.container.NodePoolNodeConfig>) =>
       new gcp.container.NodePool(`${name}-${plan.name}`, {
         project: platform.project,
         location,
         cluster: this.cluster.name,
-        // Autoscaled pools start at their minimum; initialNodeCount counts per zone.
-        initialNodeCount: Math.ceil(plan.minNodes / zoneCount),
+        initialNodeCount: initialNodesPerZone(plan, zoneCount),
         autoscaling: {
           totalMinNodeCount: plan.minNodes,
           totalMaxNodeCount: plan.maxNodes,
@@ -174,7 +181,13 @@ export class HardenedCluster extends pulumi.ComponentResource {
           labels: { [nodePurposeLabel]: poolPurpose[purpose] },
           ...extra,
         },
-      }, { ...child, dependsOn: roleBindings });
+      }, {
+        ...child,
+        dependsOn: roleBindings,
+        // initialNodeCount only seeds the pool (the autoscaler owns its size) but changing it would
+        // recreate the pool, killing every user's server: ignore later changes.
+        ignoreChanges: ["initialNodeCount"],
+      });
 
     const kubeletHardening = { insecureKubeletReadonlyPortEnabled: "FALSE" };
     const pools: Record<string, gcp.container.NodePool> = {
@@ -227,6 +240,10 @@ export function dnsEndpointKubeconfig(endpoint: string): string {
           apiVersion: "client.authentication.k8s.io/v1beta1",
           command: "gke-gcloud-auth-plugin",
           provideClusterInfo: true,
+          // Use the same Application Default Credentials as the Google provider (a laptop's
+          // `gcloud auth application-default login` or CI's workload identity federation); without the
+          // flag the plugin asks gcloud's own login (kubernetes/cloud-provider-gcp#264).
+          args: ["--use_application_default_credentials"],
           installHint: "Install gke-gcloud-auth-plugin: gcloud components install gke-gcloud-auth-plugin",
         },
       },

@@ -74,7 +74,8 @@ export class HubNetwork extends pulumi.ComponentResource {
       enableDynamicPortAllocation: true,
       enableEndpointIndependentMapping: false,
       minPortsPerVm: args.natMinPortsPerVm,
-      maxPortsPerVm: 65_536,
+      // A cap, so one busy node cannot take every port of the gateway's addresses from the others.
+      maxPortsPerVm: 8_192,
       logConfig: { enable: true, filter: "ALL" },
     }, child);
 

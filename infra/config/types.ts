@@ -78,7 +78,9 @@ export interface PriceTable {
   readonly gpuHour: Readonly<Record<string, number>>;
   readonly balancedDiskGiBMonth: number;
   readonly clusterFeeHour: number;
-  readonly forwardingRuleHour: number;
+  /** Global forwarding rules are billed as one flat rate for the first five, then per rule. */
+  readonly forwardingRulesFirstFiveHour: number;
+  readonly forwardingRuleExtraHour: number;
   readonly natGatewayVmHour: number;
   readonly natGatewayHourCap: number;
   readonly natIpHour: number;

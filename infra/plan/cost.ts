@@ -22,7 +22,9 @@ export interface CostEstimate {
   readonly perHourAtPeak: number;
   readonly perHourIdle: number;
   readonly eventHours: number;
-  /** Upper bound: every pool at its maximum for the whole event window. */
+  /** Hours the platform stands by outside the event window, at its idle size. */
+  readonly standbyHours: number;
+  /** Upper bound: every pool at its maximum for the whole event window, idle for the standby hours. */
   readonly perEvent: number;
   readonly linesAtPeak: readonly CostLine[];
   readonly priceSource: string;
@@ -40,6 +42,7 @@ export interface CostInputs {
   /** The Gateway's forwarding rules: HTTPS, and HTTP for the redirect. */
   readonly forwardingRules: number;
   readonly eventHours: number;
+  readonly standbyHours: number;
 }
 
 export function nodeHourPrice(prices: PriceTable, machine: MachineType): number {
@@ -47,6 +50,12 @@ export function nodeHourPrice(prices: PriceTable, machine: MachineType): number 
   const mem = prices.memoryGiBHour[machine.family];
   if (vcpu === undefined || mem === undefined) throw new RangeError(`no price for machine family ${machine.family}`);
   return machine.vcpus * vcpu + machine.memoryGiB * mem;
+}
+
+/** Google bills up to five global forwarding rules at one flat rate, then each further rule. */
+export function forwardingRulesHour(prices: PriceTable, rules: number): number {
+  if (rules === 0) return 0;
+  return prices.forwardingRulesFirstFiveHour + Math.max(0, rules - 5) * prices.forwardingRuleExtraHour;
 }
 
 const round = (x: number, digits = 4) => Math.round(x * 10 ** digits) / 10 ** digits;
@@ -64,7 +73,7 @@ function costLines(inputs: CostInputs, pools: readonly PricedPool[]): CostLine[]
   ]);
   lines.push(
     { item: "persistent disks: user homes and hub database (pd-balanced)", quantity: inputs.persistentDiskGiB, unit: "GiB", perHour: inputs.persistentDiskGiB * diskHour },
-    { item: "load balancer forwarding rules", quantity: inputs.forwardingRules, unit: "rule", perHour: inputs.forwardingRules * prices.forwardingRuleHour },
+    { item: "load balancer forwarding rules", quantity: inputs.forwardingRules, unit: "rule", perHour: forwardingRulesHour(prices, inputs.forwardingRules) },
     { item: "Cloud NAT gateway", quantity: nodes, unit: "VM", perHour: Math.min(nodes * prices.natGatewayVmHour, prices.natGatewayHourCap) },
     { item: "Cloud NAT IPs", quantity: inputs.natIps, unit: "IP", perHour: inputs.natIps * prices.natIpHour },
     { item: "GKE cluster management fee", quantity: 1, unit: "cluster", perHour: prices.clusterFeeHour },
@@ -77,12 +86,14 @@ export function estimateCost(inputs: CostInputs): CostEstimate {
   const linesAtPeak = costLines(inputs, inputs.poolsAtPeak);
   const sum = (lines: CostLine[]) => lines.reduce((s, l) => s + l.perHour, 0);
   const perHourAtPeak = round(sum(linesAtPeak), 2);
+  const perHourIdle = round(sum(costLines(inputs, inputs.poolsIdle)), 2);
   return {
     currency: inputs.prices.currency,
     perHourAtPeak,
-    perHourIdle: round(sum(costLines(inputs, inputs.poolsIdle)), 2),
+    perHourIdle,
     eventHours: round(inputs.eventHours, 2),
-    perEvent: round(perHourAtPeak * inputs.eventHours, 2),
+    standbyHours: inputs.standbyHours,
+    perEvent: round(perHourAtPeak * inputs.eventHours + perHourIdle * inputs.standbyHours, 2),
     linesAtPeak,
     priceSource: inputs.prices.source,
     pricesAsOf: inputs.prices.asOf,

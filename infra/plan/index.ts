@@ -1,5 +1,5 @@
 import { ConfigError, IssueList } from "../config/errors";
-import { StackConfig } from "../config/types";
+import { PlatformConfig, StackConfig } from "../config/types";
 import { planUserPool, UserPoolPlan } from "./capacity";
 import { CostEstimate, estimateCost, PricedPool } from "./cost";
 import { lookupMachineType, MachineType } from "./machineTypes";
@@ -46,9 +46,25 @@ const NAT_PORTS_PER_IP = 64_512;
 const CORE_MAX_PODS = 110;
 const GPU_MAX_PODS = 32;
 const HUB_DB_GIB = 1;
+// Stood up a day before the event (DNS delegation and the certificate need it) and destroyed a day
+// after, the same margin as the maintenance exclusion: the pools idle at their minimum meanwhile.
+export const STANDBY_HOURS = 48;
 
 const familyQuota: Readonly<Record<string, string>> = { n2: "N2_CPUS" };
 const gpuQuota: Readonly<Record<string, string>> = { "nvidia-tesla-t4": "NVIDIA_T4_GPUS" };
+
+/** Zones the node pools span: one for a zonal cluster; the configured ones, or GKE's default three. */
+export function clusterZoneCount(platform: PlatformConfig): number {
+  return platform.locationType === "zonal" ? 1 : platform.zones.length || 3;
+}
+
+/**
+ * A pool's initialNodeCount, which GKE counts per zone: the minimum spread over the zones, but never so
+ * many that zones × count exceeds the pool's maximum.
+ */
+export function initialNodesPerZone(pool: Pick<PoolPlan, "minNodes" | "maxNodes">, zones: number): number {
+  return Math.min(Math.ceil(pool.minNodes / zones), Math.floor(pool.maxNodes / zones));
+}
 
 function machine(name: string): MachineType {
   const m = lookupMachineType(name);
@@ -94,6 +110,7 @@ export function planAll(config: StackConfig): Plan {
   const addresses = planAddresses(
     platform,
     pools.map<PoolAddressNeed>((p) => ({ pool: p.name, maxNodes: p.maxNodes, maxPodsPerNode: p.maxPodsPerNode })),
+    clusterZoneCount(platform),
     issues,
   );
   issues.throwIfAny();
@@ -136,6 +153,7 @@ export function planAll(config: StackConfig): Plan {
     natIps,
     forwardingRules: 2,
     eventHours: (config.event.end.getTime() - config.event.start.getTime()) / 3_600_000,
+    standbyHours: STANDBY_HOURS,
   });
 
   return { userPool, corePool, userPoolSpec, gpuPool, addresses, natMinPortsPerVm: NAT_MIN_PORTS_PER_VM, natIps, quotas, cost };

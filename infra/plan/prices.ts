@@ -16,7 +16,8 @@ export const defaultPriceTable: PriceTable = {
   // pd-balanced, the GKE default storage class `standard-rwo` and our boot disks.
   balancedDiskGiBMonth: 0.1,
   clusterFeeHour: 0.1,
-  forwardingRuleHour: 0.025,
+  forwardingRulesFirstFiveHour: 0.025,
+  forwardingRuleExtraHour: 0.01,
   natGatewayVmHour: 0.0014,
   natGatewayHourCap: 0.044,
   natIpHour: 0.005,

@@ -48,7 +48,7 @@ function costRows(e: any): Row[] {
     ...e.linesAtPeak.map((l: any) => [`${l.item}`, `${money(l.perHour)}/h  (${count(l.quantity, l.unit)})`] as Row),
     ["per hour at peak", money(e.perHourAtPeak)],
     ["per hour idle (pools at minimum)", money(e.perHourIdle)],
-    [`whole event, ${e.eventHours} h at peak (upper bound)`, money(e.perEvent)],
+    [`whole event: ${e.eventHours} h at peak + ${e.standbyHours} h idle (upper bound)`, money(e.perEvent)],
     ["prices", `${e.priceSource} (as of ${e.pricesAsOf})`],
     ["not included", e.notIncluded.join("; ")],
   ];

@@ -27,7 +27,7 @@ describe("npm run plan", function () {
     assert.match(stdout, /user nodes at peak\s+36 \(bin-packing lower bound 35\)/);
     assert.match(stdout, /^Cost estimate \(USD\)$/m);
     assert.match(stdout, /per hour at peak\s+\$\d+\.\d\d/);
-    assert.match(stdout, /whole event, 72 h at peak \(upper bound\)\s+\$\d+/);
+    assert.match(stdout, /whole event: 72 h at peak \+ 48 h idle \(upper bound\)\s+\$\d+/);
     assert.match(stdout, /^Resources \(\d+ to create\)$/m);
     assert.match(stdout, /gcp:container\/cluster:Cluster\s+1/);
   });

@@ -4,6 +4,7 @@ import { OfflineRun, runOffline } from "../../infra/tools/offline";
 import { ofType, one } from "../support/resources";
 import { readStackFile } from "../../infra/tools/stackFile";
 import { deployHub } from "../../infra/program";
+import { dnsEndpointKubeconfig } from "../../infra/components/cluster";
 import { loadStackConfig, stackNames } from "../support/stacks";
 
 // The real program, run under Pulumi's mock runtime for each shipped stack; assertions read the inputs
@@ -161,11 +162,32 @@ for (const stack of stackNames) {
       assert.strictEqual((r.outputs.nameServers as string[]).length, 4);
     });
 
+    it("turns on the Google APIs first, and leaves them on after destroy", async () => {
+      const r = await run(stack);
+      const apis = ofType(r, "gcp:projects/service:Service");
+      assert.ok(apis.map((a: any) => a.inputs.service).includes("containerfilesystem.googleapis.com"));
+      assert.ok(apis.every((a: any) => a.inputs.disableOnDestroy === false));
+      for (const type of ["gcp:compute/network:Network", "gcp:container/cluster:Cluster", "gcp:certificatemanager/certificate:Certificate"]) {
+        const missing = apis.map((a) => a.urn).filter((u) => !one(r, type).dependencies.includes(u));
+        assert.deepStrictEqual(missing, [], `${type} must wait for every API`);
+      }
+    });
+
     it("keeps the kubeconfig secret", async () => {
       assert.strictEqual((await run(stack)).outputs.kubeconfig, "[secret]");
     });
   });
 }
+
+describe("the kubeconfig for the DNS endpoint", () => {
+  it("reaches the control plane by name and authenticates with Application Default Credentials", () => {
+    const kubeconfig = JSON.parse(dnsEndpointKubeconfig("gke-abc.europe-west1.gke.goog"));
+    assert.strictEqual(kubeconfig.clusters[0].cluster.server, "https://gke-abc.europe-west1.gke.goog");
+    const exec = kubeconfig.users[0].user.exec;
+    assert.strictEqual(exec.command, "gke-gcloud-auth-plugin");
+    assert.deepStrictEqual(exec.args, ["--use_application_default_credentials"]);
+  });
+});
 
 describe("the program refuses a bad config before declaring anything", () => {
   it("throws the config error and registers no resource", async () => {

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { CapacityConfig } from "../../infra/config/types";
 import { fitUsersOnNode, gkeAllocatable, planUserPool, podBlockAddresses } from "../../infra/plan/capacity";
-import { planAll } from "../../infra/plan";
+import { initialNodesPerZone, planAll } from "../../infra/plan";
 import { lookupMachineType, machineTypes } from "../../infra/plan/machineTypes";
 import { loadStackConfig } from "../support/stacks";
 
@@ -59,13 +59,28 @@ describe("capacity model", () => {
       assert.strictEqual(pool.userPoolMaxNodes, 45); // ceil(1240 / 28)
     });
 
-    it("chooses 64 max pods per node (28 users + 10 DaemonSet pods fit the /25 step) and a /19 pod range", () => {
+    it("chooses 64 max pods per node (28 users + 10 DaemonSet pods fit the /25 step)", () => {
       assert.strictEqual(pool.maxPodsPerNode, 64);
-      // (45 + 1 surge) user nodes × 128 + (3 + 1) core nodes × 256 = 6912 addresses → /19 (8192).
-      assert.strictEqual(plan.addresses.podAddressesNeeded, 6912);
-      assert.strictEqual(plan.addresses.podCidr, "10.32.0.0/19");
-      // 46 + 4 nodes + 4 addresses GCP reserves = 54 → /26.
-      assert.strictEqual(plan.addresses.nodeCidr, "10.0.0.0/26");
+    });
+
+    it("checks the fixed default ranges hold every pool at its maximum, with a surge node per zone", () => {
+      // Regional, three zones: (45 + 3) user nodes × 128 + (3 + 3) core nodes × 256 = 7680 pod addresses;
+      // 48 + 6 nodes + 4 addresses GCP reserves = 58 node addresses.
+      assert.strictEqual(plan.addresses.podAddressesNeeded, 7680);
+      assert.strictEqual(plan.addresses.nodeAddressesNeeded, 58);
+      // The defaults do not move with the peak: GCP cannot resize a range a cluster uses.
+      assert.deepStrictEqual(
+        [plan.addresses.nodeCidr, plan.addresses.podCidr, plan.addresses.serviceCidr],
+        ["10.0.0.0/20", "10.32.0.0/12", "10.1.0.0/20"],
+      );
+    });
+
+    it("spreads each pool's minimum over the zones without exceeding its maximum", () => {
+      assert.strictEqual(initialNodesPerZone({ minNodes: 9, maxNodes: 45 }, 3), 3);
+      assert.strictEqual(initialNodesPerZone({ minNodes: 2, maxNodes: 3 }, 3), 1);
+      // One core node wanted, three zones, at most two nodes: start empty rather than above the maximum.
+      assert.strictEqual(initialNodesPerZone({ minNodes: 1, maxNodes: 2 }, 3), 0);
+      assert.strictEqual(initialNodesPerZone({ minNodes: 1, maxNodes: 2 }, 1), 1);
     });
 
     it("asks for the regional quotas the pools need at their maximum", () => {

@@ -22,13 +22,19 @@ describe("cost estimate", () => {
       3 * (8 * 0.031611 + 32 * 0.004237) + // core n2-standard-8 × 3
       45 * 0.524056 + // user n2-highmem-8 × 45 (pool maximum: peak plus placeholders)
       (150 + 4500 + 10_001) * diskHour + // boot disks, homes and the hub database
-      2 * 0.025 + // HTTPS and HTTP-redirect forwarding rules
+      0.025 + // HTTPS and HTTP-redirect forwarding rules: the first five are one flat rate
       0.044 + // NAT gateway: 48 VMs × 0.0014 capped at 0.044
       1 * 0.005 + // one NAT IP
       0.1; // cluster fee
     close(cost.perHourAtPeak, expectedPerHour, "per hour at peak");
     assert.strictEqual(cost.eventHours, 72);
-    close(cost.perEvent, cost.perHourAtPeak * 72, "per event");
+    // Idle: 2 core + 9 user nodes, the same disks, load balancer, NAT and cluster fee.
+    const expectedIdle =
+      2 * (8 * 0.031611 + 32 * 0.004237) + 9 * 0.524056 + (100 + 900 + 10_001) * diskHour + 0.025 + 11 * 0.0014 + 0.005 + 0.1;
+    close(cost.perHourIdle, expectedIdle, "per hour idle");
+    // 72 h at peak plus a day before and a day after at the idle size.
+    assert.strictEqual(cost.standbyHours, 48);
+    close(cost.perEvent, cost.perHourAtPeak * 72 + cost.perHourIdle * 48, "per event");
     assert.strictEqual(cost.currency, "USD");
     assert.ok(cost.perHourIdle < cost.perHourAtPeak);
     assert.match(cost.priceSource, /OpenCost/);
