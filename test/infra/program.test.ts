@@ -179,6 +179,28 @@ for (const stack of stackNames) {
   });
 }
 
+describe("a stack with a GPU profile", function () {
+  this.timeout(120_000);
+
+  it("adds a GPU pool that scales from zero, is tainted for GPU users and runs the same hardened nodes", async () => {
+    const { config, secretKeys } = readStackFile("event");
+    const gpuProfile = { machineType: "n1-standard-8", acceleratorType: "nvidia-tesla-t4", acceleratorCount: 1, maxNodes: 4, image: "quay.io/jupyter/pytorch-notebook:cuda12-2025-11-03" };
+    const r = await runOffline("event", { ...config, "jupyterhub-gke:gpuProfile": JSON.stringify(gpuProfile) }, secretKeys, () => deployHub());
+    const gpu: any = pool(r, "gpu");
+    assert.deepStrictEqual(gpu.autoscaling.totalMinNodeCount, 0);
+    assert.deepStrictEqual(gpu.autoscaling.totalMaxNodeCount, 4);
+    assert.strictEqual(gpu.nodeConfig.machineType, "n1-standard-8");
+    assert.deepStrictEqual(gpu.nodeConfig.guestAccelerators.map((a: any) => [a.type, a.count]), [["nvidia-tesla-t4", 1]]);
+    assert.deepStrictEqual(gpu.nodeConfig.taints, [{ key: "hub.jupyter.org/dedicated", value: "gpu", effect: "NO_SCHEDULE" }]);
+    assert.deepStrictEqual(gpu.nodeConfig.labels, { "hub.jupyter.org/node-purpose": "gpu" });
+    assert.strictEqual(gpu.nodeConfig.workloadMetadataConfig.mode, "GKE_METADATA");
+    assert.strictEqual(gpu.nodeConfig.shieldedInstanceConfig.enableSecureBoot, true);
+    const capacity: any = r.outputs.capacity;
+    assert.deepStrictEqual(capacity.gpuPool, { machineType: "n1-standard-8", maxNodes: 4 });
+    assert.deepStrictEqual((r.outputs.quotas as any).gpusByQuota, { NVIDIA_T4_GPUS: 4 });
+  });
+});
+
 describe("the kubeconfig for the DNS endpoint", () => {
   it("reaches the control plane by name and authenticates with Application Default Credentials", () => {
     const kubeconfig = JSON.parse(dnsEndpointKubeconfig("gke-abc.europe-west1.gke.goog"));
