@@ -16,7 +16,8 @@ import { acceleratorFamilies, lookupMachineType, machineTypes } from "../plan/ma
 import { defaultPriceTable } from "../plan/prices";
 import { parseIpv4Cidr, touchesNonPublic } from "../plan/cidr";
 import { gcpRegions } from "./regions";
-import { fitUsersOnNode } from "../plan/capacity";
+import { isPinnedImage } from "../plan/images";
+import { fitUsersOnNode, planUserPool } from "../plan/capacity";
 
 /**
  * Raw stack config: the project's own keys without the `jupyterhub-gke:` prefix, plus `gcp:project` and
@@ -75,6 +76,9 @@ export const limits = {
   authorizedNetworksMax: 50,
   maxPodsPerNode: { min: 8, max: 256 },
   cullTimeoutSeconds: { min: 300, max: 86_400 },
+  // A guard against a typo in the peak or a tiny machine planning a fleet; GKE itself allows more
+  // (1,000 nodes per pool and zone), but an event this size wants larger machines, not more of them.
+  maxNodesPerPool: 500,
 } as const;
 
 const keyOrder = [
@@ -98,8 +102,6 @@ const dnsLabel = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 // Cloud DNS zone names: 1-63 characters, "must begin with a letter, end with a letter or digit, and only
 // contain lowercase letters, digits or dashes" (Cloud DNS API, ManagedZone.name).
 const cloudDnsZoneName = /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
-// An image reference pinned by tag or digest: registry/path:tag or registry/path@sha256:<64 hex>.
-const pinnedImage = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$/;
 
 /** A DNS name usable as a hub domain: lower-case labels, at least two, no wildcard, room for a user label. */
 export function isValidHubDomain(name: string): boolean {
@@ -109,9 +111,6 @@ export function isValidHubDomain(name: string): boolean {
   return labels.length >= 2 && labels.every((l) => dnsLabel.test(l)) && !/^[0-9]+$/.test(labels[labels.length - 1]);
 }
 
-export function isPinnedImage(ref: string): boolean {
-  return pinnedImage.test(ref) && !/:latest$/.test(ref);
-}
 
 /** Reads typed values from raw config, recording an issue for each bad one. */
 class Reader {
@@ -496,7 +495,7 @@ function parseHub(r: Reader): HubConfig {
   }
   const userImage = r.string("userImage", defaults.userImage);
   if (!isPinnedImage(userImage)) {
-    r.issues.add("userImage", userImage, "an image pinned by tag or digest, e.g. quay.io/jupyter/scipy-notebook:2025-11-03 (never latest)");
+    r.issues.add("userImage", userImage, "an image pinned by tag or digest, e.g. quay.io/jupyter/scipy-notebook:2025-11-03 (never latest, main, stable or another moving tag)");
   }
   if (!r.has(oidcClientSecretKey)) {
     r.issues.add(oidcClientSecretKey, undefined, "required: set it with `pulumi config set --secret oidcClientSecret <value>`");
@@ -564,6 +563,11 @@ export function parseConfig(raw: RawConfig): StackConfig {
     const fit = fitUsersOnNode(userMachine, config.capacity);
     if (fit.usersPerNode < 1) {
       issues.add("userMachineType", userMachine.name, `a machine whose allocatable resources hold at least one user: after GKE's reservation and DaemonSets it leaves ${fit.forUsers.memoryMiB} MiB and ${fit.forUsers.cpuMillicores} m CPU, and ${fit.bindingConstraint} binds (per-user guarantee ${config.capacity.userMemoryGuaranteeGiB} GiB, ${config.capacity.userCpuGuarantee} CPU)`);
+    } else {
+      const maxNodes = planUserPool(userMachine, config.capacity).userPoolMaxNodes;
+      if (maxNodes > limits.maxNodesPerPool) {
+        issues.add("userMachineType", userMachine.name, `a machine that holds the peak on at most ${limits.maxNodesPerPool} nodes; this one needs ${maxNodes} (${fit.usersPerNode} users per node)`);
+      }
     }
   }
   if (config.hub.activeServerLimit !== undefined && config.hub.activeServerLimit > config.capacity.peakUsers) {

@@ -8,6 +8,7 @@
 // (authenticator_class dummy, admin_access true, blockWithIptables true, proxy LoadBalancer) the secure
 // value must be set explicitly.
 
+import { unpinnedTag } from "../../infra/plan/images";
 import { METADATA_RANGE, PRIVATE_RANGES, contains, isWholeInternet, parseCidr, reaches, type Range } from "./cidr";
 import {
   checkSettings,
@@ -537,11 +538,7 @@ export function unpinnedImage(reference: string): string | undefined {
   return unpinnedTag(lastSegment.slice(colon + 1));
 }
 
-export function unpinnedTag(tag: string): string | undefined {
-  if (tag.trim() === "") return "has an empty tag";
-  if (/^(latest|main|master|stable|edge|nightly)$/i.test(tag)) return `uses the moving tag "${tag}"`;
-  return undefined;
-}
+export { unpinnedTag };
 
 /** Why a chart `image: {name, tag}` pair is not pinned (a digest in `name` pins it without a tag). */
 export function imageKeyProblem(name: unknown, tag: unknown): string | undefined {

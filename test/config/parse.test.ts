@@ -62,6 +62,8 @@ describe("stack configuration", () => {
       ["a fractional peak", { peakUsers: 10.5 }, "peakUsers", /whole number/],
       ["a missing peak", { peakUsers: undefined }, "peakUsers", /required/],
       ["a machine that cannot hold one user", { userMachineType: "e2-medium", userMemoryGuaranteeGiB: 4, userMemoryLimitGiB: 4 }, "userMachineType", /hold at least one user.*memory binds/],
+      ["a peak that needs a fleet of small machines", { peakUsers: 5000, userMachineType: "e2-standard-2" }, "userMachineType", /at most 500 nodes; this one needs/],
+      ["a moving image tag", { userImage: "quay.io/jupyter/scipy-notebook:main" }, "userImage", /moving tag/],
       ["an unknown machine type", { userMachineType: "n2-giant-1000" }, "userMachineType", /n2-highmem-8/],
       ["a CPU guarantee above its limit", { userCpuGuarantee: 2, userCpuLimit: 1 }, "userCpuGuarantee", /must not exceed userCpuLimit \(1\)/],
       ["a memory guarantee above its limit", { userMemoryGuaranteeGiB: 4, userMemoryLimitGiB: 2 }, "userMemoryGuaranteeGiB", /must not exceed userMemoryLimitGiB/],
