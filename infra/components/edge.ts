@@ -106,8 +106,6 @@ export class HubEdge extends pulumi.ComponentResource {
   readonly addressName: pulumi.Output<string>;
   /** For the GCPGatewayPolicy's `sslPolicy`. */
   readonly sslPolicyName: pulumi.Output<string>;
-  /** The names the certificate covers, the records answer for and the routes accept. */
-  readonly hostnames: HubHostnames;
 
   constructor(name: string, args: HubEdgeArgs, opts?: pulumi.ComponentResourceOptions) {
     super("jupyterhub-gke:edge:HubEdge", name, {}, opts);
@@ -203,7 +201,6 @@ export class HubEdge extends pulumi.ComponentResource {
       description: `TLS policy of ${hostnames.hub}`,
     }, child);
 
-    this.hostnames = hostnames;
     this.hubUrl = pulumi.output(`https://${hostnames.hub}/`);
     this.staticIp = address.address;
     this.nameServers = nameServers;

@@ -81,7 +81,6 @@ export class JupyterHub extends pulumi.ComponentResource {
   readonly namespace: pulumi.Output<string>;
   readonly release: k8s.helm.v3.Release;
   readonly proxyServiceName: string = proxyService.name;
-  readonly proxyServicePort: number = proxyService.port;
   /** Short lines for the plan and stack outputs: what the shipped values enforce. */
   readonly securitySummary: string[];
 

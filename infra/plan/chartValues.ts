@@ -9,8 +9,8 @@ import { dedicatedTaint, nodePurposeLabel, poolPurpose } from "./labels";
 // name (`hub.existingSecret`, env `valueFrom`). The hub↔proxy token is left to the chart: it reads that
 // token only from its own Secret (values.schema.json, hub.existingSecret), so supplying one would mean
 // writing it into the values, and the chart already generates it once and keeps it across upgrades.
-// Keys and defaults cited below are from Z2JH 4.4.0 (/work/shared/z2jh/values.yaml, values.schema.json,
-// jupyterhub/files/hub/jupyterhub_config.py).
+// Keys and defaults cited below are from Z2JH 4.4.0 (jupyterhub/values.yaml, values.schema.yaml and
+// files/hub/jupyterhub_config.py in github.com/jupyterhub/zero-to-jupyterhub-k8s at tag 4.4.0).
 
 /** The chart this program installs. Tests validate the values against this version's schema. */
 export const z2jhChart = {
@@ -243,7 +243,7 @@ export const userFsGid = 100;
 
 /**
  * Every field Pod Security Standards `restricted` asks of a container. kubespawner 7 alone emits only
- * runAsUser/allowPrivilegeEscalation/fsGroup (notes/z2jh.md (a)); its `container_security_context` has the
+ * runAsUser/allowPrivilegeEscalation/fsGroup (kubespawner/objects.py, make_pod); its `container_security_context` has the
  * highest priority and overrides uid/privileged/allow_privilege_escalation (kubespawner/spawner.py).
  */
 export const userContainerSecurityContext: ContainerSecurityContext = {
@@ -281,7 +281,7 @@ export function gibToBytes(gib: number): number {
 /**
  * Egress for user pods: nothing but what the chart always allows (the hub and proxy, by pod label), DNS,
  * and the organiser's allowlist. The chart's broad rules stay off: `nonPrivateIPs` would open the internet,
- * `privateIPs` the VPC, `cloudMetadataServer` the metadata server (z2jh.md (a), security.md#netpol).
+ * `privateIPs` the VPC, `cloudMetadataServer` the metadata server (Z2JH templates/_helpers-netpol.tpl, docs administrator/security.md#netpol).
  * DNS: GKE's kube-dns runs in kube-system; clusters using Cloud DNS for GKE resolve through the metadata
  * server's address, so port 53 (only) stays open there too. `dnsPortsPrivateIPs` stays off: ipBlock rules
  * on in-cluster addresses are "not expected to work" with Cilium, i.e. GKE Dataplane V2 (values.schema).
@@ -501,7 +501,7 @@ export function buildChartValues(config: StackConfig, plan: Plan, refs: ChartSec
       fsGid: userFsGid,
       allowPrivilegeEscalation: false,
       // The NetworkPolicy blocks the metadata server; the chart's iptables init container would run
-      // privileged as root with NET_ADMIN, which no Pod Security level admits (security.md, z2jh.md (d)).
+      // privileged as root with NET_ADMIN, which no Pod Security level admits (Z2JH administrator/security.md, "Audit Cloud Metadata server access"; jupyterhub_config.py).
       cloudMetadata: { blockWithIptables: false },
       networkPolicy: {
         enabled: true,

@@ -3,13 +3,13 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 
-// The Z2JH 4.4.0 chart's own values.yaml and values.schema.json, kept beside the repository
-// (/work/shared/z2jh/README.md). Helm validates the *merged* values (chart defaults, then ours) against
-// the schema, so the test does the same.
+// The Z2JH 4.4.0 chart's own values.yaml and values.schema.json (test/fixtures/z2jh-4.4.0/README.md says
+// where they come from). Helm validates the *merged* values (chart defaults, then ours) against the
+// schema, so the test does the same.
 
-const repoRoot = path.resolve(__dirname, "..", "..");
-export const chartSchemaPath = path.resolve(repoRoot, "../shared/z2jh/values.schema.json");
-export const chartDefaultsPath = path.resolve(repoRoot, "../shared/z2jh/values.yaml");
+export const chartFilesDir = path.resolve(__dirname, "..", "fixtures", "z2jh-4.4.0");
+export const chartSchemaPath = path.join(chartFilesDir, "values.schema.json");
+export const chartDefaultsPath = path.join(chartFilesDir, "values.yaml");
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 

@@ -38,7 +38,7 @@ describe("cost estimate", () => {
     assert.strictEqual(cost.currency, "USD");
     assert.ok(cost.perHourIdle < cost.perHourAtPeak);
     assert.match(cost.priceSource, /OpenCost/);
-    assert.ok(cost.pricesAsOf);
+    assert.match(cost.pricesAsOf, /^\d{4}-\d{2}-\d{2}$/);
   });
 
   it("follows a price override", () => {
