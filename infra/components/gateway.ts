@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { healthCheckPath, healthCheckPort } from "../plan/proxy";
 import { proxyService } from "../plan/chartValues";
 
 // The GKE Gateway in front of JupyterHub's proxy: HTTPS only on the global external Application Load
@@ -27,15 +28,14 @@ export interface ProxyBackend {
 
 /**
  * Z2JH 4.4's configurable-http-proxy: Service `proxy-public` port 80 → container port `http` 8000
- * (jupyterhub/templates/proxy/service.yaml; the chart values keep the Service a ClusterIP), whose own
- * probes use `GET /_chp_healthz` (templates/proxy/deployment.yaml). `/` through the proxy answers 302,
- * which fails a load balancer's health check (zero-to-jupyterhub-k8s PR #1112).
+ * (jupyterhub/templates/proxy/service.yaml; the chart values keep the Service a ClusterIP), health-checked
+ * where its own probes look (plan/proxy.ts).
  */
 export const z2jhProxyBackend: ProxyBackend = {
   serviceName: proxyService.name,
   servicePort: proxyService.port,
-  healthCheckPort: 8000,
-  healthCheckPath: "/_chp_healthz",
+  healthCheckPort,
+  healthCheckPath,
 };
 
 /** GKE's global external Application Load Balancer (Premium tier, Certificate Manager maps). */

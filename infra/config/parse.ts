@@ -310,10 +310,14 @@ function parseAuthorizedNetworks(r: Reader): AuthorizedNetwork[] {
   });
 }
 
+// Shared-core machines (e2-medium) share physical cores with other tenants and hold few pods and disks;
+// the policy pack refuses them too (gke-node-machine-type).
+const dedicatedCoreMachines = [...machineTypes.values()].filter((m) => !m.sharedCore).map((m) => m.name);
+
 function machine(r: Reader, key: string, fallback: string): string {
   const name = r.string(key, fallback);
-  if (!lookupMachineType(name)) {
-    r.issues.add(key, name, `a machine type the capacity model knows: ${[...machineTypes.keys()].join(", ")}`);
+  if (!dedicatedCoreMachines.includes(name)) {
+    r.issues.add(key, name, `a machine type with dedicated cores that the capacity model knows: ${dedicatedCoreMachines.join(", ")}`);
     return fallback;
   }
   return name;

@@ -17,6 +17,7 @@ import type {
   StackValidationPolicy,
 } from "@pulumi/policy";
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
+import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 
 /** The pack's areas, in the order the README lists them. */
 export const AREAS = ["GKE", "Network", "Edge", "JupyterHub", "Kubernetes", "Stack"] as const;
@@ -46,14 +47,17 @@ export type HardeningPolicy = HardeningResourcePolicy | HardeningStackPolicy;
 export const UNKNOWN: unique symbol = Symbol("unknown");
 export type Unknown = typeof UNKNOWN;
 
+/** The sentinel the engine sends for a value unknown at preview (@pulumi/pulumi runtime/rpc.ts). */
+export const UNKNOWN_SENTINEL: string = unknownValue;
+
 /**
  * The sentinels the engine and `pulumi preview --json` use for values unknown at preview
- * (@pulumi/policy proxy.ts; the string one is also @pulumi/pulumi runtime/rpc.ts `unknownValue`).
+ * (@pulumi/policy proxy.ts; the string one is `UNKNOWN_SENTINEL`).
  */
 export const UNKNOWN_SENTINELS: ReadonlySet<string> = new Set([
   "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",
   "3eeb2bf0-c639-47a8-9e75-3b44932eb421",
-  "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+  UNKNOWN_SENTINEL,
   "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",
   "030794c1-ac77-496b-92df-f27374a8bd58",
   "e48ece36-62e2-4504-bad9-02848725956a",

@@ -2,6 +2,8 @@
 // keeps websockets (kernels, terminals) alive, and a health check the proxy answers without a redirect.
 // Gateway-side objects are GKE's policy CRDs (networking.gke.io/v1), declared as CustomResources.
 
+import { limits } from "../../infra/config/parse";
+import { healthCheckPath, healthCheckPort } from "../../infra/plan/proxy";
 import {
   checkSettings,
   get,
@@ -24,7 +26,7 @@ export const edgeSslPolicyTls = resourcePolicy({
   area: "Edge",
   severity: "high",
   remediationSteps: 'Set `minTlsVersion: "TLS_1_2"` and `profile: "MODERN"` (or "RESTRICTED") on the SSLPolicy.',
-  sources: ["CKV_GCP_4", "gcp.md §2 (TLS ≥1.2)"],
+  sources: ["CKV_GCP_4", "Pulumi gcp.compute.SSLPolicy (gcloud defaults: TLS 1.0, COMPATIBLE; https://www.pulumi.com/registry/packages/gcp/api-docs/compute/sslpolicy/)"],
   types: [GCP.sslPolicy],
   check: (props) =>
     checkSettings(props, [
@@ -41,7 +43,7 @@ export const edgeManagedCertificate = resourcePolicy({
   severity: "medium",
   remediationSteps:
     "Use `managed: { domains: [hub, \"*.\" + hub], dnsAuthorizations: [<DnsAuthorization id>] }` on the Certificate instead of `selfManaged`.",
-  sources: ["CIS GKE 1.9.0 5.6.7", "gcp.md §1 (wildcards need DNS authorization)"],
+  sources: ["CIS GKE 1.9.0 5.6.7", "Certificate Manager docs: domain authorization (wildcards need DNS authorization; https://cloud.google.com/certificate-manager/docs/domain-authorization)"],
   types: [GCP.certificate],
   check: (props) =>
     checkSettings(props, [
@@ -63,11 +65,11 @@ export const edgeBackendTimeout = resourcePolicy<TimeoutConfig>({
   severity: "high",
   remediationSteps:
     "Set `spec.default.timeoutSec` on the GCPBackendPolicy between `minTimeoutSeconds` and `maxTimeoutSeconds` (e.g. 86400); the default of 30 s cuts every kernel connection after 30 s.",
-  sources: ["gcp.md §2", "jupyterhub/jupyterhub#1161", "gcpdiag lb/BP/2025_002"],
+  sources: ["kubernetes/ingress-gce examples/websocket (the backend timeout caps a connection's lifetime; https://github.com/kubernetes/ingress-gce/blob/master/examples/websocket/README.md)", "jupyterhub/jupyterhub#1161", "gcpdiag lb/BP/2025_002"],
   types: [K8S.backendPolicy],
   config: {
-    minTimeoutSeconds: { type: "integer", minimum: 30, description: "Shortest acceptable backend timeout (websocket lifetime).", default: 3600 },
-    maxTimeoutSeconds: { type: "integer", minimum: 30, description: "Longest backend timeout (Google advises at most a day).", default: 86400 },
+    minTimeoutSeconds: { type: "integer", minimum: 30, description: "Shortest acceptable backend timeout (websocket lifetime).", default: limits.backendTimeoutSeconds.min },
+    maxTimeoutSeconds: { type: "integer", minimum: 30, description: "Longest backend timeout (Google advises at most a day).", default: limits.backendTimeoutSeconds.max },
   },
   check: (props, { config }) =>
     checkSettings(props, [
@@ -98,8 +100,8 @@ export const edgeHealthCheckPath = resourcePolicy<HealthCheckConfig>({
   area: "Edge",
   severity: "high",
   remediationSteps:
-    'Set `spec.default.config: { type: "HTTP", httpHealthCheck: { portSpecification: "USE_FIXED_PORT", port: 8000, requestPath: "/_chp_healthz" } }` for the proxy-public backend.',
-  sources: ["gcp.md §2", "zero-to-jupyterhub-k8s PR #1112", "Z2JH templates/proxy/deployment.yaml"],
+    `Set \`spec.default.config: { type: "HTTP", httpHealthCheck: { portSpecification: "USE_FIXED_PORT", port: ${healthCheckPort}, requestPath: "${healthCheckPath}" } }\` for the proxy-public backend.`,
+  sources: ["GKE docs: configure Gateway resources (HealthCheckPolicy; https://cloud.google.com/kubernetes-engine/docs/how-to/configure-gateway-resources)", "zero-to-jupyterhub-k8s PR #1112", "Z2JH templates/proxy/deployment.yaml"],
   types: [K8S.healthCheckPolicy],
   config: {
     allowedHealthChecks: {
@@ -111,7 +113,7 @@ export const edgeHealthCheckPath = resourcePolicy<HealthCheckConfig>({
         required: ["requestPath", "port"],
       },
       default: [
-        { requestPath: "/_chp_healthz", port: 8000 },
+        { requestPath: healthCheckPath, port: healthCheckPort },
         { requestPath: "/hub/health", port: 8081 },
       ],
     },

@@ -6,6 +6,8 @@
 // default is the secure value (legacy ABAC off, client certificates off, auto-repair on…) only an
 // explicit insecure value is flagged; where the default is insecure the setting must be present.
 
+import { limits } from "../../infra/config/parse";
+import { machineTypes } from "../../infra/plan/machineTypes";
 import { isWholeInternet } from "./cidr";
 import {
   checkSettings,
@@ -579,7 +581,16 @@ interface MachineTypeConfig {
   readonly allowedMachineTypes: readonly string[];
 }
 
-/** Cost and blast-radius control: only the families the capacity model sizes (no shared-core E2). */
+/**
+ * The machine types the program's capacity model knows (infra/plan/machineTypes.ts, which the config
+ * parser accepts exactly), less the shared-core ones: those attach only 15 disks and get GKE's flat CPU
+ * reservation, and e2-medium is what a pool without `machineType` gets.
+ */
+export const DEFAULT_ALLOWED_MACHINE_TYPES: readonly string[] = [...machineTypes.values()]
+  .filter((m) => !m.sharedCore)
+  .map((m) => m.name);
+
+/** Cost and blast-radius control: only machine types the program's capacity model sizes (no shared-core E2). */
 export const gkeNodeMachineType = resourcePolicy<MachineTypeConfig>({
   name: "gke-node-machine-type",
   description: "Checks that every node pool uses an allowed machine type.",
@@ -587,14 +598,14 @@ export const gkeNodeMachineType = resourcePolicy<MachineTypeConfig>({
   severity: "medium",
   remediationSteps:
     "Set `nodeConfig.machineType` to an allowed type, or add the type to this policy's `allowedMachineTypes` config. Shared-core types (e2-medium, the default) attach only 15 disks.",
-  sources: ["gcp.md §3 (PD CSI attach limits: 15 disks on shared-core types)"],
+  sources: ["GCP PD CSI driver pkg/gce-pd-csi-driver/node.go (volumeLimitSmall: 15 disks on shared-core types; https://github.com/kubernetes-sigs/gcp-compute-persistent-disk-csi-driver)"],
   types: CLUSTER_AND_POOLS,
   config: {
     allowedMachineTypes: {
       type: "array",
       items: { type: "string", minLength: 1 },
       description: "Machine types nodes may use; `*` matches any run of characters.",
-      default: ["e2-standard-*", "e2-highmem-*", "e2-highcpu-*", "n2-standard-*", "n2-highmem-*", "n2-highcpu-*", "n2d-standard-*", "n2d-highmem-*", "n1-standard-*", "n1-highmem-*"],
+      default: [...DEFAULT_ALLOWED_MACHINE_TYPES],
     },
   },
   check: (props, { type, config }) =>
@@ -653,10 +664,10 @@ export const gkeNodePoolMaxNodes = resourcePolicy<MaxNodesConfig>({
   severity: "medium",
   remediationSteps:
     "Lower `autoscaling.totalMaxNodeCount` (or `maxNodeCount` × zones, `nodeCount`), or raise this policy's `maxNodesPerPool` config after checking quota and budget.",
-  sources: ["gcp.md §3 (pod CIDR sizing limits node count)", "gcp.md §6 (prices)"],
+  sources: ["GKE docs: flexible Pod CIDR (the Pod range limits node count; https://cloud.google.com/kubernetes-engine/docs/how-to/flexible-pod-cidr)", "Compute Engine VM pricing (https://cloud.google.com/compute/vm-instance-pricing)"],
   types: CLUSTER_AND_POOLS,
   config: {
-    maxNodesPerPool: { type: "integer", minimum: 1, description: "Largest node count any pool may reach, over all its zones.", default: 100 },
+    maxNodesPerPool: { type: "integer", minimum: 1, description: "Largest node count any pool may reach, over all its zones.", default: limits.maxNodesPerPool },
   },
   check: (props, { type, config }) =>
     pools(type, props).flatMap(({ where, pool }) => {

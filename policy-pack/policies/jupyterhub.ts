@@ -1,13 +1,14 @@
-// The Zero to JupyterHub release's values (chart 4.4.0, /work/shared/z2jh/values.yaml and
-// values.schema.json), for a hub whose users are untrusted. Sources: Z2JH docs
-// administrator/security.md and administrator/optimization.md; JupyterHub 5.5 explanation/websecurity.md
-// ("not suitable for untrusted users in its default configuration").
+// The Zero to JupyterHub release's values (chart 4.4.0: jupyterhub/values.yaml and values.schema.yaml of
+// https://github.com/jupyterhub/zero-to-jupyterhub-k8s/tree/4.4.0), for a hub whose users are untrusted.
+// Sources: Z2JH docs administrator/security.md and administrator/optimization.md; JupyterHub 5.5
+// explanation/websecurity.md ("not suitable for untrusted users in its default configuration").
 //
 // Each check reads `props.values` of a `helm.v3.Release` (or `helm.v4.Chart`) of the jupyterhub chart;
 // other releases are not applicable. Chart defaults matter: where the chart's default is insecure
 // (authenticator_class dummy, admin_access true, blockWithIptables true, proxy LoadBalancer) the secure
 // value must be set explicitly.
 
+import { limits } from "../../infra/config/parse";
 import { unpinnedTag } from "../../infra/plan/images";
 import { METADATA_RANGE, PRIVATE_RANGES, contains, isWholeInternet, parseCidr, reaches, type Range } from "./cidr";
 import {
@@ -181,8 +182,14 @@ export const jupyterhubDisableUserConfig = valuesPolicy({
   },
 });
 
-/** The chart's four network policies; each defaults to enabled and must stay so. */
-export const NETWORK_POLICY_OWNERS = ["singleuser", "hub", "proxy.chp", "proxy.traefik"];
+/** The chart's network policies for the pods every release runs: user servers, the hub and CHP. */
+export const ALWAYS_DEPLOYED_NETWORK_POLICY_OWNERS: readonly string[] = ["singleuser", "hub", "proxy.chp"];
+
+/**
+ * The chart's four network policies: those above, and the autohttps (traefik) pod's, which only runs with
+ * `proxy.https` on. Each defaults to enabled and must stay so.
+ */
+export const NETWORK_POLICY_OWNERS: readonly string[] = [...ALWAYS_DEPLOYED_NETWORK_POLICY_OWNERS, "proxy.traefik"];
 
 export const jupyterhubNetworkPolicies = valuesSettings({
   name: "jupyterhub-network-policies",
@@ -403,7 +410,8 @@ export const jupyterhubNonRoot = valuesPolicy({
   ],
 });
 
-const SECCOMP_TYPES = ["RuntimeDefault", "Localhost"];
+/** The seccomp profile types Pod Security Standards restricted accepts (anything but Unconfined). */
+export const SECCOMP_TYPES: readonly string[] = ["RuntimeDefault", "Localhost"];
 
 /** Pod-level places a user server's seccomp profile can come from instead of its container's. */
 const USER_POD_SECCOMP_PATHS = [
@@ -413,7 +421,8 @@ const USER_POD_SECCOMP_PATHS = [
 
 /**
  * Pod Security Standards restricted asks what kubespawner 7 does not emit by itself: every capability
- * dropped and a seccomp profile (z2jh.md (a)); without them user pods also fail a restricted namespace.
+ * dropped and a seccomp profile (kubespawner 7.0.0 kubespawner/objects.py); without them user pods also
+ * fail a restricted namespace.
  */
 export const jupyterhubUserRestricted = valuesPolicy({
   name: "jupyterhub-user-restricted",
@@ -501,7 +510,7 @@ export const jupyterhubCulling = valuesPolicy<CullConfig>({
   remediationSteps: "Keep `cull.enabled: true` and set `cull.timeout` (seconds) to at most `maxIdleTimeoutSeconds` (the chart default is 3600).",
   sources: ["Z2JH docs: administrator/optimization.md (culling)", "Z2JH values.yaml (cull)"],
   config: {
-    maxIdleTimeoutSeconds: { type: "integer", minimum: 60, description: "Longest idle time before a user server is culled.", default: 14400 },
+    maxIdleTimeoutSeconds: { type: "integer", minimum: 60, description: "Longest idle time before a user server is culled.", default: limits.cullTimeoutSeconds.max },
   },
   check: (values, { config }) =>
     checkSettings(values, [

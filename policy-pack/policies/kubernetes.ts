@@ -18,7 +18,7 @@ import {
   type PolicyText,
   type Setting,
 } from "./core";
-import { unpinnedImage, publicLoadBalancer } from "./jupyterhub";
+import { SECCOMP_TYPES, unpinnedImage, publicLoadBalancer } from "./jupyterhub";
 import { K8S, WORKLOADS, WORKLOAD_TYPES } from "./types";
 
 export interface ContainerView {
@@ -204,8 +204,6 @@ export const k8sPssProcMount = podPolicy({
     { path: "procMount", ok: (v) => v === undefined || v === "Default", fix: '"Default"', requirement: "/proc must stay masked" },
   ]),
 });
-
-const SECCOMP_TYPES = ["RuntimeDefault", "Localhost"];
 
 export const k8sPssSeccomp = podPolicy({
   name: "k8s-pss-seccomp",

@@ -2,6 +2,8 @@
 // update (their outputs in a real run; the offline checker approximates them with inputs when a
 // preview has no outputs yet).
 
+import { isCoveredByCertificate } from "../../infra/plan/hostnames";
+import { dedicatedTaintKey, nodePurposeLabel, poolPurpose } from "../../infra/plan/labels";
 import {
   get,
   isUnknown,
@@ -14,17 +16,8 @@ import {
 } from "./core";
 import { enforcesNetworkPolicy, nodeConfigs, pools } from "./gke";
 import { GCP, K8S, WORKLOAD_TYPES, HELM_TYPES } from "./types";
-import { NETWORK_POLICY_OWNERS } from "./jupyterhub";
-import {
-  isJupyterHubRelease,
-  NODE_PURPOSE_LABEL,
-  poolPurposeOf,
-  releaseNamespace,
-  runsUserServers,
-  USER_PURPOSE,
-  USER_TAINT_KEYS,
-  valuesOf,
-} from "./z2jh";
+import { ALWAYS_DEPLOYED_NETWORK_POLICY_OWNERS } from "./jupyterhub";
+import { isJupyterHubRelease, poolPurposeOf, releaseNamespace, runsUserServers, USER_TAINT_KEYS, valuesOf } from "./z2jh";
 
 const ofType = (resources: readonly StackResource[], ...types: string[]) => resources.filter((r) => types.includes(r.type));
 
@@ -68,15 +61,15 @@ export function hostOf(value: string): string {
   return value.replace(/^[a-z]+:\/\//i, "").replace(/[:/].*$/, "").replace(/\.$/, "").toLowerCase();
 }
 
-/** Whether a certificate/DNS name (possibly `*.x`) covers a host (possibly `*.x` itself). */
+/**
+ * Whether a certificate/DNS name (possibly `*.x`) covers a host (possibly `*.x` itself). Hosts are matched
+ * the way the program checks its own certificate (RFC 6125: a `*` stands for one whole left-most label,
+ * infra/plan/hostnames.ts); a served wildcard `*.x` stands for every user's host, which only `*.x` covers.
+ */
 export function covers(pattern: string, host: string): boolean {
   const p = hostOf(pattern);
   const h = hostOf(host);
-  if (p === h) return true;
-  if (!p.startsWith("*.")) return false;
-  const suffix = p.slice(1);
-  const label = h.slice(0, -suffix.length);
-  return h.endsWith(suffix) && label !== "" && !label.includes(".") && label !== "*";
+  return h.startsWith("*.") ? p === h : isCoveredByCertificate(h, [p]);
 }
 
 interface ServedHost {
@@ -131,7 +124,7 @@ export const stackHostnamesCovered = stackPolicy({
   severity: "high",
   remediationSteps:
     'For the hub domain H: a managed Certificate with domains [H, "*.H"] (DNS authorization), CertificateMapEntry resources for H and "*.H", A records for H and "*.H" pointing at the Gateway address, and the annotation `networking.gke.io/certmap: <map name>` on the Gateway.',
-  sources: ["gcp.md §1 (wildcard certificates, map entries per hostname)", "Z2JH docs: administrator/security.md#jupyterhub_subdomains"],
+  sources: ["Certificate Manager docs: domain authorization (wildcards; https://cloud.google.com/certificate-manager/docs/domain-authorization)", "Certificate Manager docs: map entries, one per hostname (https://cloud.google.com/certificate-manager/docs/map-entries)", "Z2JH docs: administrator/security.md#jupyterhub_subdomains"],
   types: [K8S.helmRelease, K8S.httpRoute, K8S.gateway, GCP.certificate, GCP.certificateMapEntry, GCP.certificateMap, GCP.recordSet],
   check: function* (resources, { notApplicable }) {
     const hosts = servedHosts(resources);
@@ -198,7 +191,7 @@ export const stackUserPodsOnUserNodes = stackPolicy({
   area: "Stack",
   severity: "high",
   remediationSteps:
-    'Set `scheduling.userPods.nodeAffinity.matchNodePurpose: "require"` in the chart values, and give the user pool `nodeConfig.labels: { "hub.jupyter.org/node-purpose": "user" }`, `nodeConfig.taints: [{ key: "hub.jupyter.org/dedicated", value: "user", effect: "NO_SCHEDULE" }]` and `workloadMetadataConfig.mode: "GKE_METADATA"`.',
+    `Set \`scheduling.userPods.nodeAffinity.matchNodePurpose: "require"\` in the chart values, and give the user pool \`nodeConfig.labels: { "${nodePurposeLabel}": "${poolPurpose.user}" }\`, \`nodeConfig.taints: [{ key: "${dedicatedTaintKey}", value: "${poolPurpose.user}", effect: "NO_SCHEDULE" }]\` and \`workloadMetadataConfig.mode: "GKE_METADATA"\`.`,
   sources: ["Z2JH docs: administrator/optimization.md (dedicated user nodes)", "CIS GKE 1.9.0 5.4.1"],
   types: [K8S.helmRelease, K8S.helmChart, GCP.cluster, GCP.nodePool],
   check: function* (resources, { notApplicable }) {
@@ -222,10 +215,10 @@ export const stackUserPodsOnUserNodes = stackPolicy({
         if (runsUserServers(pool)) userPools.push({ resource, where, pool, purpose: String(purpose) });
       }
     }
-    if (!userPools.some((p) => p.purpose === USER_PURPOSE) && !unknownLabels) {
+    if (!userPools.some((p) => p.purpose === poolPurpose.user) && !unknownLabels) {
       yield {
         urn: releases[0]!.urn,
-        message: `User pods need a dedicated node pool: add a NodePool with nodeConfig.labels["${NODE_PURPOSE_LABEL}"] = "${USER_PURPOSE}" and the user taint (found: no pool labelled for users).`,
+        message: `User pods need a dedicated node pool: add a NodePool with nodeConfig.labels["${nodePurposeLabel}"] = "${poolPurpose.user}" and the user taint (found: no pool labelled for users).`,
       };
     }
     for (const { resource, where, pool, purpose } of userPools) {
@@ -233,7 +226,7 @@ export const stackUserPodsOnUserNodes = stackPolicy({
       if (hasDedicatedTaint(pool, purpose) === false) {
         yield {
           urn: resource.urn,
-          message: `A node pool for user servers must be tainted so only user pods land there: add { key: "${USER_TAINT_KEYS[0]}", value: "${purpose}", effect: "NO_SCHEDULE" } to ${at}.taints on ${resource.name} (found: ${show(get(pool, "nodeConfig.taints"))}).`,
+          message: `A node pool for user servers must be tainted so only user pods land there: add { key: "${dedicatedTaintKey}", value: "${purpose}", effect: "NO_SCHEDULE" } to ${at}.taints on ${resource.name} (found: ${show(get(pool, "nodeConfig.taints"))}).`,
         };
       }
       const mode = get(pool, "nodeConfig.workloadMetadataConfig.mode");
@@ -354,7 +347,7 @@ export const edgeBackendPoliciesAttached = stackPolicy({
   severity: "high",
   remediationSteps:
     "For each backend Service (e.g. proxy-public) declare, in its namespace, a GCPBackendPolicy and a HealthCheckPolicy with `spec.targetRef: { group: \"\", kind: \"Service\", name: <service> }`.",
-  sources: ["gcp.md §2 (GCPBackendPolicy, HealthCheckPolicy)", "GKE docs: configure Gateway resources"],
+  sources: ["GKE docs: configure Gateway resources (GCPBackendPolicy, HealthCheckPolicy; https://cloud.google.com/kubernetes-engine/docs/how-to/configure-gateway-resources)"],
   types: [K8S.httpRoute, K8S.backendPolicy, K8S.healthCheckPolicy],
   check: function* (resources, { notApplicable }) {
     const routes = ofType(resources, K8S.httpRoute);
@@ -449,7 +442,7 @@ export const edgeGatewaySslPolicy = stackPolicy({
   severity: "high",
   remediationSteps:
     'Declare a GCPGatewayPolicy in the Gateway\'s namespace with `spec.targetRef: { group: "gateway.networking.k8s.io", kind: "Gateway", name }` and `spec.default.sslPolicy: <SSLPolicy name>` (the SSLPolicy requires TLS 1.2+).',
-  sources: ["gcp.md §2 (GCPGatewayPolicy sslPolicy)", "CKV_GCP_4"],
+  sources: ["GKE docs: configure Gateway resources (GCPGatewayPolicy sslPolicy; https://cloud.google.com/kubernetes-engine/docs/how-to/configure-gateway-resources)", "CKV_GCP_4"],
   types: [K8S.gateway, K8S.gatewayPolicy, GCP.sslPolicy],
   check: function* (resources, { notApplicable }) {
     const gateways = ofType(resources, K8S.gateway);
@@ -479,7 +472,7 @@ export const edgeGatewaySslPolicy = stackPolicy({
 /** Whether a jupyterhub release installs its NetworkPolicies (all default to enabled). */
 function chartInstallsNetworkPolicies(release: StackResource): boolean {
   const values = valuesOf(release.props);
-  return NETWORK_POLICY_OWNERS.slice(0, 3).every((owner) => get(values, `${owner}.networkPolicy.enabled`) !== false);
+  return ALWAYS_DEPLOYED_NETWORK_POLICY_OWNERS.every((owner) => get(values, `${owner}.networkPolicy.enabled`) !== false);
 }
 
 export const k8sNamespaceNetworkPolicy = stackPolicy({

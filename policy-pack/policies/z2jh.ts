@@ -1,19 +1,20 @@
-// What the pack knows about the Zero to JupyterHub chart (4.4.0, /work/shared/z2jh): how to recognise a
-// release of it, where its values live, and the node label and taint it schedules user pods with.
+// What the pack knows about the Zero to JupyterHub chart (4.4.0,
+// https://github.com/jupyterhub/zero-to-jupyterhub-k8s/tree/4.4.0): how to recognise a release of it,
+// where its values live, and the node label and taint it schedules user pods with.
 
+import { dedicatedTaintKey, nodePurposeLabel, poolPurpose } from "../../infra/plan/labels";
 import { get, isRecord, isUnknown, plain, sameText } from "./core";
 import { HELM_TYPES } from "./types";
 
-/** The node label and taint Z2JH's user pods select and tolerate (values.yaml `scheduling.userPods`). */
-export const NODE_PURPOSE_LABEL = "hub.jupyter.org/node-purpose";
-export const USER_TAINT_KEYS: readonly string[] = ["hub.jupyter.org/dedicated", "hub.jupyter.org_dedicated"];
-export const USER_PURPOSE = "user";
-/** The purpose of the pool for the hub, proxy and chart services; every other purpose runs user servers. */
-export const CORE_PURPOSE = "core";
+// The node label, taint key and purposes are the program's (infra/plan/labels.ts), which are Z2JH's:
+// user pods select `nodePurposeLabel` and tolerate the dedicated taint (values.yaml `scheduling.userPods`).
+
+/** The taint keys Z2JH's user pods tolerate: the program's, and the `_` spelling of Z2JH's Google Cloud guide. */
+export const USER_TAINT_KEYS: readonly string[] = [dedicatedTaintKey, "hub.jupyter.org_dedicated"];
 
 /** A pool's node-purpose label (`undefined` when it has none; `UNKNOWN` when not known yet). */
 export function poolPurposeOf(pool: unknown): unknown {
-  return get(pool, ["nodeConfig", "labels", NODE_PURPOSE_LABEL]);
+  return get(pool, ["nodeConfig", "labels", nodePurposeLabel]);
 }
 
 /**
@@ -22,7 +23,7 @@ export function poolPurposeOf(pool: unknown): unknown {
  */
 export function runsUserServers(pool: unknown): boolean {
   const purpose = poolPurposeOf(pool);
-  return typeof purpose === "string" && !isUnknown(purpose) && purpose !== CORE_PURPOSE;
+  return typeof purpose === "string" && !isUnknown(purpose) && purpose !== poolPurpose.core;
 }
 
 /** Whether a Helm release (v3 Release or v4 Chart) installs the jupyterhub chart. */

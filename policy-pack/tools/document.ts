@@ -6,6 +6,9 @@
 // (`{sig: secret, value}`, or `plaintext` from `stack export --show-secrets`), output values unwrapped,
 // and anything that cannot be known here (a secret exported as ciphertext) becomes the unknown sentinel.
 
+import * as rpc from "@pulumi/pulumi/runtime/rpc";
+import { isRecord, UNKNOWN_SENTINEL } from "../policies/core";
+
 /** A malformed or unrecognised document; the CLI exits 2 with this message. */
 export class DocumentError extends Error {
   constructor(message: string) {
@@ -41,27 +44,15 @@ export interface ReadDocument {
   readonly unreadableSecrets: readonly string[];
 }
 
-// @pulumi/pulumi runtime/rpc.ts
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
-const OUTPUT_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4";
-/** The sentinel the engine sends for a value unknown at preview. */
-export const UNKNOWN_SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
 /** Steps that remove a resource; their states are not part of the resulting stack. */
 const REMOVING_OPS = new Set(["delete", "delete-replaced", "discard", "discard-replaced", "remove-pending-replace", "read-discard"]);
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
 
 /** Deserializes one property value; `where` names it for the unreadable-secret report. */
 export function deserialize(value: unknown, where: string, unreadable: string[]): unknown {
   if (Array.isArray(value)) return value.map((v, i) => deserialize(v, `${where}[${i}]`, unreadable));
-  if (!isObject(value)) return value;
-  const sig = value[SIG_KEY];
-  if (sig === SECRET_SIG) {
+  if (!isRecord(value)) return value;
+  const sig = value[rpc.specialSigKey];
+  if (sig === rpc.specialSecretSig) {
     if ("value" in value) return deserialize(value.value, where, unreadable);
     if (typeof value.plaintext === "string") {
       try {
@@ -73,8 +64,8 @@ export function deserialize(value: unknown, where: string, unreadable: string[])
     unreadable.push(where);
     return UNKNOWN_SENTINEL;
   }
-  if (sig === OUTPUT_SIG) return "value" in value ? deserialize(value.value, where, unreadable) : UNKNOWN_SENTINEL;
-  if (sig === RESOURCE_SIG) return typeof value.id === "string" && value.id !== "" ? value.id : value.urn;
+  if (sig === rpc.specialOutputValueSig) return "value" in value ? deserialize(value.value, where, unreadable) : UNKNOWN_SENTINEL;
+  if (sig === rpc.specialResourceSig) return typeof value.id === "string" && value.id !== "" ? value.id : value.urn;
   const result: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {
     if (v !== undefined) result[key] = deserialize(v, `${where}.${key}`, unreadable);
@@ -102,22 +93,22 @@ export function nameOf(urn: string): string {
 }
 
 function readState(raw: unknown, where: string, unreadable: string[]): ResourceState {
-  if (!isObject(raw)) throw new DocumentError(`${where} is not an object`);
+  if (!isRecord(raw)) throw new DocumentError(`${where} is not an object`);
   const urn = raw.urn;
   const type = raw.type;
   if (typeof urn !== "string" || urn === "") throw new DocumentError(`${where} has no urn`);
   if (typeof type !== "string" || type === "") throw new DocumentError(`${where} (${urn}) has no type`);
-  if (raw.inputs !== undefined && !isObject(raw.inputs)) throw new DocumentError(`${where} (${urn}): inputs is not an object`);
-  if (raw.outputs !== undefined && raw.outputs !== null && !isObject(raw.outputs)) throw new DocumentError(`${where} (${urn}): outputs is not an object`);
+  if (raw.inputs !== undefined && !isRecord(raw.inputs)) throw new DocumentError(`${where} (${urn}): inputs is not an object`);
+  if (raw.outputs !== undefined && raw.outputs !== null && !isRecord(raw.outputs)) throw new DocumentError(`${where} (${urn}): outputs is not an object`);
   const inputs = deserialize(raw.inputs ?? {}, `${urn} inputs`, unreadable) as Record<string, unknown>;
-  const outputs = isObject(raw.outputs) && Object.keys(raw.outputs).length > 0
+  const outputs = isRecord(raw.outputs) && Object.keys(raw.outputs).length > 0
     ? (deserialize(raw.outputs, `${urn} outputs`, unreadable) as Record<string, unknown>)
     : undefined;
   const propertyDependencies: Record<string, string[]> = {};
-  if (isObject(raw.propertyDependencies)) {
+  if (isRecord(raw.propertyDependencies)) {
     for (const [key, urns] of Object.entries(raw.propertyDependencies)) propertyDependencies[key] = strings(urns);
   }
-  const timeouts = isObject(raw.customTimeouts) ? raw.customTimeouts : {};
+  const timeouts = isRecord(raw.customTimeouts) ? raw.customTimeouts : {};
   return {
     urn,
     type,
@@ -141,7 +132,7 @@ function readState(raw: unknown, where: string, unreadable: string[]): ResourceS
 function fromPreview(steps: readonly unknown[], unreadable: string[]): ResourceState[] {
   const byUrn = new Map<string, ResourceState>();
   steps.forEach((step, i) => {
-    if (!isObject(step)) throw new DocumentError(`steps[${i}] is not an object`);
+    if (!isRecord(step)) throw new DocumentError(`steps[${i}] is not an object`);
     const op = typeof step.op === "string" ? step.op : "";
     if (REMOVING_OPS.has(op) || step.newState === undefined || step.newState === null) {
       return;
@@ -155,18 +146,18 @@ function fromPreview(steps: readonly unknown[], unreadable: string[]): ResourceS
 
 function fromDeployment(resources: readonly unknown[], where: string, unreadable: string[]): ResourceState[] {
   return resources
-    .filter((r) => !(isObject(r) && r.delete === true))
+    .filter((r) => !(isRecord(r) && r.delete === true))
     .map((r, i) => readState(r, `${where}[${i}]`, unreadable));
 }
 
 /** Reads a parsed JSON document; throws `DocumentError` when it is neither shape. */
 export function readDocument(doc: unknown): ReadDocument {
-  if (!isObject(doc)) throw new DocumentError("the document is not a JSON object");
+  if (!isRecord(doc)) throw new DocumentError("the document is not a JSON object");
   const unreadable: string[] = [];
   if (Array.isArray(doc.steps)) {
     return { kind: "preview", resources: fromPreview(doc.steps, unreadable), unreadableSecrets: unreadable };
   }
-  const deployment = isObject(doc.deployment) ? doc.deployment : undefined;
+  const deployment = isRecord(doc.deployment) ? doc.deployment : undefined;
   if (deployment !== undefined) {
     if (typeof doc.version === "number" && doc.version !== 3) {
       throw new DocumentError(`stack export version ${doc.version} is not supported (expected 3)`);

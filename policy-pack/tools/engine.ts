@@ -19,10 +19,10 @@ import type {
   StackValidationArgs,
 } from "@pulumi/policy";
 import Ajv from "ajv";
-import type { HardeningPolicy } from "../policies/core";
+import { isRecord, type HardeningPolicy } from "../policies/core";
 import type { ResourceState } from "./document";
 
-// Exported at runtime since @pulumi/policy 1.21, but its published proxy.d.ts is empty (policy.md).
+// Exported at runtime since @pulumi/policy 1.21, but its published proxy.d.ts is `export {}` (stripInternal).
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const runtime = require("@pulumi/policy") as {
   unknownCheckingProxy: (value: unknown) => Record<string, unknown>;
@@ -44,10 +44,6 @@ export interface PolicyConfig {
 
 const LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
-
 function level(value: unknown, key: string): EnforcementLevel {
   if (typeof value !== "string" || !LEVELS.includes(value as EnforcementLevel)) {
     throw new ConfigError(`parsing enforcement level for "${key}": ${JSON.stringify(value)} is not a valid enforcement level (${LEVELS.join(", ")})`);
@@ -64,11 +60,11 @@ interface GivenConfig {
 export function parseConfig(raw: unknown): Map<string, GivenConfig> {
   const parsed = new Map<string, GivenConfig>();
   if (raw === undefined || raw === null) return parsed;
-  if (!isObject(raw)) throw new ConfigError("policy config must be a JSON object keyed by policy name");
+  if (!isRecord(raw)) throw new ConfigError("policy config must be a JSON object keyed by policy name");
   for (const [key, value] of Object.entries(raw)) {
     if (typeof value === "string") {
       parsed.set(key, { enforcementLevel: level(value, key), properties: {} });
-    } else if (isObject(value)) {
+    } else if (isRecord(value)) {
       const { enforcementLevel, ...properties } = value;
       parsed.set(key, {
         ...(enforcementLevel !== undefined ? { enforcementLevel: level(enforcementLevel, key) } : {}),

@@ -160,17 +160,17 @@ describe("policy:check config and enforcement levels", () => {
 
   it("fills schema defaults and merges given properties over them", () => {
     const config = reconcileConfig(allPolicies, "mandatory", { "jupyterhub-culling": { maxIdleTimeoutSeconds: 600 } });
-    assert.deepStrictEqual(config.get("gke-node-pool-max-nodes"), { enforcementLevel: "mandatory", properties: { maxNodesPerPool: 100 } });
+    assert.deepStrictEqual(config.get("gke-node-pool-max-nodes"), { enforcementLevel: "mandatory", properties: { maxNodesPerPool: 500 } });
     assert.deepStrictEqual(config.get("jupyterhub-culling")?.properties, { maxIdleTimeoutSeconds: 600 });
     assert.strictEqual(config.get("gke-secrets-encryption")?.enforcementLevel, "advisory");
   });
 
   it("applies a threshold override", async () => {
     const stack = secureStack();
-    setPath(find(stack, T.nodePool, "cluster-user").inputs, "autoscaling.totalMaxNodeCount", 150);
+    setPath(find(stack, T.nodePool, "cluster-user").inputs, "autoscaling.totalMaxNodeCount", 600);
     const run = (config?: unknown) => runPolicies(previewDoc(stack), { policies: [gkeNodePoolMaxNodes], config });
-    assertViolation((await run()).findings, "gke-node-pool-max-nodes", "beyond 100 nodes");
-    assertNoViolation((await run({ "gke-node-pool-max-nodes": { maxNodesPerPool: 200 } })).findings);
+    assertViolation((await run()).findings, "gke-node-pool-max-nodes", "beyond 500 nodes");
+    assertNoViolation((await run({ "gke-node-pool-max-nodes": { maxNodesPerPool: 1000 } })).findings);
   });
 
   for (const [title, config, fragment] of [

@@ -105,6 +105,9 @@ describe("policy helpers: network and edge", () => {
     assert.ok(!covers("*.hub.example.com", "a.b.hub.example.com"));
     assert.ok(!covers("*.hub.example.com", "hub.example.com"));
     assert.ok(covers("hub.example.com.", "hub.example.com"));
+    // The program's certificate rule (infra/plan/hostnames.ts): whole left-most label only, LDH hosts only.
+    assert.ok(!covers("a*.hub.example.com", "ann.hub.example.com"));
+    assert.ok(!covers("*.hub.example.com", "a_b.hub.example.com"));
   });
 
   it("knows an open load balancer", () => {

@@ -3,7 +3,7 @@
 // engine) without starting the policy server: tests import policy modules, never policy-pack/index.ts.
 
 import * as assert from "assert";
-import type { HardeningPolicy } from "../../policy-pack/policies/core";
+import { UNKNOWN_SENTINEL, type HardeningPolicy } from "../../policy-pack/policies/core";
 import { runPolicies, type CheckResult } from "../../policy-pack/tools/check";
 import type { Finding } from "../../policy-pack/tools/engine";
 
@@ -11,7 +11,7 @@ export const PROJECT = "jupyterhub-gke";
 export const STACK = "test";
 export const STACK_URN = `urn:pulumi:${STACK}::${PROJECT}::pulumi:pulumi:Stack::${PROJECT}-${STACK}`;
 /** The engine's sentinel for a string unknown at preview. */
-export const UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export const UNKNOWN_STRING = UNKNOWN_SENTINEL;
 
 export interface FixtureResource {
   readonly type: string;
