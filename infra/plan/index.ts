@@ -1,4 +1,4 @@
-import { ConfigError, IssueList } from "../config/errors";
+import { IssueList } from "../config/errors";
 import { PlatformConfig, StackConfig } from "../config/types";
 import { planUserPool, UserPoolPlan } from "./capacity";
 import { CostEstimate, estimateCost, PricedPool } from "./cost";
@@ -159,7 +159,6 @@ export function planAll(config: StackConfig): Plan {
   return { userPool, corePool, userPoolSpec, gpuPool, addresses, natMinPortsPerVm: NAT_MIN_PORTS_PER_VM, natIps, quotas, cost };
 }
 
-export { ConfigError };
 export type { AddressPlan } from "./network";
 export type { UserPoolPlan } from "./capacity";
 export type { CostEstimate } from "./cost";

@@ -13,15 +13,8 @@ export interface PreviewStep {
   readonly op: "create";
   readonly urn: string;
   readonly provider?: string;
-  readonly newState: {
-    readonly type: string;
-    readonly urn: string;
-    readonly custom: boolean;
-    readonly parent?: string;
-    readonly provider?: string;
-    readonly dependencies: readonly string[];
-    readonly inputs: Record<string, unknown>;
-  };
+  /** The declared resource as preview shows it: everything but its logical name and mock outputs. */
+  readonly newState: Omit<DeclaredResource, "name" | "outputs">;
 }
 
 /** The subset of `pulumi preview --json` this plan reproduces, plus the stack outputs. */
@@ -38,20 +31,8 @@ export async function planStack(stack: string): Promise<OfflineRun> {
 }
 
 function step(r: DeclaredResource): PreviewStep {
-  return {
-    op: "create",
-    urn: r.urn,
-    provider: r.provider,
-    newState: {
-      type: r.type,
-      urn: r.urn,
-      custom: r.custom,
-      parent: r.parent,
-      provider: r.provider,
-      dependencies: r.dependencies,
-      inputs: r.inputs,
-    },
-  };
+  const { name: _name, outputs: _outputs, ...newState } = r;
+  return { op: "create", urn: r.urn, provider: r.provider, newState };
 }
 
 /** The stack's root resource, which the engine registers first and parents every top-level resource to. */
@@ -112,6 +93,8 @@ async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
+  // The reader went away (`| head`): nothing more to say to it.
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => process.exit(e.code === "EPIPE" ? 0 : 1));
   main(process.argv.slice(2)).then((code) => process.exit(code), (e) => {
     process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
     process.exit(1);
