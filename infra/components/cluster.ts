@@ -58,7 +58,7 @@ export class HardenedCluster extends pulumi.ComponentResource {
     super("jupyterhub-gke:cluster:HardenedCluster", name, {}, opts);
     const { platform } = args;
     const child = { parent: this };
-    const location = platform.locationType === "zonal" ? platform.zones[0] : platform.region;
+    const location = platform.location.type === "zonal" ? platform.location.zone : platform.region;
 
     this.nodeServiceAccount = new gcp.serviceaccount.Account(`${name}-nodes`, {
       project: platform.project,
@@ -77,7 +77,7 @@ export class HardenedCluster extends pulumi.ComponentResource {
     this.cluster = new gcp.container.Cluster(name, {
       project: platform.project,
       location,
-      nodeLocations: platform.locationType === "regional" && platform.zones.length > 0 ? [...platform.zones] : undefined,
+      nodeLocations: platform.location.type === "regional" && platform.location.nodeZones.length > 0 ? [...platform.location.nodeZones] : undefined,
       description: "JupyterHub for a short event with untrusted users",
       deletionProtection: platform.deletionProtection,
       // Pools are declared separately; the default pool would run with the default compute SA.

@@ -41,7 +41,12 @@ export class IssueList {
     return this.found.length;
   }
 
+  /** The error listing every issue found so far, for a caller that cannot go on. */
+  error(): ConfigError {
+    return new ConfigError([...this.found]);
+  }
+
   throwIfAny(): void {
-    if (this.found.length > 0) throw new ConfigError(this.found);
+    if (this.found.length > 0) throw this.error();
   }
 }

@@ -2,6 +2,7 @@ import { IssueList } from "./errors";
 import {
   AuthorizedNetwork,
   CapacityConfig,
+  ClusterLocation,
   DaemonSetOverhead,
   EdgeConfig,
   EgressRule,
@@ -12,12 +13,13 @@ import {
   PriceTable,
   StackConfig,
 } from "./types";
-import { acceleratorFamilies, lookupMachineType, machineTypes } from "../plan/machineTypes";
-import { defaultPriceTable } from "../plan/prices";
-import { parseIpv4Cidr, touchesNonPublic } from "../plan/cidr";
-import { gcpRegions } from "./regions";
-import { isPinnedImage } from "../plan/images";
-import { fitUsersOnNode, planUserPool } from "../plan/capacity";
+import { ConfigKey, ConfigSchema, configSchema, dnsLabel, knownKeys, oidcClientSecretKey, parseTimestamp, ruleLimits } from "./schema";
+import { acceleratorFamilies, lookupMachineType } from "../catalog/machineTypes";
+import { defaultPriceTable } from "../catalog/prices";
+import { overlaps, parseIpv4Cidr, touchesNonPublic } from "../catalog/cidr";
+import { isPinnedImage } from "../catalog/images";
+
+export { knownKeys, oidcClientSecretKey };
 
 /**
  * Raw stack config: the project's own keys without the `jupyterhub-gke:` prefix, plus `gcp:project` and
@@ -25,95 +27,19 @@ import { fitUsersOnNode, planUserPool } from "../plan/capacity";
  */
 export type RawConfig = Readonly<Record<string, unknown>>;
 
-/** The only secret key; its value never enters the typed config (read.ts reads it as a secret). */
-export const oidcClientSecretKey = "oidcClientSecret";
+// Keys by kind and presence, so a key can only be read the way its entry in the schema says.
+type KeysWhere<C> = { [K in ConfigKey]: ConfigSchema[K] extends C ? K : never }[ConfigKey];
+type Optional = KeysWhere<{ readonly unset: string }>;
+type OfKind<N extends string> = KeysWhere<{ readonly kind: N }>;
 
-// Defaults, named once. Sources are given where a number is not a product choice.
-export const defaults = {
-  locationType: "regional",
-  releaseChannel: "REGULAR",
-  coreMachineType: "n2-standard-4",
-  corePoolMinNodes: 1,
-  corePoolMaxNodes: 3,
-  coreBootDiskGiB: 50,
-  // pd-balanced boot disks of 100 GB pull images faster than small ones (2i2c, terraform/gcp).
-  userBootDiskGiB: 100,
-  // Z2JH's default guarantee is 1G; its optimisation guide advises starting at a 2:1 limit:guarantee.
-  userCpuGuarantee: 0.1,
-  userCpuLimit: 1,
-  userMemoryGuaranteeGiB: 1,
-  userMemoryLimitGiB: 2,
-  userStorageGiB: 10,
-  userMachineType: "n2-highmem-8",
-  arrivalRatePerMinute: 30,
-  // "a few minutes" for a node to join plus an image pull (Z2JH optimization.md, GKE autoscaler docs).
-  nodeStartupMinutes: 4,
-  // Requests of GKE's own per-node DaemonSets on a Standard node with Dataplane V2 and Workload Identity
-  // (anetd, netd, fluentbit-gke, gke-metrics-agent, pdcsi-node, gke-metadata-server, image-package-
-  // extractor) plus Z2JH's continuous image puller; measure with `kubectl describe node` and override.
-  daemonSetOverhead: { cpuMillicores: 500, memoryMiB: 768, pods: 10 },
-  backendTimeoutSeconds: 86_400,
-  hubNamespace: "jupyterhub",
-  userImage: "quay.io/jupyterhub/k8s-singleuser-sample:4.4.0",
-  oidcScopes: ["openid", "email", "profile"],
-  oidcUsernameClaim: "email",
-  oidcGroupsClaim: "groups",
-  cullTimeoutSeconds: 3_600,
-  cullEverySeconds: 300,
-  cullMaxAgeSeconds: 28_800,
-  egressPorts: [443],
-  dbType: "sqlite-pvc",
-} as const;
-
-// Bounds. A single JupyterHub is not advised beyond a few thousand active users (minrk, kubeflow#1630).
-export const limits = {
-  peakUsersMax: 5_000,
-  // Google advises backend timeouts of at most a day: its front ends restart for maintenance anyway
-  // (cloud.google.com/load-balancing/docs/https#timeout-bes); under an hour drops kernels mid-lesson.
-  backendTimeoutSeconds: { min: 3_600, max: 86_400 },
-  // GKE "no upgrades" maintenance exclusions last at most 30 days; we pad the event by a day each side.
-  eventMaxDays: 28,
-  authorizedNetworksMax: 50,
-  maxPodsPerNode: { min: 8, max: 256 },
-  cullTimeoutSeconds: { min: 300, max: 86_400 },
-  // A guard against a typo in the peak or a tiny machine planning a fleet; GKE itself allows more
-  // (1,000 nodes per pool and zone), but an event this size wants larger machines, not more of them.
-  maxNodesPerPool: 500,
-} as const;
-
-const keyOrder = [
-  "gcp:project", "gcp:region", "clusterLocationType", "zones", "releaseChannel", "authorizedNetworks",
-  "deletionProtection", "coreMachineType", "corePoolMinNodes", "corePoolMaxNodes", "coreBootDiskGiB",
-  "userBootDiskGiB", "nodeCidr", "podCidr", "serviceCidr", "peakUsers", "userCpuGuarantee", "userCpuLimit",
-  "userMemoryGuaranteeGiB", "userMemoryLimitGiB", "userStorageGiB", "userMachineType",
-  "userPoolMaxPodsPerNode", "arrivalRatePerMinute", "nodeStartupMinutes", "daemonSetOverhead",
-  "eventStart", "eventEnd", "priceOverrides", "hubDomain", "dnsZone", "backendTimeoutSeconds",
-  "hubNamespace", "oidcAuthorizeUrl", "oidcTokenUrl", "oidcUserdataUrl", "oidcClientId", oidcClientSecretKey,
-  "oidcScopes", "oidcUsernameClaim", "oidcGroupsClaim", "oidcAllowedGroups", "oidcAdminGroups", "userImage",
-  "terminalsEnabled", "shellEscapeGuard", "cullTimeoutSeconds", "cullEverySeconds", "cullMaxAgeSeconds",
-  "activeServerLimit", "concurrentSpawnLimit", "egressAllowlist", "packageIndexUrl", "hubDbType", "gpuProfile",
-] as const;
-
-/** Every key the program reads, in documentation order. */
-export const knownKeys: readonly string[] = keyOrder;
-
-const projectIdPattern = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
-const dnsLabel = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
-// Cloud DNS zone names: 1-63 characters, "must begin with a letter, end with a letter or digit, and only
-// contain lowercase letters, digits or dashes" (Cloud DNS API, ManagedZone.name).
-const cloudDnsZoneName = /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
-
-/** A DNS name usable as a hub domain: lower-case labels, at least two, no wildcard, room for a user label. */
-export function isValidHubDomain(name: string): boolean {
-  // A user's host is <label up to 63>.<hubDomain> and must stay within DNS's 253 characters.
-  if (name.length > 253 - 64) return false;
-  const labels = name.split(".");
-  return labels.length >= 2 && labels.every((l) => dnsLabel.test(l)) && !/^[0-9]+$/.test(labels[labels.length - 1]);
-}
-
-
-/** Reads typed values from raw config, recording an issue for each bad one. */
+/**
+ * Reads each key as its schema entry says: presence, type, bounds and the entry's own check. A bad value
+ * is recorded as an issue and read as its default (or a placeholder), and the key is marked invalid so
+ * the rules between keys leave it alone.
+ */
 class Reader {
+  private readonly invalid = new Set<string>();
+
   constructor(private readonly raw: RawConfig, readonly issues: IssueList) {}
 
   has(key: string): boolean {
@@ -124,82 +50,157 @@ class Reader {
     return decode(this.raw[key]);
   }
 
-  string(key: string, fallback?: string): string {
+  /** Records an issue under `key` (or a path below it) and marks the key invalid. */
+  report(key: ConfigKey, value: unknown, allowed: string, path: string = key): void {
+    this.issues.add(path, value, allowed);
+    this.invalid.add(key);
+  }
+
+  /** True when every key read well (set or defaulted), so a rule between them can be checked. */
+  valid(...keys: ConfigKey[]): boolean {
+    return keys.every((k) => !this.invalid.has(k));
+  }
+
+  private missing(key: ConfigKey, what?: string): void {
+    const spec = configSchema[key];
+    if (!("required" in spec)) return;
+    const message = typeof spec.required === "string" ? spec.required : `this key is required${what ? `: ${what}` : ""}`;
+    this.report(key, undefined, message);
+  }
+
+  string(key: Exclude<OfKind<"string">, Optional>): string {
+    const spec = configSchema[key];
+    const fallback = "default" in spec ? spec.default : "";
+    return this.readString(key) ?? fallback;
+  }
+
+  optionalString(key: OfKind<"string"> & Optional): string | undefined {
+    return this.readString(key);
+  }
+
+  private readString(key: OfKind<"string">): string | undefined {
+    const spec = configSchema[key];
     if (!this.has(key)) {
-      if (fallback === undefined) this.issues.add(key, undefined, "this key is required");
-      return fallback ?? "";
+      this.missing(key);
+      return undefined;
     }
     const v = this.value(key);
-    if (typeof v === "string" || typeof v === "number") return String(v);
-    this.issues.add(key, v, "a string is required");
-    return fallback ?? "";
+    if (typeof v !== "string" && typeof v !== "number") {
+      this.report(key, v, "a string is required");
+      return undefined;
+    }
+    const text = String(v);
+    const problem = "check" in spec ? spec.check(text) : undefined;
+    if (problem !== undefined) {
+      this.report(key, text, problem);
+      return undefined;
+    }
+    return text;
   }
 
-  optionalString(key: string): string | undefined {
-    return this.has(key) ? this.string(key) : undefined;
+  integer(key: Exclude<OfKind<"integer">, Optional>): number {
+    const spec = configSchema[key];
+    return this.readNumber(key, true) ?? ("default" in spec ? spec.default : spec.min);
   }
 
-  number(key: string, fallback: number | undefined, min: number, max: number, integer = false): number {
+  optionalInteger(key: OfKind<"integer"> & Optional): number | undefined {
+    return this.readNumber(key, true);
+  }
+
+  number(key: OfKind<"number">): number {
+    return this.readNumber(key, false) ?? configSchema[key].default;
+  }
+
+  private readNumber(key: OfKind<"integer" | "number">, integer: boolean): number | undefined {
+    const { min, max } = configSchema[key];
+    const range = `${integer ? "a whole number" : "a number"} from ${min} to ${max}`;
     if (!this.has(key)) {
-      if (fallback === undefined) this.issues.add(key, undefined, `this key is required: ${rangeText(min, max, integer)}`);
-      return fallback ?? min;
+      this.missing(key, range);
+      return undefined;
     }
     const v = this.value(key);
     if (typeof v !== "number" || !Number.isFinite(v) || v < min || v > max || (integer && !Number.isInteger(v))) {
-      this.issues.add(key, v, `allowed: ${rangeText(min, max, integer)}`);
-      return fallback ?? min;
+      this.report(key, v, `allowed: ${range}`);
+      return undefined;
     }
     return v;
   }
 
-  optionalInteger(key: string, min: number, max: number): number | undefined {
-    return this.has(key) ? this.number(key, undefined, min, max, true) : undefined;
+  autoOrInteger(key: OfKind<"autoOrInteger">): "auto" | number {
+    const spec = configSchema[key];
+    if (!this.has(key)) return spec.default;
+    const v = this.value(key);
+    if (v === "auto") return v;
+    if (typeof v !== "number" || !Number.isInteger(v) || v < spec.min || v > spec.max) {
+      this.report(key, v, `allowed: auto or a whole number from ${spec.min} to ${spec.max}`);
+      return spec.default;
+    }
+    return v;
   }
 
-  boolean(key: string, fallback: boolean): boolean {
+  boolean(key: OfKind<"boolean">): boolean {
+    const fallback = configSchema[key].default;
     if (!this.has(key)) return fallback;
     const v = this.value(key);
     if (typeof v === "boolean") return v;
-    this.issues.add(key, v, "allowed: true or false");
+    this.report(key, v, "allowed: true or false");
     return fallback;
   }
 
-  oneOf<T extends string>(key: string, allowed: readonly T[], fallback: T): T {
-    const v = this.string(key, fallback);
-    if ((allowed as readonly string[]).includes(v)) return v as T;
-    this.issues.add(key, v, `allowed: ${allowed.join(", ")}`);
-    return fallback;
-  }
-
-  stringList(key: string, fallback: readonly string[], itemPattern?: RegExp, what = "strings"): string[] {
-    if (!this.has(key)) return [...fallback];
+  oneOf<K extends OfKind<"enum">>(key: K): ConfigSchema[K]["default"] | ConfigSchema[K]["values"][number] {
+    const spec: { readonly values: readonly ConfigSchema[K]["values"][number][]; readonly default: ConfigSchema[K]["default"] } = configSchema[key];
+    if (!this.has(key)) return spec.default;
     const v = this.value(key);
-    if (!Array.isArray(v) || !v.every((x) => typeof x === "string" && (!itemPattern || itemPattern.test(x)))) {
-      this.issues.add(key, v, `a list of ${what} is required`);
-      return [...fallback];
-    }
-    return v as string[];
+    const chosen = spec.values.find((allowed) => allowed === (typeof v === "number" ? String(v) : v));
+    if (chosen !== undefined) return chosen;
+    this.report(key, v, `allowed: ${spec.values.join(", ")}`);
+    return spec.default;
   }
 
-  list(key: string): unknown[] {
-    if (!this.has(key)) return [];
+  stringList(key: OfKind<"stringList">): readonly string[] {
+    const spec = configSchema[key];
+    const fallback: readonly string[] = "default" in spec ? spec.default : [];
+    if (!this.has(key)) {
+      if ("nonEmpty" in spec) this.report(key, undefined, spec.nonEmpty);
+      else this.missing(key);
+      return fallback;
+    }
+    const v = this.value(key);
+    if (!Array.isArray(v)) {
+      this.report(key, v, `a list of ${spec.itemsAre} is required`);
+      return fallback;
+    }
+    const items: string[] = [];
+    for (const x of v) {
+      if (typeof x !== "string" || !spec.item.test(x)) {
+        this.report(key, v, `a list of ${spec.itemsAre} is required`);
+        return fallback;
+      }
+      items.push(x);
+    }
+    if ("nonEmpty" in spec && items.length === 0) this.report(key, v, spec.nonEmpty);
+    return items;
+  }
+
+  list(key: OfKind<"list">): readonly unknown[] {
+    if (!this.has(key)) return configSchema[key].default;
     const v = this.value(key);
     if (Array.isArray(v)) return v;
-    this.issues.add(key, v, "a list is required");
+    this.report(key, v, "a list is required");
     return [];
   }
 
-  object(key: string): Record<string, unknown> | undefined {
+  object(key: Exclude<OfKind<"object">, Optional>): Readonly<Record<string, unknown>> {
+    return this.optionalObject(key) ?? configSchema[key].default;
+  }
+
+  optionalObject(key: OfKind<"object">): Readonly<Record<string, unknown>> | undefined {
     if (!this.has(key)) return undefined;
     const v = this.value(key);
     if (isPlainObject(v)) return v;
-    this.issues.add(key, v, "an object is required");
+    this.report(key, v, "an object is required");
     return undefined;
   }
-}
-
-function rangeText(min: number, max: number, integer: boolean): string {
-  return `${integer ? "a whole number" : "a number"} from ${min} to ${max}`;
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -221,88 +222,84 @@ function decode(v: unknown): unknown {
   return v;
 }
 
-function httpsUrl(r: Reader, key: string, required: boolean): string | undefined {
-  if (!required && !r.has(key)) return undefined;
-  const v = r.string(key);
-  if (v === "") return undefined;
-  let ok = false;
-  try {
-    const u = new URL(v);
-    ok = u.protocol === "https:" && u.hostname !== "" && u.username === "" && u.password === "";
-  } catch {
-    ok = false;
+function parseLocation(r: Reader, region: string): ClusterLocation {
+  const type = r.oneOf("clusterLocationType");
+  const zones = r.stringList("zones");
+  const zonesRead = r.valid("zones");
+  if (type === "zonal" && zones.length !== 1 && zonesRead && r.valid("clusterLocationType")) {
+    r.report("zones", zones, "a zonal cluster needs exactly one zone, e.g. [\"" + (region || "europe-west1") + "-b\"]");
   }
-  if (!ok) r.issues.add(key, v, "an https:// URL without credentials is required");
-  return v;
+  if (zonesRead && r.valid("gcp:region")) {
+    zones.filter((z) => !z.startsWith(`${region}-`)).forEach((z) =>
+      r.report("zones", z, `every zone must be in region ${region} (e.g. ${region}-b)`),
+    );
+  }
+  return type === "zonal" ? { type, zone: zones[0] ?? "" } : { type, nodeZones: zones };
 }
 
 function parsePlatform(r: Reader): PlatformConfig {
   const project = r.string("gcp:project");
-  if (project && !projectIdPattern.test(project)) {
-    r.issues.add("gcp:project", project, "a GCP project id: 6-30 characters, lower-case letters, digits and hyphens, starting with a letter");
-  }
   const region = r.string("gcp:region");
-  const regionKnown = gcpRegions.includes(region);
-  if (region && !regionKnown) {
-    r.issues.add("gcp:region", region, `a GCP region, one of: ${gcpRegions.join(", ")}`);
-  }
-  const locationType = r.oneOf("clusterLocationType", ["regional", "zonal"], defaults.locationType);
-  const zones = r.stringList("zones", [], /^[a-z]+-[a-z]+\d+-[a-z]$/, "zone names such as europe-west1-b");
-  zones.filter((z) => regionKnown && !z.startsWith(`${region}-`)).forEach((z) =>
-    r.issues.add("zones", z, `every zone must be in region ${region} (e.g. ${region}-b)`),
-  );
-  if (locationType === "zonal" && zones.length !== 1) {
-    r.issues.add("zones", zones, "a zonal cluster needs exactly one zone, e.g. [\"" + (region || "europe-west1") + "-b\"]");
-  }
+  const location = parseLocation(r, region);
+  const releaseChannel = r.oneOf("releaseChannel");
   const authorizedNetworks = parseAuthorizedNetworks(r);
-  const coreMachineType = machine(r, "coreMachineType", defaults.coreMachineType);
-  const corePoolMinNodes = r.number("corePoolMinNodes", defaults.corePoolMinNodes, 1, 10, true);
-  const corePoolMaxNodes = r.number("corePoolMaxNodes", defaults.corePoolMaxNodes, 1, 20, true);
-  if (corePoolMaxNodes < corePoolMinNodes) {
-    r.issues.add("corePoolMaxNodes", corePoolMaxNodes, `must be at least corePoolMinNodes (${corePoolMinNodes})`);
+  const deletionProtection = r.boolean("deletionProtection");
+  const coreMachineType = r.string("coreMachineType");
+  const corePoolMinNodes = r.integer("corePoolMinNodes");
+  const corePoolMaxNodes = r.integer("corePoolMaxNodes");
+  if (corePoolMaxNodes < corePoolMinNodes && r.valid("corePoolMinNodes", "corePoolMaxNodes")) {
+    r.report("corePoolMaxNodes", corePoolMaxNodes, `must be at least corePoolMinNodes (${corePoolMinNodes})`);
   }
-  const cidr = (key: string) => {
-    const text = r.optionalString(key);
-    if (text !== undefined && !parseIpv4Cidr(text)) {
-      r.issues.add(key, text, "an IPv4 CIDR written as its network address, e.g. 10.0.0.0/20");
-      return undefined;
-    }
-    return text;
-  };
-  return {
+  const platform: PlatformConfig = {
     project,
     region,
-    locationType,
-    zones,
-    releaseChannel: r.oneOf("releaseChannel", ["RAPID", "REGULAR", "STABLE"], defaults.releaseChannel),
+    location,
+    releaseChannel,
     authorizedNetworks,
-    deletionProtection: r.boolean("deletionProtection", false),
+    deletionProtection,
     coreMachineType,
     corePoolMinNodes,
     corePoolMaxNodes,
-    coreBootDiskGiB: r.number("coreBootDiskGiB", defaults.coreBootDiskGiB, 20, 500, true),
-    userBootDiskGiB: r.number("userBootDiskGiB", defaults.userBootDiskGiB, 20, 500, true),
-    nodeCidr: cidr("nodeCidr"),
-    podCidr: cidr("podCidr"),
-    serviceCidr: cidr("serviceCidr"),
+    coreBootDiskGiB: r.integer("coreBootDiskGiB"),
+    userBootDiskGiB: r.integer("userBootDiskGiB"),
+    nodeCidr: r.string("nodeCidr"),
+    podCidr: r.string("podCidr"),
+    serviceCidr: r.string("serviceCidr"),
   };
+  checkRangesApart(r, platform);
+  return platform;
+}
+
+/** The three cluster ranges must not share an address; each overlap is reported under the later key. */
+function checkRangesApart(r: Reader, platform: PlatformConfig): void {
+  const keys = ["nodeCidr", "podCidr", "serviceCidr"] as const;
+  const ranges = keys.flatMap((key) => {
+    const cidr = parseIpv4Cidr(platform[key]);
+    return cidr && r.valid(key) ? [{ key, cidr }] : [];
+  });
+  ranges.forEach((a, i) =>
+    ranges.slice(i + 1).forEach((b) => {
+      if (overlaps(a.cidr, b.cidr)) r.report(b.key, b.cidr.text, `must not overlap ${a.key} (${a.cidr.text})`);
+    }),
+  );
 }
 
 function parseAuthorizedNetworks(r: Reader): AuthorizedNetwork[] {
   const key = "authorizedNetworks";
+  const { maxItems, widestPrefix } = configSchema[key].limits;
   const items = r.list(key);
-  if (items.length > limits.authorizedNetworksMax) {
-    r.issues.add(key, items.length, `at most ${limits.authorizedNetworksMax} networks (GKE's limit)`);
+  if (items.length > maxItems) {
+    r.report(key, items.length, `at most ${maxItems} networks (GKE's limit)`);
   }
   return items.flatMap((item, i) => {
     const cidrBlock = isPlainObject(item) ? item.cidrBlock : item;
     const parsed = typeof cidrBlock === "string" ? parseIpv4Cidr(cidrBlock) : undefined;
     if (!parsed) {
-      r.issues.add(`${key}[${i}]`, item, "an IPv4 CIDR (or {cidrBlock, displayName}) written as its network address");
+      r.report(key, item, "an IPv4 CIDR (or {cidrBlock, displayName}) written as its network address", `${key}[${i}]`);
       return [];
     }
-    if (parsed.prefix < 8) {
-      r.issues.add(`${key}[${i}]`, cidrBlock, "a network no wider than /8: the control plane must not be open to the internet (CIS GKE 5.6.3)");
+    if (parsed.prefix < widestPrefix) {
+      r.report(key, cidrBlock, `a network no wider than /${widestPrefix}: the control plane must not be open to the internet (CIS GKE 5.6.3)`, `${key}[${i}]`);
       return [];
     }
     const displayName = isPlainObject(item) && typeof item.displayName === "string" ? item.displayName : `network-${i + 1}`;
@@ -310,135 +307,97 @@ function parseAuthorizedNetworks(r: Reader): AuthorizedNetwork[] {
   });
 }
 
-// Shared-core machines (e2-medium) share physical cores with other tenants and hold few pods and disks;
-// the policy pack refuses them too (gke-node-machine-type).
-const dedicatedCoreMachines = [...machineTypes.values()].filter((m) => !m.sharedCore).map((m) => m.name);
+const overheadFields = ["cpuMillicores", "memoryMiB", "pods"] as const satisfies readonly (keyof DaemonSetOverhead)[];
 
-function machine(r: Reader, key: string, fallback: string): string {
-  const name = r.string(key, fallback);
-  if (!dedicatedCoreMachines.includes(name)) {
-    r.issues.add(key, name, `a machine type with dedicated cores that the capacity model knows: ${dedicatedCoreMachines.join(", ")}`);
-    return fallback;
+function parseDaemonSetOverhead(r: Reader): DaemonSetOverhead {
+  const key = "daemonSetOverhead";
+  const overhead: { -readonly [F in keyof DaemonSetOverhead]: number } = { ...configSchema[key].default };
+  for (const [k, v] of Object.entries(r.object(key))) {
+    const field = overheadFields.find((f) => f === k);
+    if (field === undefined || typeof v !== "number" || !Number.isInteger(v) || v < 0) {
+      r.report(key, v, "keys cpuMillicores, memoryMiB and pods, each a whole number ≥ 0", `${key}.${k}`);
+      continue;
+    }
+    overhead[field] = v;
   }
-  return name;
+  return overhead;
 }
 
 function parseCapacity(r: Reader): CapacityConfig {
-  const peakUsers = r.number("peakUsers", undefined, 1, limits.peakUsersMax, true);
-  const userCpuGuarantee = r.number("userCpuGuarantee", defaults.userCpuGuarantee, 0.01, 64);
-  const userCpuLimit = r.number("userCpuLimit", defaults.userCpuLimit, 0.01, 64);
-  const userMemoryGuaranteeGiB = r.number("userMemoryGuaranteeGiB", defaults.userMemoryGuaranteeGiB, 0.125, 512);
-  const userMemoryLimitGiB = r.number("userMemoryLimitGiB", defaults.userMemoryLimitGiB, 0.125, 512);
-  if (userCpuGuarantee > userCpuLimit) {
-    r.issues.add("userCpuGuarantee", userCpuGuarantee, `must not exceed userCpuLimit (${userCpuLimit})`);
+  const userCpuGuarantee = r.number("userCpuGuarantee");
+  const userCpuLimit = r.number("userCpuLimit");
+  const userMemoryGuaranteeGiB = r.number("userMemoryGuaranteeGiB");
+  const userMemoryLimitGiB = r.number("userMemoryLimitGiB");
+  if (userCpuGuarantee > userCpuLimit && r.valid("userCpuGuarantee", "userCpuLimit")) {
+    r.report("userCpuGuarantee", userCpuGuarantee, `must not exceed userCpuLimit (${userCpuLimit})`);
   }
-  if (userMemoryGuaranteeGiB > userMemoryLimitGiB) {
-    r.issues.add("userMemoryGuaranteeGiB", userMemoryGuaranteeGiB, `must not exceed userMemoryLimitGiB (${userMemoryLimitGiB})`);
-  }
-  const overheadRaw = r.object("daemonSetOverhead") ?? {};
-  const overhead: Record<keyof DaemonSetOverhead, number> = { ...defaults.daemonSetOverhead };
-  for (const [k, v] of Object.entries(overheadRaw)) {
-    if (!(k in overhead) || typeof v !== "number" || !Number.isInteger(v) || v < 0) {
-      r.issues.add(`daemonSetOverhead.${k}`, v, "keys cpuMillicores, memoryMiB and pods, each a whole number ≥ 0");
-      continue;
-    }
-    overhead[k as keyof DaemonSetOverhead] = v;
+  if (userMemoryGuaranteeGiB > userMemoryLimitGiB && r.valid("userMemoryGuaranteeGiB", "userMemoryLimitGiB")) {
+    r.report("userMemoryGuaranteeGiB", userMemoryGuaranteeGiB, `must not exceed userMemoryLimitGiB (${userMemoryLimitGiB})`);
   }
   return {
-    peakUsers,
+    peakUsers: r.integer("peakUsers"),
     userCpuGuarantee,
     userCpuLimit,
     userMemoryGuaranteeGiB,
     userMemoryLimitGiB,
-    userStorageGiB: r.number("userStorageGiB", defaults.userStorageGiB, 1, 1_024, true),
-    userMachineType: machine(r, "userMachineType", defaults.userMachineType),
-    userPoolMaxPodsPerNode: parseMaxPods(r),
-    arrivalRatePerMinute: r.number("arrivalRatePerMinute", defaults.arrivalRatePerMinute, 1, 5_000),
-    nodeStartupMinutes: r.number("nodeStartupMinutes", defaults.nodeStartupMinutes, 1, 30),
-    daemonSetOverhead: overhead,
+    userStorageGiB: r.integer("userStorageGiB"),
+    userMachineType: r.string("userMachineType"),
+    userPoolMaxPodsPerNode: r.autoOrInteger("userPoolMaxPodsPerNode"),
+    arrivalRatePerMinute: r.number("arrivalRatePerMinute"),
+    nodeStartupMinutes: r.number("nodeStartupMinutes"),
+    daemonSetOverhead: parseDaemonSetOverhead(r),
   };
 }
-
-function parseMaxPods(r: Reader): number | undefined {
-  const key = "userPoolMaxPodsPerNode";
-  if (!r.has(key) || r.value(key) === "auto") return undefined;
-  return r.number(key, undefined, limits.maxPodsPerNode.min, limits.maxPodsPerNode.max, true);
-}
-
-const isoTimestamp = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
 function parseEvent(r: Reader): EventWindow {
-  const when = (key: string): Date | undefined => {
-    const text = r.string(key);
-    if (!text) return undefined;
-    const d = new Date(text);
-    if (!isoTimestamp.test(text) || Number.isNaN(d.getTime())) {
-      r.issues.add(key, text, "an ISO 8601 timestamp with a time zone, e.g. 2026-12-07T08:00:00Z");
-      return undefined;
-    }
-    return d;
-  };
-  const start = when("eventStart");
-  const end = when("eventEnd");
-  if (start && end) {
+  const start = parseTimestamp(r.string("eventStart"));
+  const end = parseTimestamp(r.string("eventEnd"));
+  if (start && end && r.valid("eventStart", "eventEnd")) {
     const days = (end.getTime() - start.getTime()) / 86_400_000;
-    if (days <= 0) r.issues.add("eventEnd", end.toISOString(), `must be after eventStart (${start.toISOString()})`);
-    else if (days > limits.eventMaxDays) {
-      r.issues.add("eventEnd", end.toISOString(), `the event may last at most ${limits.eventMaxDays} days so a GKE maintenance exclusion (30 days at most) covers it`);
+    if (days <= 0) r.report("eventEnd", end.toISOString(), `must be after eventStart (${start.toISOString()})`);
+    else if (days > ruleLimits.eventMaxDays) {
+      r.report("eventEnd", end.toISOString(), `the event may last at most ${ruleLimits.eventMaxDays} days so a GKE maintenance exclusion (30 days at most) covers it`);
     }
   }
   return { start: start ?? new Date(0), end: end ?? new Date(0) };
 }
 
-function parsePrices(r: Reader): PriceTable {
-  const overrides = r.object("priceOverrides");
-  if (!overrides) return defaultPriceTable;
-  const merged: Record<string, unknown> = { ...defaultPriceTable };
-  for (const [k, v] of Object.entries(overrides)) {
-    const base = (defaultPriceTable as unknown as Record<string, unknown>)[k];
-    if (base === undefined || k === "currency") {
-      r.issues.add(`priceOverrides.${k}`, v, `one of: ${Object.keys(defaultPriceTable).filter((x) => x !== "currency").join(", ")}`);
-    } else if (typeof base === "number") {
-      if (typeof v === "number" && v >= 0) merged[k] = v;
-      else r.issues.add(`priceOverrides.${k}`, v, "a price ≥ 0");
-    } else if (typeof base === "string") {
-      if (typeof v === "string") merged[k] = v;
-      else r.issues.add(`priceOverrides.${k}`, v, "a string");
-    } else if (isPlainObject(v) && Object.values(v).every((x) => typeof x === "number" && x >= 0)) {
-      merged[k] = { ...(base as object), ...v };
-    } else {
-      r.issues.add(`priceOverrides.${k}`, v, "an object of prices ≥ 0, keyed like the default table");
-    }
-  }
-  return merged as unknown as PriceTable;
+// The price table's fields by what they hold, so an override is checked against the field it replaces.
+type FieldsOf<T> = { [K in keyof PriceTable]: PriceTable[K] extends T ? K : never }[keyof PriceTable];
+const priceFields = Object.keys(defaultPriceTable).filter((k) => k !== "currency");
+const numberFields: readonly FieldsOf<number>[] = [
+  "balancedDiskGiBMonth", "clusterFeeHour", "forwardingRulesFirstFiveHour", "forwardingRuleExtraHour",
+  "natGatewayVmHour", "natGatewayHourCap", "natIpHour", "hoursPerMonth",
+];
+const rateFields: readonly FieldsOf<Readonly<Record<string, number>>>[] = ["vcpuHour", "memoryGiBHour", "gpuHour"];
+const textFields: readonly Exclude<FieldsOf<string>, "currency">[] = ["source", "asOf"];
+
+function isPriceMap(v: unknown): v is Record<string, number> {
+  return isPlainObject(v) && Object.values(v).every((x) => typeof x === "number" && x >= 0);
 }
 
-function parseEdge(r: Reader): EdgeConfig {
-  const hubDomain = r.string("hubDomain");
-  if (hubDomain && !isValidHubDomain(hubDomain)) {
-    r.issues.add("hubDomain", hubDomain, "a lower-case DNS name of at least two labels, no wildcard, no trailing dot, at most 189 characters (room for a user's label), e.g. hub.example.com");
-  }
-  let existingZone: EdgeConfig["existingZone"];
-  const zone = r.object("dnsZone");
-  if (zone) {
-    const name = typeof zone.name === "string" ? zone.name : "";
-    const dnsName = typeof zone.dnsName === "string" ? zone.dnsName.replace(/\.$/, "") : "";
-    if (!cloudDnsZoneName.test(name) || !isValidZoneName(dnsName)) {
-      r.issues.add("dnsZone", zone, "{name: <existing Cloud DNS zone name>, dnsName: <its DNS name, e.g. example.com.>}");
-    } else if (hubDomain && hubDomain !== dnsName && !hubDomain.endsWith(`.${dnsName}`)) {
-      r.issues.add("dnsZone", zone, `the zone must contain hubDomain ${hubDomain}, e.g. dnsName ${hubDomain.split(".").slice(1).join(".")}.`);
+function parsePrices(r: Reader): PriceTable {
+  const key = "priceOverrides";
+  const table: { -readonly [F in keyof PriceTable]: PriceTable[F] } = { ...defaultPriceTable };
+  for (const [k, v] of Object.entries(r.object(key))) {
+    const path = `${key}.${k}`;
+    const numberField = numberFields.find((f) => f === k);
+    const rateField = rateFields.find((f) => f === k);
+    const textField = textFields.find((f) => f === k);
+    if (numberField !== undefined) {
+      if (typeof v === "number" && v >= 0) table[numberField] = v;
+      else r.report(key, v, "a price ≥ 0", path);
+    } else if (rateField !== undefined) {
+      if (isPriceMap(v)) table[rateField] = { ...defaultPriceTable[rateField], ...v };
+      else r.report(key, v, "an object of prices ≥ 0, keyed like the default table", path);
+    } else if (textField !== undefined) {
+      if (typeof v === "string") table[textField] = v;
+      else r.report(key, v, "a string", path);
     } else {
-      existingZone = { name, dnsName: `${dnsName}.` };
+      r.report(key, v, `one of: ${priceFields.join(", ")}`, path);
     }
   }
-  return {
-    hubDomain,
-    existingZone,
-    backendTimeoutSeconds: r.number(
-      "backendTimeoutSeconds", defaults.backendTimeoutSeconds,
-      limits.backendTimeoutSeconds.min, limits.backendTimeoutSeconds.max, true,
-    ),
-  };
+  return table;
 }
 
 function isValidZoneName(name: string): boolean {
@@ -446,105 +405,123 @@ function isValidZoneName(name: string): boolean {
   return labels.length >= 1 && labels.every((l) => dnsLabel.test(l));
 }
 
+// Cloud DNS zone names: 1-63 characters, "must begin with a letter, end with a letter or digit, and only
+// contain lowercase letters, digits or dashes" (Cloud DNS API, ManagedZone.name).
+const cloudDnsZoneName = /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+function parseEdge(r: Reader): EdgeConfig {
+  const hubDomain = r.string("hubDomain");
+  let existingZone: EdgeConfig["existingZone"];
+  const zone = r.optionalObject("dnsZone");
+  if (zone) {
+    const name = typeof zone.name === "string" ? zone.name : "";
+    const dnsName = typeof zone.dnsName === "string" ? zone.dnsName.replace(/\.$/, "") : "";
+    if (!cloudDnsZoneName.test(name) || !isValidZoneName(dnsName)) {
+      r.report("dnsZone", zone, "{name: <existing Cloud DNS zone name>, dnsName: <its DNS name, e.g. example.com.>}");
+    } else if (hubDomain && r.valid("hubDomain") && hubDomain !== dnsName && !hubDomain.endsWith(`.${dnsName}`)) {
+      r.report("dnsZone", zone, `the zone must contain hubDomain ${hubDomain}, e.g. dnsName ${hubDomain.split(".").slice(1).join(".")}.`);
+    } else {
+      existingZone = { name, dnsName: `${dnsName}.` };
+    }
+  }
+  return { hubDomain, existingZone, backendTimeoutSeconds: r.integer("backendTimeoutSeconds") };
+}
+
 function parseEgress(r: Reader): EgressRule[] {
   const key = "egressAllowlist";
+  const { widestPrefix, ports: portRange, defaultPorts } = configSchema[key].limits;
   return r.list(key).flatMap((item, i) => {
     const k = `${key}[${i}]`;
     const obj = isPlainObject(item) ? item : { cidr: item };
     const parsed = typeof obj.cidr === "string" ? parseIpv4Cidr(obj.cidr) : undefined;
     if (!parsed) {
-      r.issues.add(k, item, "{cidr: <public IPv4 CIDR>, ports: [443], description: <why>}");
+      r.report(key, item, "{cidr: <public IPv4 CIDR>, ports: [443], description: <why>}", k);
       return [];
     }
-    if (parsed.prefix < 8 || touchesNonPublic(parsed)) {
-      r.issues.add(k, obj.cidr, "a public destination no wider than /8: private ranges, link-local (the cloud metadata server 169.254.169.254) and the whole internet are never allowed to user pods");
+    if (parsed.prefix < widestPrefix || touchesNonPublic(parsed)) {
+      r.report(key, obj.cidr, `a public destination no wider than /${widestPrefix}: private ranges, link-local (the cloud metadata server 169.254.169.254) and the whole internet are never allowed to user pods`, k);
       return [];
     }
-    const ports = obj.ports ?? defaults.egressPorts;
-    if (!Array.isArray(ports) || ports.length === 0 || !ports.every((p) => Number.isInteger(p) && p >= 1 && p <= 65_535)) {
-      r.issues.add(`${k}.ports`, ports, "a non-empty list of TCP ports from 1 to 65535");
+    const ports: unknown = obj.ports ?? defaultPorts;
+    const isPort = (p: unknown): p is number => typeof p === "number" && Number.isInteger(p) && p >= portRange.min && p <= portRange.max;
+    if (!Array.isArray(ports) || ports.length === 0 || !ports.every(isPort)) {
+      r.report(key, ports, `a non-empty list of TCP ports from ${portRange.min} to ${portRange.max}`, `${k}.ports`);
       return [];
     }
-    return [{ cidr: parsed.text, ports: ports as number[], description: typeof obj.description === "string" ? obj.description : "" }];
+    return [{ cidr: parsed.text, ports, description: typeof obj.description === "string" ? obj.description : "" }];
   });
 }
 
 function parseGpu(r: Reader): GpuConfig | undefined {
-  const g = r.object("gpuProfile");
+  const key = "gpuProfile";
+  const g = r.optionalObject(key);
   if (!g) return undefined;
+  const { acceleratorCounts, maxNodes: nodeRange } = configSchema[key].limits;
   const machineType = typeof g.machineType === "string" ? lookupMachineType(g.machineType) : undefined;
   const acceleratorType = typeof g.acceleratorType === "string" ? g.acceleratorType : "";
   const families = acceleratorFamilies[acceleratorType];
-  const count = g.acceleratorCount ?? 1;
+  const count = acceleratorCounts.find((c) => c === (g.acceleratorCount ?? 1));
   const maxNodes = g.maxNodes;
   const image = g.image;
   const allowed =
-    "{machineType, acceleratorType, acceleratorCount: 1|2|4, maxNodes: 1-100, image: pinned}; accelerators: " +
+    `{machineType, acceleratorType, acceleratorCount: ${acceleratorCounts.join("|")}, maxNodes: ${nodeRange.min}-${nodeRange.max}, image: pinned}; accelerators: ` +
     Object.entries(acceleratorFamilies).map(([a, f]) => `${a} on ${f.join("/")}-*`).join(", ");
   if (
-    !machineType || !families || !families.includes(machineType.family) || ![1, 2, 4].includes(count as number) ||
-    !Number.isInteger(maxNodes) || (maxNodes as number) < 1 || (maxNodes as number) > 100 ||
+    !machineType || !families || !families.includes(machineType.family) || count === undefined ||
+    typeof maxNodes !== "number" || !Number.isInteger(maxNodes) || maxNodes < nodeRange.min || maxNodes > nodeRange.max ||
     typeof image !== "string" || !isPinnedImage(image)
   ) {
-    r.issues.add("gpuProfile", g, allowed);
+    r.report(key, g, allowed);
     return undefined;
   }
-  return { machineType: machineType.name, acceleratorType, acceleratorCount: count as number, maxNodes: maxNodes as number, image };
+  return { machineType: machineType.name, acceleratorType, acceleratorCount: count, maxNodes, image };
 }
 
 function parseHub(r: Reader): HubConfig {
-  const namespace = r.string("hubNamespace", defaults.hubNamespace);
-  if (!dnsLabel.test(namespace) || ["default", "kube-system", "kube-public", "gke-managed-system"].includes(namespace)) {
-    r.issues.add("hubNamespace", namespace, "a DNS label of its own (not default or a system namespace)");
-  }
-  const userImage = r.string("userImage", defaults.userImage);
-  if (!isPinnedImage(userImage)) {
-    r.issues.add("userImage", userImage, "an image pinned by tag or digest, e.g. quay.io/jupyter/scipy-notebook:2025-11-03 (never latest, main, stable or another moving tag)");
-  }
+  const namespace = r.string("hubNamespace");
+  const oidc = {
+    authorizeUrl: r.string("oidcAuthorizeUrl"),
+    tokenUrl: r.string("oidcTokenUrl"),
+    userdataUrl: r.string("oidcUserdataUrl"),
+    clientId: r.string("oidcClientId"),
+  };
   if (!r.has(oidcClientSecretKey)) {
-    r.issues.add(oidcClientSecretKey, undefined, "required: set it with `pulumi config set --secret oidcClientSecret <value>`");
+    r.report(oidcClientSecretKey, undefined, configSchema[oidcClientSecretKey].required);
   }
-  const allowedGroups = r.stringList("oidcAllowedGroups", [], /^\S+$/, "group names");
-  if (allowedGroups.length === 0) {
-    r.issues.add("oidcAllowedGroups", r.value("oidcAllowedGroups"), "at least one group: letting every account of the identity provider in is not offered");
-  }
-  const cullTimeoutSeconds = r.number("cullTimeoutSeconds", defaults.cullTimeoutSeconds, limits.cullTimeoutSeconds.min, limits.cullTimeoutSeconds.max, true);
-  const cullEverySeconds = r.number("cullEverySeconds", defaults.cullEverySeconds, 60, 3_600, true);
-  if (cullEverySeconds > cullTimeoutSeconds) {
-    r.issues.add("cullEverySeconds", cullEverySeconds, `must not exceed cullTimeoutSeconds (${cullTimeoutSeconds})`);
+  const cullTimeoutSeconds = r.integer("cullTimeoutSeconds");
+  const cullEverySeconds = r.integer("cullEverySeconds");
+  if (cullEverySeconds > cullTimeoutSeconds && r.valid("cullEverySeconds", "cullTimeoutSeconds")) {
+    r.report("cullEverySeconds", cullEverySeconds, `must not exceed cullTimeoutSeconds (${cullTimeoutSeconds})`);
   }
   return {
     namespace,
     oidc: {
-      authorizeUrl: httpsUrl(r, "oidcAuthorizeUrl", true) ?? "",
-      tokenUrl: httpsUrl(r, "oidcTokenUrl", true) ?? "",
-      userdataUrl: httpsUrl(r, "oidcUserdataUrl", true) ?? "",
-      clientId: r.string("oidcClientId"),
-      scopes: r.stringList("oidcScopes", defaults.oidcScopes, /^\S+$/, "scope names"),
-      usernameClaim: r.string("oidcUsernameClaim", defaults.oidcUsernameClaim),
-      groupsClaim: r.string("oidcGroupsClaim", defaults.oidcGroupsClaim),
-      allowedGroups,
-      adminGroups: r.stringList("oidcAdminGroups", [], /^\S+$/, "group names"),
+      ...oidc,
+      scopes: r.stringList("oidcScopes"),
+      usernameClaim: r.string("oidcUsernameClaim"),
+      groupsClaim: r.string("oidcGroupsClaim"),
+      allowedGroups: r.stringList("oidcAllowedGroups"),
+      adminGroups: r.stringList("oidcAdminGroups"),
     },
-    userImage,
-    terminalsEnabled: r.boolean("terminalsEnabled", false),
-    shellEscapeGuard: r.boolean("shellEscapeGuard", true),
+    userImage: r.string("userImage"),
+    terminalsEnabled: r.boolean("terminalsEnabled"),
+    shellEscapeGuard: r.boolean("shellEscapeGuard"),
     cullTimeoutSeconds,
     cullEverySeconds,
-    // 0 would mean "no maximum age"; a short event always wants one.
-    cullMaxAgeSeconds: r.number("cullMaxAgeSeconds", defaults.cullMaxAgeSeconds, 3_600, 7 * 86_400, true),
-    activeServerLimit: r.optionalInteger("activeServerLimit", 1, limits.peakUsersMax),
-    concurrentSpawnLimit: r.optionalInteger("concurrentSpawnLimit", 1, 500),
+    cullMaxAgeSeconds: r.integer("cullMaxAgeSeconds"),
+    activeServerLimit: r.optionalInteger("activeServerLimit"),
+    concurrentSpawnLimit: r.optionalInteger("concurrentSpawnLimit"),
     egressAllowlist: parseEgress(r),
-    packageIndexUrl: httpsUrl(r, "packageIndexUrl", false),
-    dbType: r.oneOf("hubDbType", ["sqlite-pvc", "sqlite-memory"], defaults.dbType),
+    packageIndexUrl: r.optionalString("packageIndexUrl"),
+    dbType: r.oneOf("hubDbType"),
     gpu: parseGpu(r),
   };
 }
 
 /**
  * Builds the typed config from raw stack config, applying every default once. Throws one ConfigError
- * listing every bad key, so nothing is declared from a config that is partly wrong.
+ * listing every bad key, so nothing is declared from a config that is partly wrong. Whether the config
+ * can be planned (a machine that holds a user, ranges big enough) is the plan's to say: `planAll`.
  */
 export function parseConfig(raw: RawConfig): StackConfig {
   const issues = new IssueList();
@@ -562,20 +539,9 @@ export function parseConfig(raw: RawConfig): StackConfig {
     edge: parseEdge(r),
     hub: parseHub(r),
   };
-  const userMachine = lookupMachineType(config.capacity.userMachineType);
-  if (userMachine && issues.count === 0) {
-    const fit = fitUsersOnNode(userMachine, config.capacity);
-    if (fit.usersPerNode < 1) {
-      issues.add("userMachineType", userMachine.name, `a machine whose allocatable resources hold at least one user: after GKE's reservation and DaemonSets it leaves ${fit.forUsers.memoryMiB} MiB and ${fit.forUsers.cpuMillicores} m CPU, and ${fit.bindingConstraint} binds (per-user guarantee ${config.capacity.userMemoryGuaranteeGiB} GiB, ${config.capacity.userCpuGuarantee} CPU)`);
-    } else {
-      const maxNodes = planUserPool(userMachine, config.capacity).userPoolMaxNodes;
-      if (maxNodes > limits.maxNodesPerPool) {
-        issues.add("userMachineType", userMachine.name, `a machine that holds the peak on at most ${limits.maxNodesPerPool} nodes; this one needs ${maxNodes} (${fit.usersPerNode} users per node)`);
-      }
-    }
-  }
-  if (config.hub.activeServerLimit !== undefined && config.hub.activeServerLimit > config.capacity.peakUsers) {
-    issues.add("activeServerLimit", config.hub.activeServerLimit, `must not exceed peakUsers (${config.capacity.peakUsers}): the cluster is sized for the peak`);
+  const { activeServerLimit } = config.hub;
+  if (activeServerLimit !== undefined && activeServerLimit > config.capacity.peakUsers && r.valid("peakUsers", "activeServerLimit")) {
+    r.report("activeServerLimit", activeServerLimit, `must not exceed peakUsers (${config.capacity.peakUsers}): the cluster is sized for the peak`);
   }
   issues.throwIfAny();
   return config;

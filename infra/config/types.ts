@@ -1,9 +1,21 @@
 // The typed, validated stack configuration. `parse.ts` builds it from raw stack config and is the only
 // place defaults are applied; everything downstream (planners, components) reads these readonly objects.
 
-export type ClusterLocationType = "regional" | "zonal";
+import type { PriceTable } from "../catalog/prices";
+
+export type { PriceTable };
+
 export type ReleaseChannel = "RAPID" | "REGULAR" | "STABLE";
 export type HubDbType = "sqlite-pvc" | "sqlite-memory";
+
+/**
+ * A zonal cluster has its control plane and nodes in exactly one zone, so the type holds one zone; a
+ * regional one spreads them over the region's zones: the configured ones, or GKE's default (empty list).
+ */
+export type ClusterLocation =
+  | { readonly type: "zonal"; readonly zone: string }
+  | { readonly type: "regional"; readonly nodeZones: readonly string[] };
+export type ClusterLocationType = ClusterLocation["type"];
 
 export interface AuthorizedNetwork {
   readonly cidrBlock: string;
@@ -16,10 +28,8 @@ export interface PlatformConfig {
   readonly project: string;
   /** GCP region (`gcp:region`); prices are quoted for us-central1 and scaled by nothing. */
   readonly region: string;
-  /** `regional` spreads the control plane and nodes over the region's zones; `zonal` is cheaper. */
-  readonly locationType: ClusterLocationType;
-  /** The zone for a zonal cluster, or the zones nodes run in for a regional one. */
-  readonly zones: readonly string[];
+  /** Where the control plane and nodes run (`clusterLocationType` and `zones`). */
+  readonly location: ClusterLocation;
   readonly releaseChannel: ReleaseChannel;
   /** Networks allowed to reach the control plane's IP endpoint (CIS GKE 5.6.3). */
   readonly authorizedNetworks: readonly AuthorizedNetwork[];
@@ -30,10 +40,10 @@ export interface PlatformConfig {
   readonly corePoolMaxNodes: number;
   readonly coreBootDiskGiB: number;
   readonly userBootDiskGiB: number;
-  /** Optional CIDR overrides; unset ones are planned from the capacity model. */
-  readonly nodeCidr?: string;
-  readonly podCidr?: string;
-  readonly serviceCidr?: string;
+  /** The subnet's primary range (node IPs) and its secondary ranges for pods and services. */
+  readonly nodeCidr: string;
+  readonly podCidr: string;
+  readonly serviceCidr: string;
 }
 
 /** Kubernetes resource overhead of the DaemonSets that run on every user node. */
@@ -52,8 +62,8 @@ export interface CapacityConfig {
   readonly userMemoryLimitGiB: number;
   readonly userStorageGiB: number;
   readonly userMachineType: string;
-  /** `undefined` means "auto": the smallest GKE step that fits the users a node can hold. */
-  readonly userPoolMaxPodsPerNode?: number;
+  /** "auto": the smallest GKE step that fits the users a node can hold. */
+  readonly userPoolMaxPodsPerNode: "auto" | number;
   /** Users starting servers per minute at the busiest moment (a class arriving at once). */
   readonly arrivalRatePerMinute: number;
   /** Minutes from the autoscaler asking for a node to a user pod running on it. */
@@ -64,27 +74,6 @@ export interface CapacityConfig {
 export interface EventWindow {
   readonly start: Date;
   readonly end: Date;
-}
-
-/** Unit prices in USD; every field can be overridden by `priceOverrides`. */
-export interface PriceTable {
-  readonly source: string;
-  readonly asOf: string;
-  readonly currency: "USD";
-  /** Per vCPU-hour and per GiB-hour, by machine family. */
-  readonly vcpuHour: Readonly<Record<string, number>>;
-  readonly memoryGiBHour: Readonly<Record<string, number>>;
-  /** Per GPU-hour, by accelerator type. */
-  readonly gpuHour: Readonly<Record<string, number>>;
-  readonly balancedDiskGiBMonth: number;
-  readonly clusterFeeHour: number;
-  /** Global forwarding rules are billed as one flat rate for the first five, then per rule. */
-  readonly forwardingRulesFirstFiveHour: number;
-  readonly forwardingRuleExtraHour: number;
-  readonly natGatewayVmHour: number;
-  readonly natGatewayHourCap: number;
-  readonly natIpHour: number;
-  readonly hoursPerMonth: number;
 }
 
 /** An optional GPU profile with its own tainted pool. */

@@ -1,5 +1,5 @@
 import { CapacityConfig } from "../config/types";
-import { MachineType } from "./machineTypes";
+import { MachineType } from "../catalog/machineTypes";
 
 // The peak-load capacity model: pure arithmetic from the event's numbers to node pool sizes.
 
@@ -89,9 +89,10 @@ export function fitUsersOnNode(machine: MachineType, capacity: CapacityConfig): 
   const byMemory = Math.max(0, Math.floor(memForUsers / (capacity.userMemoryGuaranteeGiB * MIB_PER_GIB)));
   const byCpu = Math.max(0, Math.floor(cpuForUsers / (capacity.userCpuGuarantee * 1000)));
   const maxPodsPerNode =
-    capacity.userPoolMaxPodsPerNode ??
-    maxPodsSteps.find((step) => step >= Math.min(byMemory, byCpu, disks) + overhead.pods) ??
-    maxPodsSteps[maxPodsSteps.length - 1];
+    capacity.userPoolMaxPodsPerNode !== "auto"
+      ? capacity.userPoolMaxPodsPerNode
+      : maxPodsSteps.find((step) => step >= Math.min(byMemory, byCpu, disks) + overhead.pods) ??
+        maxPodsSteps[maxPodsSteps.length - 1];
   const byPods = Math.max(0, maxPodsPerNode - overhead.pods);
   const usersPerNodeBy = { memory: byMemory, cpu: byCpu, pods: byPods, disks };
   const order: BindingConstraint[] = ["memory", "cpu", "pods", "disks"];

@@ -1,5 +1,5 @@
-import { PriceTable } from "../config/types";
-import { MachineType } from "./machineTypes";
+import { PriceTable } from "../catalog/prices";
+import { MachineType } from "../catalog/machineTypes";
 
 /** One node pool at a given size, as the price model sees it. */
 export interface PricedPool {

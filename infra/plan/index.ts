@@ -1,8 +1,9 @@
 import { IssueList } from "../config/errors";
-import { PlatformConfig, StackConfig } from "../config/types";
-import { planUserPool, UserPoolPlan } from "./capacity";
+import { configSchema } from "../config/schema";
+import { CapacityConfig, PlatformConfig, StackConfig } from "../config/types";
+import { fitUsersOnNode, planUserPool, UserPoolPlan } from "./capacity";
 import { CostEstimate, estimateCost, PricedPool } from "./cost";
-import { lookupMachineType, MachineType } from "./machineTypes";
+import { lookupMachineType, MachineType } from "../catalog/machineTypes";
 import { AddressPlan, planAddresses, PoolAddressNeed } from "./network";
 
 export interface PoolPlan {
@@ -46,6 +47,8 @@ const NAT_PORTS_PER_IP = 64_512;
 const CORE_MAX_PODS = 110;
 const GPU_MAX_PODS = 32;
 const HUB_DB_GIB = 1;
+/** The most nodes a pool may plan; the bound and its reason are the userMachineType entry's. */
+export const MAX_NODES_PER_POOL = configSchema.userMachineType.limits.maxNodesPerPool;
 // Stood up a day before the event (DNS delegation and the certificate need it) and destroyed a day
 // after, the same margin as the maintenance exclusion: the pools idle at their minimum meanwhile.
 export const STANDBY_HOURS = 48;
@@ -55,7 +58,7 @@ const gpuQuota: Readonly<Record<string, string>> = { "nvidia-tesla-t4": "NVIDIA_
 
 /** Zones the node pools span: one for a zonal cluster; the configured ones, or GKE's default three. */
 export function clusterZoneCount(platform: PlatformConfig): number {
-  return platform.locationType === "zonal" ? 1 : platform.zones.length || 3;
+  return platform.location.type === "zonal" ? 1 : platform.location.nodeZones.length || 3;
 }
 
 /**
@@ -73,13 +76,34 @@ function machine(name: string): MachineType {
 }
 
 /**
+ * The user pool, when the user machine can hold the peak: at least one user per node (after GKE's
+ * reservation and the DaemonSets) and at most the node limit per pool. Otherwise an issue under
+ * `userMachineType`, the key to change.
+ */
+function feasibleUserPool(userMachine: MachineType, capacity: CapacityConfig, issues: IssueList): UserPoolPlan | undefined {
+  const fit = fitUsersOnNode(userMachine, capacity);
+  if (fit.usersPerNode < 1) {
+    issues.add("userMachineType", userMachine.name, `a machine whose allocatable resources hold at least one user: after GKE's reservation and DaemonSets it leaves ${fit.forUsers.memoryMiB} MiB and ${fit.forUsers.cpuMillicores} m CPU, and ${fit.bindingConstraint} binds (per-user guarantee ${capacity.userMemoryGuaranteeGiB} GiB, ${capacity.userCpuGuarantee} CPU)`);
+    return undefined;
+  }
+  const pool = planUserPool(userMachine, capacity);
+  if (pool.userPoolMaxNodes > MAX_NODES_PER_POOL) {
+    issues.add("userMachineType", userMachine.name, `a machine that holds the peak on at most ${MAX_NODES_PER_POOL} nodes; this one needs ${pool.userPoolMaxNodes} (${fit.usersPerNode} users per node)`);
+  }
+  return pool;
+}
+
+/**
  * Everything the program needs to know before it declares a resource: pool sizes, address ranges,
- * quotas and cost. Pure; throws a ConfigError naming the key when the config cannot be planned.
+ * quotas and cost. Pure. When the config cannot be planned (a machine that holds no user, a pool over
+ * the node limit, a range too small) it throws one ConfigError listing every such issue under the
+ * config key to change, so the program refuses the stack before declaring anything.
  */
 export function planAll(config: StackConfig): Plan {
   const { capacity, platform, hub } = config;
+  const issues = new IssueList();
   const userMachine = machine(capacity.userMachineType);
-  const userPool = planUserPool(userMachine, capacity);
+  const userPool = feasibleUserPool(userMachine, capacity, issues);
   const corePool: PoolPlan = {
     name: "core",
     machineType: platform.coreMachineType,
@@ -88,7 +112,7 @@ export function planAll(config: StackConfig): Plan {
     maxPodsPerNode: CORE_MAX_PODS,
     bootDiskGiB: platform.coreBootDiskGiB,
   };
-  const userPoolSpec: PoolPlan = {
+  const userPoolSpec: PoolPlan | undefined = userPool && {
     name: "user",
     machineType: userMachine.name,
     minNodes: userPool.userPoolMinNodes,
@@ -104,16 +128,16 @@ export function planAll(config: StackConfig): Plan {
     maxPodsPerNode: GPU_MAX_PODS,
     bootDiskGiB: platform.userBootDiskGiB,
   };
-  const pools = [corePool, userPoolSpec, ...(gpuPool ? [gpuPool] : [])];
-
-  const issues = new IssueList();
+  // Without a user pool the ranges are still checked against the other pools: a lower bound, so a range
+  // reported too small is too small whatever the user machine.
+  const pools = [corePool, ...(userPoolSpec ? [userPoolSpec] : []), ...(gpuPool ? [gpuPool] : [])];
   const addresses = planAddresses(
     platform,
     pools.map<PoolAddressNeed>((p) => ({ pool: p.name, maxNodes: p.maxNodes, maxPodsPerNode: p.maxPodsPerNode })),
     clusterZoneCount(platform),
     issues,
   );
-  issues.throwIfAny();
+  if (!userPool || !userPoolSpec || issues.count > 0) throw issues.error();
 
   const maxNodes = pools.reduce((n, p) => n + p.maxNodes, 0);
   const natIps = Math.ceil((maxNodes * NAT_MIN_PORTS_PER_VM) / NAT_PORTS_PER_IP);

@@ -2,7 +2,7 @@
 // keeps websockets (kernels, terminals) alive, and a health check the proxy answers without a redirect.
 // Gateway-side objects are GKE's policy CRDs (networking.gke.io/v1), declared as CustomResources.
 
-import { limits } from "../../infra/config/parse";
+import { configSchema } from "../../infra/config/schema";
 import { healthCheckPath, healthCheckPort } from "../../infra/plan/proxy";
 import {
   checkSettings,
@@ -68,8 +68,8 @@ export const edgeBackendTimeout = resourcePolicy<TimeoutConfig>({
   sources: ["kubernetes/ingress-gce examples/websocket (the backend timeout caps a connection's lifetime; https://github.com/kubernetes/ingress-gce/blob/master/examples/websocket/README.md)", "jupyterhub/jupyterhub#1161", "gcpdiag lb/BP/2025_002"],
   types: [K8S.backendPolicy],
   config: {
-    minTimeoutSeconds: { type: "integer", minimum: 30, description: "Shortest acceptable backend timeout (websocket lifetime).", default: limits.backendTimeoutSeconds.min },
-    maxTimeoutSeconds: { type: "integer", minimum: 30, description: "Longest backend timeout (Google advises at most a day).", default: limits.backendTimeoutSeconds.max },
+    minTimeoutSeconds: { type: "integer", minimum: 30, description: "Shortest acceptable backend timeout (websocket lifetime).", default: configSchema.backendTimeoutSeconds.min },
+    maxTimeoutSeconds: { type: "integer", minimum: 30, description: "Longest backend timeout (Google advises at most a day).", default: configSchema.backendTimeoutSeconds.max },
   },
   check: (props, { config }) =>
     checkSettings(props, [

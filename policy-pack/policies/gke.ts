@@ -6,8 +6,8 @@
 // default is the secure value (legacy ABAC off, client certificates off, auto-repair on…) only an
 // explicit insecure value is flagged; where the default is insecure the setting must be present.
 
-import { limits } from "../../infra/config/parse";
-import { machineTypes } from "../../infra/plan/machineTypes";
+import { MAX_NODES_PER_POOL } from "../../infra/plan";
+import { machineTypes } from "../../infra/catalog/machineTypes";
 import { isWholeInternet } from "./cidr";
 import {
   checkSettings,
@@ -582,7 +582,7 @@ interface MachineTypeConfig {
 }
 
 /**
- * The machine types the program's capacity model knows (infra/plan/machineTypes.ts, which the config
+ * The machine types the program's capacity model knows (infra/catalog/machineTypes.ts, which the config
  * parser accepts exactly), less the shared-core ones: those attach only 15 disks and get GKE's flat CPU
  * reservation, and e2-medium is what a pool without `machineType` gets.
  */
@@ -667,7 +667,7 @@ export const gkeNodePoolMaxNodes = resourcePolicy<MaxNodesConfig>({
   sources: ["GKE docs: flexible Pod CIDR (the Pod range limits node count; https://cloud.google.com/kubernetes-engine/docs/how-to/flexible-pod-cidr)", "Compute Engine VM pricing (https://cloud.google.com/compute/vm-instance-pricing)"],
   types: CLUSTER_AND_POOLS,
   config: {
-    maxNodesPerPool: { type: "integer", minimum: 1, description: "Largest node count any pool may reach, over all its zones.", default: limits.maxNodesPerPool },
+    maxNodesPerPool: { type: "integer", minimum: 1, description: "Largest node count any pool may reach, over all its zones.", default: MAX_NODES_PER_POOL },
   },
   check: (props, { type, config }) =>
     pools(type, props).flatMap(({ where, pool }) => {

@@ -8,8 +8,8 @@
 // (authenticator_class dummy, admin_access true, blockWithIptables true, proxy LoadBalancer) the secure
 // value must be set explicitly.
 
-import { limits } from "../../infra/config/parse";
-import { unpinnedTag } from "../../infra/plan/images";
+import { configSchema } from "../../infra/config/schema";
+import { unpinnedTag } from "../../infra/catalog/images";
 import { METADATA_RANGE, PRIVATE_RANGES, contains, isWholeInternet, parseCidr, reaches, type Range } from "./cidr";
 import {
   checkSettings,
@@ -510,7 +510,7 @@ export const jupyterhubCulling = valuesPolicy<CullConfig>({
   remediationSteps: "Keep `cull.enabled: true` and set `cull.timeout` (seconds) to at most `maxIdleTimeoutSeconds` (the chart default is 3600).",
   sources: ["Z2JH docs: administrator/optimization.md (culling)", "Z2JH values.yaml (cull)"],
   config: {
-    maxIdleTimeoutSeconds: { type: "integer", minimum: 60, description: "Longest idle time before a user server is culled.", default: limits.cullTimeoutSeconds.max },
+    maxIdleTimeoutSeconds: { type: "integer", minimum: 60, description: "Longest idle time before a user server is culled.", default: configSchema.cullTimeoutSeconds.max },
   },
   check: (values, { config }) =>
     checkSettings(values, [

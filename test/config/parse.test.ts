@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import { ConfigError } from "../../infra/config/errors";
-import { defaults, parseConfig } from "../../infra/config/parse";
+import { parseConfig } from "../../infra/config/parse";
+import { configSchema } from "../../infra/config/schema";
 import { planAll } from "../../infra/plan";
 import { loadStackConfig, rawWith, stackNames } from "../support/stacks";
 
@@ -40,7 +41,7 @@ describe("stack configuration", () => {
 
   it("applies documented defaults to keys a stack leaves out", () => {
     const config = parseConfig(rawWith("dev", { backendTimeoutSeconds: undefined, releaseChannel: undefined, shellEscapeGuard: undefined }));
-    assert.strictEqual(config.edge.backendTimeoutSeconds, defaults.backendTimeoutSeconds);
+    assert.strictEqual(config.edge.backendTimeoutSeconds, configSchema.backendTimeoutSeconds.default);
     assert.strictEqual(config.platform.releaseChannel, "REGULAR");
     assert.strictEqual(config.hub.shellEscapeGuard, true);
     assert.strictEqual(config.hub.terminalsEnabled, false);
@@ -132,3 +133,52 @@ describe("stack configuration", () => {
     assert.strictEqual(config.prices.clusterFeeHour, 0);
   });
 });
+
+describe("config checks keys, the plan checks feasibility", () => {
+  it("reads a location that can only be what the stack says: one zone when zonal, node zones when regional", () => {
+    assert.deepStrictEqual(loadStackConfig("dev").platform.location, { type: "zonal", zone: "europe-west1-b" });
+    assert.deepStrictEqual(loadStackConfig("event").platform.location, { type: "regional", nodeZones: [] });
+    const regional = parseConfig(rawWith("event", { zones: ["us-central1-a", "us-central1-f"] }));
+    assert.deepStrictEqual(regional.platform.location, { type: "regional", nodeZones: ["us-central1-a", "us-central1-f"] });
+  });
+
+  it("reads userPoolMaxPodsPerNode as auto unless a number is given", () => {
+    assert.strictEqual(loadStackConfig("event").capacity.userPoolMaxPodsPerNode, "auto");
+    assert.strictEqual(parseConfig(rawWith("event", { userPoolMaxPodsPerNode: "64" })).capacity.userPoolMaxPodsPerNode, 64);
+    assert.strictEqual(parseConfig(rawWith("event", { userPoolMaxPodsPerNode: "auto" })).capacity.userPoolMaxPodsPerNode, "auto");
+    assert.match(
+      issuesOfParse("event", { userPoolMaxPodsPerNode: 4 }).find((i) => i.key === "userPoolMaxPodsPerNode")?.allowed ?? "",
+      /auto or a whole number from 8 to 256/,
+    );
+  });
+
+  it("leaves a machine that cannot hold one user to the plan, which refuses it under userMachineType", () => {
+    const config = parseConfig(rawWith("dev", { userMachineType: "e2-standard-2", userMemoryGuaranteeGiB: 8, userMemoryLimitGiB: 8 }));
+    assert.throws(() => planAll(config), (e: unknown) =>
+      e instanceof ConfigError && e.issues.length === 1 && e.issues[0].key === "userMachineType" && /hold at least one user/.test(e.issues[0].allowed));
+  });
+
+  it("reports every feasibility problem at once: a machine too small for the peak and ranges too small", () => {
+    const config = parseConfig(rawWith("event", { userMachineType: "e2-standard-2", nodeCidr: "10.0.0.0/27", podCidr: "10.32.0.0/20" }));
+    assert.throws(() => planAll(config), (e: unknown) => {
+      assert.ok(e instanceof ConfigError);
+      assert.deepStrictEqual(e.issues.map((i) => i.key).sort(), ["nodeCidr", "podCidr", "userMachineType"]);
+      return true;
+    });
+  });
+
+  it("checks a range's class and overlap with the key, before any plan", () => {
+    const keys = issuesOfParse("dev", { nodeCidr: "8.8.0.0/16", podCidr: "10.1.0.0/16" }).map((i) => i.key).sort();
+    assert.deepStrictEqual(keys, ["nodeCidr", "serviceCidr"]);
+  });
+});
+
+function issuesOfParse(stack: string, changes: Record<string, unknown>) {
+  try {
+    parseConfig(rawWith(stack, changes));
+  } catch (e) {
+    if (e instanceof ConfigError) return e.issues;
+    throw e;
+  }
+  return [];
+}

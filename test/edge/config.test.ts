@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import { ConfigError, ConfigIssue } from "../../infra/config/errors";
-import { defaults, limits, parseConfig } from "../../infra/config/parse";
+import { parseConfig } from "../../infra/config/parse";
+import { configSchema } from "../../infra/config/schema";
 import { projectName } from "../../infra/config/read";
 import { deployHub } from "../../infra/program";
 import { runOffline } from "../../infra/tools/offline";
@@ -58,8 +59,8 @@ const badZones: [what: string, value: unknown, allowed: RegExp][] = [
 
 const badTimeouts: [what: string, value: unknown][] = [
   ["Google's 30-second default", 30],
-  ["one second under an hour", limits.backendTimeoutSeconds.min - 1],
-  ["one second over a day", limits.backendTimeoutSeconds.max + 1],
+  ["one second under an hour", configSchema.backendTimeoutSeconds.min - 1],
+  ["one second over a day", configSchema.backendTimeoutSeconds.max + 1],
   ["zero", 0],
   ["a negative number", -3600],
   ["a fraction", 3600.5],
@@ -112,8 +113,8 @@ for (const stack of stackNames) {
       assert.strictEqual(timeout(3_600), 3_600);
       assert.strictEqual(timeout(86_400), 86_400);
       assert.strictEqual(timeout("7200"), 7_200);
-      assert.strictEqual(timeout(undefined), defaults.backendTimeoutSeconds);
-      assert.strictEqual(defaults.backendTimeoutSeconds, 86_400);
+      assert.strictEqual(timeout(undefined), configSchema.backendTimeoutSeconds.default);
+      assert.strictEqual(configSchema.backendTimeoutSeconds.default, 86_400);
     });
 
     it("reports every bad edge key at once", () => {

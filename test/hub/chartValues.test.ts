@@ -2,7 +2,7 @@ import * as assert from "assert";
 import { parseConfig } from "../../infra/config/parse";
 import { StackConfig } from "../../infra/config/types";
 import { planAll } from "../../infra/plan";
-import { contains, overlaps, parseIpv4Cidr, metadataServer, rfc1918 } from "../../infra/plan/cidr";
+import { contains, overlaps, parseIpv4Cidr, metadataServer, rfc1918 } from "../../infra/catalog/cidr";
 import {
   buildChartValues,
   concurrentSpawnLimit,

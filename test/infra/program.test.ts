@@ -79,7 +79,7 @@ for (const stack of stackNames) {
 
     it("places the cluster as the stack asks and lets `pulumi destroy` remove it", async () => {
       const c = one(await run(stack), "gcp:container/cluster:Cluster").inputs as any;
-      const expected = config.platform.locationType === "zonal" ? config.platform.zones[0] : config.platform.region;
+      const expected = config.platform.location.type === "zonal" ? config.platform.location.zone : config.platform.region;
       assert.strictEqual(c.location, expected);
       assert.strictEqual(c.deletionProtection, false);
     });

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import { CapacityConfig } from "../../infra/config/types";
 import { fitUsersOnNode, gkeAllocatable, planUserPool, podBlockAddresses } from "../../infra/plan/capacity";
 import { initialNodesPerZone, planAll } from "../../infra/plan";
-import { lookupMachineType, machineTypes } from "../../infra/plan/machineTypes";
+import { lookupMachineType, machineTypes } from "../../infra/catalog/machineTypes";
 import { loadStackConfig } from "../support/stacks";
 
 const machine = (name: string) => lookupMachineType(name)!;

@@ -2,8 +2,8 @@ import * as assert from "assert";
 import { parseConfig } from "../../infra/config/parse";
 import { planAll } from "../../infra/plan";
 import { nodeHourPrice } from "../../infra/plan/cost";
-import { lookupMachineType } from "../../infra/plan/machineTypes";
-import { defaultPriceTable } from "../../infra/plan/prices";
+import { lookupMachineType } from "../../infra/catalog/machineTypes";
+import { defaultPriceTable } from "../../infra/catalog/prices";
 import { loadStackConfig, rawWith } from "../support/stacks";
 
 const close = (actual: number, expected: number, what: string) =>

@@ -7,8 +7,9 @@ import * as path from "path";
 import Ajv from "ajv";
 import * as YAML from "yaml";
 import { z2jhProxyBackend } from "../../infra/components/gateway";
-import { defaults as programDefaults, limits } from "../../infra/config/parse";
-import { machineTypes } from "../../infra/plan/machineTypes";
+import { configSchema } from "../../infra/config/schema";
+import { MAX_NODES_PER_POOL } from "../../infra/plan";
+import { machineTypes } from "../../infra/catalog/machineTypes";
 import { allPolicies, PACK_ENFORCEMENT_LEVEL, PACK_NAME } from "../../policy-pack/policies";
 import { AREAS } from "../../policy-pack/policies/core";
 
@@ -95,19 +96,19 @@ describe("policy pack: defaults shared with the program", () => {
   };
 
   it("bounds what the program's config parser bounds", () => {
-    assert.deepStrictEqual(defaultsOf("gke-node-pool-max-nodes"), { maxNodesPerPool: limits.maxNodesPerPool });
+    assert.deepStrictEqual(defaultsOf("gke-node-pool-max-nodes"), { maxNodesPerPool: MAX_NODES_PER_POOL });
     assert.deepStrictEqual(defaultsOf("edge-backend-timeout"), {
-      minTimeoutSeconds: limits.backendTimeoutSeconds.min,
-      maxTimeoutSeconds: limits.backendTimeoutSeconds.max,
+      minTimeoutSeconds: configSchema.backendTimeoutSeconds.min,
+      maxTimeoutSeconds: configSchema.backendTimeoutSeconds.max,
     });
-    assert.deepStrictEqual(defaultsOf("jupyterhub-culling"), { maxIdleTimeoutSeconds: limits.cullTimeoutSeconds.max });
+    assert.deepStrictEqual(defaultsOf("jupyterhub-culling"), { maxIdleTimeoutSeconds: configSchema.cullTimeoutSeconds.max });
   });
 
   it("allows every machine type the capacity model knows except shared-core ones, and the program's defaults", () => {
     const allowed = defaultsOf("gke-node-machine-type").allowedMachineTypes as string[];
     assert.deepStrictEqual(allowed, [...machineTypes.values()].filter((m) => !m.sharedCore).map((m) => m.name));
     assert.ok(machineTypes.get("e2-medium")?.sharedCore && !allowed.includes("e2-medium"));
-    for (const name of [programDefaults.coreMachineType, programDefaults.userMachineType]) assert.ok(allowed.includes(name), name);
+    for (const name of [configSchema.coreMachineType.default, configSchema.userMachineType.default]) assert.ok(allowed.includes(name), name);
   });
 
   it("accepts the health check the Gateway declares", () => {

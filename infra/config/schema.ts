@@ -1,0 +1,403 @@
+import { acceleratorFamilies, machineTypes } from "../catalog/machineTypes";
+import { isPrivate, parseIpv4Cidr } from "../catalog/cidr";
+import { isPinnedImage } from "../catalog/images";
+import { gcpRegions } from "../catalog/regions";
+import { ClusterLocationType, HubDbType, ReleaseChannel } from "./types";
+
+// The one table of the program's stack config: for every key its type, default, bounds, what it is for
+// and, where a number is not a product choice, where it comes from. It drives
+//   - the reader (parse.ts): presence, type, bounds and single-key checks come from here, so parse.ts
+//     only assembles the typed config and checks the rules *between* keys;
+//   - the README's config table (`npm run --silent config:table`, test/config/readme.test.ts);
+//   - the typed `config:` block of Pulumi.yaml (`npm run --silent config:pulumi`, test/config/pulumiYaml.test.ts).
+// Adding a key is one entry here plus its use in parse.ts (and the typed config it fills).
+//
+// Feasibility (does a machine hold a user, does a pool stay under the node limit, is a range big enough)
+// is not a property of one key: infra/plan checks it and reports it under the key to change.
+
+/** What every entry says about itself, whatever its type. */
+interface Doc {
+  /** What the key is for: the README's last column and the description in Pulumi.yaml. */
+  readonly doc: string;
+  /** The README's "allowed" column, when the type's own words (a range, the choices) are not enough. */
+  readonly allowed?: string;
+  /** The README's "default" column, when the default value itself would not say enough. */
+  readonly defaultText?: string;
+}
+
+/**
+ * Exactly one of: a default, required (optionally with the message to give when it is missing), or
+ * optional with no fixed default (`unset` says what leaving it out means).
+ */
+type Presence<T> =
+  | { readonly default: T; readonly required?: never; readonly unset?: never }
+  | { readonly required: true | string; readonly default?: never; readonly unset?: never }
+  | { readonly unset: string; readonly default?: never; readonly required?: never };
+
+/** A string; `check` returns what is allowed when the value is wrong, or undefined when it is right. */
+interface StringKind {
+  readonly kind: "string";
+  readonly check?: (value: string) => string | undefined;
+  /** Set with `pulumi config set --secret`; never part of the typed config. */
+  readonly secret?: true;
+  /** Bounds the plan checks against this key's value (feasibility), reported under this key. */
+  readonly limits?: Readonly<Record<string, unknown>>;
+}
+interface EnumKind {
+  readonly kind: "enum";
+  readonly values: readonly string[];
+}
+interface IntegerKind {
+  readonly kind: "integer";
+  readonly min: number;
+  readonly max: number;
+}
+interface NumberKind {
+  readonly kind: "number";
+  readonly min: number;
+  readonly max: number;
+}
+/** `auto`, or a whole number within the bounds. */
+interface AutoOrIntegerKind {
+  readonly kind: "autoOrInteger";
+  readonly min: number;
+  readonly max: number;
+}
+interface BooleanKind {
+  readonly kind: "boolean";
+}
+interface StringListKind {
+  readonly kind: "stringList";
+  readonly item: RegExp;
+  /** What the items are, for the message: "a list of <itemsAre> is required". */
+  readonly itemsAre: string;
+  /** Refuse an empty list, with this message. */
+  readonly nonEmpty?: string;
+}
+/** A list whose items parse.ts reads one by one (strings or objects); `limits` holds their bounds. */
+interface ListKind {
+  readonly kind: "list";
+  readonly limits: Readonly<Record<string, unknown>>;
+}
+/** An object whose fields parse.ts reads; `limits` holds their bounds. */
+interface ObjectKind {
+  readonly kind: "object";
+  readonly limits?: Readonly<Record<string, unknown>>;
+}
+
+type Entry<K, T> = Doc & K & Presence<T>;
+
+export type KeySpec =
+  | Entry<StringKind, string>
+  | Entry<EnumKind, string>
+  | Entry<IntegerKind, number>
+  | Entry<NumberKind, number>
+  | Entry<AutoOrIntegerKind, "auto" | number>
+  | Entry<BooleanKind, boolean>
+  | Entry<StringListKind, readonly string[]>
+  | Entry<ListKind, readonly unknown[]>
+  | Entry<ObjectKind, Readonly<Record<string, unknown>>>;
+
+// Single-key checks shared by several entries.
+
+const projectIdPattern = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
+export const dnsLabel = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const systemNamespaces = ["default", "kube-system", "kube-public", "gke-managed-system"];
+const isoTimestamp = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** A DNS name usable as a hub domain: lower-case labels, at least two, no wildcard, room for a user label. */
+export function isValidHubDomain(name: string): boolean {
+  // A user's host is <label up to 63>.<hubDomain> and must stay within DNS's 253 characters.
+  if (name.length > 253 - 64) return false;
+  const labels = name.split(".");
+  return labels.length >= 2 && labels.every((l) => dnsLabel.test(l)) && !/^[0-9]+$/.test(labels[labels.length - 1]);
+}
+
+/** An ISO 8601 timestamp with a time zone, as a Date; undefined when it is not one. */
+export function parseTimestamp(text: string): Date | undefined {
+  const d = new Date(text);
+  return isoTimestamp.test(text) && !Number.isNaN(d.getTime()) ? d : undefined;
+}
+
+const timestamp = (v: string) =>
+  parseTimestamp(v) ? undefined : "an ISO 8601 timestamp with a time zone, e.g. 2026-12-07T08:00:00Z";
+
+function httpsUrl(v: string): string | undefined {
+  try {
+    const u = new URL(v);
+    if (u.protocol === "https:" && u.hostname !== "" && u.username === "" && u.password === "") return undefined;
+  } catch {
+    // not a URL at all
+  }
+  return "an https:// URL without credentials is required";
+}
+
+// Shared-core machines (e2-medium) share physical cores with other tenants and hold few pods and disks;
+// the policy pack refuses them too (gke-node-machine-type).
+const dedicatedCoreMachines = [...machineTypes.values()].filter((m) => !m.sharedCore).map((m) => m.name);
+const machine = (v: string) =>
+  dedicatedCoreMachines.includes(v)
+    ? undefined
+    : `a machine type with dedicated cores that the capacity model knows: ${dedicatedCoreMachines.join(", ")}`;
+
+/**
+ * A GKE range: written as its network address (GCP rejects host bits, and an organiser who wrote them
+ * meant something else) and inside RFC 1918. Whether it is big enough is the plan's question.
+ */
+function clusterRange(v: string): string | undefined {
+  const cidr = parseIpv4Cidr(v);
+  if (!cidr) return "an IPv4 CIDR written as its network address, e.g. 10.0.0.0/20";
+  if (!isPrivate(cidr)) return "a range inside RFC 1918 space (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16)";
+  return undefined;
+}
+
+const rangeAllowed =
+  "an RFC 1918 CIDR written as its network address, big enough for the pools at their maximum, not overlapping the other two";
+
+/** Rules between keys that have a bound of their own. */
+export const ruleLimits = {
+  // GKE "no upgrades" maintenance exclusions last at most 30 days; we pad the event by a day each side.
+  eventMaxDays: 28,
+} as const;
+
+// A single JupyterHub is not advised beyond a few thousand active users (minrk, kubeflow#1630).
+const peakUsersMax = 5_000;
+
+// A guard against a typo in the peak or a tiny machine planning a fleet; GKE itself allows more (1,000
+// nodes per pool and zone), but an event this size wants larger machines, not more of them. The plan
+// checks it and reports it under userMachineType.
+const maxNodesPerPool = 500;
+
+const gpuLimits = { acceleratorCounts: [1, 2, 4], maxNodes: { min: 1, max: 100 } } as const;
+
+/** Every key the program reads, in documentation order. */
+export const configSchema = {
+  "gcp:project": {
+    kind: "string", required: true, doc: "where everything is created", allowed: "a GCP project id",
+    check: (v) => projectIdPattern.test(v) ? undefined
+      : "a GCP project id: 6-30 characters, lower-case letters, digits and hyphens, starting with a letter",
+  },
+  "gcp:region": {
+    kind: "string", required: true, doc: "cluster region; prices are quoted for us-central1",
+    allowed: "a GCP region with GKE",
+    check: (v) => gcpRegions.includes(v) ? undefined : `a GCP region, one of: ${gcpRegions.join(", ")}`,
+  },
+  clusterLocationType: {
+    kind: "enum", values: ["regional", "zonal"] satisfies ClusterLocationType[], default: "regional",
+    doc: "a regional control plane survives a zone outage; a zonal one is cheaper",
+  },
+  zones: {
+    kind: "stringList", item: /^[a-z]+-[a-z]+\d+-[a-z]$/, itemsAre: "zone names such as europe-west1-b",
+    default: [], defaultText: "GKE's choice (regional)", allowed: "zones of the region; exactly one when zonal",
+    doc: "where nodes run",
+  },
+  releaseChannel: {
+    kind: "enum", values: ["RAPID", "REGULAR", "STABLE"] satisfies ReleaseChannel[], default: "REGULAR",
+    doc: "GKE release channel (CIS GKE 5.5.4)",
+  },
+  authorizedNetworks: {
+    // GKE allows 50 authorized networks; the control plane must not be open to the internet (CIS GKE 5.6.3).
+    kind: "list", limits: { maxItems: 50, widestPrefix: 8 }, default: [],
+    allowed: "up to 50 CIDRs no wider than /8, or `{cidrBlock, displayName}`",
+    doc: "who may reach the control plane's IP endpoint (CIS GKE 5.6.3)",
+  },
+  deletionProtection: {
+    kind: "boolean", default: false,
+    doc: "on: GKE and Pulumi refuse to delete the cluster; off so an event stack can be destroyed",
+  },
+  coreMachineType: {
+    kind: "string", default: "n2-standard-4", check: machine, allowed: "a known E2/N2/N1 type with dedicated cores",
+    doc: "nodes for the hub, the proxy and system pods",
+  },
+  corePoolMinNodes: { kind: "integer", min: 1, max: 10, default: 1, doc: "core pool autoscaling: its minimum" },
+  corePoolMaxNodes: {
+    kind: "integer", min: 1, max: 20, default: 3, allowed: "1–20, at least `corePoolMinNodes`",
+    doc: "core pool autoscaling: its maximum",
+  },
+  coreBootDiskGiB: { kind: "integer", min: 20, max: 500, default: 50, doc: "pd-balanced boot disk of core nodes" },
+  userBootDiskGiB: {
+    // pd-balanced boot disks of 100 GB pull images faster than small ones (2i2c, terraform/gcp).
+    kind: "integer", min: 20, max: 500, default: 100,
+    doc: "pd-balanced boot disk of user nodes; larger ones pull images faster",
+  },
+  // The default ranges are fixed and generous rather than derived from the peak, because GCP cannot
+  // change a secondary range a cluster uses and GKE can only add pod ranges: ranges that followed the
+  // peak would break the next `pulumi up` after a change of peak. The plan checks they hold the pools at
+  // their maximum (4,092 nodes; 4,096 nodes at 110 pods each; 4,096 services).
+  nodeCidr: {
+    kind: "string", default: "10.0.0.0/20", check: clusterRange, allowed: rangeAllowed,
+    doc: "the subnet's primary range, for node IPs; GCP cannot resize it once the cluster uses it",
+  },
+  podCidr: {
+    kind: "string", default: "10.32.0.0/12", check: clusterRange, allowed: rangeAllowed,
+    doc: "the pod range (each node takes a block of twice its max pods); GCP cannot resize it once the cluster uses it",
+  },
+  serviceCidr: {
+    kind: "string", default: "10.1.0.0/20", check: clusterRange, allowed: rangeAllowed,
+    doc: "the ClusterIP service range; GCP cannot resize it once the cluster uses it",
+  },
+  peakUsers: {
+    kind: "integer", min: 1, max: peakUsersMax, required: true, doc: "concurrent users at the busiest moment",
+  },
+  userCpuGuarantee: {
+    kind: "number", min: 0.01, max: 64, default: 0.1, allowed: "0.01–64 cores, at most `userCpuLimit`",
+    doc: "each user's CPU request",
+  },
+  userCpuLimit: { kind: "number", min: 0.01, max: 64, default: 1, allowed: "0.01–64 cores", doc: "each user's CPU cap" },
+  userMemoryGuaranteeGiB: {
+    // Z2JH's default guarantee is 1G; its optimisation guide advises starting at a 2:1 limit:guarantee.
+    kind: "number", min: 0.125, max: 512, default: 1, allowed: "0.125–512 GiB, at most `userMemoryLimitGiB`",
+    doc: "each user's memory request",
+  },
+  userMemoryLimitGiB: {
+    kind: "number", min: 0.125, max: 512, default: 2, allowed: "0.125–512 GiB", doc: "each user's memory cap",
+  },
+  userStorageGiB: { kind: "integer", min: 1, max: 1_024, default: 10, doc: "each user's home disk" },
+  userMachineType: {
+    kind: "string", default: "n2-highmem-8", check: machine, limits: { maxNodesPerPool },
+    allowed: `a known E2/N2/N1 type with dedicated cores that holds at least one user, and the peak on at most ${maxNodesPerPool} nodes`,
+    doc: "user nodes",
+  },
+  userPoolMaxPodsPerNode: {
+    // GKE allows 8 to 256 pods per node (flexible pod CIDR docs).
+    kind: "autoOrInteger", min: 8, max: 256, default: "auto",
+    doc: "`auto` takes the smallest GKE step that fits the users a node holds, which saves pod addresses",
+  },
+  arrivalRatePerMinute: {
+    kind: "number", min: 1, max: 5_000, default: 30,
+    doc: "users starting servers per minute at the busiest moment; sizes placeholders and the spawn limit",
+  },
+  nodeStartupMinutes: {
+    // "a few minutes" for a node to join plus an image pull (Z2JH optimization.md, GKE autoscaler docs).
+    kind: "number", min: 1, max: 30, default: 4,
+    doc: "time from a scale-up to a running user pod on the new node",
+  },
+  daemonSetOverhead: {
+    // Requests of GKE's own per-node DaemonSets on a Standard node with Dataplane V2 and Workload Identity
+    // (anetd, netd, fluentbit-gke, gke-metrics-agent, pdcsi-node, gke-metadata-server, image-package-
+    // extractor) plus Z2JH's continuous image puller; measure with `kubectl describe node` and override.
+    kind: "object", default: { cpuMillicores: 500, memoryMiB: 768, pods: 10 },
+    allowed: "any of `cpuMillicores`, `memoryMiB`, `pods`: whole numbers ≥ 0",
+    doc: "what GKE's own DaemonSets take from each user node",
+  },
+  eventStart: {
+    kind: "string", required: true, check: timestamp, allowed: "an ISO 8601 timestamp with a time zone",
+    doc: "start of the cost window and of the \"no upgrades\" maintenance exclusion",
+  },
+  eventEnd: {
+    kind: "string", required: true, check: timestamp,
+    allowed: `an ISO 8601 timestamp with a time zone, after \`eventStart\` and at most ${ruleLimits.eventMaxDays} days later`,
+    doc: "end of the cost window and of the \"no upgrades\" maintenance exclusion",
+  },
+  priceOverrides: {
+    kind: "object", default: {}, defaultText: "none", allowed: "keys of the price table, prices ≥ 0",
+    doc: "your negotiated or regional prices",
+  },
+  hubDomain: {
+    kind: "string", required: true, allowed: "a lower-case DNS name, no wildcard",
+    check: (v) => isValidHubDomain(v) ? undefined
+      : "a lower-case DNS name of at least two labels, no wildcard, no trailing dot, at most 189 characters (room for a user's label), e.g. hub.example.com",
+    doc: "users are served at `<label>.<hubDomain>`",
+  },
+  dnsZone: {
+    kind: "object", unset: "create a zone",
+    allowed: "`{name, dnsName}` of an existing Cloud DNS zone that contains `hubDomain`",
+    doc: "put the records in a zone you already have",
+  },
+  backendTimeoutSeconds: {
+    // Google advises backend timeouts of at most a day: its front ends restart for maintenance anyway
+    // (cloud.google.com/load-balancing/docs/https#timeout-bes); under an hour drops kernels mid-lesson.
+    kind: "integer", min: 3_600, max: 86_400, default: 86_400,
+    doc: "the load balancer's backend timeout, which caps a websocket's lifetime",
+  },
+  hubNamespace: {
+    kind: "string", default: "jupyterhub", allowed: "a DNS label, not a system namespace",
+    check: (v) => dnsLabel.test(v) && !systemNamespaces.includes(v) ? undefined
+      : "a DNS label of its own (not default or a system namespace)",
+    doc: "namespace of the release",
+  },
+  oidcAuthorizeUrl: { kind: "string", required: true, check: httpsUrl, allowed: "an https URL", doc: "the identity provider's authorize endpoint" },
+  oidcTokenUrl: { kind: "string", required: true, check: httpsUrl, allowed: "an https URL", doc: "the identity provider's token endpoint" },
+  oidcUserdataUrl: { kind: "string", required: true, check: httpsUrl, allowed: "an https URL", doc: "the identity provider's userinfo endpoint" },
+  oidcClientId: { kind: "string", required: true, allowed: "a string", doc: "OAuth client id" },
+  oidcClientSecret: {
+    kind: "string", secret: true, allowed: "`pulumi config set --secret`",
+    required: "required: set it with `pulumi config set --secret oidcClientSecret <value>`",
+    doc: "OAuth client secret; the offline plan substitutes a marked placeholder",
+  },
+  oidcScopes: {
+    kind: "stringList", item: /^\S+$/, itemsAre: "scope names", default: ["openid", "email", "profile"],
+    doc: "requested scopes",
+  },
+  oidcUsernameClaim: { kind: "string", default: "email", allowed: "a claim name", doc: "which claim names the user" },
+  oidcGroupsClaim: { kind: "string", default: "groups", allowed: "a claim name", doc: "which claim lists the user's groups" },
+  oidcAllowedGroups: {
+    kind: "stringList", item: /^\S+$/, itemsAre: "group names", allowed: "at least one group",
+    required: "at least one group: letting every account of the identity provider in is not offered",
+    nonEmpty: "at least one group: letting every account of the identity provider in is not offered",
+    doc: "who may log in; allow-all is not offered",
+  },
+  oidcAdminGroups: {
+    kind: "stringList", item: /^\S+$/, itemsAre: "group names", default: [],
+    doc: "hub admins; they cannot open users' servers",
+  },
+  userImage: {
+    kind: "string", default: "quay.io/jupyterhub/k8s-singleuser-sample:4.4.0",
+    allowed: "an image pinned by tag or digest, never `latest`",
+    check: (v) => isPinnedImage(v) ? undefined
+      : "an image pinned by tag or digest, e.g. quay.io/jupyter/scipy-notebook:2025-11-03 (never latest, main, stable or another moving tag)",
+    doc: "the users' environment",
+  },
+  terminalsEnabled: { kind: "boolean", default: false, doc: "Jupyter terminals, which are friction rather than a boundary" },
+  shellEscapeGuard: {
+    kind: "boolean", default: true, doc: "IPython start-up file that refuses shell escapes, which is also friction",
+  },
+  cullTimeoutSeconds: { kind: "integer", min: 300, max: 86_400, default: 3_600, doc: "idle culling: how long a server may idle" },
+  cullEverySeconds: {
+    kind: "integer", min: 60, max: 3_600, default: 300, allowed: "60–3600, at most `cullTimeoutSeconds`",
+    doc: "idle culling: how often the culler looks",
+  },
+  cullMaxAgeSeconds: {
+    // 0 would mean "no maximum age"; a short event always wants one.
+    kind: "integer", min: 3_600, max: 7 * 86_400, default: 28_800, doc: "idle culling: the oldest any server may get",
+  },
+  activeServerLimit: {
+    kind: "integer", min: 1, max: peakUsersMax, unset: "`peakUsers`", allowed: "1–`peakUsers`",
+    doc: "never start more servers than the cluster is sized for",
+  },
+  concurrentSpawnLimit: {
+    kind: "integer", min: 1, max: 500, unset: "from the arrival rate", doc: "how many servers may start at once",
+  },
+  egressAllowlist: {
+    kind: "list", limits: { widestPrefix: 8, ports: { min: 1, max: 65_535 }, defaultPorts: [443] }, default: [],
+    allowed: "`[{cidr, ports, description}]`, public CIDRs no wider than /8",
+    doc: "the only internet destinations user pods may reach",
+  },
+  packageIndexUrl: {
+    kind: "string", unset: "none", check: httpsUrl, allowed: "an https URL",
+    doc: "the approved package mirror; without one, users install nothing",
+  },
+  hubDbType: {
+    kind: "enum", values: ["sqlite-pvc", "sqlite-memory"] satisfies HubDbType[], default: "sqlite-pvc",
+    doc: "the hub database",
+  },
+  gpuProfile: {
+    kind: "object", unset: "none", limits: gpuLimits,
+    allowed: "`{machineType, acceleratorType, acceleratorCount, maxNodes, image}`",
+    doc: `an optional GPU profile with its own tainted pool; accelerators: ${Object.keys(acceleratorFamilies).join(", ")}`,
+  },
+} as const satisfies Readonly<Record<string, KeySpec>>;
+
+export type ConfigSchema = typeof configSchema;
+export type ConfigKey = keyof ConfigSchema;
+
+/** The only secret key; its value never enters the typed config (read.ts reads it as a secret). */
+export const oidcClientSecretKey = "oidcClientSecret" satisfies ConfigKey;
+
+/** Every key the program reads, in documentation order. */
+export const knownKeys: readonly string[] = Object.keys(configSchema);
+
+/** The entry of a key, seen as the general entry type (for the generators, which treat every key alike). */
+export function specOf(key: ConfigKey): KeySpec {
+  return configSchema[key];
+}

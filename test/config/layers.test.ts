@@ -1,0 +1,31 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+
+// Config reads and checks keys; the plan turns config into plain data. The dependency goes one way: no
+// module under infra/config may import infra/plan (or the components and tools built on it), so the
+// reference catalogues both need live in infra/catalog, which imports neither.
+
+const infra = path.resolve(__dirname, "../../infra");
+
+function importsOf(dir: string): { file: string; target: string }[] {
+  return fs.readdirSync(path.join(infra, dir)).filter((f) => f.endsWith(".ts")).flatMap((f) => {
+    const text = fs.readFileSync(path.join(infra, dir, f), "utf8");
+    return [...text.matchAll(/^(?:import|export)[^;]*?from\s+"([^"]+)"/gms)]
+      .map((m) => m[1])
+      .filter((t) => t.startsWith("."))
+      .map((t) => ({ file: `${dir}/${f}`, target: path.relative(infra, path.resolve(infra, dir, t)) }));
+  });
+}
+
+describe("layers", () => {
+  it("infra/config imports nothing from the plan, the components or the tools", () => {
+    const edges = importsOf("config");
+    assert.ok(edges.some((e) => e.target.startsWith("catalog/")), "the parser reads the catalogues");
+    assert.deepStrictEqual(edges.filter((e) => /^(plan|components|tools)\b/.test(e.target)), []);
+  });
+
+  it("infra/catalog imports no other part of the program", () => {
+    assert.deepStrictEqual(importsOf("catalog").filter((e) => !e.target.startsWith("catalog/")), []);
+  });
+});
