@@ -22,11 +22,13 @@ export interface DeclaredResource {
   readonly outputs: Record<string, unknown>;
 }
 
-export interface OfflineRun {
+export interface OfflineRun<T = Record<string, unknown>> {
   readonly stack: string;
   readonly resources: readonly DeclaredResource[];
   /** Stack outputs, resolved; secret outputs appear as "[secret]". */
   readonly outputs: Record<string, unknown>;
+  /** What the program returned, unresolved and typed: its plain-data outputs can be read as they are. */
+  readonly exported: T;
 }
 
 export const secretMarker = "[secret]";
@@ -120,13 +122,13 @@ async function resolveDeep(value: unknown): Promise<unknown> {
  * Runs `program` as stack `stack` with `config` (fully qualified keys, string values) under mocks.
  * The program is passed in rather than imported so a process can plan several stacks in turn.
  */
-export async function runOffline(
+export async function runOffline<T extends Record<string, unknown>>(
   stack: string,
   config: Record<string, string>,
   secretKeys: readonly string[],
-  program: () => Record<string, unknown>,
+  program: () => T,
   onResource: (r: DeclaredResource) => void = () => undefined,
-): Promise<OfflineRun> {
+): Promise<OfflineRun<T>> {
   const resources: DeclaredResource[] = [];
   pulumi.runtime.setAllConfig(config, [...secretKeys]);
   await pulumi.runtime.setMocks(
@@ -167,5 +169,5 @@ export async function runOffline(
   const exported = program();
   const outputs = (await resolveDeep(exported)) as Record<string, unknown>;
   await settings.waitForRPCs();
-  return { stack, resources, outputs };
+  return { stack, resources, outputs, exported };
 }

@@ -24,8 +24,11 @@ export interface PreviewDocument {
   readonly outputs: Record<string, unknown>;
 }
 
+/** What the program exports. */
+export type ProgramExports = ReturnType<typeof deployHub>;
+
 /** Runs the program for a stack file under mocks. */
-export async function planStack(stack: string): Promise<OfflineRun> {
+export async function planStack(stack: string): Promise<OfflineRun<ProgramExports>> {
   const { config, secretKeys } = readStackFile(stack);
   return runOffline(stack, config, secretKeys, () => deployHub());
 }
@@ -40,7 +43,7 @@ export function stackUrn(stack: string): string {
   return `urn:pulumi:${stack}::${projectName}::pulumi:pulumi:Stack::${projectName}-${stack}`;
 }
 
-export function toPreviewDocument(run: OfflineRun): PreviewDocument {
+export function toPreviewDocument(run: OfflineRun<unknown>): PreviewDocument {
   const root = stackUrn(run.stack);
   const rootStep = step({ type: "pulumi:pulumi:Stack", name: `${projectName}-${run.stack}`, urn: root, custom: false, dependencies: [], inputs: {}, outputs: {} });
   const steps = [rootStep, ...run.resources.map((r) => step(r.parent ? r : { ...r, parent: root }))];

@@ -1,4 +1,7 @@
-import { OfflineRun } from "./offline";
+import type { CostEstimate } from "../plan/cost";
+import type { QuotaNeeds } from "../plan";
+import type { OfflineRun } from "./offline";
+import type { ProgramExports } from "./plan";
 
 // The human form of the offline plan: what an organiser reads before spending anything.
 
@@ -9,11 +12,11 @@ function table(title: string, rows: readonly Row[]): string {
   return [`${title}`, ...rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`), ""].join("\n");
 }
 
-const money = (x: unknown) => (typeof x === "number" ? `$${x.toFixed(2)}` : String(x));
+const money = (x: number) => `$${x.toFixed(2)}`;
 const count = (n: number, unit: string) => `${n} ${unit}${n === 1 || /^[A-Z]/.test(unit) && unit.endsWith("B") ? "" : "s"}`;
 
-function capacityRows(c: any): Row[] {
-  const by = c.usersPerNodeBy ?? {};
+function capacityRows(c: ProgramExports["capacity"]): Row[] {
+  const by = c.usersPerNodeBy;
   return [
     ["peak concurrent users", String(c.peakUsers)],
     ["user machine type", String(c.machineType)],
@@ -26,26 +29,26 @@ function capacityRows(c: any): Row[] {
     ["user pool min / max nodes", `${c.userPoolMinNodes} / ${c.userPoolMaxNodes}`],
     ["max pods per user node", String(c.maxPodsPerNode)],
     ["core pool", `${c.corePool.machineType}, ${c.corePool.minNodes}-${c.corePool.maxNodes} nodes`],
-    ...(c.gpuPool ? [["gpu pool", `${c.gpuPool.machineType}, 0-${c.gpuPool.maxNodes} nodes`] as Row] : []),
+    ...(c.gpuPool ? [["gpu pool", `${c.gpuPool.machineType}, 0-${c.gpuPool.maxNodes} nodes`] as const] : []),
     ["node / pod / service ranges", `${c.nodeRangeCidr} / ${c.podRangeCidr} / ${c.serviceRangeCidr}`],
     ["Cloud NAT IPs", String(c.natIps)],
   ];
 }
 
-function quotaRows(q: any): Row[] {
+function quotaRows(q: QuotaNeeds): Row[] {
   return [
     ["CPUS (regional)", String(q.cpus)],
-    ...Object.entries<number>(q.cpusByQuota ?? {}).map(([k, v]) => [`${k} (regional)`, String(v)] as Row),
-    ...Object.entries<number>(q.gpusByQuota ?? {}).map(([k, v]) => [`${k} (regional)`, String(v)] as Row),
+    ...Object.entries(q.cpusByQuota).map(([k, v]): Row => [`${k} (regional)`, String(v)]),
+    ...Object.entries(q.gpusByQuota).map(([k, v]): Row => [`${k} (regional)`, String(v)]),
     ["SSD_TOTAL_GB (regional)", String(q.ssdTotalGb)],
     ["IN_USE_ADDRESSES (regional)", String(q.inUseAddresses)],
     ["global static addresses", String(q.globalStaticAddresses)],
   ];
 }
 
-function costRows(e: any): Row[] {
+function costRows(e: CostEstimate): Row[] {
   return [
-    ...e.linesAtPeak.map((l: any) => [`${l.item}`, `${money(l.perHour)}/h  (${count(l.quantity, l.unit)})`] as Row),
+    ...e.linesAtPeak.map((l): Row => [`${l.item}`, `${money(l.perHour)}/h  (${count(l.quantity, l.unit)})`]),
     ["per hour at peak", money(e.perHourAtPeak)],
     ["per hour idle (pools at minimum)", money(e.perHourIdle)],
     [`whole event: ${e.eventHours} h at peak + ${e.standbyHours} h idle (upper bound)`, money(e.perEvent)],
@@ -54,27 +57,37 @@ function costRows(e: any): Row[] {
   ];
 }
 
-function resourcesByType(run: OfflineRun): Row[] {
+function resourcesByType(run: OfflineRun<unknown>): Row[] {
   const counts = new Map<string, number>();
   for (const r of run.resources) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
   return [...counts.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([t, n]) => [t, String(n)]);
 }
 
-export function renderPlanText(run: OfflineRun): string {
-  const o = run.outputs as any;
+const strings = (v: unknown): string[] | undefined => (Array.isArray(v) ? v.map(String) : undefined);
+
+/**
+ * Capacity, quotas and cost are plain data the program computed before declaring anything, read as the
+ * program returned them; the hub's URL, address, name servers and security summary are Outputs, read
+ * from the resolved stack outputs.
+ */
+export function renderPlanText(run: OfflineRun<ProgramExports>): string {
+  const { capacity, quotas, costEstimate } = run.exported;
+  const o = run.outputs;
   const sections = [
     `Offline plan for stack "${run.stack}" (Pulumi mock runtime; nothing was created)\n`,
-    table("Capacity", capacityRows(o.capacity)),
-    table("Regional quotas the event needs", quotaRows(o.quotas)),
-    table(`Cost estimate (${o.costEstimate.currency})`, costRows(o.costEstimate)),
+    table("Capacity", capacityRows(capacity)),
+    table("Regional quotas the event needs", quotaRows(quotas)),
+    table(`Cost estimate (${costEstimate.currency})`, costRows(costEstimate)),
   ];
   if (o.hubUrl) {
     const edgeRows: Row[] = [["hub URL", String(o.hubUrl)], ["user servers", `https://<user>.${new URL(String(o.hubUrl)).host}/user/<user>/`], ["static IP", String(o.staticIp)]];
-    if (Array.isArray(o.nameServers)) edgeRows.push(["delegate the zone to", o.nameServers.join(", ")]);
+    const nameServers = strings(o.nameServers);
+    if (nameServers) edgeRows.push(["delegate the zone to", nameServers.join(", ")]);
     sections.push(table("Per-user subdomains", edgeRows));
   }
-  if (Array.isArray(o.securitySummary)) {
-    sections.push(table("Hub security", o.securitySummary.map((line: string) => ["-", line] as Row)));
+  const summary = strings(o.securitySummary);
+  if (summary) {
+    sections.push(table("Hub security", summary.map((line): Row => ["-", line])));
   }
   sections.push(table(`Resources (${run.resources.length} to create)`, resourcesByType(run)));
   return sections.join("\n");

@@ -293,7 +293,7 @@ export function resourcePolicy<C extends object = Record<string, never>>(spec: R
   };
   if (spec.types.length === 1) {
     // The server skips other types without calling the function (server.ts `getPulumiType`).
-    (validate as unknown as { __pulumiType: string }).__pulumiType = spec.types[0];
+    Object.assign(validate, { __pulumiType: spec.types[0] });
   }
   return { ...baseFields(spec, spec.types), kind: "resource", validateResource: validate };
 }

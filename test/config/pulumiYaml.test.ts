@@ -42,8 +42,9 @@ describe("Pulumi.yaml config block", () => {
     const validate = new Ajv2020({ allErrors: true, strict: false }).compile(JSON.parse(fs.readFileSync(projectSchemaPath, "utf8")));
     assert.ok(validate(project), JSON.stringify(validate.errors, null, 2));
     // Pulumi has no `number` config type, and a declaration takes no other fields.
-    assert.ok(!validate({ ...project, config: { userCpuLimit: { type: "number", default: 1 } } }));
-    assert.ok(!validate({ ...project, config: { peakUsers: { type: "integer", minimum: 1 } } }));
+    const withConfig = (config: unknown) => ({ ...YAML.parse(projectText), config });
+    assert.ok(!validate(withConfig({ userCpuLimit: { type: "number", default: 1 } })));
+    assert.ok(!validate(withConfig({ peakUsers: { type: "integer", minimum: 1 } })));
   });
 
   it("passes the rules the CLI adds to the schema (namespaces, array items, defaults of the declared type)", () => {

@@ -7,7 +7,7 @@ export interface PlanStep {
   urn: string;
   newState: { type: string; urn: string; inputs: Record<string, unknown> };
 }
-export type Plan = { steps: PlanStep[] };
+export type Plan = { readonly steps: readonly PlanStep[] };
 
 /** A hardening setting the program makes, and the insecure value that must not get through. */
 export interface Flip {

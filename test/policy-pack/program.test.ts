@@ -20,7 +20,7 @@ describe("policy pack on the program's offline plan", function () {
   const plans = new Map<string, Plan>();
 
   before(async () => {
-    for (const stack of STACKS) plans.set(stack, (await runOfflinePlan(stack)) as unknown as Plan);
+    for (const stack of STACKS) plans.set(stack, await runOfflinePlan(stack));
   });
 
   for (const stack of STACKS) {
