@@ -39,10 +39,17 @@ type OfKind<N extends string> = KeysWhere<{ readonly kind: N }>;
  */
 class Reader {
   private readonly invalid = new Set<string>();
+  private readonly asked = new Set<string>();
 
   constructor(private readonly raw: RawConfig, readonly issues: IssueList) {}
 
+  /** Keys of the schema that nothing read: an entry added without its use. */
+  unread(): string[] {
+    return knownKeys.filter((k) => !this.asked.has(k));
+  }
+
   has(key: string): boolean {
+    this.asked.add(key);
     return this.raw[key] !== undefined && this.raw[key] !== null && this.raw[key] !== "";
   }
 
@@ -543,6 +550,9 @@ export function parseConfig(raw: RawConfig): StackConfig {
   if (activeServerLimit !== undefined && activeServerLimit > config.capacity.peakUsers && r.valid("peakUsers", "activeServerLimit")) {
     r.report("activeServerLimit", activeServerLimit, `must not exceed peakUsers (${config.capacity.peakUsers}): the cluster is sized for the peak`);
   }
+  // A programming error, not a config one: every entry of the schema must be read, or a key the README
+  // documents would be accepted and ignored.
+  if (r.unread().length > 0) throw new Error(`config keys in the schema that parse.ts never reads: ${r.unread().join(", ")}`);
   issues.throwIfAny();
   return config;
 }

@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { ConfigError } from "../../infra/config/errors";
 import { planStack } from "../../infra/tools/plan";
 import { OfflineRun, runOffline } from "../../infra/tools/offline";
 import { ofType, one } from "../support/resources";
@@ -222,6 +223,18 @@ describe("the program refuses a bad config before declaring anything", () => {
       /peakUsers: got 0/,
     );
     // Give any registration already in flight the chance to arrive before counting.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.deepStrictEqual(declared, []);
+  });
+
+  it("refuses a config the plan cannot build (every feasibility issue at once) and registers no resource", async () => {
+    const { config, secretKeys } = readStackFile("event");
+    const declared: string[] = [];
+    const infeasible = { ...config, "jupyterhub-gke:userMachineType": "e2-standard-2", "jupyterhub-gke:podCidr": "10.32.0.0/20" };
+    await assert.rejects(
+      runOffline("event", infeasible, secretKeys, () => deployHub(), (r) => declared.push(r.urn)),
+      (e: unknown) => e instanceof ConfigError && /userMachineType: got "e2-standard-2".*at most 500 nodes/.test(e.message) && /podCidr: got "10\.32\.0\.0\/20"/.test(e.message),
+    );
     await new Promise((resolve) => setTimeout(resolve, 200));
     assert.deepStrictEqual(declared, []);
   });
