@@ -31,13 +31,33 @@ const nodeOauthScopes = ["https://www.googleapis.com/auth/cloud-platform"];
 const userPodPidsLimit = 4_096;
 
 const DAY_MS = 86_400_000;
+const SECOND_MS = 1_000;
 
-/** The "no upgrades" exclusion covering the event with a day of margin each side. */
+/**
+ * RFC 3339 in UTC with whole seconds ("2027-12-05T08:00:00Z"), the form GKE returns the time in. The
+ * exclusion's times are google.protobuf.Timestamps, whose JSON form is "Z-normalized and uses 0, 3, 6 or 9
+ * fractional digits" (protobuf.dev, proto3 JSON mapping), so a whole second comes back without a fraction.
+ * The Google provider keeps what GKE returns and has no diff suppression for these fields
+ * (terraform-provider-google v7.40.0, services/container/resource_container_cluster.go:
+ * `maintenance_exclusion` start_time/end_time, `flattenMaintenancePolicy`), so toISOString()'s ".000"
+ * would show as a cluster update on every `pulumi up`.
+ */
+export function rfc3339Seconds(time: Date): string {
+  if (time.getTime() % SECOND_MS !== 0) throw new RangeError(`${time.toISOString()} is not a whole second`);
+  return time.toISOString().replace(/\.000Z$/, "Z");
+}
+
+/**
+ * The "no upgrades" exclusion covering the event with a day of margin each side, widened to whole seconds
+ * (an event time given with a fraction of a second still lies inside it).
+ */
 export function eventMaintenanceExclusion(event: EventWindow) {
+  const start = Math.floor((event.start.getTime() - DAY_MS) / SECOND_MS) * SECOND_MS;
+  const end = Math.ceil((event.end.getTime() + DAY_MS) / SECOND_MS) * SECOND_MS;
   return {
     exclusionName: "event-no-upgrades",
-    startTime: new Date(event.start.getTime() - DAY_MS).toISOString(),
-    endTime: new Date(event.end.getTime() + DAY_MS).toISOString(),
+    startTime: rfc3339Seconds(new Date(start)),
+    endTime: rfc3339Seconds(new Date(end)),
     exclusionOptions: { scope: "NO_UPGRADES" },
   };
 }

@@ -4,7 +4,7 @@ import { OfflineRun, runOffline } from "../../infra/tools/offline";
 import { ofType, one } from "../support/resources";
 import { readStackFile } from "../../infra/tools/stackFile";
 import { deployHub } from "../../infra/program";
-import { dnsEndpointKubeconfig } from "../../infra/components/cluster";
+import { dnsEndpointKubeconfig, eventMaintenanceExclusion, rfc3339Seconds } from "../../infra/components/cluster";
 import { planAll } from "../../infra/plan";
 import { loadStackConfig, stackNames } from "../support/stacks";
 
@@ -92,6 +92,18 @@ for (const stack of stackNames) {
       assert.ok(new Date(exclusion.endTime).getTime() >= config.event.end.getTime() + 86_400_000);
       const days = (new Date(exclusion.endTime).getTime() - new Date(exclusion.startTime).getTime()) / 86_400_000;
       assert.ok(days <= 30, "GKE allows at most 30 days of NO_UPGRADES");
+    });
+
+    it("writes the exclusion's times as GKE returns them, so a second `pulumi up` shows no cluster update", async () => {
+      // GKE answers with google.protobuf.Timestamp JSON: UTC, and no fraction for a whole second
+      // (protobuf.dev, proto3 JSON mapping); the provider stores that answer as is (terraform-provider-google
+      // v7.40.0 resource_container_cluster.go, flattenMaintenancePolicy; no DiffSuppressFunc on the fields).
+      const c: any = one(await run(stack), "gcp:container/cluster:Cluster").inputs;
+      const [exclusion] = c.maintenancePolicy.maintenanceExclusions;
+      for (const time of [exclusion.startTime, exclusion.endTime]) {
+        assert.match(time, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+        assert.strictEqual(`${time.slice(0, -1)}.000Z`, new Date(time).toISOString(), "a time GKE would print differently");
+      }
     });
 
     it("runs nodes under a dedicated least-privilege service account, never the default compute one", async () => {
@@ -200,6 +212,19 @@ describe("a stack with a GPU profile", function () {
     const capacity: any = r.outputs.capacity;
     assert.deepStrictEqual(capacity.gpuPool, { machineType: "n1-standard-8", maxNodes: 4 });
     assert.deepStrictEqual((r.outputs.quotas as any).gpusByQuota, { NVIDIA_T4_GPUS: 4 });
+  });
+});
+
+describe("the event's maintenance exclusion", () => {
+  it("widens an event time with a fraction of a second to whole seconds, still covering the event", () => {
+    const exclusion = eventMaintenanceExclusion({ start: new Date("2027-12-06T08:00:00.250Z"), end: new Date("2027-12-09T08:00:00.250Z") });
+    assert.strictEqual(exclusion.startTime, "2027-12-05T08:00:00Z");
+    assert.strictEqual(exclusion.endTime, "2027-12-10T08:00:01Z");
+  });
+
+  it("writes a whole second without a fraction and refuses to round anything else silently", () => {
+    assert.strictEqual(rfc3339Seconds(new Date("2027-12-06T08:00:00Z")), "2027-12-06T08:00:00Z");
+    assert.throws(() => rfc3339Seconds(new Date("2027-12-06T08:00:00.001Z")), /not a whole second/);
   });
 });
 
