@@ -266,7 +266,7 @@ export const gkeNodeServiceAccountRoles = stackPolicy<RolesConfig>({
   area: "GKE",
   severity: "high",
   remediationSteps:
-    "Grant the node service account only logging, monitoring and Artifact Registry read roles (see `allowedRoles`); give workloads their own Workload Identity service accounts instead of widening the node's.",
+    "Grant the node service account only the logging and monitoring roles nodes need (see `allowedRoles`); grant Artifact Registry read on the repository images come from, never on the project; give workloads their own Workload Identity service accounts instead of widening the node's.",
   sources: ["CIS GKE 1.9.0 5.2.1", "GKE hardening guide: least-privilege node service account"],
   types: [GCP.projectIamMember, GCP.projectIamBinding, GCP.cluster, GCP.nodePool],
   config: {
@@ -281,7 +281,6 @@ export const gkeNodeServiceAccountRoles = stackPolicy<RolesConfig>({
         "roles/monitoring.viewer",
         "roles/stackdriver.resourceMetadata.writer",
         "roles/autoscaling.metricsWriter",
-        "roles/artifactregistry.reader",
       ],
     },
   },

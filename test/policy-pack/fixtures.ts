@@ -182,7 +182,7 @@ export function secureStack(): FixtureResource[] {
       inputs: { network: "network-vpc-id", sourceRanges: ["35.191.0.0/16", "130.211.0.0/22"], allows: [{ protocol: "tcp", ports: ["8000", "8081"] }] },
     },
     { type: T.account, name: "cluster-nodes", inputs: { accountId: "test-gke-nodes", project: "jupyterhub-test" } },
-    ...["roles/container.defaultNodeServiceAccount", "roles/artifactregistry.reader"].map((role) => ({
+    ...["roles/container.defaultNodeServiceAccount"].map((role) => ({
       type: T.iamMember,
       name: `cluster-nodes-${role.split("/")[1]}`,
       inputs: { member: `serviceAccount:${NODE_SA}`, project: "jupyterhub-test", role },

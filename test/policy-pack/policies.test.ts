@@ -105,6 +105,12 @@ export const CASES: readonly Case[] = [
     mutate: add({ type: T.iamMember, name: "nodes-editor", inputs: { member: `serviceAccount:${NODE_SA}`, project: "p", role: "roles/editor" } }),
     expect: "instead of roles/editor",
   },
+  {
+    policy: "gke-node-service-account-roles",
+    title: "Artifact Registry read on the whole project",
+    mutate: add({ type: T.iamMember, name: "nodes-ar", inputs: { member: `serviceAccount:${NODE_SA}`, project: "p", role: "roles/artifactregistry.reader" } }),
+    expect: "instead of roles/artifactregistry.reader",
+  },
   // Network
   {
     policy: "network-firewall-admin-ports",
