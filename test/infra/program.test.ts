@@ -6,7 +6,8 @@ import { readStackFile } from "../../infra/tools/stackFile";
 import { deployHub } from "../../infra/program";
 import { dnsEndpointKubeconfig, eventMaintenanceExclusion, rfc3339Seconds } from "../../infra/components/cluster";
 import { planAll } from "../../infra/plan";
-import { loadStackConfig, stackNames } from "../support/stacks";
+import { loadStackConfig, stackNames, stacksAsOf } from "../support/stacks";
+import { readProgramConfig } from "../../infra/config/read";
 
 // The real program, run under Pulumi's mock runtime for each shipped stack; assertions read the inputs
 // each resource is declared with, which is what `pulumi up` would send to Google.
@@ -14,7 +15,7 @@ import { loadStackConfig, stackNames } from "../support/stacks";
 const runs = new Map<string, OfflineRun>();
 
 async function run(stack: string): Promise<OfflineRun> {
-  if (!runs.has(stack)) runs.set(stack, await planStack(stack));
+  if (!runs.has(stack)) runs.set(stack, await planStack(stack, { asOf: stacksAsOf }));
   return runs.get(stack)!;
 }
 
@@ -200,7 +201,7 @@ describe("a stack with a GPU profile", function () {
   it("adds a GPU pool that scales from zero, is tainted for GPU users and runs the same hardened nodes", async () => {
     const { config, secretKeys } = readStackFile("event");
     const gpuProfile = { machineType: "n1-standard-8", acceleratorType: "nvidia-tesla-t4", acceleratorCount: 1, maxNodes: 4, image: "quay.io/jupyter/pytorch-notebook:cuda12-2025-11-03" };
-    const r = await runOffline("event", { ...config, "jupyterhub-gke:gpuProfile": JSON.stringify(gpuProfile) }, secretKeys, () => deployHub());
+    const r = await runOffline("event", { ...config, "jupyterhub-gke:gpuProfile": JSON.stringify(gpuProfile) }, secretKeys, () => deployHub(readProgramConfig({ now: stacksAsOf })));
     const gpu: any = pool(r, "gpu");
     assert.deepStrictEqual(gpu.autoscaling.totalMinNodeCount, 0);
     assert.deepStrictEqual(gpu.autoscaling.totalMaxNodeCount, 4);
@@ -244,7 +245,7 @@ describe("the program refuses a bad config before declaring anything", () => {
     const { config, secretKeys } = readStackFile("dev");
     const declared: string[] = [];
     await assert.rejects(
-      runOffline("dev", { ...config, "jupyterhub-gke:peakUsers": "0" }, secretKeys, () => deployHub(), (r) => declared.push(r.urn)),
+      runOffline("dev", { ...config, "jupyterhub-gke:peakUsers": "0" }, secretKeys, () => deployHub(readProgramConfig({ now: stacksAsOf })), (r) => declared.push(r.urn)),
       /peakUsers: got 0/,
     );
     // Give any registration already in flight the chance to arrive before counting.
