@@ -136,8 +136,9 @@ export const stackHostnamesCovered = stackPolicy({
       }),
     );
     const entries = ofType(resources, GCP.certificateMapEntry);
-    const entryHosts = knownStrings(entries.map((e) => get(e.props, "hostname")));
-    const primaryEntry = entries.some((e) => get(e.props, "matcher") === "PRIMARY");
+    // A PRIMARY entry is the fallback for clients that send no SNI or a name without an entry; it does
+    // not stand in for a host's own entry, since which names its certificate covers is not in the entry.
+    const entryHosts = knownStrings(entries.flatMap((e) => (get(e.props, "matcher") === "PRIMARY" ? [] : [get(e.props, "hostname")])));
     const records = ofType(resources, GCP.recordSet).filter((r) => {
       const type = get(r.props, "type");
       return isUnknown(type) || (typeof type === "string" && ADDRESS_RECORDS.includes(type.toUpperCase()));
@@ -147,7 +148,7 @@ export const stackHostnamesCovered = stackPolicy({
       if (certDomains !== UNKNOWN && !certDomains.some((d) => covers(d, host))) {
         yield { urn, message: `${host} (${why}) must be covered by a Google-managed certificate: add it to a Certificate's managed.domains (found: ${show(certDomains)}).` };
       }
-      if (entryHosts !== UNKNOWN && !primaryEntry && !entryHosts.some((e) => covers(e, host))) {
+      if (entryHosts !== UNKNOWN && !entryHosts.some((e) => covers(e, host))) {
         yield { urn, message: `${host} (${why}) must have a certificate-map entry: add a CertificateMapEntry with hostname "${host}" (found: ${show(entryHosts)}).` };
       }
       if (recordNames !== UNKNOWN && !recordNames.some((n) => covers(n, host))) {

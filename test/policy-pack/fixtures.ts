@@ -238,6 +238,7 @@ export function secureStack(): FixtureResource[] {
       name: `edge-certmap-${i === 0 ? "hub" : "wildcard"}`,
       inputs: { map: "test-hub-certmap", certificates: ["edge-cert-id"], hostname: host },
     })),
+    { type: T.certMapEntry, name: "edge-certmap-primary", inputs: { map: "test-hub-certmap", certificates: ["edge-cert-id"], matcher: "PRIMARY" } },
     { type: T.sslPolicy, name: "edge-tls", inputs: { name: "test-hub-tls", minTlsVersion: "TLS_1_2", profile: "MODERN" } },
     { type: T.namespace, name: "hub-namespace", inputs: { apiVersion: "v1", kind: "Namespace", metadata: { name: NS, labels: restrictedNamespace } } },
     {
