@@ -7,6 +7,8 @@ import { dedicatedTaint, nodePurposeLabel, poolPurpose } from "../plan/labels";
 import { podRangeName, serviceRangeName } from "./network";
 
 export interface HardenedClusterArgs {
+  /** The project id from `ProjectApis.project`, so every resource here waits for the APIs. */
+  readonly project: pulumi.Input<string>;
   readonly platform: PlatformConfig;
   readonly event: EventWindow;
   readonly network: pulumi.Input<string>;
@@ -85,21 +87,21 @@ export class HardenedCluster extends pulumi.ComponentResource {
     const location = platform.locationType === "zonal" ? platform.zones[0] : platform.region;
 
     this.nodeServiceAccount = new gcp.serviceaccount.Account(`${name}-nodes`, {
-      project: platform.project,
+      project: args.project,
       accountId: `${args.namePrefix}-gke-nodes`.slice(0, 30),
       displayName: "GKE nodes (least privilege)",
     }, child);
     const nodeSaMember = pulumi.interpolate`serviceAccount:${this.nodeServiceAccount.email}`;
     const roleBindings = nodeServiceAccountRoles.map((role) =>
       new gcp.projects.IAMMember(`${name}-nodes-${role.split("/")[1].replace(/\./g, "-")}`, {
-        project: platform.project,
+        project: args.project,
         role,
         member: nodeSaMember,
       }, child),
     );
 
     this.cluster = new gcp.container.Cluster(name, {
-      project: platform.project,
+      project: args.project,
       location,
       nodeLocations: platform.locationType === "regional" && platform.zones.length > 0 ? [...platform.zones] : undefined,
       description: "JupyterHub for a short event with untrusted users",
@@ -176,7 +178,7 @@ export class HardenedCluster extends pulumi.ComponentResource {
     const zoneCount = clusterZoneCount(platform);
     const pool = (plan: PoolPlan, purpose: keyof typeof poolPurpose, extra: Partial<gcp.types.input.container.NodePoolNodeConfig>) =>
       new gcp.container.NodePool(`${name}-${plan.name}`, {
-        project: platform.project,
+        project: args.project,
         location,
         cluster: this.cluster.name,
         initialNodeCount: initialNodesPerZone(plan, zoneCount),

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { planStack } from "../../infra/tools/plan";
-import { OfflineRun, runOffline } from "../../infra/tools/offline";
+import { mockKeySigningKeys, OfflineRun, runOffline } from "../../infra/tools/offline";
 import { ofType, one } from "../support/resources";
 import { readStackFile } from "../../infra/tools/stackFile";
 import { deployHub } from "../../infra/program";
@@ -172,21 +172,41 @@ for (const stack of stackNames) {
       assert.ok(release.provider?.startsWith(`${provider.urn}::`), "the release uses the cluster's provider");
       const gateway = one(r, "kubernetes:gateway.networking.k8s.io/v1:Gateway");
       assert.ok(gateway.dependencies.includes(release.urn), "the Gateway goes before the release on destroy");
+      // ... and before everything its load balancer uses (GKE's target proxy names the map and the SSL policy).
+      const used = ["gcp:certificatemanager/certificate:Certificate", "gcp:certificatemanager/certificateMap:CertificateMap",
+        "gcp:certificatemanager/certificateMapEntry:CertificateMapEntry", "gcp:compute/sSLPolicy:SSLPolicy",
+        "gcp:compute/globalAddress:GlobalAddress"].flatMap((type) => ofType(r, type));
+      assert.strictEqual(used.length, 7);
+      assert.deepStrictEqual(used.filter((x) => !gateway.dependencies.includes(x.urn)).map((x) => x.name), []);
       assert.strictEqual(r.outputs.hubUrl, `https://${config.edge.hubDomain}/`);
       // The outputs carry what Google assigns to the address and the zone.
       assert.strictEqual(r.outputs.staticIp, one(r, "gcp:compute/globalAddress:GlobalAddress").outputs.address);
       assert.deepStrictEqual(r.outputs.nameServers, one(r, "gcp:dns/managedZone:ManagedZone").outputs.nameServers);
+      assert.deepStrictEqual(r.outputs.dsRecords, mockKeySigningKeys.filter((k) => k.isActive).map((k) => k.dsRecord));
+      assert.strictEqual(r.outputs.certificateName, one(r, "gcp:certificatemanager/certificate:Certificate").outputs.name);
     });
 
-    it("turns on the Google APIs first, and leaves them on after destroy", async () => {
+    it("turns on the Google APIs, leaves them on after destroy, and waits until they are usable", async () => {
       const r = await run(stack);
       const apis = ofType(r, "gcp:projects/service:Service");
       assert.ok(apis.map((a: any) => a.inputs.service).includes("containerfilesystem.googleapis.com"));
       assert.ok(apis.every((a: any) => a.inputs.disableOnDestroy === false));
-      for (const type of ["gcp:compute/network:Network", "gcp:container/cluster:Cluster", "gcp:certificatemanager/certificate:Certificate"]) {
-        const missing = apis.map((a) => a.urn).filter((u) => !one(r, type).dependencies.includes(u));
-        assert.deepStrictEqual(missing, [], `${type} must wait for every API`);
-      }
+      // One wait after all of them: Google's own 403 says to "wait a few minutes for the action to propagate".
+      const wait = one(r, "pulumi-nodejs:dynamic:Resource");
+      assert.deepStrictEqual(apis.filter((a) => !wait.dependencies.includes(a.urn)).map((a) => a.name), []);
+      assert.ok((wait.inputs.seconds as number) >= 60, "a wait of at least a minute");
+      assert.deepStrictEqual(wait.inputs.services, apis.map((a: any) => a.inputs.service));
+    });
+
+    it("creates no other Google resource before the APIs are usable: each takes its project from the wait", async () => {
+      const r = await run(stack);
+      const wait = one(r, "pulumi-nodejs:dynamic:Resource");
+      const google = r.resources.filter((x) => x.custom && x.type.startsWith("gcp:") && x.type !== "gcp:projects/service:Service");
+      assert.ok(google.length >= 20, `only ${google.length} Google resources`);
+      assert.deepStrictEqual(google.filter((x) => !x.dependencies.includes(wait.urn)).map((x) => x.type), []);
+      for (const x of google) assert.strictEqual(x.inputs.project, config.platform.project, x.type);
+      // The data source reading the zone's DS records waits too: it takes the same project.
+      assert.ok(r.invokes.length > 0 && r.invokes.every((i) => i.inputs.project === config.platform.project));
     });
 
     it("keeps the kubeconfig secret", async () => {
