@@ -367,7 +367,7 @@ function parseMaxPods(r: Reader): number | undefined {
 
 const isoTimestamp = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
-function parseEvent(r: Reader): EventWindow {
+function parseEvent(r: Reader, now: Date | undefined): EventWindow {
   const when = (key: string): Date | undefined => {
     const text = r.string(key);
     if (!text) return undefined;
@@ -386,6 +386,12 @@ function parseEvent(r: Reader): EventWindow {
     else if (days > limits.eventMaxDays) {
       r.issues.add("eventEnd", end.toISOString(), `the event may last at most ${limits.eventMaxDays} days so a GKE maintenance exclusion (30 days at most) covers it`);
     }
+  }
+  // Refused rather than warned: a window that is over gives a "no upgrades" exclusion that protects
+  // nothing, and a stack copied without new dates would otherwise reach its real event unprotected.
+  // `pulumi destroy` does not run the program, so an ended stack can still be torn down.
+  if (end && now && end.getTime() <= now.getTime()) {
+    r.issues.add("eventEnd", end.toISOString(), `a time after now (${now.toISOString()}): the event is over, so its "no upgrades" maintenance exclusion would protect nothing; set the next event's eventStart and eventEnd, or tear the stack down with \`pulumi destroy\`, which does not run the program`);
   }
   return { start: start ?? new Date(0), end: end ?? new Date(0) };
 }
@@ -542,11 +548,20 @@ function parseHub(r: Reader): HubConfig {
   };
 }
 
+/** What parsing needs besides the stack's config. */
+export interface ParseOptions {
+  /**
+   * The moment the program runs (`pulumi preview`/`up`); an event window that has ended by then is refused.
+   * The program passes the real clock (read.ts); without it the window is not compared with any time.
+   */
+  readonly now?: Date;
+}
+
 /**
  * Builds the typed config from raw stack config, applying every default once. Throws one ConfigError
  * listing every bad key, so nothing is declared from a config that is partly wrong.
  */
-export function parseConfig(raw: RawConfig): StackConfig {
+export function parseConfig(raw: RawConfig, options: ParseOptions = {}): StackConfig {
   const issues = new IssueList();
   const r = new Reader(raw, issues);
   for (const key of Object.keys(raw)) {
@@ -557,7 +572,7 @@ export function parseConfig(raw: RawConfig): StackConfig {
   const config: StackConfig = {
     platform: parsePlatform(r),
     capacity: parseCapacity(r),
-    event: parseEvent(r),
+    event: parseEvent(r, options.now),
     prices: parsePrices(r),
     edge: parseEdge(r),
     hub: parseHub(r),

@@ -22,9 +22,16 @@ export interface DeclaredResource {
   readonly outputs: Record<string, unknown>;
 }
 
+/** A data source the program called (an invoke), with the arguments it was called with. */
+export interface DeclaredInvoke {
+  readonly token: string;
+  readonly inputs: Record<string, unknown>;
+}
+
 export interface OfflineRun {
   readonly stack: string;
   readonly resources: readonly DeclaredResource[];
+  readonly invokes: readonly DeclaredInvoke[];
   /** Stack outputs, resolved; secret outputs appear as "[secret]". */
   readonly outputs: Record<string, unknown>;
 }
@@ -89,6 +96,30 @@ function computedOutputs(type: string, name: string, inputs: Record<string, any>
   }
 }
 
+/**
+ * DS records of the mock's key-signing keys: Cloud DNS mid key rollover lists the next key, not active yet,
+ * beside the active one (the record format as Cloud DNS prints it: key tag, algorithm 8 = RSASHA256,
+ * digest type 2 = SHA-256, digest; cloud.google.com/dns/docs/registrars).
+ */
+export const mockKeySigningKeys = [
+  { isActive: true, dsRecord: "18311 8 2 1A347FBF4EDA76375760AEB183E3B0081C9D8BE63384637D46ED5F6C010F961B" },
+  { isActive: false, dsRecord: "40214 8 2 7C1A0D5B8E2F3A4B6C5D7E8F9A0B1C2D3E4F5A6B7C8D9E0F1A2B3C4D5E6F7A8B" },
+];
+
+/** Plausible answers of the data sources the program calls, keyed by invoke token. */
+function computedCallOutputs(token: string, inputs: Record<string, any>): Record<string, unknown> {
+  switch (token) {
+    case "gcp:dns/getKeys:getKeys":
+      return {
+        id: `projects/${inputs.project}/managedZones/${inputs.managedZone}`,
+        keySigningKeys: mockKeySigningKeys.map((key) => ({ ...key, algorithm: "rsasha256", keyTag: Number(key.dsRecord.split(" ")[0]) })),
+        zoneSigningKeys: [],
+      };
+    default:
+      return {};
+  }
+}
+
 interface WireRequest {
   getType(): string;
   getName(): string;
@@ -128,6 +159,7 @@ export async function runOffline(
   onResource: (r: DeclaredResource) => void = () => undefined,
 ): Promise<OfflineRun> {
   const resources: DeclaredResource[] = [];
+  const invokes: DeclaredInvoke[] = [];
   pulumi.runtime.setAllConfig(config, [...secretKeys]);
   await pulumi.runtime.setMocks(
     {
@@ -135,7 +167,10 @@ export async function runOffline(
         const state = { ...args.inputs, ...computedOutputs(args.type, args.name, args.inputs) };
         return { id: `${args.name}-id`, state };
       },
-      call: (args) => args.inputs,
+      call: (args) => {
+        invokes.push({ token: args.token, inputs: plainFromWire(args.inputs) as Record<string, unknown> });
+        return { ...args.inputs, ...computedCallOutputs(args.token, args.inputs) };
+      },
     },
     projectName,
     stack,
@@ -167,5 +202,5 @@ export async function runOffline(
   const exported = program();
   const outputs = (await resolveDeep(exported)) as Record<string, unknown>;
   await settings.waitForRPCs();
-  return { stack, resources, outputs };
+  return { stack, resources, invokes, outputs };
 }

@@ -80,7 +80,7 @@ describe("stack configuration", () => {
       ["a malformed event start", { eventStart: "next monday" }, "eventStart", /ISO 8601/],
       ["an event start without a time zone", { eventStart: "2026-12-07T08:00:00" }, "eventStart", /time zone/],
       ["an event that ends before it starts", { eventEnd: "2026-11-30T08:00:00Z" }, "eventEnd", /after eventStart/],
-      ["an event longer than a maintenance exclusion", { eventEnd: "2027-01-30T08:00:00Z" }, "eventEnd", /at most 28 days/],
+      ["an event longer than a maintenance exclusion", { eventEnd: "2028-01-30T08:00:00Z" }, "eventEnd", /at most 28 days/],
       ["a control plane open to the world", { authorizedNetworks: [{ cidrBlock: "0.0.0.0/0" }] }, "authorizedNetworks[0]", /no wider than \/8/],
       ["egress to the metadata server", { egressAllowlist: [{ cidr: "169.254.169.254/32" }] }, "egressAllowlist[0]", /metadata server/],
       ["egress to private ranges", { egressAllowlist: [{ cidr: "10.0.0.0/8" }] }, "egressAllowlist[0]", /private ranges/],

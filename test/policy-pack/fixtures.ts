@@ -182,7 +182,7 @@ export function secureStack(): FixtureResource[] {
       inputs: { network: "network-vpc-id", sourceRanges: ["35.191.0.0/16", "130.211.0.0/22"], allows: [{ protocol: "tcp", ports: ["8000", "8081"] }] },
     },
     { type: T.account, name: "cluster-nodes", inputs: { accountId: "test-gke-nodes", project: "jupyterhub-test" } },
-    ...["roles/container.defaultNodeServiceAccount", "roles/artifactregistry.reader"].map((role) => ({
+    ...["roles/container.defaultNodeServiceAccount"].map((role) => ({
       type: T.iamMember,
       name: `cluster-nodes-${role.split("/")[1]}`,
       inputs: { member: `serviceAccount:${NODE_SA}`, project: "jupyterhub-test", role },
@@ -238,6 +238,7 @@ export function secureStack(): FixtureResource[] {
       name: `edge-certmap-${i === 0 ? "hub" : "wildcard"}`,
       inputs: { map: "test-hub-certmap", certificates: ["edge-cert-id"], hostname: host },
     })),
+    { type: T.certMapEntry, name: "edge-certmap-primary", inputs: { map: "test-hub-certmap", certificates: ["edge-cert-id"], matcher: "PRIMARY" } },
     { type: T.sslPolicy, name: "edge-tls", inputs: { name: "test-hub-tls", minTlsVersion: "TLS_1_2", profile: "MODERN" } },
     { type: T.namespace, name: "hub-namespace", inputs: { apiVersion: "v1", kind: "Namespace", metadata: { name: NS, labels: restrictedNamespace } } },
     {

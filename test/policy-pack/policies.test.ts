@@ -105,6 +105,12 @@ export const CASES: readonly Case[] = [
     mutate: add({ type: T.iamMember, name: "nodes-editor", inputs: { member: `serviceAccount:${NODE_SA}`, project: "p", role: "roles/editor" } }),
     expect: "instead of roles/editor",
   },
+  {
+    policy: "gke-node-service-account-roles",
+    title: "Artifact Registry read on the whole project",
+    mutate: add({ type: T.iamMember, name: "nodes-ar", inputs: { member: `serviceAccount:${NODE_SA}`, project: "p", role: "roles/artifactregistry.reader" } }),
+    expect: "instead of roles/artifactregistry.reader",
+  },
   // Network
   {
     policy: "network-firewall-admin-ports",
@@ -281,6 +287,7 @@ export const CASES: readonly Case[] = [
   { policy: "stack-network-policy-enforced", title: "legacy dataplane under the chart", mutate: cluster("datapathProvider", "LEGACY_DATAPATH"), expect: "trusted only when the cluster enforces" },
   { policy: "stack-hostnames-covered", title: "certificate without the wildcard", mutate: set(T.certificate, undefined, "managed.domains", [HUB]), expect: `*.${HUB} (user servers under subdomain_host) must be covered` },
   { policy: "stack-hostnames-covered", title: "no wildcard record", mutate: remove(T.record, "dns-wildcard"), expect: "must resolve" },
+  // The fixture has a PRIMARY entry too, as the program does: it does not stand in for the wildcard's entry.
   { policy: "stack-hostnames-covered", title: "no wildcard map entry", mutate: remove(T.certMapEntry, "edge-certmap-wildcard"), expect: "certificate-map entry" },
   { policy: "stack-hostnames-covered", title: "Gateway without the map", mutate: set(T.gateway, undefined, "metadata.annotations", {}), expect: "certmap" },
   { policy: "stack-user-pods-on-user-nodes", title: "preferred, not required", mutate: values("scheduling.userPods.nodeAffinity.matchNodePurpose", "prefer"), expect: '"require"' },
