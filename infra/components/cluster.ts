@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { EventWindow, GpuConfig, PlatformConfig } from "../config/types";
 import { clusterZoneCount, initialNodesPerZone, PoolPlan } from "../plan";
+import { clusterDns, clusterDnsSettings } from "../plan/clusterDns";
 import { dedicatedTaint, nodePurposeLabel, poolPurpose } from "../plan/labels";
 import { podRangeName, serviceRangeName } from "./network";
 
@@ -85,6 +86,7 @@ export class HardenedCluster extends pulumi.ComponentResource {
     const { platform } = args;
     const child = { parent: this };
     const location = platform.locationType === "zonal" ? platform.zones[0] : platform.region;
+    const dns = clusterDnsSettings(clusterDns);
 
     this.nodeServiceAccount = new gcp.serviceaccount.Account(`${name}-nodes`, {
       project: args.project,
@@ -141,7 +143,10 @@ export class HardenedCluster extends pulumi.ComponentResource {
       enableShieldedNodes: true,
       releaseChannel: { channel: platform.releaseChannel },
       gatewayApiConfig: { channel: "CHANNEL_STANDARD" },
-      addonsConfig: { httpLoadBalancing: { disabled: false } },
+      // kube-dns, and NodeLocal DNSCache explicitly off (GKE Standard turns it on by default from
+      // 1.34.1-gke.3720000): the chart's NetworkPolicies allow exactly this DNS path (plan/clusterDns.ts).
+      dnsConfig: dns.dnsConfig,
+      addonsConfig: { httpLoadBalancing: { disabled: false }, dnsCacheConfig: dns.dnsCacheConfig },
       loggingConfig: { enableComponents: ["SYSTEM_COMPONENTS", "WORKLOADS"] },
       monitoringConfig: { enableComponents: ["SYSTEM_COMPONENTS"] },
       enableLegacyAbac: false,

@@ -1,8 +1,21 @@
 import * as fs from "fs";
 import * as path from "path";
 import { CapacityConfig, EgressRule, GpuConfig, HubConfig, OidcConfig, StackConfig } from "../config/types";
+import { clusterDns, dnsEgressRule } from "./clusterDns";
 import { Plan } from "./index";
 import { dedicatedTaint, nodePurposeLabel, poolPurpose } from "./labels";
+import {
+  admittedMetadataPaths,
+  chartEgressDefaults,
+  EgressAllowRules,
+  hubInternetEgressRule,
+  kubernetesApiEgressRule,
+  MetadataPath,
+  NetworkPolicyEgressRule,
+  noEgressAllowRules,
+} from "./netpol";
+
+export type { EgressAllowRules, NetworkPolicyEgressRule } from "./netpol";
 
 // Values for the Zero to JupyterHub chart, built from typed config and the capacity plan. Pure: no Pulumi
 // Outputs and no secrets. Secret material reaches the hub through a Kubernetes Secret that the values only
@@ -52,18 +65,11 @@ export interface ResourceRequirements {
   readonly limits: { readonly cpu: string; readonly memory: string };
 }
 
-export interface EgressAllowRules {
-  readonly cloudMetadataServer: boolean;
-  readonly dnsPortsCloudMetadataServer?: boolean;
-  readonly dnsPortsKubeSystemNamespace?: boolean;
-  readonly dnsPortsPrivateIPs?: boolean;
-  readonly nonPrivateIPs?: boolean;
-  readonly privateIPs?: boolean;
-}
-
-export interface NetworkPolicyEgressRule {
-  readonly to: readonly { readonly ipBlock: { readonly cidr: string } }[];
-  readonly ports: readonly { readonly protocol: "TCP"; readonly port: number }[];
+/** A component's NetworkPolicy: the chart's switches all off, and exactly the rules we write. */
+export interface ComponentNetworkPolicy {
+  readonly enabled: true;
+  readonly egressAllowRules: EgressAllowRules;
+  readonly egress: readonly NetworkPolicyEgressRule[];
 }
 
 export interface SecretEnvVar {
@@ -151,14 +157,14 @@ export interface Z2jhValues {
     readonly activeServerLimit: number;
     readonly db: { readonly type: HubConfig["dbType"] };
     readonly resources: ResourceRequirements;
-    readonly networkPolicy: { readonly enabled: true; readonly egressAllowRules: EgressAllowRules };
+    readonly networkPolicy: ComponentNetworkPolicy;
   };
   readonly proxy: {
     readonly service: { readonly type: "ClusterIP" };
     readonly https: { readonly enabled: false };
     readonly chp: {
       readonly resources: ResourceRequirements;
-      readonly networkPolicy: { readonly enabled: true; readonly egressAllowRules: EgressAllowRules };
+      readonly networkPolicy: ComponentNetworkPolicy;
     };
   };
   readonly singleuser: {
@@ -167,11 +173,7 @@ export interface Z2jhValues {
     readonly fsGid: number;
     readonly allowPrivilegeEscalation: false;
     readonly cloudMetadata: { readonly blockWithIptables: false };
-    readonly networkPolicy: {
-      readonly enabled: true;
-      readonly egressAllowRules: Required<EgressAllowRules>;
-      readonly egress: readonly NetworkPolicyEgressRule[];
-    };
+    readonly networkPolicy: ComponentNetworkPolicy;
     readonly cpu: { readonly guarantee: number; readonly limit: number };
     /** Bytes: the chart hands these to both KubeSpawner and the placeholder pods, see `gibToBytes`. */
     readonly memory: { readonly guarantee: number; readonly limit: number };
@@ -279,25 +281,25 @@ export function gibToBytes(gib: number): number {
 }
 
 /**
- * Egress for user pods: nothing but what the chart always allows (the hub and proxy, by pod label), DNS,
- * and the organiser's allowlist. The chart's broad rules stay off: `nonPrivateIPs` would open the internet,
- * `privateIPs` the VPC, `cloudMetadataServer` the metadata server (Z2JH templates/_helpers-netpol.tpl, docs administrator/security.md#netpol).
- * DNS: GKE's kube-dns runs in kube-system; clusters using Cloud DNS for GKE resolve through the metadata
- * server's address, so port 53 (only) stays open there too. `dnsPortsPrivateIPs` stays off: ipBlock rules
- * on in-cluster addresses are "not expected to work" with Cilium, i.e. GKE Dataplane V2 (values.schema).
+ * Each component's egress besides the chart's fixed podSelector rules (netpol.ts lists them), with every
+ * chart switch off (`noEgressAllowRules`):
+ * - user servers: DNS and the organiser's allowlist; no internet, no VPC, no metadata server (Z2JH docs
+ *   administrator/security.md#netpol);
+ * - the hub: DNS, the Kubernetes API on 443, and the IdP on its ports at public addresses;
+ * - the proxy: DNS only (it forwards to the hub and user servers, which its fixed rules cover).
+ * DNS is the one path the cluster's DNS choice implies (clusterDns.ts). None of these admits the GKE
+ * metadata server by any address it answers on (netpol.ts, metadataPaths); the chart's defaults for the
+ * hub and proxy admitted it through `nonPrivateIPs`, which excepts 169.254.169.254 but not its listener.
  */
-export const userEgressAllowRules: Required<EgressAllowRules> = {
-  cloudMetadataServer: false,
-  dnsPortsCloudMetadataServer: true,
-  dnsPortsKubeSystemNamespace: true,
-  dnsPortsPrivateIPs: false,
-  nonPrivateIPs: false,
-  privateIPs: false,
-};
-
-/** The hub and proxy keep the chart's egress defaults (the hub needs the IdP and the Kubernetes API) but
- *  never reach the metadata server's API; the chart's default for both is to allow it. */
-const denyMetadataServer: EgressAllowRules = { cloudMetadataServer: false };
+export function componentEgress(config: StackConfig): { hub: NetworkPolicyEgressRule[]; proxy: NetworkPolicyEgressRule[]; singleuser: NetworkPolicyEgressRule[] } {
+  const dns = dnsEgressRule(clusterDns);
+  const { oidc } = config.hub;
+  return {
+    hub: [dns, kubernetesApiEgressRule(), hubInternetEgressRule([oidc.tokenUrl, oidc.userdataUrl])],
+    proxy: [dns],
+    singleuser: [dns, ...allowlistEgressRules(config.hub.egressAllowlist)],
+  };
+}
 
 /** One NetworkPolicy egress rule per allowlist entry (parse.ts already refuses non-public ranges). */
 export function allowlistEgressRules(allowlist: readonly EgressRule[]): NetworkPolicyEgressRule[] {
@@ -449,6 +451,7 @@ function readShippedFile(...parts: string[]): string {
 export function buildChartValues(config: StackConfig, plan: Plan, refs: ChartSecretRefs): Z2jhValues {
   const { hub, capacity } = config;
   const core = coreResources(capacity.peakUsers);
+  const egress = componentEgress(config);
   return {
     hub: {
       config: {
@@ -484,7 +487,7 @@ export function buildChartValues(config: StackConfig, plan: Plan, refs: ChartSec
       activeServerLimit: hub.activeServerLimit ?? capacity.peakUsers,
       db: { type: hub.dbType },
       resources: core.hub,
-      networkPolicy: { enabled: true, egressAllowRules: denyMetadataServer },
+      networkPolicy: { enabled: true, egressAllowRules: noEgressAllowRules, egress: egress.hub },
     },
     proxy: {
       // The Gateway (edge) terminates TLS and routes to proxy-public:80; no load balancer of its own.
@@ -492,7 +495,7 @@ export function buildChartValues(config: StackConfig, plan: Plan, refs: ChartSec
       https: { enabled: false },
       chp: {
         resources: core.proxy,
-        networkPolicy: { enabled: true, egressAllowRules: denyMetadataServer },
+        networkPolicy: { enabled: true, egressAllowRules: noEgressAllowRules, egress: egress.proxy },
       },
     },
     singleuser: {
@@ -503,11 +506,7 @@ export function buildChartValues(config: StackConfig, plan: Plan, refs: ChartSec
       // The NetworkPolicy blocks the metadata server; the chart's iptables init container would run
       // privileged as root with NET_ADMIN, which no Pod Security level admits (Z2JH administrator/security.md, "Audit Cloud Metadata server access"; jupyterhub_config.py).
       cloudMetadata: { blockWithIptables: false },
-      networkPolicy: {
-        enabled: true,
-        egressAllowRules: userEgressAllowRules,
-        egress: allowlistEgressRules(hub.egressAllowlist),
-      },
+      networkPolicy: { enabled: true, egressAllowRules: noEgressAllowRules, egress: egress.singleuser },
       cpu: { guarantee: capacity.userCpuGuarantee, limit: capacity.userCpuLimit },
       memory: { guarantee: gibToBytes(capacity.userMemoryGuaranteeGiB), limit: gibToBytes(capacity.userMemoryLimitGiB) },
       storage: { type: "dynamic", capacity: `${capacity.userStorageGiB}Gi` },
@@ -551,10 +550,39 @@ function onOff(on: boolean): string {
   return on ? "on" : "off";
 }
 
+/** ipBlock rules as `cidr tcp/ports`; the DNS rule (a pod selector) is reported on its own line. */
 function describeEgress(rules: readonly NetworkPolicyEgressRule[]): string {
-  if (rules.length === 0) return "none";
-  return rules
-    .map((r) => `${r.to.map((t) => t.ipBlock.cidr).join(",")} tcp/${r.ports.map((p) => p.port).join(",")}`)
+  const described = rules.flatMap((r) => {
+    const cidrs = r.to.flatMap((t) =>
+      "ipBlock" in t ? [t.ipBlock.except?.length ? `${t.ipBlock.cidr} except ${t.ipBlock.except.join(",")}` : t.ipBlock.cidr] : [],
+    );
+    return cidrs.length === 0 ? [] : [`${cidrs.join(",")} tcp/${r.ports.map((p) => p.port).join(",")}`];
+  });
+  return described.length === 0 ? "none" : described.join("; ");
+}
+
+/** Where each component's DNS rules point: pod selectors as namespace/labels, ipBlocks as CIDRs. */
+function describeDns(rules: readonly NetworkPolicyEgressRule[]): string {
+  const peers = rules
+    .filter((r) => r.ports.some((p) => p.port === 53))
+    .flatMap((r) => r.to.map((t) =>
+      "ipBlock" in t
+        ? t.ipBlock.cidr
+        : `${Object.values(t.namespaceSelector.matchLabels).join(",")}/${Object.entries(t.podSelector.matchLabels).map(([k, v]) => `${k}=${v}`).join(",")}`,
+    ));
+  return [...new Set(peers)].join(", ") || "none";
+}
+
+/** The metadata paths each component's values admit (netpol.ts), or "" when none does. */
+function metadataExposure(values: Z2jhValues): string {
+  const admitted: [string, MetadataPath[]][] = [
+    ["users", admittedMetadataPaths(values.singleuser.networkPolicy, chartEgressDefaults.singleuser)],
+    ["hub", admittedMetadataPaths(values.hub.networkPolicy, chartEgressDefaults.hub)],
+    ["proxy", admittedMetadataPaths(values.proxy.chp.networkPolicy, chartEgressDefaults["proxy.chp"])],
+  ];
+  return admitted
+    .filter(([, paths]) => paths.length > 0)
+    .map(([who, paths]) => `${who} via ${paths.map((p) => p.label).join(", ")}`)
     .join("; ");
 }
 
@@ -564,10 +592,8 @@ export function summarizeHubSecurity(values: Z2jhValues): string[] {
   const auth = hub.config.GenericOAuthenticator;
   const guard = Object.values(singleuser.extraFiles).some((f) => f.mountPath.endsWith("/refuse_shell_escapes.py"));
   const terminalsOff = (hub.config.KubeSpawner.args ?? []).includes(disableTerminalsFlag);
-  const metadataBlocked =
-    !singleuser.networkPolicy.egressAllowRules.cloudMetadataServer &&
-    !hub.networkPolicy.egressAllowRules.cloudMetadataServer &&
-    !values.proxy.chp.networkPolicy.egressAllowRules.cloudMetadataServer;
+  const metadataReachable = metadataExposure(values);
+  const dnsPeers = [singleuser, hub, values.proxy.chp].map((c) => describeDns(c.networkPolicy.egress));
   const gib = (bytes: number) => `${+(bytes / 1024 ** 3).toFixed(2)} GiB`;
   const gpu = singleuser.profileList.find((p) => p.kubespawner_override);
   const egress = singleuser.networkPolicy.egressAllowRules;
@@ -579,7 +605,9 @@ export function summarizeHubSecurity(values: Z2jhValues): string[] {
     `user config in $HOME: ${hub.config.KubeSpawner.disable_user_config ? "ignored" : "loaded"} (disable_user_config); images: ${singleuser.image.name}:${singleuser.image.tag}${gpu ? `, ${gpu.kubespawner_override?.image} (GPU profile)` : ""}`,
     `terminals: ${terminalsOff ? "off" : "on"}; shell-escape guard: ${onOff(guard)} (friction, not a boundary)`,
     `user egress: ${egress.nonPrivateIPs ? "the internet" : "DNS and the hub only"}${egress.privateIPs ? " and private ranges" : ""}, plus allowlist: ${describeEgress(singleuser.networkPolicy.egress)}`,
-    `cloud metadata server: ${metadataBlocked ? "blocked by NetworkPolicy for users, hub and proxy" : "REACHABLE"}; iptables init container ${onOff(singleuser.cloudMetadata.blockWithIptables)}`,
+    `hub egress besides DNS, the proxy and user servers: ${describeEgress(hub.networkPolicy.egress)}; proxy: ${describeEgress(values.proxy.chp.networkPolicy.egress)} besides DNS, the hub and user servers`,
+    `DNS: ${new Set(dnsPeers).size === 1 ? `${dnsPeers[0]} only, UDP/TCP 53, for users, hub and proxy` : `users ${dnsPeers[0]}; hub ${dnsPeers[1]}; proxy ${dnsPeers[2]}`}`,
+    `cloud metadata server: ${metadataReachable ? `REACHABLE: ${metadataReachable}` : "blocked by NetworkPolicy for users, hub and proxy (169.254.169.254:80, 169.254.169.252:988, private addresses on 988)"}; iptables init container ${onOff(singleuser.cloudMetadata.blockWithIptables)}`,
     `user pods: uid ${pod.runAsUser}, privilege escalation ${pod.allowPrivilegeEscalation ? "allowed" : "off"}, capabilities dropped: ${pod.capabilities.drop.join(", ")}, seccomp ${pod.seccompProfile.type}, service-account token ${hub.config.KubeSpawner.automount_service_account_token ? "mounted" : "not mounted"}`,
     `per user: CPU ${singleuser.cpu.guarantee}–${singleuser.cpu.limit}, memory ${gib(singleuser.memory.guarantee)}–${gib(singleuser.memory.limit)}, home ${singleuser.storage.capacity}`,
     `culling: idle after ${cull.timeout} s (checked every ${cull.every} s), any server after ${cull.maxAge} s; users kept`,

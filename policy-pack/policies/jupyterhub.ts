@@ -10,6 +10,7 @@
 
 import { limits } from "../../infra/config/parse";
 import { unpinnedTag } from "../../infra/plan/images";
+import { admittedMetadataPaths, chartEgressDefaults, type EgressAllowRules, noEgressAllowRules } from "../../infra/plan/netpol";
 import { METADATA_RANGE, PRIVATE_RANGES, contains, isWholeInternet, parseCidr, reaches, type Range } from "./cidr";
 import {
   checkSettings,
@@ -210,24 +211,76 @@ function autohttpsDeployed(values: Record<string, unknown>): boolean {
   return get(values, "proxy.https.enabled") === true && get(values, "proxy.https.type") !== "offload";
 }
 
+const OWNER_NAMES: Readonly<Record<keyof typeof chartEgressDefaults, string>> = {
+  singleuser: "User pods",
+  hub: "The hub",
+  "proxy.chp": "The proxy",
+  "proxy.traefik": "The autohttps pod",
+};
+
+/**
+ * Metadata paths other than the `cloudMetadataServer` switch (checked as a setting): the chart's
+ * `nonPrivateIPs` (it excepts 169.254.169.254/32 but not the GKE metadata server's listener,
+ * 169.254.169.252:988), `privateIPs` (every port of RFC 1918, node addresses included), and each custom
+ * egress rule. Paths and their sources: infra/plan/netpol.ts (metadataPaths).
+ */
+function metadataPathProblems(values: Record<string, unknown>, owner: keyof typeof chartEgressDefaults): string[] {
+  const base = `${owner}.networkPolicy`;
+  const egress = list(get(values, `${base}.egress`));
+  if (egress === UNKNOWN) return [];
+  const switches: Partial<Record<keyof EgressAllowRules, boolean>> = {};
+  for (const key of ["nonPrivateIPs", "privateIPs"] as const) {
+    const value = get(values, `${base}.egressAllowRules.${key}`);
+    if (isUnknown(value)) return [];
+    switches[key] = value === undefined ? chartEgressDefaults[owner][key] : value === true;
+  }
+  const sources = [
+    ...(["nonPrivateIPs", "privateIPs"] as const).map((key) => ({
+      where: `values.${base}.egressAllowRules.${key}`,
+      policy: { egressAllowRules: { ...noEgressAllowRules, [key]: switches[key] } },
+      fix: "false (and write narrow egress rules instead)",
+      found: get(values, `${base}.egressAllowRules.${key}`) ?? `${chartEgressDefaults[owner][key]} (chart default)`,
+    })),
+    ...egress.map((rule, i) => ({
+      where: `values.${base}.egress[${i}]`,
+      policy: { egressAllowRules: noEgressAllowRules, egress: [rule] },
+      fix: "a rule whose ipBlocks except 169.254.0.0/16 and that opens no private range on port 988",
+      found: rule,
+    })),
+  ];
+  return sources.flatMap(({ where, policy, fix, found }) => {
+    const paths = admittedMetadataPaths(policy, noEgressAllowRules);
+    if (paths.length === 0) return [];
+    const requirement = `${OWNER_NAMES[owner]} must not reach the GKE metadata server by any address it answers on (this admits ${paths.map((p) => p.label).join(", ")})`;
+    return [violation(requirement, where, fix, found)];
+  });
+}
+
 /** Z2JH security.md "Audit Cloud Metadata server access"; the chart lets hub and proxy reach it by default. */
 export const jupyterhubMetadataEgress = valuesPolicy({
   name: "jupyterhub-metadata-egress",
-  description: "Checks that no JupyterHub pod (user, hub or proxy) may connect to the cloud metadata server.",
+  description: "Checks that no JupyterHub pod (user, hub or proxy) may connect to the cloud metadata server, at 169.254.169.254, at the GKE metadata server's own address 169.254.169.252:988, or on port 988 of private addresses.",
   severity: "critical",
   remediationSteps:
-    "Set `networkPolicy.egressAllowRules.cloudMetadataServer: false` under `singleuser` (chart default), `hub` and `proxy.chp` (chart default true), and `proxy.traefik` when autohttps runs.",
-  sources: [`${Z2JH_SECURITY} (Audit Cloud Metadata server access)`, "CIS GKE 1.9.0 5.4.1"],
+    "Set `networkPolicy.egressAllowRules.cloudMetadataServer: false` under `singleuser` (chart default), `hub` and `proxy.chp` (chart default true), and `proxy.traefik` when autohttps runs; set `nonPrivateIPs` and `privateIPs` to false there too (the first excepts only 169.254.169.254/32, the second opens every private port) and give each pod narrow `egress` rules that except 169.254.0.0/16.",
+  sources: [
+    `${Z2JH_SECURITY} (Audit Cloud Metadata server access)`,
+    "Z2JH 4.4.0 templates/_helpers-netpol.tpl",
+    "GKE docs: About Workload Identity Federation for GKE (GKE metadata server; https://cloud.google.com/kubernetes-engine/docs/concepts/workload-identity)",
+    "CIS GKE 1.9.0 5.4.1",
+  ],
   check: (values) => {
     const settings: Setting[] = [
       { path: "singleuser.networkPolicy.egressAllowRules.cloudMetadataServer", ok: notTrue, fix: "false", requirement: "User pods must not reach the metadata server" },
       { path: "hub.networkPolicy.egressAllowRules.cloudMetadataServer", ok: isFalse, fix: "false", requirement: "The hub must not reach the metadata server" },
       { path: "proxy.chp.networkPolicy.egressAllowRules.cloudMetadataServer", ok: isFalse, fix: "false", requirement: "The proxy must not reach the metadata server" },
     ];
+    const owners: (keyof typeof chartEgressDefaults)[] = ["singleuser", "hub", "proxy.chp"];
     if (autohttpsDeployed(values)) {
       settings.push({ path: "proxy.traefik.networkPolicy.egressAllowRules.cloudMetadataServer", ok: isFalse, fix: "false", requirement: "The autohttps pod must not reach the metadata server" });
+      owners.push("proxy.traefik");
     }
-    return checkSettings(values, settings, "values");
+    return [...checkSettings(values, settings, "values"), ...owners.flatMap((owner) => metadataPathProblems(values, owner))];
   },
 });
 

@@ -20,11 +20,27 @@ import {
   Z2jhValues,
 } from "../../infra/plan/chartValues";
 import { dedicatedTaintKey, nodePurposeLabel, poolPurpose } from "../../infra/plan/labels";
+import { admittedMetadataPaths, chartEgressDefaults } from "../../infra/plan/netpol";
 import { offlineSecretPlaceholder } from "../../infra/tools/stackFile";
 import { loadStackConfig, rawWith, stackNames } from "../support/stacks";
 import { chartSchemaErrors, describeErrors } from "./chartSchema";
 
 const refs = { secretName: "hub-test-secret" };
+
+/** Written out rather than built by the code under test: UDP and TCP 53 to kube-dns pods in kube-system. */
+const kubeDnsRule = {
+  to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
+  ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }],
+};
+
+const allSwitchesOff = {
+  cloudMetadataServer: false,
+  dnsPortsCloudMetadataServer: false,
+  dnsPortsKubeSystemNamespace: false,
+  dnsPortsPrivateIPs: false,
+  nonPrivateIPs: false,
+  privateIPs: false,
+};
 
 function valuesOf(config: StackConfig): Z2jhValues {
   return buildChartValues(config, planAll(config), refs);
@@ -115,32 +131,51 @@ for (const stack of stackNames) {
       assert.strictEqual(values.proxy.https.enabled, false);
     });
 
-    it("denies the cloud metadata server to users, the hub and the proxy, by NetworkPolicy not iptables", () => {
+    it("turns every chart egress switch off for users, hub and proxy, and keeps their NetworkPolicies on", () => {
+      // Each switch renders a fixed, wide peer list (Z2JH 4.4.0 templates/_helpers-netpol.tpl); all the
+      // egress these pods get beyond the chart's podSelector rules is spelled out below.
+      for (const np of [values.singleuser.networkPolicy, values.hub.networkPolicy, values.proxy.chp.networkPolicy]) {
+        assert.strictEqual(np.enabled, true);
+        assert.deepStrictEqual(np.egressAllowRules, allSwitchesOff);
+      }
       assert.strictEqual(values.singleuser.cloudMetadata.blockWithIptables, false);
-      assert.strictEqual(values.singleuser.networkPolicy.enabled, true);
-      assert.strictEqual(values.singleuser.networkPolicy.egressAllowRules.cloudMetadataServer, false);
-      assert.strictEqual(values.hub.networkPolicy.egressAllowRules.cloudMetadataServer, false);
-      assert.strictEqual(values.proxy.chp.networkPolicy.egressAllowRules.cloudMetadataServer, false);
     });
 
-    it("denies users the internet and private ranges; only DNS and the allowlist are open", () => {
-      const rules = values.singleuser.networkPolicy.egressAllowRules;
-      assert.strictEqual(rules.nonPrivateIPs, false);
-      assert.strictEqual(rules.privateIPs, false);
-      assert.strictEqual(rules.dnsPortsPrivateIPs, false);
-      assert.strictEqual(rules.dnsPortsKubeSystemNamespace, true);
-      const cidrs = values.singleuser.networkPolicy.egress.flatMap((r) => r.to.map((t) => parseIpv4Cidr(t.ipBlock.cidr)!));
+    it("gives users exactly DNS to the kube-dns pods and the allowlist, nothing private or link-local", () => {
+      assert.deepStrictEqual(values.singleuser.networkPolicy.egress, [
+        kubeDnsRule,
+        ...config.hub.egressAllowlist.map((r) => ({
+          to: [{ ipBlock: { cidr: r.cidr } }],
+          ports: r.ports.map((port) => ({ protocol: "TCP", port })),
+        })),
+      ]);
+      const cidrs = values.singleuser.networkPolicy.egress.flatMap((r) => r.to.flatMap((t) => ("ipBlock" in t ? [parseIpv4Cidr(t.ipBlock.cidr)!] : [])));
       for (const cidr of cidrs) {
         assert.ok(!contains(cidr, metadataServer), `${cidr.text} covers the metadata server`);
         assert.ok(!rfc1918.some((p) => overlaps(cidr, p)), `${cidr.text} opens a private range`);
       }
-      assert.deepStrictEqual(
-        values.singleuser.networkPolicy.egress,
-        config.hub.egressAllowlist.map((r) => ({
-          to: [{ ipBlock: { cidr: r.cidr } }],
-          ports: r.ports.map((port) => ({ protocol: "TCP", port })),
-        })),
-      );
+    });
+
+    it("gives the hub exactly DNS, the Kubernetes API on 443 and the IdP on public addresses, never link-local", () => {
+      assert.deepStrictEqual(values.hub.networkPolicy.egress, [
+        kubeDnsRule,
+        { to: [{ ipBlock: { cidr: "10.0.0.0/8" } }, { ipBlock: { cidr: "172.16.0.0/12" } }, { ipBlock: { cidr: "192.168.0.0/16" } }], ports: [{ protocol: "TCP", port: 443 }] },
+        { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16"] } }], ports: [{ protocol: "TCP", port: 443 }] },
+      ]);
+    });
+
+    it("gives the proxy nothing but DNS besides the chart's rules to the hub and user servers", () => {
+      assert.deepStrictEqual(values.proxy.chp.networkPolicy.egress, [kubeDnsRule]);
+    });
+
+    it("admits the GKE metadata server to no component by any address it answers on", () => {
+      for (const [np, defaults] of [
+        [values.singleuser.networkPolicy, chartEgressDefaults.singleuser],
+        [values.hub.networkPolicy, chartEgressDefaults.hub],
+        [values.proxy.chp.networkPolicy, chartEgressDefaults["proxy.chp"]],
+      ] as const) {
+        assert.deepStrictEqual(admittedMetadataPaths(np, defaults).map((p) => p.label), []);
+      }
     });
 
     it("runs one non-root, unprivileged pod per user with no service-account token", () => {
@@ -209,7 +244,9 @@ for (const stack of stackNames) {
       const text = summarizeHubSecurity(values).join("\n");
       assert.match(text, /admins can open users' servers: no/);
       assert.match(text, /terminals: off; shell-escape guard: on \(friction, not a boundary\)/);
-      assert.match(text, /cloud metadata server: blocked by NetworkPolicy for users, hub and proxy/);
+      assert.match(text, /cloud metadata server: blocked by NetworkPolicy for users, hub and proxy \(169\.254\.169\.254:80, 169\.254\.169\.252:988, private addresses on 988\)/);
+      assert.match(text, /DNS: kube-system\/k8s-app=kube-dns only, UDP\/TCP 53, for users, hub and proxy/);
+      assert.match(text, /hub egress besides DNS, the proxy and user servers: 10\.0\.0\.0\/8,172\.16\.0\.0\/12,192\.168\.0\.0\/16 tcp\/443; 0\.0\.0\.0\/0 except [^;]*,169\.254\.0\.0\/16 tcp\/443; proxy: none/);
       assert.match(text, /user egress: DNS and the hub only, plus allowlist/);
       assert.match(text, /uid 1000, privilege escalation off, capabilities dropped: ALL, seccomp RuntimeDefault, service-account token not mounted/);
       assert.match(text, new RegExp(`per-user subdomains: <user>\\.${config.edge.hubDomain.replace(/\./g, "\\.")}`));
@@ -250,6 +287,19 @@ describe("hub values that depend on config switches", () => {
     ]);
     assert.deepStrictEqual(gpu.tolerations, [{ key: dedicatedTaintKey, operator: "Equal", value: "gpu", effect: "NoSchedule" }]);
     for (const p of profiles) assert.ok(!("profile_options" in p), "users cannot pick their own image");
+  });
+
+  it("opens the hub's internet rule on the IdP's own port when its token or userinfo URL names one", () => {
+    const values = stackValues("dev", { oidcTokenUrl: "https://idp.example.org:8443/token" });
+    assert.deepStrictEqual(values.hub.networkPolicy.egress[2].ports, [{ protocol: "TCP", port: 443 }, { protocol: "TCP", port: 8443 }]);
+    assert.deepStrictEqual(admittedMetadataPaths(values.hub.networkPolicy, chartEgressDefaults.hub), []);
+  });
+
+  it("the summary names each metadata path the values admit, read back from them", () => {
+    const values = stackValues("dev");
+    const np = values.hub.networkPolicy;
+    const chartLike = { ...values, hub: { ...values.hub, networkPolicy: { ...np, egressAllowRules: { ...np.egressAllowRules, nonPrivateIPs: true } } } };
+    assert.match(summarizeHubSecurity(chartLike).join("\n"), /cloud metadata server: REACHABLE: hub via 169\.254\.169\.252:988;/);
   });
 
   it("uses configured limits over derived ones", () => {

@@ -78,6 +78,29 @@ for (const stack of stackNames) {
       assert.strictEqual(c.nodeConfig.workloadMetadataConfig.mode, "GKE_METADATA");
     });
 
+    it("runs kube-dns with NodeLocal DNSCache off, and every chart NetworkPolicy allows DNS to exactly its pods", async () => {
+      // GKE Standard turns the cache on by default from 1.34.1-gke.3720000 (GKE docs, "Set up NodeLocal
+      // DNSCache"); it must be off explicitly, because the chart's DNS rule names the kube-dns pods
+      // (Service selector k8s-app=kube-dns, kubernetes/kubernetes cluster/addons/dns/kube-dns).
+      const r = await run(stack);
+      const c: any = one(r, "gcp:container/cluster:Cluster").inputs;
+      assert.deepStrictEqual(c.addonsConfig.dnsCacheConfig, { enabled: false });
+      assert.deepStrictEqual(c.dnsConfig, { clusterDns: "KUBE_DNS" });
+      const values: any = one(r, "kubernetes:helm.sh/v3:Release").inputs.values;
+      for (const np of [values.singleuser.networkPolicy, values.hub.networkPolicy, values.proxy.chp.networkPolicy]) {
+        // No switch renders a DNS peer of its own (Z2JH 4.4.0 templates/_helpers-netpol.tpl).
+        assert.deepStrictEqual(
+          [np.egressAllowRules.dnsPortsCloudMetadataServer, np.egressAllowRules.dnsPortsKubeSystemNamespace, np.egressAllowRules.dnsPortsPrivateIPs],
+          [false, false, false],
+        );
+        const dnsRules = np.egress.filter((rule: any) => rule.ports.some((p: any) => p.port === 53));
+        assert.deepStrictEqual(dnsRules, [{
+          to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
+          ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }],
+        }]);
+      }
+    });
+
     it("places the cluster as the stack asks and lets `pulumi destroy` remove it", async () => {
       const c = one(await run(stack), "gcp:container/cluster:Cluster").inputs as any;
       const expected = config.platform.locationType === "zonal" ? config.platform.zones[0] : config.platform.region;

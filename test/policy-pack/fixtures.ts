@@ -96,11 +96,18 @@ export function secureValues(): Record<string, unknown> {
         },
       },
       existingSecret: "hub-secret",
-      networkPolicy: { enabled: true, egressAllowRules: { cloudMetadataServer: false } },
+      networkPolicy: {
+        enabled: true,
+        egressAllowRules: { cloudMetadataServer: false, nonPrivateIPs: false, privateIPs: false },
+        egress: [
+          { to: [{ ipBlock: { cidr: "10.0.0.0/8" } }], ports: [{ port: 443, protocol: "TCP" }] },
+          { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16"] } }], ports: [{ port: 443, protocol: "TCP" }] },
+        ],
+      },
     },
     proxy: {
       service: { type: "ClusterIP" },
-      chp: { networkPolicy: { enabled: true, egressAllowRules: { cloudMetadataServer: false } } },
+      chp: { networkPolicy: { enabled: true, egressAllowRules: { cloudMetadataServer: false, nonPrivateIPs: false, privateIPs: false } } },
     },
     singleuser: {
       image: { name: "quay.io/jupyterhub/k8s-singleuser-sample", tag: "4.4.0" },

@@ -174,6 +174,24 @@ export const CASES: readonly Case[] = [
   { policy: "jupyterhub-metadata-egress", title: "users reach metadata", mutate: values("singleuser.networkPolicy.egressAllowRules.cloudMetadataServer", true), expect: "User pods must not reach" },
   {
     policy: "jupyterhub-metadata-egress",
+    title: "hub nonPrivateIPs (excepts 169.254.169.254 only)",
+    mutate: values("hub.networkPolicy.egressAllowRules.nonPrivateIPs", true),
+    expect: "The hub must not reach the GKE metadata server by any address it answers on (this admits 169.254.169.252:988)",
+  },
+  {
+    policy: "jupyterhub-metadata-egress",
+    title: "proxy privateIPs (node addresses on 988)",
+    mutate: values("proxy.chp.networkPolicy.egressAllowRules.privateIPs", undefined),
+    expect: "values.proxy.chp.networkPolicy.egressAllowRules.privateIPs",
+  },
+  {
+    policy: "jupyterhub-metadata-egress",
+    title: "a user egress rule into link-local space",
+    mutate: values("singleuser.networkPolicy.egress", [{ to: [{ ipBlock: { cidr: "169.254.0.0/16" } }], ports: [{ port: 988 }] }]),
+    expect: "User pods must not reach the GKE metadata server by any address it answers on (this admits 169.254.169.252:988)",
+  },
+  {
+    policy: "jupyterhub-metadata-egress",
     title: "autohttps reaches metadata",
     mutate: values("proxy.https", { enabled: true, type: "letsencrypt" }),
     expect: "autohttps",
