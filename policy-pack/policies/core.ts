@@ -7,6 +7,7 @@
 // `validateResource`/`validateStack` function; tests and the offline checker call the same functions.
 
 import type {
+  PolicyComplianceFramework,
   PolicyConfigSchema,
   PolicyResource,
   ReportViolation,
@@ -17,20 +18,26 @@ import type {
   StackValidationPolicy,
 } from "@pulumi/policy";
 import { PROXY_TARGET_KEY, UNKNOWN_SENTINELS as SDK_UNKNOWN_SENTINELS, wire } from "../sdk";
+import { frameworkOf, tagsOf, urlOf, type Area } from "./metadata";
+
+export { AREAS, areaOf, type Area } from "./metadata";
 
 /** One config property's JSON schema (the SDK's PolicyConfigJSONSchema, reached through its public types). */
 type PolicyConfigJSONSchema = PolicyConfigSchema["properties"][string];
 
-/** The pack's areas, in the order the README lists them. */
-export const AREAS = ["GKE", "Network", "Edge", "JupyterHub", "Kubernetes", "Stack"] as const;
-export type Area = (typeof AREAS)[number];
-
-/** What every policy in this pack carries besides the CrossGuard fields. */
+/**
+ * What every policy in this pack carries: CrossGuard's own fields (severity, remediationSteps, tags with
+ * the area first, framework and url where the sources give them; see metadata.ts), made required where
+ * the pack always sets them, and two of its own that CrossGuard has no field for.
+ */
 export interface PolicyMeta {
-  readonly area: Area;
   readonly severity: Severity;
   /** The fix, in one or two sentences: which input to set to which value. */
   readonly remediationSteps: string;
+  /** The area's tag first (`areaOf`), then the framework's. */
+  readonly tags: string[];
+  readonly framework?: PolicyComplianceFramework;
+  readonly url?: string;
   /** Resource type tokens the policy reads. */
   readonly appliesTo: readonly string[];
   /** Benchmarks and documents the check implements (CIS GKE 1.9.0, PSS, Z2JH docs…). */
@@ -252,12 +259,16 @@ function asRecord(props: unknown): Record<string, unknown> {
 }
 
 function baseFields(spec: PolicyText, appliesTo: readonly string[]) {
+  const framework = frameworkOf(spec.sources, spec.description);
+  const url = urlOf(spec.sources, framework);
   return {
     name: spec.name,
     description: spec.description,
-    area: spec.area,
     severity: spec.severity,
     remediationSteps: spec.remediationSteps,
+    tags: tagsOf(spec.area, framework),
+    ...(framework ? { framework } : {}),
+    ...(url ? { url } : {}),
     sources: spec.sources,
     appliesTo,
     ...(spec.enforcementLevel ? { enforcementLevel: spec.enforcementLevel } : {}),

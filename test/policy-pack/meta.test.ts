@@ -7,7 +7,8 @@ import * as path from "path";
 import Ajv from "ajv";
 import * as YAML from "yaml";
 import { allPolicies, PACK_ENFORCEMENT_LEVEL, PACK_NAME } from "../../policy-pack/policies";
-import { AREAS } from "../../policy-pack/policies/core";
+import { AREAS, areaOf } from "../../policy-pack/policies/core";
+import { AREA_TAGS, PSS_URL } from "../../policy-pack/policies/metadata";
 
 const root = path.resolve(__dirname, "../..");
 const packDir = path.join(root, "policy-pack");
@@ -27,7 +28,7 @@ describe("policy pack: metadata", () => {
     for (const p of allPolicies) {
       assert.match(p.name, /^[a-z0-9]+(-[a-z0-9]+)+$/, p.name);
       assert.notStrictEqual(p.name, "all");
-      assert.ok(p.name.startsWith(AREA_PREFIX[p.area] ?? "?"), `${p.name} is in area ${p.area}`);
+      assert.ok(p.name.startsWith(AREA_PREFIX[areaOf(p)] ?? "?"), `${p.name} is in area ${areaOf(p)}`);
     }
   });
 
@@ -44,8 +45,34 @@ describe("policy pack: metadata", () => {
       assert.ok(p.remediationSteps.length > 20 && /\b(Set|Use|Keep|Grant|Give|For|Create|Write|Remove|Lower|Leave|Put|Declare)\b/.test(p.remediationSteps), `${p.name}: ${p.remediationSteps}`);
       assert.ok(p.sources.length > 0 && p.sources.every((s) => s.trim() !== ""), p.name);
       assert.ok(p.appliesTo.length > 0 && p.appliesTo.every((t) => /^[a-z]+:[\w./-]+:\w+$/.test(t)), `${p.name}: ${p.appliesTo.join(", ")}`);
-      assert.ok(AREAS.includes(p.area), p.name);
+      assert.ok(AREAS.includes(areaOf(p)), p.name);
     }
+  });
+
+  it("carries its metadata in CrossGuard's fields: the area as the first tag, framework and url from the sources", () => {
+    for (const p of allPolicies) {
+      assert.ok(!("area" in p), `${p.name} still has a custom area field`);
+      assert.strictEqual(p.tags[0], AREA_TAGS[areaOf(p)], p.name);
+      const cis = p.sources.filter((s) => /^CIS GKE 1\.9\.0 \d/.test(s)).map((s) => s.replace("CIS GKE 1.9.0 ", ""));
+      const pss = p.sources.some((s) => /^Pod Security Standards: (baseline|restricted)/.test(s));
+      const firstFramework = p.sources.find((s) => /^CIS GKE 1\.9\.0 \d|^Pod Security Standards: (baseline|restricted)/.test(s));
+      if (firstFramework === undefined) {
+        assert.strictEqual(p.framework, undefined, p.name);
+      } else if (firstFramework.startsWith("CIS")) {
+        assert.deepStrictEqual(p.framework, { name: "CIS Google Kubernetes Engine (GKE) Benchmark", version: "1.9.0", reference: cis.join(", "), specification: p.description }, p.name);
+        assert.deepStrictEqual(p.tags.slice(1), ["cis-gke"], p.name);
+      } else {
+        assert.ok(pss && p.framework?.name === "Kubernetes Pod Security Standards" && p.framework.version === "v1.33", p.name);
+        assert.ok(p.framework.reference.length > 0 && p.framework.specification === p.description, p.name);
+        assert.deepStrictEqual(p.tags.slice(1), ["pod-security-standards"], p.name);
+      }
+      if (p.url !== undefined) {
+        assert.ok(p.sources.some((s) => s.includes(p.url as string)) || (p.url === PSS_URL && pss), `${p.name}: ${p.url}`);
+      }
+    }
+    // The mapping is not vacuous: most of the pack cites a framework, and every PSS check links the standard.
+    assert.ok(allPolicies.filter((p) => p.framework !== undefined).length >= 50);
+    assert.ok(allPolicies.filter((p) => p.name.startsWith("k8s-pss-")).every((p) => p.url === PSS_URL));
   });
 
   it("is mandatory by default; only checks that need resources outside the program start advisory", () => {
