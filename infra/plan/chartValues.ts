@@ -39,7 +39,8 @@ export const proxyService = { name: "proxy-public", port: 80 } as const;
  * Keys of the Secret named by `hub.existingSecret`. The chart mounts it at
  * /usr/local/etc/jupyterhub/existing-secret/ and its `get_secret_value(key)` reads a key there before the
  * chart's own Secret, so these two names must mirror the chart's (templates/hub/secret.yaml, z2jh.py).
- * The OIDC client secret key is ours: it only feeds an env var.
+ * The OIDC client secret key is ours: it only feeds an env var. The policy pack refuses a literal value at
+ * the two `hub.config` paths in chart values (test/policy-pack/contracts.test.ts checks the two agree).
  */
 export const hubSecretKeys = {
   cookieSecret: "hub.config.JupyterHub.cookie_secret",

@@ -1,12 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
+import { mockRuntimeInternals, wire, type WireRegisterRequest, type WireRegisterResponse } from "../../policy-pack/sdk";
 import { projectName } from "../config/read";
 
 // Runs the real program in-process under Pulumi's mock runtime and records what it declares, with the
 // URN, parent, provider and dependencies that `pulumi preview --json` would show. No CLI, no cloud.
 
-/* eslint-disable @typescript-eslint/no-var-requires */
-const settings = require("@pulumi/pulumi/runtime/settings");
-const rpc = require("@pulumi/pulumi/runtime/rpc");
+// The mock monitor and the wire format are SDK internals, reached only through policy-pack/sdk.ts.
 
 export interface DeclaredResource {
   readonly type: string;
@@ -43,15 +42,15 @@ export function plainFromWire(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(plainFromWire);
   if (value === null || typeof value !== "object") return value;
   const obj = value as Record<string, unknown>;
-  switch (obj[rpc.specialSigKey]) {
-    case rpc.specialSecretSig:
+  switch (obj[wire.sigKey]) {
+    case wire.secretSig:
       return secretMarker;
-    case rpc.specialResourceSig:
+    case wire.resourceSig:
       return obj.urn;
-    case rpc.specialOutputValueSig:
+    case wire.outputValueSig:
       return obj.secret ? secretMarker : plainFromWire(obj.value);
-    case rpc.specialAssetSig:
-    case rpc.specialArchiveSig:
+    case wire.assetSig:
+    case wire.archiveSig:
       return { path: obj.path, text: obj.text, uri: obj.uri };
     default:
       return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, plainFromWire(v)]));
@@ -120,16 +119,6 @@ function computedCallOutputs(token: string, inputs: Record<string, any>): Record
   }
 }
 
-interface WireRequest {
-  getType(): string;
-  getName(): string;
-  getParent(): string;
-  getCustom(): boolean;
-  getProvider(): string;
-  getDependenciesList(): string[];
-  getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
-}
-
 async function resolveDeep(value: unknown): Promise<unknown> {
   if (pulumi.Output.isInstance(value)) {
     const output = value as pulumi.Output<unknown>;
@@ -176,10 +165,11 @@ export async function runOffline(
     stack,
     true,
   );
-  const monitor = settings.getMonitor();
+  const runtime = mockRuntimeInternals(pulumi.runtime);
+  const monitor = runtime.getMonitor();
   const register = monitor.registerResource.bind(monitor);
-  monitor.registerResource = (req: WireRequest, callback: (err: unknown, resp: any) => void) =>
-    register(req, (err: unknown, resp: any) => {
+  monitor.registerResource = (req: WireRegisterRequest, callback: (err: unknown, resp: WireRegisterResponse | undefined) => void) =>
+    register(req, (err: unknown, resp: WireRegisterResponse | undefined) => {
       if (!err && resp) {
         const urn: string = resp.getUrn();
         const declared: DeclaredResource = {
@@ -201,6 +191,6 @@ export async function runOffline(
 
   const exported = program();
   const outputs = (await resolveDeep(exported)) as Record<string, unknown>;
-  await settings.waitForRPCs();
+  await runtime.waitForRPCs();
   return { stack, resources, invokes, outputs };
 }

@@ -6,9 +6,8 @@
 // default is the secure value (legacy ABAC off, client certificates off, auto-repair on…) only an
 // explicit insecure value is flagged; where the default is insecure the setting must be present.
 
-import { limits } from "../../infra/config/parse";
-import { machineTypes } from "../../infra/plan/machineTypes";
 import { isWholeInternet } from "./cidr";
+import { ALLOWED_MACHINE_TYPES, MAX_NODES_PER_POOL } from "./thresholds";
 import {
   checkSettings,
   get,
@@ -581,14 +580,8 @@ interface MachineTypeConfig {
   readonly allowedMachineTypes: readonly string[];
 }
 
-/**
- * The machine types the program's capacity model knows (infra/plan/machineTypes.ts, which the config
- * parser accepts exactly), less the shared-core ones: those attach only 15 disks and get GKE's flat CPU
- * reservation, and e2-medium is what a pool without `machineType` gets.
- */
-export const DEFAULT_ALLOWED_MACHINE_TYPES: readonly string[] = [...machineTypes.values()]
-  .filter((m) => !m.sharedCore)
-  .map((m) => m.name);
+/** The default of `allowedMachineTypes`: see thresholds.ts for the list and its sources. */
+export const DEFAULT_ALLOWED_MACHINE_TYPES: readonly string[] = ALLOWED_MACHINE_TYPES;
 
 /** Cost and blast-radius control: only machine types the program's capacity model sizes (no shared-core E2). */
 export const gkeNodeMachineType = resourcePolicy<MachineTypeConfig>({
@@ -667,7 +660,7 @@ export const gkeNodePoolMaxNodes = resourcePolicy<MaxNodesConfig>({
   sources: ["GKE docs: flexible Pod CIDR (the Pod range limits node count; https://cloud.google.com/kubernetes-engine/docs/how-to/flexible-pod-cidr)", "Compute Engine VM pricing (https://cloud.google.com/compute/vm-instance-pricing)"],
   types: CLUSTER_AND_POOLS,
   config: {
-    maxNodesPerPool: { type: "integer", minimum: 1, description: "Largest node count any pool may reach, over all its zones.", default: limits.maxNodesPerPool },
+    maxNodesPerPool: { type: "integer", minimum: 1, description: "Largest node count any pool may reach, over all its zones.", default: MAX_NODES_PER_POOL },
   },
   check: (props, { type, config }) =>
     pools(type, props).flatMap(({ where, pool }) => {

@@ -8,9 +8,7 @@
 // (authenticator_class dummy, admin_access true, blockWithIptables true, proxy LoadBalancer) the secure
 // value must be set explicitly.
 
-import { limits } from "../../infra/config/parse";
-import { unpinnedTag } from "../../infra/plan/images";
-import { admittedMetadataPaths, chartEgressDefaults, type EgressAllowRules, noEgressAllowRules } from "../../infra/plan/netpol";
+import { admittedMetadataPaths, chartEgressDefaults, type EgressAllowRules, noEgressAllowRules } from "../contracts/chartNetpol";
 import { METADATA_RANGE, PRIVATE_RANGES, contains, isWholeInternet, parseCidr, reaches, type Range } from "./cidr";
 import {
   checkSettings,
@@ -33,6 +31,7 @@ import {
   type PolicyText,
   type Setting,
 } from "./core";
+import { MAX_IDLE_TIMEOUT_SECONDS, MOVING_IMAGE_TAGS } from "./thresholds";
 import { HELM_TYPES } from "./types";
 import { authenticatorSections, isJupyterHubRelease, trait, valuesOf } from "./z2jh";
 
@@ -563,7 +562,7 @@ export const jupyterhubCulling = valuesPolicy<CullConfig>({
   remediationSteps: "Keep `cull.enabled: true` and set `cull.timeout` (seconds) to at most `maxIdleTimeoutSeconds` (the chart default is 3600).",
   sources: ["Z2JH docs: administrator/optimization.md (culling)", "Z2JH values.yaml (cull)"],
   config: {
-    maxIdleTimeoutSeconds: { type: "integer", minimum: 60, description: "Longest idle time before a user server is culled.", default: limits.cullTimeoutSeconds.max },
+    maxIdleTimeoutSeconds: { type: "integer", minimum: 60, description: "Longest idle time before a user server is culled.", default: MAX_IDLE_TIMEOUT_SECONDS },
   },
   check: (values, { config }) =>
     checkSettings(values, [
@@ -600,7 +599,16 @@ export function unpinnedImage(reference: string): string | undefined {
   return unpinnedTag(lastSegment.slice(colon + 1));
 }
 
-export { unpinnedTag };
+/**
+ * Why a tag does not pin an image, or `undefined` when it does. The pack's own definition (thresholds.ts),
+ * not the program's config parser's: test/policy-pack/thresholds.test.ts checks that the parser refuses
+ * every tag refused here, so loosening the parser cannot loosen this guard.
+ */
+export function unpinnedTag(tag: string): string | undefined {
+  if (tag.trim() === "") return "has an empty tag";
+  if (MOVING_IMAGE_TAGS.some((moving) => moving.toLowerCase() === tag.toLowerCase())) return `uses the moving tag "${tag}"`;
+  return undefined;
+}
 
 /** Why a chart `image: {name, tag}` pair is not pinned (a digest in `name` pins it without a tag). */
 export function imageKeyProblem(name: unknown, tag: unknown): string | undefined {
@@ -650,7 +658,12 @@ export const jupyterhubPinnedVersions = valuesPolicy({
   },
 });
 
-/** Literal secret values in Helm values end up in the release record and the chart's ConfigMaps. */
+/**
+ * Literal secret values in Helm values end up in the release record and the chart's ConfigMaps. The pack
+ * keeps its own list on purpose: the program's `hub.existingSecret` keys (infra/plan/chartValues.ts
+ * `hubSecretKeys`) are the same fact seen from the other side, and test/policy-pack/contracts.test.ts
+ * checks that every one of them is refused here as a literal value.
+ */
 const SECRET_PATHS = ["hub.cookieSecret", "proxy.secretToken", "hub.db.password", "imagePullSecret.password", "proxy.https.manual.key"];
 const SECRET_TRAITS = ["client_secret", "password", "admin_password", "user_password", "cookie_secret", "keys", "api_token"];
 const SECRET_NAME = /SECRET|TOKEN|PASSWORD|PASSWD|API_?KEY|PRIVATE_?KEY/i;

@@ -2,8 +2,8 @@
 // update (their outputs in a real run; the offline checker approximates them with inputs when a
 // preview has no outputs yet).
 
-import { isCoveredByCertificate } from "../../infra/plan/hostnames";
-import { dedicatedTaintKey, nodePurposeLabel, poolPurpose } from "../../infra/plan/labels";
+import { isCoveredByCertificate } from "../contracts/hostnames";
+import { dedicatedTaintKey, nodePurposeLabel, poolPurpose } from "../contracts/labels";
 import {
   get,
   isUnknown,
@@ -63,8 +63,9 @@ export function hostOf(value: string): string {
 
 /**
  * Whether a certificate/DNS name (possibly `*.x`) covers a host (possibly `*.x` itself). Hosts are matched
- * the way the program checks its own certificate (RFC 6125: a `*` stands for one whole left-most label,
- * infra/plan/hostnames.ts); a served wildcard `*.x` stands for every user's host, which only `*.x` covers.
+ * the way the program checks its own certificate (RFC 6125: a `*` stands for one whole left-most label;
+ * ../contracts/hostnames.ts, which the program imports too); a served wildcard `*.x` stands for every
+ * user's host, which only `*.x` covers.
  */
 export function covers(pattern: string, host: string): boolean {
   const p = hostOf(pattern);

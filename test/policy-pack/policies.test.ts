@@ -4,7 +4,7 @@
 
 import * as assert from "assert";
 import { allPolicies } from "../../policy-pack/policies";
-import type { HardeningPolicy } from "../../policy-pack/policies/core";
+import { areaOf, type HardeningPolicy } from "../../policy-pack/policies/core";
 import { HUB, NODE_SA, NS, secureStack, TYPES as T } from "./fixtures";
 import { assertNoViolation, assertViolation, check, clone, find, getPath, setPath, UNKNOWN_STRING, type FixtureResource } from "./support";
 
@@ -453,7 +453,7 @@ describe("policy pack: applicability", () => {
   it("JupyterHub policies ignore other Helm releases", async () => {
     const stack = secureStack();
     stack.push({ type: T.release, name: "other", inputs: { chart: "ingress-nginx", version: "4.10.0", namespace: "ingress", values: {} } });
-    const jupyterhub = allPolicies.filter((p) => p.area === "JupyterHub");
+    const jupyterhub = allPolicies.filter((p) => areaOf(p) === "JupyterHub");
     const result = await check(stack, { policies: jupyterhub });
     assertNoViolation(result.findings);
   });
