@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { CapacityConfig, EgressRule, GpuConfig, HubConfig, OidcConfig, StackConfig } from "../config/types";
 import { Plan } from "./index";
+import { HubRole, hubRoles, reachesOtherUsers, staffRoleName } from "./hubRoles";
 import { dedicatedTaint, nodePurposeLabel, poolPurpose } from "./labels";
 
 // Values for the Zero to JupyterHub chart, built from typed config and the capacity plan. Pure: no Pulumi
@@ -120,6 +121,7 @@ export interface GenericOAuthenticatorConfig {
   readonly auth_state_groups_key: string;
   readonly allowed_groups: readonly string[];
   readonly admin_groups: readonly string[];
+  readonly admin_users: readonly [];
   readonly allow_all: false;
   readonly allow_existing_users: false;
   readonly enable_auth_state: false;
@@ -147,6 +149,7 @@ export interface Z2jhValues {
     readonly existingSecret: string;
     readonly extraEnv: Readonly<Record<string, SecretEnvVar>>;
     readonly extraConfig: Readonly<Record<string, string>>;
+    readonly loadRoles: Readonly<Record<string, HubRole>>;
     readonly concurrentSpawnLimit: number;
     readonly activeServerLimit: number;
     readonly db: { readonly type: HubConfig["dbType"] };
@@ -214,6 +217,12 @@ export interface Z2jhValues {
  * hub keeps no IdP tokens it does not need, and OAuthenticator 17.2+ would otherwise force re-logins
  * whenever an access token expires without a refresh token (oauthenticator docs, how-to/refresh.md).
  * No allow_all, and no allow_existing_users, so only current group membership lets anyone in.
+ *
+ * Admin rights: OAuthenticator makes every member of `admin_groups` (and every name in `admin_users`) a
+ * JupyterHub admin, and in JupyterHub 5 an admin holds the built-in admin role, which can open every
+ * user's server (see hubRoles.ts). So staff groups are only allowed in here and get their narrower role
+ * from `hub.loadRoles`; `admin_groups` holds nothing but the explicit `oidcFullAdminGroups`, and no one is an
+ * admin by name.
  */
 export function authenticatorConfig(oidc: OidcConfig, hubDomain: string): GenericOAuthenticatorConfig {
   return {
@@ -226,8 +235,10 @@ export function authenticatorConfig(oidc: OidcConfig, hubDomain: string): Generi
     username_claim: oidc.usernameClaim,
     manage_groups: true,
     auth_state_groups_key: `oauth_user.${oidc.groupsClaim}`,
-    allowed_groups: [...oidc.allowedGroups],
-    admin_groups: [...oidc.adminGroups],
+    // OAuthenticator 17 lets admins in by themselves (oauth2.py, check_allowed); staff now need listing.
+    allowed_groups: [...new Set([...oidc.allowedGroups, ...oidc.adminGroups])],
+    admin_groups: [...oidc.fullAdminGroups],
+    admin_users: [],
     allow_all: false,
     allow_existing_users: false,
     enable_auth_state: false,
@@ -454,8 +465,10 @@ export function buildChartValues(config: StackConfig, plan: Plan, refs: ChartSec
       config: {
         JupyterHub: {
           authenticator_class: "generic-oauth",
-          // Admins manage users and servers but cannot open them (JupyterHub's admin_access; the chart's
-          // default is true).
+          // Deprecated since JupyterHub 2.0 and no longer what keeps admins out of servers: the built-in
+          // admin role always carries access:servers (hubRoles.ts keeps staff out of that role). The chart
+          // defaults it to true, which still passes JUPYTERHUB_ADMIN_ACCESS=1 to user servers for
+          // JupyterHub's pre-2.0 admin check (5.5.0 spawner.py, services/auth.py), so it stays false.
           admin_access: false,
           // Per-user subdomains (JupyterHub adds https://); JupyterHub 5's default subdomain_hook "idna"
           // turns any username into one DNS label, so one wildcard certificate covers every user.
@@ -479,6 +492,7 @@ export function buildChartValues(config: StackConfig, plan: Plan, refs: ChartSec
         },
       },
       extraConfig: { "audit-log": readShippedFile("hub", "audit_log.py") },
+      loadRoles: hubRoles(hub.oidc.adminGroups),
       concurrentSpawnLimit: concurrentSpawnLimit(capacity, hub.concurrentSpawnLimit),
       // Never more servers than the cluster is sized for.
       activeServerLimit: hub.activeServerLimit ?? capacity.peakUsers,
@@ -572,9 +586,23 @@ export function summarizeHubSecurity(values: Z2jhValues): string[] {
   const gpu = singleuser.profileList.find((p) => p.kubespawner_override);
   const egress = singleuser.networkPolicy.egressAllowRules;
   const pod = hub.config.KubeSpawner.container_security_context;
+  // Who holds JupyterHub's built-in admin role (which always has access:servers), and which loaded role
+  // grants a scope that reaches other users' servers.
+  const adminRole = hub.loadRoles.admin;
+  const builtInAdmins = [
+    ...new Set([
+      ...[...auth.admin_groups, ...(adminRole?.groups ?? [])].map((g) => `group ${g}`),
+      ...[...auth.admin_users, ...(adminRole?.users ?? [])].map((u) => `user ${u}`),
+    ]),
+  ];
+  const reachingRoles = Object.entries(hub.loadRoles)
+    .filter(([name, role]) => name !== "admin" && (role.scopes ?? []).some(reachesOtherUsers))
+    .map(([name]) => `role ${name}`);
+  const openers = [...builtInAdmins.map((a) => `built-in admin ${a}`), ...reachingRoles];
+  const staff = hub.loadRoles[staffRoleName];
   return [
-    `login: OIDC (${hub.config.JupyterHub.authenticator_class}); allowed groups: ${auth.allowed_groups.join(", ")}; admin groups: ${auth.admin_groups.join(", ") || "none"}; allow_all ${auth.allow_all}`,
-    `admins can open users' servers: ${hub.config.JupyterHub.admin_access ? "yes" : "no"} (admin_access ${hub.config.JupyterHub.admin_access})`,
+    `login: OIDC (${hub.config.JupyterHub.authenticator_class}); allowed groups: ${auth.allowed_groups.join(", ")}; full-admin groups: ${auth.admin_groups.join(", ") || "none"}; allow_all ${auth.allow_all}`,
+    `admins can open users' servers: ${openers.length ? `yes: ${openers.join(", ")}` : "no"}; staff groups ${staff?.groups?.join(", ") || "none"} get role ${staffRoleName} (${staff?.scopes?.join(" ") ?? "no scopes"}); built-in admin role: ${builtInAdmins.join(", ") || "nobody"}`,
     `per-user subdomains: <user>.${hub.config.JupyterHub.subdomain_host}; proxy Service ${values.proxy.service.type}`,
     `user config in $HOME: ${hub.config.KubeSpawner.disable_user_config ? "ignored" : "loaded"} (disable_user_config); images: ${singleuser.image.name}:${singleuser.image.tag}${gpu ? `, ${gpu.kubespawner_override?.image} (GPU profile)` : ""}`,
     `terminals: ${terminalsOff ? "off" : "on"}; shell-escape guard: ${onOff(guard)} (friction, not a boundary)`,

@@ -19,6 +19,7 @@ import {
   workshopMaxUsers,
   Z2jhValues,
 } from "../../infra/plan/chartValues";
+import { staffRoleName } from "../../infra/plan/hubRoles";
 import { dedicatedTaintKey, nodePurposeLabel, poolPurpose } from "../../infra/plan/labels";
 import { offlineSecretPlaceholder } from "../../infra/tools/stackFile";
 import { loadStackConfig, rawWith, stackNames } from "../support/stacks";
@@ -84,8 +85,10 @@ for (const stack of stackNames) {
       assert.strictEqual(auth.authorize_url, config.hub.oidc.authorizeUrl);
       assert.strictEqual(auth.token_url, config.hub.oidc.tokenUrl);
       assert.strictEqual(auth.userdata_url, config.hub.oidc.userdataUrl);
-      assert.deepStrictEqual(auth.allowed_groups, config.hub.oidc.allowedGroups);
-      assert.deepStrictEqual(auth.admin_groups, config.hub.oidc.adminGroups);
+      // Staff are let in as such; their role comes from hub.loadRoles (test/hub/hubRoles.test.ts).
+      assert.deepStrictEqual(auth.allowed_groups, [...new Set([...config.hub.oidc.allowedGroups, ...config.hub.oidc.adminGroups])]);
+      assert.deepStrictEqual(auth.admin_groups, config.hub.oidc.fullAdminGroups);
+      assert.deepStrictEqual(auth.admin_users, []);
       // oauthenticator 17 ignores group rules unless it manages groups.
       assert.strictEqual(auth.manage_groups, true);
       assert.strictEqual(auth.auth_state_groups_key, `oauth_user.${config.hub.oidc.groupsClaim}`);
@@ -95,8 +98,10 @@ for (const stack of stackNames) {
       assert.doesNotMatch(JSON.stringify(values), /dummy|shared-?password|DummyAuthenticator|"null"/i);
     });
 
-    it("keeps admins out of users' servers", () => {
+    it("keeps admins out of users' servers: no one holds the built-in admin role, staff get a narrower one", () => {
       assert.strictEqual(values.hub.config.JupyterHub.admin_access, false);
+      assert.deepStrictEqual(values.hub.loadRoles.admin, { users: [], groups: [] });
+      assert.deepStrictEqual(values.hub.loadRoles[staffRoleName].groups, config.hub.oidc.adminGroups);
     });
 
     it("carries no secret: the client secret comes from the Secret through an env var, the chart makes the proxy token", () => {

@@ -80,8 +80,9 @@ export function secureValues(): Record<string, unknown> {
           authorize_url: "https://login.example.com/oauth2/v1/authorize",
           token_url: "https://login.example.com/oauth2/v1/token",
           userdata_url: "https://login.example.com/oauth2/v1/userinfo",
-          allowed_groups: ["workshop-staff"],
-          admin_groups: ["workshop-admins"],
+          allowed_groups: ["workshop-staff", "workshop-admins"],
+          admin_groups: [],
+          admin_users: [],
         },
         KubeSpawner: {
           disable_user_config: true,
@@ -97,6 +98,10 @@ export function secureValues(): Record<string, unknown> {
       },
       existingSecret: "hub-secret",
       networkPolicy: { enabled: true, egressAllowRules: { cloudMetadataServer: false } },
+      loadRoles: {
+        "hub-staff": { scopes: ["admin-ui", "list:users", "read:users", "servers"], groups: ["workshop-admins"] },
+        admin: { users: [], groups: [] },
+      },
     },
     proxy: {
       service: { type: "ClusterIP" },
