@@ -142,6 +142,7 @@ export interface Z2jhValues {
         readonly authenticator_class: "generic-oauth";
         readonly admin_access: false;
         readonly subdomain_host: string;
+        readonly cookie_host_prefix_enabled: true;
       };
       readonly GenericOAuthenticator: GenericOAuthenticatorConfig;
       readonly KubeSpawner: KubeSpawnerConfig;
@@ -473,6 +474,12 @@ export function buildChartValues(config: StackConfig, plan: Plan, refs: ChartSec
           // Per-user subdomains (JupyterHub adds https://); JupyterHub 5's default subdomain_hook "idna"
           // turns any username into one DNS label, so one wildcard certificate covers every user.
           subdomain_host: config.edge.hubDomain,
+          // A user's server at <user>.<hubDomain> may set cookies for <hubDomain> and so toss one at the
+          // hub (JupyterHub 5.5.0 docs explanation/websecurity.md, "Cookie tossing"). A `__Host-` cookie
+          // cannot be set from another host; JupyterHub then sets its login cookie Secure on `/` (app.py
+          // init_hub, handlers/base.py `_set_cookie`), which needs HTTPS (the Gateway serves only HTTPS)
+          // and is meant for per-user subdomains, as here. New in JupyterHub 4.1.
+          cookie_host_prefix_enabled: true,
         },
         GenericOAuthenticator: authenticatorConfig(hub.oidc, config.edge.hubDomain),
         KubeSpawner: {
@@ -603,7 +610,7 @@ export function summarizeHubSecurity(values: Z2jhValues): string[] {
   return [
     `login: OIDC (${hub.config.JupyterHub.authenticator_class}); allowed groups: ${auth.allowed_groups.join(", ")}; full-admin groups: ${auth.admin_groups.join(", ") || "none"}; allow_all ${auth.allow_all}`,
     `admins can open users' servers: ${openers.length ? `yes: ${openers.join(", ")}` : "no"}; staff groups ${staff?.groups?.join(", ") || "none"} get role ${staffRoleName} (${staff?.scopes?.join(" ") ?? "no scopes"}); built-in admin role: ${builtInAdmins.join(", ") || "nobody"}`,
-    `per-user subdomains: <user>.${hub.config.JupyterHub.subdomain_host}; proxy Service ${values.proxy.service.type}`,
+    `per-user subdomains: <user>.${hub.config.JupyterHub.subdomain_host}; hub login cookie ${hub.config.JupyterHub.cookie_host_prefix_enabled ? "__Host- (cannot be tossed from a user's subdomain)" : "without __Host- prefix"}; proxy Service ${values.proxy.service.type}`,
     `user config in $HOME: ${hub.config.KubeSpawner.disable_user_config ? "ignored" : "loaded"} (disable_user_config); images: ${singleuser.image.name}:${singleuser.image.tag}${gpu ? `, ${gpu.kubespawner_override?.image} (GPU profile)` : ""}`,
     `terminals: ${terminalsOff ? "off" : "on"}; shell-escape guard: ${onOff(guard)} (friction, not a boundary)`,
     `user egress: ${egress.nonPrivateIPs ? "the internet" : "DNS and the hub only"}${egress.privateIPs ? " and private ranges" : ""}, plus allowlist: ${describeEgress(singleuser.networkPolicy.egress)}`,

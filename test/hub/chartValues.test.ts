@@ -104,6 +104,12 @@ for (const stack of stackNames) {
       assert.deepStrictEqual(values.hub.loadRoles[staffRoleName].groups, config.hub.oidc.adminGroups);
     });
 
+    it("prefixes the hub's login cookie with __Host- so a user's subdomain cannot toss one at it", () => {
+      // JupyterHub 5.5.0 app.py: cookie_host_prefix_enabled (new in 4.1), meant for per-user subdomains.
+      assert.strictEqual(values.hub.config.JupyterHub.cookie_host_prefix_enabled, true);
+      assert.ok(values.hub.config.JupyterHub.subdomain_host);
+    });
+
     it("carries no secret: the client secret comes from the Secret through an env var, the chart makes the proxy token", () => {
       assert.ok(!JSON.stringify(values).includes(offlineSecretPlaceholder));
       assert.deepStrictEqual(values.hub.extraEnv[oidcClientSecretEnv], {
