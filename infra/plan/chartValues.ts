@@ -152,6 +152,7 @@ export interface Z2jhValues {
     readonly extraConfig: Readonly<Record<string, string>>;
     readonly loadRoles: Readonly<Record<string, HubRole>>;
     readonly concurrentSpawnLimit: number;
+    readonly consecutiveFailureLimit: number;
     readonly activeServerLimit: number;
     readonly db: { readonly type: HubConfig["dbType"] };
     readonly resources: ResourceRequirements;
@@ -419,6 +420,23 @@ export function serverStartTimeoutSeconds(capacity: CapacityConfig): number {
   return Math.max(chartStartTimeoutSeconds, capacity.nodeStartupMinutes * 60 + serverStartSeconds);
 }
 
+/**
+ * Spawn failures in a row after which the hub exits, `hub.consecutiveFailureLimit` (JupyterHub's
+ * Spawner.consecutive_failure_limit, where 0 means no limit; the chart's default is 5). JupyterHub 5.5.0
+ * counts every failed spawn and resets on any success (handlers/base.py, `_track_failure_count`). At 1,000
+ * users a restart does more harm than the failures:
+ * - In the rush, spawns fail together for reasons a restart cannot fix: a scale-up slower than the start
+ *   timeout, a quota, a zone out of machines. With up to `concurrentSpawnLimit` spawns in flight (120 for the
+ *   event stack), five failures in a row come easily; the restart then abandons every spawn in flight and
+ *   takes the hub away from every user while it comes back.
+ * - In a quiet hour, one untrusted user whose server fails at start (say, after filling their home disk)
+ *   can click "start" five times while no one else starts one, and restart the hub for everyone.
+ * - The failure a restart does cure, KubeSpawner losing its Kubernetes watches, already halts the hub by
+ *   itself (kubespawner 7.0.0 spawner.py, `on_reflector_failure`: "Reflector ... failed, halting Hub.").
+ * So no limit: a failed spawn is reported to its user and logged, and never restarts the hub.
+ */
+export const consecutiveSpawnFailureLimit = 0;
+
 /** Up to this many users, the hub and proxy of a workshop (mybinder's measurements) are enough. */
 export const workshopMaxUsers = 200;
 
@@ -501,6 +519,7 @@ export function buildChartValues(config: StackConfig, plan: Plan, refs: ChartSec
       extraConfig: { "audit-log": readShippedFile("hub", "audit_log.py") },
       loadRoles: hubRoles(hub.oidc.adminGroups),
       concurrentSpawnLimit: concurrentSpawnLimit(capacity, hub.concurrentSpawnLimit),
+      consecutiveFailureLimit: consecutiveSpawnFailureLimit,
       // Never more servers than the cluster is sized for.
       activeServerLimit: hub.activeServerLimit ?? capacity.peakUsers,
       db: { type: hub.dbType },
@@ -619,5 +638,6 @@ export function summarizeHubSecurity(values: Z2jhValues): string[] {
     `per user: CPU ${singleuser.cpu.guarantee}–${singleuser.cpu.limit}, memory ${gib(singleuser.memory.guarantee)}–${gib(singleuser.memory.limit)}, home ${singleuser.storage.capacity}`,
     `culling: idle after ${cull.timeout} s (checked every ${cull.every} s), any server after ${cull.maxAge} s; users kept`,
     `limits: ${hub.activeServerLimit} active servers, ${hub.concurrentSpawnLimit} concurrent spawns; ${scheduling.userPlaceholder.replicas} placeholders; hub DB ${hub.db.type}`,
+    `resilience: ${hub.consecutiveFailureLimit ? `the hub exits after ${hub.consecutiveFailureLimit} failed spawns in a row` : "failed spawns never restart the hub"}`,
   ];
 }

@@ -110,6 +110,10 @@ for (const stack of stackNames) {
       assert.ok(values.hub.config.JupyterHub.subdomain_host);
     });
 
+    it("never restarts the hub over failed spawns (the chart would after 5)", () => {
+      assert.strictEqual(values.hub.consecutiveFailureLimit, 0);
+    });
+
     it("carries no secret: the client secret comes from the Secret through an env var, the chart makes the proxy token", () => {
       assert.ok(!JSON.stringify(values).includes(offlineSecretPlaceholder));
       assert.deepStrictEqual(values.hub.extraEnv[oidcClientSecretEnv], {
