@@ -162,6 +162,7 @@ export interface Z2jhValues {
     readonly service: { readonly type: "ClusterIP" };
     readonly https: { readonly enabled: false };
     readonly chp: {
+      readonly extraCommandLineFlags: readonly string[];
       readonly resources: ResourceRequirements;
       readonly networkPolicy: { readonly enabled: true; readonly egressAllowRules: EgressAllowRules };
     };
@@ -437,6 +438,23 @@ export function serverStartTimeoutSeconds(capacity: CapacityConfig): number {
  */
 export const consecutiveSpawnFailureLimit = 0;
 
+/**
+ * Google's global external Application Load Balancer (the Gateway's gke-l7-global-external-managed class)
+ * keeps idle connections to a backend for a fixed 600 s and reuses them; a backend that closes one sooner
+ * races the load balancer's next request on it, which the user sees as a 502. Google's docs: "you must
+ * configure your backend software so that its HTTP keepalive (TCP idle) timeout value is greater than 600
+ * seconds" (cloud.google.com/load-balancing/docs/https, "Backend HTTP keepalive timeout"; the 610 s there is
+ * the other side, browsers to Google's front ends). The backend here is CHP, which closes idle connections
+ * after 5 s unless given `--keep-alive-timeout` in milliseconds (configurable-http-proxy 5.2.0, the chart's
+ * image: bin/configurable-http-proxy and lib/configproxy.js, `keepAliveTimeout || 5000`; the flag is new in
+ * 4.6.0, CHANGELOG.md). The chart appends `proxy.chp.extraCommandLineFlags` to CHP's command line
+ * (templates/proxy/deployment.yaml).
+ */
+export const loadBalancerBackendKeepAliveSeconds = 600;
+/** Twenty seconds above the load balancer's, so the load balancer is always the side that closes. */
+export const proxyKeepAliveTimeoutMs = (loadBalancerBackendKeepAliveSeconds + 20) * 1000;
+export const proxyKeepAliveFlag = `--keep-alive-timeout=${proxyKeepAliveTimeoutMs}`;
+
 /** Up to this many users, the hub and proxy of a workshop (mybinder's measurements) are enough. */
 export const workshopMaxUsers = 200;
 
@@ -531,6 +549,7 @@ export function buildChartValues(config: StackConfig, plan: Plan, refs: ChartSec
       service: { type: "ClusterIP" },
       https: { enabled: false },
       chp: {
+        extraCommandLineFlags: [proxyKeepAliveFlag],
         resources: core.proxy,
         networkPolicy: { enabled: true, egressAllowRules: denyMetadataServer },
       },
@@ -626,6 +645,7 @@ export function summarizeHubSecurity(values: Z2jhValues): string[] {
     .map(([name]) => `role ${name}`);
   const openers = [...builtInAdmins.map((a) => `built-in admin ${a}`), ...reachingRoles];
   const staff = hub.loadRoles[staffRoleName];
+  const keepAlive = values.proxy.chp.extraCommandLineFlags.map((f) => /^--keep-alive-timeout=(\d+)$/.exec(f)).find((m) => m);
   return [
     `login: OIDC (${hub.config.JupyterHub.authenticator_class}); allowed groups: ${auth.allowed_groups.join(", ")}; full-admin groups: ${auth.admin_groups.join(", ") || "none"}; allow_all ${auth.allow_all}`,
     `admins can open users' servers: ${openers.length ? `yes: ${openers.join(", ")}` : "no"}; staff groups ${staff?.groups?.join(", ") || "none"} get role ${staffRoleName} (${staff?.scopes?.join(" ") ?? "no scopes"}); built-in admin role: ${builtInAdmins.join(", ") || "nobody"}`,
@@ -638,6 +658,6 @@ export function summarizeHubSecurity(values: Z2jhValues): string[] {
     `per user: CPU ${singleuser.cpu.guarantee}–${singleuser.cpu.limit}, memory ${gib(singleuser.memory.guarantee)}–${gib(singleuser.memory.limit)}, home ${singleuser.storage.capacity}`,
     `culling: idle after ${cull.timeout} s (checked every ${cull.every} s), any server after ${cull.maxAge} s; users kept`,
     `limits: ${hub.activeServerLimit} active servers, ${hub.concurrentSpawnLimit} concurrent spawns; ${scheduling.userPlaceholder.replicas} placeholders; hub DB ${hub.db.type}`,
-    `resilience: ${hub.consecutiveFailureLimit ? `the hub exits after ${hub.consecutiveFailureLimit} failed spawns in a row` : "failed spawns never restart the hub"}`,
+    `resilience: ${hub.consecutiveFailureLimit ? `the hub exits after ${hub.consecutiveFailureLimit} failed spawns in a row` : "failed spawns never restart the hub"}; proxy keeps idle connections ${keepAlive ? `${Number(keepAlive[1]) / 1000} s` : "5 s (CHP's default)"}`,
   ];
 }

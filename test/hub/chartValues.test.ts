@@ -1,4 +1,6 @@
 import * as assert from "assert";
+import * as fs from "fs";
+import * as YAML from "yaml";
 import { parseConfig } from "../../infra/config/parse";
 import { StackConfig } from "../../infra/config/types";
 import { planAll } from "../../infra/plan";
@@ -23,7 +25,7 @@ import { staffRoleName } from "../../infra/plan/hubRoles";
 import { dedicatedTaintKey, nodePurposeLabel, poolPurpose } from "../../infra/plan/labels";
 import { offlineSecretPlaceholder } from "../../infra/tools/stackFile";
 import { loadStackConfig, rawWith, stackNames } from "../support/stacks";
-import { chartSchemaErrors, describeErrors } from "./chartSchema";
+import { chartDefaultsPath, chartSchemaErrors, describeErrors } from "./chartSchema";
 
 const refs = { secretName: "hub-test-secret" };
 
@@ -112,6 +114,12 @@ for (const stack of stackNames) {
 
     it("never restarts the hub over failed spawns (the chart would after 5)", () => {
       assert.strictEqual(values.hub.consecutiveFailureLimit, 0);
+    });
+
+    it("keeps the proxy's idle connections open longer than the load balancer's fixed 600 s", () => {
+      const flag = values.proxy.chp.extraCommandLineFlags.map((f) => /^--keep-alive-timeout=(\d+)$/.exec(f)).find((m) => m);
+      assert.ok(flag, "no --keep-alive-timeout flag for CHP");
+      assert.ok(Number(flag[1]) > 600_000, `${flag[1]} ms is not above 600 s`);
     });
 
     it("carries no secret: the client secret comes from the Secret through an env var, the chart makes the proxy token", () => {
@@ -277,6 +285,18 @@ describe("hub values that depend on config switches", () => {
     // Z2JH's jupyterhub_config.py and templates match on this exact key and the values core/user.
     assert.strictEqual(nodePurposeLabel, "hub.jupyter.org/node-purpose");
     assert.deepStrictEqual([poolPurpose.core, poolPurpose.user], ["core", "user"]);
+  });
+});
+
+describe("the chart's own images that these values rely on (Z2JH 4.4.0 values.yaml)", () => {
+  const chartDefaults = YAML.parse(fs.readFileSync(chartDefaultsPath, "utf8"));
+  const version = (tag: string) => tag.replace(/^v/, "").split(".").map(Number);
+
+  it("runs a CHP that knows --keep-alive-timeout, which configurable-http-proxy added in 4.6.0 (CHANGELOG.md)", () => {
+    // An older CHP refuses an unknown flag and would not start.
+    const [major, minor] = version(chartDefaults.proxy.chp.image.tag);
+    assert.ok(major > 4 || (major === 4 && minor >= 6), chartDefaults.proxy.chp.image.tag);
+    assert.ok(stackValues("event").proxy.chp.extraCommandLineFlags.every((f) => f.startsWith("--keep-alive-timeout=")));
   });
 });
 
