@@ -188,7 +188,7 @@ export interface Z2jhValues {
     readonly profileList: readonly Profile[];
   };
   readonly scheduling: {
-    readonly userScheduler: { readonly enabled: true };
+    readonly userScheduler: { readonly enabled: false };
     readonly podPriority: { readonly enabled: true };
     readonly userPlaceholder: { readonly enabled: true; readonly replicas: number };
     readonly corePods: { readonly nodeAffinity: { readonly matchNodePurpose: "require" } };
@@ -455,6 +455,28 @@ export const loadBalancerBackendKeepAliveSeconds = 600;
 export const proxyKeepAliveTimeoutMs = (loadBalancerBackendKeepAliveSeconds + 20) * 1000;
 export const proxyKeepAliveFlag = `--keep-alive-timeout=${proxyKeepAliveTimeoutMs}`;
 
+/**
+ * The chart's user-scheduler stays off. It runs its own kube-scheduler, v1.30.14 in Z2JH 4.4.0 (values.yaml,
+ * scheduling.userScheduler.image), and Kubernetes supports a kube-scheduler at most one minor version older
+ * than its API server (kubernetes.io/releases/version-skew-policy); GKE's channels serve 1.34 to 1.37 (GKE
+ * release notes, "Current versions"). A newer image tag does not fix it on this chart: Z2JH copies
+ * kube-scheduler's RBAC rules per minor version (templates/scheduling/user-scheduler/rbac.yaml), and its own
+ * move to 1.35 (commit 80bb6e47, after 4.4.0) added rules for leases, leasecandidates, volumeattachments and
+ * the resource.k8s.io objects. Without them kube-scheduler waits for informers that never sync and schedules
+ * nothing (values.yaml: "Typical failures ..."), and with the user-scheduler on, every user pod and
+ * placeholder names it as its scheduler (files/hub/jupyterhub_config.py, KubeSpawner.scheduler_name;
+ * templates/scheduling/user-placeholder/statefulset.yaml): no server would start. GKE's own scheduler always
+ * matches its control plane.
+ *
+ * What is lost is packing: the user-scheduler scores nodes MostAllocated (values.yaml pluginConfig), the
+ * default scheduler LeastAllocated (kubernetes.io/docs/reference/scheduling/config), so users spread over
+ * the user nodes. The peak node count does not change (it follows the requests), but user pods have no
+ * controller, which the cluster autoscaler never evicts (cluster-autoscaler FAQ, "What types of pods can
+ * prevent CA from removing a node?"), so after the peak a node is freed only when culling or its users have
+ * stopped every server on it, and more nodes stay up through the evening than with packing.
+ */
+export const userSchedulerEnabled = false;
+
 /** Up to this many users, the hub and proxy of a workshop (mybinder's measurements) are enough. */
 export const workshopMaxUsers = 200;
 
@@ -576,8 +598,8 @@ export function buildChartValues(config: StackConfig, plan: Plan, refs: ChartSec
       profileList: profileList(capacity, hub.userImage, hub.gpu),
     },
     scheduling: {
-      // Packs users onto the busiest nodes (MostAllocated) so the autoscaler can empty the rest.
-      userScheduler: { enabled: true },
+      // Off: its kube-scheduler is too old for GKE's control plane (see userSchedulerEnabled).
+      userScheduler: { enabled: userSchedulerEnabled },
       // Real users evict placeholders; the capacity model sizes them for one node start-up of arrivals.
       podPriority: { enabled: true },
       userPlaceholder: { enabled: true, replicas: plan.userPool.placeholderUsers },
@@ -658,6 +680,6 @@ export function summarizeHubSecurity(values: Z2jhValues): string[] {
     `per user: CPU ${singleuser.cpu.guarantee}–${singleuser.cpu.limit}, memory ${gib(singleuser.memory.guarantee)}–${gib(singleuser.memory.limit)}, home ${singleuser.storage.capacity}`,
     `culling: idle after ${cull.timeout} s (checked every ${cull.every} s), any server after ${cull.maxAge} s; users kept`,
     `limits: ${hub.activeServerLimit} active servers, ${hub.concurrentSpawnLimit} concurrent spawns; ${scheduling.userPlaceholder.replicas} placeholders; hub DB ${hub.db.type}`,
-    `resilience: ${hub.consecutiveFailureLimit ? `the hub exits after ${hub.consecutiveFailureLimit} failed spawns in a row` : "failed spawns never restart the hub"}; proxy keeps idle connections ${keepAlive ? `${Number(keepAlive[1]) / 1000} s` : "5 s (CHP's default)"}`,
+    `resilience: ${hub.consecutiveFailureLimit ? `the hub exits after ${hub.consecutiveFailureLimit} failed spawns in a row` : "failed spawns never restart the hub"}; proxy keeps idle connections ${keepAlive ? `${Number(keepAlive[1]) / 1000} s` : "5 s (CHP's default)"}; user-scheduler ${onOff(scheduling.userScheduler.enabled)}`,
   ];
 }

@@ -194,8 +194,9 @@ for (const stack of stackNames) {
       assert.ok(values.scheduling.userPlaceholder.replicas > 0);
     });
 
-    it("packs users with the user scheduler, requires the pools by node purpose, and pre-pulls the image", () => {
-      assert.strictEqual(values.scheduling.userScheduler.enabled, true);
+    it("leaves scheduling to GKE's scheduler, requires the pools by node purpose, and pre-pulls the image", () => {
+      // Z2JH 4.4.0's user-scheduler is kube-scheduler v1.30, outside the skew policy for GKE's channels.
+      assert.strictEqual(values.scheduling.userScheduler.enabled, false);
       assert.strictEqual(values.scheduling.podPriority.enabled, true);
       assert.strictEqual(values.scheduling.userPods.nodeAffinity.matchNodePurpose, "require");
       assert.strictEqual(values.scheduling.corePods.nodeAffinity.matchNodePurpose, "require");
@@ -297,6 +298,13 @@ describe("the chart's own images that these values rely on (Z2JH 4.4.0 values.ya
     const [major, minor] = version(chartDefaults.proxy.chp.image.tag);
     assert.ok(major > 4 || (major === 4 && minor >= 6), chartDefaults.proxy.chp.image.tag);
     assert.ok(stackValues("event").proxy.chp.extraCommandLineFlags.every((f) => f.startsWith("--keep-alive-timeout=")));
+  });
+
+  it("ships a user-scheduler too old for GKE's channels (1.34 and later), which is why it stays off", () => {
+    // kubernetes.io/releases/version-skew-policy: kube-scheduler at most one minor older than the API server.
+    const [, minor] = version(chartDefaults.scheduling.userScheduler.image.tag);
+    assert.ok(minor < 34 - 1, chartDefaults.scheduling.userScheduler.image.tag);
+    assert.strictEqual(stackValues("event").scheduling.userScheduler.enabled, false);
   });
 });
 
