@@ -89,7 +89,8 @@ const keyOrder = [
   "userPoolMaxPodsPerNode", "arrivalRatePerMinute", "nodeStartupMinutes", "daemonSetOverhead",
   "eventStart", "eventEnd", "priceOverrides", "hubDomain", "dnsZone", "backendTimeoutSeconds",
   "hubNamespace", "oidcAuthorizeUrl", "oidcTokenUrl", "oidcUserdataUrl", "oidcClientId", oidcClientSecretKey,
-  "oidcScopes", "oidcUsernameClaim", "oidcGroupsClaim", "oidcAllowedGroups", "oidcAdminGroups", "userImage",
+  "oidcScopes", "oidcUsernameClaim", "oidcGroupsClaim", "oidcAllowedGroups", "oidcAdminGroups", "oidcFullAdminGroups",
+  "userImage",
   "terminalsEnabled", "shellEscapeGuard", "cullTimeoutSeconds", "cullEverySeconds", "cullMaxAgeSeconds",
   "activeServerLimit", "concurrentSpawnLimit", "egressAllowlist", "packageIndexUrl", "hubDbType", "gpuProfile",
 ] as const;
@@ -514,6 +515,13 @@ function parseHub(r: Reader): HubConfig {
   if (allowedGroups.length === 0) {
     r.issues.add("oidcAllowedGroups", r.value("oidcAllowedGroups"), "at least one group: letting every account of the identity provider in is not offered");
   }
+  const adminGroups = r.stringList("oidcAdminGroups", [], /^\S+$/, "group names");
+  const fullAdminGroups = r.stringList("oidcFullAdminGroups", [], /^\S+$/, "group names");
+  // A participants' group (allowed in, not staff) made full admin would let every participant open every
+  // other participant's server.
+  for (const group of fullAdminGroups.filter((g) => allowedGroups.includes(g) && !adminGroups.includes(g))) {
+    r.issues.add("oidcFullAdminGroups", group, "groups of organisers only: this group is in oidcAllowedGroups but not in oidcAdminGroups, so it looks like participants, and each of them could open every user's server; list it in oidcAdminGroups too if it is organisers, or drop it from oidcAllowedGroups (full admins are let in anyway)");
+  }
   const cullTimeoutSeconds = r.number("cullTimeoutSeconds", defaults.cullTimeoutSeconds, limits.cullTimeoutSeconds.min, limits.cullTimeoutSeconds.max, true);
   const cullEverySeconds = r.number("cullEverySeconds", defaults.cullEverySeconds, 60, 3_600, true);
   if (cullEverySeconds > cullTimeoutSeconds) {
@@ -530,7 +538,8 @@ function parseHub(r: Reader): HubConfig {
       usernameClaim: r.string("oidcUsernameClaim", defaults.oidcUsernameClaim),
       groupsClaim: r.string("oidcGroupsClaim", defaults.oidcGroupsClaim),
       allowedGroups,
-      adminGroups: r.stringList("oidcAdminGroups", [], /^\S+$/, "group names"),
+      adminGroups,
+      fullAdminGroups,
     },
     userImage,
     terminalsEnabled: r.boolean("terminalsEnabled", false),

@@ -3,6 +3,7 @@ import * as path from "path";
 import { CapacityConfig, EgressRule, GpuConfig, HubConfig, OidcConfig, StackConfig } from "../config/types";
 import { clusterDns, dnsEgressRule } from "./clusterDns";
 import { Plan } from "./index";
+import { HubRole, hubRoles, reachesOtherUsers, staffRoleName } from "./hubRoles";
 import { dedicatedTaint, nodePurposeLabel, poolPurpose } from "./labels";
 import {
   admittedMetadataPaths,
@@ -127,6 +128,7 @@ export interface GenericOAuthenticatorConfig {
   readonly auth_state_groups_key: string;
   readonly allowed_groups: readonly string[];
   readonly admin_groups: readonly string[];
+  readonly admin_users: readonly [];
   readonly allow_all: false;
   readonly allow_existing_users: false;
   readonly enable_auth_state: false;
@@ -147,6 +149,7 @@ export interface Z2jhValues {
         readonly authenticator_class: "generic-oauth";
         readonly admin_access: false;
         readonly subdomain_host: string;
+        readonly cookie_host_prefix_enabled: true;
       };
       readonly GenericOAuthenticator: GenericOAuthenticatorConfig;
       readonly KubeSpawner: KubeSpawnerConfig;
@@ -154,7 +157,9 @@ export interface Z2jhValues {
     readonly existingSecret: string;
     readonly extraEnv: Readonly<Record<string, SecretEnvVar>>;
     readonly extraConfig: Readonly<Record<string, string>>;
+    readonly loadRoles: Readonly<Record<string, HubRole>>;
     readonly concurrentSpawnLimit: number;
+    readonly consecutiveFailureLimit: number;
     readonly activeServerLimit: number;
     readonly db: { readonly type: HubConfig["dbType"] };
     readonly resources: ResourceRequirements;
@@ -164,6 +169,7 @@ export interface Z2jhValues {
     readonly service: { readonly type: "ClusterIP" };
     readonly https: { readonly enabled: false };
     readonly chp: {
+      readonly extraCommandLineFlags: readonly string[];
       readonly resources: ResourceRequirements;
       readonly networkPolicy: ComponentNetworkPolicy;
     };
@@ -185,7 +191,7 @@ export interface Z2jhValues {
     readonly profileList: readonly Profile[];
   };
   readonly scheduling: {
-    readonly userScheduler: { readonly enabled: true };
+    readonly userScheduler: { readonly enabled: false };
     readonly podPriority: { readonly enabled: true };
     readonly userPlaceholder: { readonly enabled: true; readonly replicas: number };
     readonly corePods: { readonly nodeAffinity: { readonly matchNodePurpose: "require" } };
@@ -217,6 +223,12 @@ export interface Z2jhValues {
  * hub keeps no IdP tokens it does not need, and OAuthenticator 17.2+ would otherwise force re-logins
  * whenever an access token expires without a refresh token (oauthenticator docs, how-to/refresh.md).
  * No allow_all, and no allow_existing_users, so only current group membership lets anyone in.
+ *
+ * Admin rights: OAuthenticator makes every member of `admin_groups` (and every name in `admin_users`) a
+ * JupyterHub admin, and in JupyterHub 5 an admin holds the built-in admin role, which can open every
+ * user's server (see hubRoles.ts). So staff groups are only allowed in here and get their narrower role
+ * from `hub.loadRoles`; `admin_groups` holds nothing but the explicit `oidcFullAdminGroups`, and no one is an
+ * admin by name.
  */
 export function authenticatorConfig(oidc: OidcConfig, hubDomain: string): GenericOAuthenticatorConfig {
   return {
@@ -229,8 +241,10 @@ export function authenticatorConfig(oidc: OidcConfig, hubDomain: string): Generi
     username_claim: oidc.usernameClaim,
     manage_groups: true,
     auth_state_groups_key: `oauth_user.${oidc.groupsClaim}`,
-    allowed_groups: [...oidc.allowedGroups],
-    admin_groups: [...oidc.adminGroups],
+    // OAuthenticator 17 lets admins in by themselves (oauth2.py, check_allowed); staff now need listing.
+    allowed_groups: [...new Set([...oidc.allowedGroups, ...oidc.adminGroups])],
+    admin_groups: [...oidc.fullAdminGroups],
+    admin_users: [],
     allow_all: false,
     allow_existing_users: false,
     enable_auth_state: false,
@@ -410,6 +424,62 @@ export function serverStartTimeoutSeconds(capacity: CapacityConfig): number {
   return Math.max(chartStartTimeoutSeconds, capacity.nodeStartupMinutes * 60 + serverStartSeconds);
 }
 
+/**
+ * Spawn failures in a row after which the hub exits, `hub.consecutiveFailureLimit` (JupyterHub's
+ * Spawner.consecutive_failure_limit, where 0 means no limit; the chart's default is 5). JupyterHub 5.5.0
+ * counts every failed spawn and resets on any success (handlers/base.py, `_track_failure_count`). At 1,000
+ * users a restart does more harm than the failures:
+ * - In the rush, spawns fail together for reasons a restart cannot fix: a scale-up slower than the start
+ *   timeout, a quota, a zone out of machines. With up to `concurrentSpawnLimit` spawns in flight (120 for the
+ *   event stack), five failures in a row come easily; the restart then abandons every spawn in flight and
+ *   takes the hub away from every user while it comes back.
+ * - In a quiet hour, one untrusted user whose server fails at start (say, after filling their home disk)
+ *   can click "start" five times while no one else starts one, and restart the hub for everyone.
+ * - The failure a restart does cure, KubeSpawner losing its Kubernetes watches, already halts the hub by
+ *   itself (kubespawner 7.0.0 spawner.py, `on_reflector_failure`: "Reflector ... failed, halting Hub.").
+ * So no limit: a failed spawn is reported to its user and logged, and never restarts the hub.
+ */
+export const consecutiveSpawnFailureLimit = 0;
+
+/**
+ * Google's global external Application Load Balancer (the Gateway's gke-l7-global-external-managed class)
+ * keeps idle connections to a backend for a fixed 600 s and reuses them; a backend that closes one sooner
+ * races the load balancer's next request on it, which the user sees as a 502. Google's docs: "you must
+ * configure your backend software so that its HTTP keepalive (TCP idle) timeout value is greater than 600
+ * seconds" (cloud.google.com/load-balancing/docs/https, "Backend HTTP keepalive timeout"; the 610 s there is
+ * the other side, browsers to Google's front ends). The backend here is CHP, which closes idle connections
+ * after 5 s unless given `--keep-alive-timeout` in milliseconds (configurable-http-proxy 5.2.0, the chart's
+ * image: bin/configurable-http-proxy and lib/configproxy.js, `keepAliveTimeout || 5000`; the flag is new in
+ * 4.6.0, CHANGELOG.md). The chart appends `proxy.chp.extraCommandLineFlags` to CHP's command line
+ * (templates/proxy/deployment.yaml).
+ */
+export const loadBalancerBackendKeepAliveSeconds = 600;
+/** Twenty seconds above the load balancer's, so the load balancer is always the side that closes. */
+export const proxyKeepAliveTimeoutMs = (loadBalancerBackendKeepAliveSeconds + 20) * 1000;
+export const proxyKeepAliveFlag = `--keep-alive-timeout=${proxyKeepAliveTimeoutMs}`;
+
+/**
+ * The chart's user-scheduler stays off. It runs its own kube-scheduler, v1.30.14 in Z2JH 4.4.0 (values.yaml,
+ * scheduling.userScheduler.image), and Kubernetes supports a kube-scheduler at most one minor version older
+ * than its API server (kubernetes.io/releases/version-skew-policy); GKE's channels serve 1.34 to 1.37 (GKE
+ * release notes, "Current versions"). A newer image tag does not fix it on this chart: Z2JH copies
+ * kube-scheduler's RBAC rules per minor version (templates/scheduling/user-scheduler/rbac.yaml), and its own
+ * move to 1.35 (commit 80bb6e47, after 4.4.0) added rules for leases, leasecandidates, volumeattachments and
+ * the resource.k8s.io objects. Without them kube-scheduler waits for informers that never sync and schedules
+ * nothing (values.yaml: "Typical failures ..."), and with the user-scheduler on, every user pod and
+ * placeholder names it as its scheduler (files/hub/jupyterhub_config.py, KubeSpawner.scheduler_name;
+ * templates/scheduling/user-placeholder/statefulset.yaml): no server would start. GKE's own scheduler always
+ * matches its control plane.
+ *
+ * What is lost is packing: the user-scheduler scores nodes MostAllocated (values.yaml pluginConfig), the
+ * default scheduler LeastAllocated (kubernetes.io/docs/reference/scheduling/config), so users spread over
+ * the user nodes. The peak node count does not change (it follows the requests), but user pods have no
+ * controller, which the cluster autoscaler never evicts (cluster-autoscaler FAQ, "What types of pods can
+ * prevent CA from removing a node?"), so after the peak a node is freed only when culling or its users have
+ * stopped every server on it, and more nodes stay up through the evening than with packing.
+ */
+export const userSchedulerEnabled = false;
+
 /** Up to this many users, the hub and proxy of a workshop (mybinder's measurements) are enough. */
 export const workshopMaxUsers = 200;
 
@@ -458,12 +528,20 @@ export function buildChartValues(config: StackConfig, plan: Plan, refs: ChartSec
       config: {
         JupyterHub: {
           authenticator_class: "generic-oauth",
-          // Admins manage users and servers but cannot open them (JupyterHub's admin_access; the chart's
-          // default is true).
+          // Deprecated since JupyterHub 2.0 and no longer what keeps admins out of servers: the built-in
+          // admin role always carries access:servers (hubRoles.ts keeps staff out of that role). The chart
+          // defaults it to true, which still passes JUPYTERHUB_ADMIN_ACCESS=1 to user servers for
+          // JupyterHub's pre-2.0 admin check (5.5.0 spawner.py, services/auth.py), so it stays false.
           admin_access: false,
           // Per-user subdomains (JupyterHub adds https://); JupyterHub 5's default subdomain_hook "idna"
           // turns any username into one DNS label, so one wildcard certificate covers every user.
           subdomain_host: config.edge.hubDomain,
+          // A user's server at <user>.<hubDomain> may set cookies for <hubDomain> and so toss one at the
+          // hub (JupyterHub 5.5.0 docs explanation/websecurity.md, "Cookie tossing"). A `__Host-` cookie
+          // cannot be set from another host; JupyterHub then sets its login cookie Secure on `/` (app.py
+          // init_hub, handlers/base.py `_set_cookie`), which needs HTTPS (the Gateway serves only HTTPS)
+          // and is meant for per-user subdomains, as here. New in JupyterHub 4.1.
+          cookie_host_prefix_enabled: true,
         },
         GenericOAuthenticator: authenticatorConfig(hub.oidc, config.edge.hubDomain),
         KubeSpawner: {
@@ -483,7 +561,9 @@ export function buildChartValues(config: StackConfig, plan: Plan, refs: ChartSec
         },
       },
       extraConfig: { "audit-log": readShippedFile("hub", "audit_log.py") },
+      loadRoles: hubRoles(hub.oidc.adminGroups),
       concurrentSpawnLimit: concurrentSpawnLimit(capacity, hub.concurrentSpawnLimit),
+      consecutiveFailureLimit: consecutiveSpawnFailureLimit,
       // Never more servers than the cluster is sized for.
       activeServerLimit: hub.activeServerLimit ?? capacity.peakUsers,
       db: { type: hub.dbType },
@@ -495,6 +575,7 @@ export function buildChartValues(config: StackConfig, plan: Plan, refs: ChartSec
       service: { type: "ClusterIP" },
       https: { enabled: false },
       chp: {
+        extraCommandLineFlags: [proxyKeepAliveFlag],
         resources: core.proxy,
         networkPolicy: { enabled: true, egressAllowRules: noEgressAllowRules, egress: egress.proxy },
       },
@@ -517,8 +598,8 @@ export function buildChartValues(config: StackConfig, plan: Plan, refs: ChartSec
       profileList: profileList(capacity, hub.userImage, hub.gpu),
     },
     scheduling: {
-      // Packs users onto the busiest nodes (MostAllocated) so the autoscaler can empty the rest.
-      userScheduler: { enabled: true },
+      // Off: its kube-scheduler is too old for GKE's control plane (see userSchedulerEnabled).
+      userScheduler: { enabled: userSchedulerEnabled },
       // Real users evict placeholders; the capacity model sizes them for one node start-up of arrivals.
       podPriority: { enabled: true },
       userPlaceholder: { enabled: true, replicas: plan.userPool.placeholderUsers },
@@ -599,10 +680,25 @@ export function summarizeHubSecurity(values: Z2jhValues): string[] {
   const gpu = singleuser.profileList.find((p) => p.kubespawner_override);
   const egress = singleuser.networkPolicy.egressAllowRules;
   const pod = hub.config.KubeSpawner.container_security_context;
+  // Who holds JupyterHub's built-in admin role (which always has access:servers), and which loaded role
+  // grants a scope that reaches other users' servers.
+  const adminRole = hub.loadRoles.admin;
+  const builtInAdmins = [
+    ...new Set([
+      ...[...auth.admin_groups, ...(adminRole?.groups ?? [])].map((g) => `group ${g}`),
+      ...[...auth.admin_users, ...(adminRole?.users ?? [])].map((u) => `user ${u}`),
+    ]),
+  ];
+  const reachingRoles = Object.entries(hub.loadRoles)
+    .filter(([name, role]) => name !== "admin" && (role.scopes ?? []).some(reachesOtherUsers))
+    .map(([name]) => `role ${name}`);
+  const openers = [...builtInAdmins.map((a) => `built-in admin ${a}`), ...reachingRoles];
+  const staff = hub.loadRoles[staffRoleName];
+  const keepAlive = values.proxy.chp.extraCommandLineFlags.map((f) => /^--keep-alive-timeout=(\d+)$/.exec(f)).find((m) => m);
   return [
-    `login: OIDC (${hub.config.JupyterHub.authenticator_class}); allowed groups: ${auth.allowed_groups.join(", ")}; admin groups: ${auth.admin_groups.join(", ") || "none"}; allow_all ${auth.allow_all}`,
-    `admins can open users' servers: ${hub.config.JupyterHub.admin_access ? "yes" : "no"} (admin_access ${hub.config.JupyterHub.admin_access})`,
-    `per-user subdomains: <user>.${hub.config.JupyterHub.subdomain_host}; proxy Service ${values.proxy.service.type}`,
+    `login: OIDC (${hub.config.JupyterHub.authenticator_class}); allowed groups: ${auth.allowed_groups.join(", ")}; full-admin groups: ${auth.admin_groups.join(", ") || "none"}; allow_all ${auth.allow_all}`,
+    `admins can open users' servers: ${openers.length ? `yes: ${openers.join(", ")}` : "no"}; staff groups ${staff?.groups?.join(", ") || "none"} get role ${staffRoleName} (${staff?.scopes?.join(" ") ?? "no scopes"}); built-in admin role: ${builtInAdmins.join(", ") || "nobody"}`,
+    `per-user subdomains: <user>.${hub.config.JupyterHub.subdomain_host}; hub login cookie ${hub.config.JupyterHub.cookie_host_prefix_enabled ? "__Host- (cannot be tossed from a user's subdomain)" : "without __Host- prefix"}; proxy Service ${values.proxy.service.type}`,
     `user config in $HOME: ${hub.config.KubeSpawner.disable_user_config ? "ignored" : "loaded"} (disable_user_config); images: ${singleuser.image.name}:${singleuser.image.tag}${gpu ? `, ${gpu.kubespawner_override?.image} (GPU profile)` : ""}`,
     `terminals: ${terminalsOff ? "off" : "on"}; shell-escape guard: ${onOff(guard)} (friction, not a boundary)`,
     `user egress: ${egress.nonPrivateIPs ? "the internet" : "DNS and the hub only"}${egress.privateIPs ? " and private ranges" : ""}, plus allowlist: ${describeEgress(singleuser.networkPolicy.egress)}`,
@@ -613,5 +709,6 @@ export function summarizeHubSecurity(values: Z2jhValues): string[] {
     `per user: CPU ${singleuser.cpu.guarantee}–${singleuser.cpu.limit}, memory ${gib(singleuser.memory.guarantee)}–${gib(singleuser.memory.limit)}, home ${singleuser.storage.capacity}`,
     `culling: idle after ${cull.timeout} s (checked every ${cull.every} s), any server after ${cull.maxAge} s; users kept`,
     `limits: ${hub.activeServerLimit} active servers, ${hub.concurrentSpawnLimit} concurrent spawns; ${scheduling.userPlaceholder.replicas} placeholders; hub DB ${hub.db.type}`,
+    `resilience: ${hub.consecutiveFailureLimit ? `the hub exits after ${hub.consecutiveFailureLimit} failed spawns in a row` : "failed spawns never restart the hub"}; proxy keeps idle connections ${keepAlive ? `${Number(keepAlive[1]) / 1000} s` : "5 s (CHP's default)"}; user-scheduler ${onOff(scheduling.userScheduler.enabled)}`,
   ];
 }

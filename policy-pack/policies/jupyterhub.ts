@@ -9,6 +9,7 @@
 // value must be set explicitly.
 
 import { admittedMetadataPaths, chartEgressDefaults, type EgressAllowRules, noEgressAllowRules } from "../contracts/chartNetpol";
+import { reachesOtherUsers } from "../contracts/hubScopes";
 import { METADATA_RANGE, PRIVATE_RANGES, contains, isWholeInternet, parseCidr, reaches, type Range } from "./cidr";
 import {
   checkSettings,
@@ -139,16 +140,65 @@ export const jupyterhubAllowlist = valuesPolicy({
   },
 });
 
-/** Z2JH values.yaml defaults `admin_access: true`: admins can then act as any user. */
-export const jupyterhubAdminAccessOff = valuesSettings({
+interface AdminConfig {
+  readonly allowFullAdmins: boolean;
+}
+
+/** Member lists that, on the built-in admin role or an authenticator, make someone a JupyterHub admin. */
+function adminMembers(values: Record<string, unknown>): { readonly where: string; readonly value: unknown }[] {
+  const found = authenticatorSections(values).flatMap(([section, traits]) =>
+    ["admin_users", "admin_groups"].map((t) => ({ where: `values.hub.config.${section}.${t}`, value: traits[t] })),
+  );
+  // JupyterHub.admin_users: the deprecated alias the hub still copies to Authenticator.admin_users.
+  found.push({ where: "values.hub.config.JupyterHub.admin_users", value: get(values, "hub.config.JupyterHub.admin_users") });
+  for (const [key, role] of entries(get(values, "hub.loadRoles"))) {
+    if ((get(role, "name") ?? key) !== "admin") continue;
+    for (const kind of ["users", "groups", "services"]) found.push({ where: `values.hub.loadRoles.${key}.${kind}`, value: get(role, kind) });
+  }
+  return found;
+}
+
+/**
+ * JupyterHub 5.5 roles.py: the built-in admin role always carries access:servers and tokens, and
+ * `admin_access` (deprecated since 2.0, app.py) no longer narrows it; the chart still defaults it to true,
+ * which passes JUPYTERHUB_ADMIN_ACCESS to user servers (spawner.py).
+ */
+export const jupyterhubAdminAccessOff = valuesPolicy<AdminConfig>({
   name: "jupyterhub-admin-access-off",
-  description: "Checks that hub admins cannot open other users' servers (admin_access is off).",
+  description: "Checks that no one can open other users' servers: no one holds JupyterHub's built-in admin role, no loaded role grants access to servers or tokens, and admin_access is off.",
   severity: "high",
-  remediationSteps: "Set `hub.config.JupyterHub.admin_access: false` (the chart's default is true).",
-  sources: ["Z2JH values.yaml (default: true)", JH_WEBSECURITY],
-  settings: [
-    { path: "hub.config.JupyterHub.admin_access", ok: isFalse, fix: "false", requirement: "Admins must not be able to access other users' servers" },
-  ],
+  remediationSteps:
+    "Give organisers a role in `hub.loadRoles` with scopes such as `admin-ui`, `list:users` and `servers` (never `access:servers`, `shares`, `tokens` or `admin:users`) assigned to their groups; leave `admin_users` and `admin_groups` empty and declare `hub.loadRoles.admin: { users: [], groups: [] }`; set `hub.config.JupyterHub.admin_access: false` (the chart's default is true). Set `allowFullAdmins: true` only where admins may open users' servers.",
+  sources: ["JupyterHub 5.5 roles.py (the admin role's scopes)", "JupyterHub 5.5 docs: rbac/scopes.md", "Z2JH values.yaml (default: admin_access true)", JH_WEBSECURITY],
+  config: {
+    allowFullAdmins: {
+      type: "boolean",
+      description: "Whether anyone may hold JupyterHub's built-in admin role, which can open every user's server and act as any user.",
+      default: false,
+    },
+  },
+  check: (values, { config }) => {
+    const messages = checkSettings(values, [
+      { path: "hub.config.JupyterHub.admin_access", ok: isFalse, fix: "false", requirement: "Admins must not be able to access other users' servers" },
+    ], "values");
+    if (!config.allowFullAdmins) {
+      for (const { where, value } of adminMembers(values)) {
+        if (!isUnknown(value) && hasEntries(value)) {
+          messages.push(violation("No one may hold JupyterHub's built-in admin role, which can open every user's server (allowFullAdmins is false)", where, "[] (give organisers a narrower role in hub.loadRoles)", value));
+        }
+      }
+    }
+    for (const [key, role] of entries(get(values, "hub.loadRoles"))) {
+      if ((get(role, "name") ?? key) === "admin") continue;
+      const scopes = list(get(role, "scopes"));
+      if (scopes === UNKNOWN) continue;
+      const reaching = scopes.filter((s) => typeof s === "string" && !isUnknown(s) && reachesOtherUsers(s));
+      if (reaching.length > 0) {
+        messages.push(violation(`Role ${key} must not let its holders open other users' servers or act as them (${reaching.join(", ")})`, `values.hub.loadRoles.${key}.scopes`, "scopes without access:servers, shares, tokens, admin:users or admin:auth_state", scopes));
+      }
+    }
+    return messages;
+  },
 });
 
 /** JupyterHub websecurity.md: "Subdomains are the only way to reliably isolate user servers". */

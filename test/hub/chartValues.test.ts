@@ -1,4 +1,6 @@
 import * as assert from "assert";
+import * as fs from "fs";
+import * as YAML from "yaml";
 import { parseConfig } from "../../infra/config/parse";
 import { StackConfig } from "../../infra/config/types";
 import { planAll } from "../../infra/plan";
@@ -19,11 +21,12 @@ import {
   workshopMaxUsers,
   Z2jhValues,
 } from "../../infra/plan/chartValues";
+import { staffRoleName } from "../../infra/plan/hubRoles";
 import { dedicatedTaintKey, nodePurposeLabel, poolPurpose } from "../../infra/plan/labels";
 import { admittedMetadataPaths, chartEgressDefaults } from "../../infra/plan/netpol";
 import { offlineSecretPlaceholder } from "../../infra/tools/stackFile";
 import { loadStackConfig, rawWith, stackNames } from "../support/stacks";
-import { chartSchemaErrors, describeErrors } from "./chartSchema";
+import { chartDefaultsPath, chartSchemaErrors, describeErrors } from "./chartSchema";
 
 const refs = { secretName: "hub-test-secret" };
 
@@ -100,8 +103,10 @@ for (const stack of stackNames) {
       assert.strictEqual(auth.authorize_url, config.hub.oidc.authorizeUrl);
       assert.strictEqual(auth.token_url, config.hub.oidc.tokenUrl);
       assert.strictEqual(auth.userdata_url, config.hub.oidc.userdataUrl);
-      assert.deepStrictEqual(auth.allowed_groups, config.hub.oidc.allowedGroups);
-      assert.deepStrictEqual(auth.admin_groups, config.hub.oidc.adminGroups);
+      // Staff are let in as such; their role comes from hub.loadRoles (test/hub/hubRoles.test.ts).
+      assert.deepStrictEqual(auth.allowed_groups, [...new Set([...config.hub.oidc.allowedGroups, ...config.hub.oidc.adminGroups])]);
+      assert.deepStrictEqual(auth.admin_groups, config.hub.oidc.fullAdminGroups);
+      assert.deepStrictEqual(auth.admin_users, []);
       // oauthenticator 17 ignores group rules unless it manages groups.
       assert.strictEqual(auth.manage_groups, true);
       assert.strictEqual(auth.auth_state_groups_key, `oauth_user.${config.hub.oidc.groupsClaim}`);
@@ -111,8 +116,26 @@ for (const stack of stackNames) {
       assert.doesNotMatch(JSON.stringify(values), /dummy|shared-?password|DummyAuthenticator|"null"/i);
     });
 
-    it("keeps admins out of users' servers", () => {
+    it("keeps admins out of users' servers: no one holds the built-in admin role, staff get a narrower one", () => {
       assert.strictEqual(values.hub.config.JupyterHub.admin_access, false);
+      assert.deepStrictEqual(values.hub.loadRoles.admin, { users: [], groups: [] });
+      assert.deepStrictEqual(values.hub.loadRoles[staffRoleName].groups, config.hub.oidc.adminGroups);
+    });
+
+    it("prefixes the hub's login cookie with __Host- so a user's subdomain cannot toss one at it", () => {
+      // JupyterHub 5.5.0 app.py: cookie_host_prefix_enabled (new in 4.1), meant for per-user subdomains.
+      assert.strictEqual(values.hub.config.JupyterHub.cookie_host_prefix_enabled, true);
+      assert.ok(values.hub.config.JupyterHub.subdomain_host);
+    });
+
+    it("never restarts the hub over failed spawns (the chart would after 5)", () => {
+      assert.strictEqual(values.hub.consecutiveFailureLimit, 0);
+    });
+
+    it("keeps the proxy's idle connections open longer than the load balancer's fixed 600 s", () => {
+      const flag = values.proxy.chp.extraCommandLineFlags.map((f) => /^--keep-alive-timeout=(\d+)$/.exec(f)).find((m) => m);
+      assert.ok(flag, "no --keep-alive-timeout flag for CHP");
+      assert.ok(Number(flag[1]) > 600_000, `${flag[1]} ms is not above 600 s`);
     });
 
     it("carries no secret: the client secret comes from the Secret through an env var, the chart makes the proxy token", () => {
@@ -206,8 +229,9 @@ for (const stack of stackNames) {
       assert.ok(values.scheduling.userPlaceholder.replicas > 0);
     });
 
-    it("packs users with the user scheduler, requires the pools by node purpose, and pre-pulls the image", () => {
-      assert.strictEqual(values.scheduling.userScheduler.enabled, true);
+    it("leaves scheduling to GKE's scheduler, requires the pools by node purpose, and pre-pulls the image", () => {
+      // Z2JH 4.4.0's user-scheduler is kube-scheduler v1.30, outside the skew policy for GKE's channels.
+      assert.strictEqual(values.scheduling.userScheduler.enabled, false);
       assert.strictEqual(values.scheduling.podPriority.enabled, true);
       assert.strictEqual(values.scheduling.userPods.nodeAffinity.matchNodePurpose, "require");
       assert.strictEqual(values.scheduling.corePods.nodeAffinity.matchNodePurpose, "require");
@@ -312,6 +336,25 @@ describe("hub values that depend on config switches", () => {
     // Z2JH's jupyterhub_config.py and templates match on this exact key and the values core/user.
     assert.strictEqual(nodePurposeLabel, "hub.jupyter.org/node-purpose");
     assert.deepStrictEqual([poolPurpose.core, poolPurpose.user], ["core", "user"]);
+  });
+});
+
+describe("the chart's own images that these values rely on (Z2JH 4.4.0 values.yaml)", () => {
+  const chartDefaults = YAML.parse(fs.readFileSync(chartDefaultsPath, "utf8"));
+  const version = (tag: string) => tag.replace(/^v/, "").split(".").map(Number);
+
+  it("runs a CHP that knows --keep-alive-timeout, which configurable-http-proxy added in 4.6.0 (CHANGELOG.md)", () => {
+    // An older CHP refuses an unknown flag and would not start.
+    const [major, minor] = version(chartDefaults.proxy.chp.image.tag);
+    assert.ok(major > 4 || (major === 4 && minor >= 6), chartDefaults.proxy.chp.image.tag);
+    assert.ok(stackValues("event").proxy.chp.extraCommandLineFlags.every((f) => f.startsWith("--keep-alive-timeout=")));
+  });
+
+  it("ships a user-scheduler too old for GKE's channels (1.34 and later), which is why it stays off", () => {
+    // kubernetes.io/releases/version-skew-policy: kube-scheduler at most one minor older than the API server.
+    const [, minor] = version(chartDefaults.scheduling.userScheduler.image.tag);
+    assert.ok(minor < 34 - 1, chartDefaults.scheduling.userScheduler.image.tag);
+    assert.strictEqual(stackValues("event").scheduling.userScheduler.enabled, false);
   });
 });
 

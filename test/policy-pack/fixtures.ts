@@ -80,8 +80,9 @@ export function secureValues(): Record<string, unknown> {
           authorize_url: "https://login.example.com/oauth2/v1/authorize",
           token_url: "https://login.example.com/oauth2/v1/token",
           userdata_url: "https://login.example.com/oauth2/v1/userinfo",
-          allowed_groups: ["workshop-staff"],
-          admin_groups: ["workshop-admins"],
+          allowed_groups: ["workshop-staff", "workshop-admins"],
+          admin_groups: [],
+          admin_users: [],
         },
         KubeSpawner: {
           disable_user_config: true,
@@ -103,6 +104,10 @@ export function secureValues(): Record<string, unknown> {
           { to: [{ ipBlock: { cidr: "10.0.0.0/8" } }], ports: [{ port: 443, protocol: "TCP" }] },
           { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16"] } }], ports: [{ port: 443, protocol: "TCP" }] },
         ],
+      },
+      loadRoles: {
+        "hub-staff": { scopes: ["admin-ui", "list:users", "read:users", "servers"], groups: ["workshop-admins"] },
+        admin: { users: [], groups: [] },
       },
     },
     proxy: {

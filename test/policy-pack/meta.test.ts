@@ -96,6 +96,7 @@ describe("policy pack: metadata", () => {
       "gke-node-pool-max-nodes",
       "gke-node-service-account-roles",
       "gke-user-node-pid-limit",
+      "jupyterhub-admin-access-off",
       "jupyterhub-culling",
       "jupyterhub-user-egress",
       "k8s-namespace-pod-security",

@@ -166,6 +166,12 @@ export const CASES: readonly Case[] = [
   { policy: "jupyterhub-allowlist", title: "allow_all", mutate: values("hub.config.GenericOAuthenticator.allow_all", true), expect: "allow_all" },
   { policy: "jupyterhub-allowlist", title: "no allow rule", mutate: values("hub.config.GenericOAuthenticator.allowed_groups", []), expect: "allowlist" },
   { policy: "jupyterhub-admin-access-off", title: "chart default (true)", mutate: values("hub.config.JupyterHub.admin_access", undefined), expect: "Admins" },
+  { policy: "jupyterhub-admin-access-off", title: "staff as OAuthenticator admin_groups (the admin role)", mutate: values("hub.config.GenericOAuthenticator.admin_groups", ["workshop-admins"]), expect: "GenericOAuthenticator.admin_groups" },
+  { policy: "jupyterhub-admin-access-off", title: "an admin by name", mutate: values("hub.config.Authenticator.admin_users", ["alice"]), expect: "Authenticator.admin_users" },
+  { policy: "jupyterhub-admin-access-off", title: "a group in the admin role", mutate: values("hub.loadRoles.admin.groups", ["workshop-admins"]), expect: "loadRoles.admin.groups" },
+  { policy: "jupyterhub-admin-access-off", title: "a role opening some users' servers", mutate: values(["hub", "loadRoles", "hub-staff", "scopes"], ["admin-ui", "access:servers!group=students"]), expect: "Role hub-staff must not let" },
+  { policy: "jupyterhub-admin-access-off", title: "a role making tokens for users", mutate: values(["hub", "loadRoles", "hub-staff", "scopes"], ["admin-ui", "tokens"]), expect: "(tokens)" },
+  { policy: "jupyterhub-admin-access-off", title: "a role reading auth state", mutate: values(["hub", "loadRoles", "hub-staff", "scopes"], ["admin:users"]), expect: "admin:users" },
   { policy: "jupyterhub-subdomain-host", title: "no subdomains", mutate: values("hub.config.JupyterHub.subdomain_host", ""), expect: "own origins" },
   { policy: "jupyterhub-disable-user-config", title: "user config loaded", mutate: values("hub.config.KubeSpawner.disable_user_config", false), expect: "configuration from the user's home" },
   { policy: "jupyterhub-network-policies", title: "user netpol off", mutate: values("singleuser.networkPolicy.enabled", false), expect: "singleuser pods" },
@@ -325,6 +331,8 @@ export const CASES: readonly Case[] = [
 
 /** Inputs each policy must leave alone (besides the secure stack itself). */
 export const PASSES: readonly Pass[] = [
+  { policy: "jupyterhub-admin-access-off", title: "full admins the pack is told to allow", mutate: values("hub.config.GenericOAuthenticator.admin_groups", ["hub-operators"]), config: { "jupyterhub-admin-access-off": { allowFullAdmins: true } } },
+  { policy: "jupyterhub-admin-access-off", title: "a role reaching only its bearer's own server", mutate: values(["hub", "loadRoles", "hub-staff", "scopes"], ["admin-ui", "access:servers!server"]) },
   { policy: "gke-control-plane-access", title: "IP endpoint disabled, no authorised networks", mutate: all(cluster("controlPlaneEndpointsConfig.ipEndpointsConfig.enabled", false), cluster("masterAuthorizedNetworksConfig", undefined)) },
   { policy: "gke-network-policy-enforced", title: "Calico network policy", mutate: all(cluster("datapathProvider", undefined), cluster("networkPolicy", { enabled: true, provider: "CALICO" })) },
   { policy: "gke-node-machine-type", title: "a type allowed by config", mutate: userPool("nodeConfig.machineType", "e2-medium"), config: { "gke-node-machine-type": { allowedMachineTypes: ["e2-*"] } } },
