@@ -177,6 +177,7 @@ export interface Z2jhValues {
     readonly memory: { readonly guarantee: number; readonly limit: number };
     readonly storage: { readonly type: "dynamic"; readonly capacity: string };
     readonly startTimeout: number;
+    readonly cmd: readonly string[];
     readonly extraEnv: Readonly<Record<string, string>>;
     readonly extraFiles: Readonly<Record<string, ExtraFile>>;
     readonly profileList: readonly Profile[];
@@ -256,6 +257,24 @@ export const userContainerSecurityContext: ContainerSecurityContext = {
 
 /** `jupyter_server`'s ServerApp.terminals_enabled has no env var; a CLI flag outranks config files. */
 export const disableTerminalsFlag = "--ServerApp.terminals_enabled=False";
+
+/**
+ * The single-user server's command (Z2JH `singleuser.cmd`, whose default is the `jupyterhub-singleuser`
+ * script), started so that nothing a user writes into their persistent home runs inside it. A flag on the
+ * command line is only as strong as the interpreter that parses it: with the default command, a `.pth`
+ * file or `usercustomize.py` in the user's site-packages (~/.local/lib/python3.X/site-packages, written
+ * from any notebook cell) runs before the server starts and can drop `--ServerApp.terminals_enabled=False`
+ * from sys.argv. `-I` (isolated mode, Python docs "Command line and environment") implies `-s` (no user
+ * site-packages), `-E` (no PYTHON* variables) and `-P`: without it `-m` puts the working directory, the
+ * home (the image's WORKDIR), first on sys.path, where a `~/jupyterhub/` package would shadow the real one,
+ * so `-s` alone is not enough. Kernels keep user site-packages (`pip install --user` works): jupyter_client
+ * starts them as `sys.executable -m ipykernel_launcher` (jupyter_client manager.py, ipykernel
+ * kernelspec.py), and interpreter flags are not inherited. The user image needs `python3` on PATH with
+ * jupyterhub importable, as the default command does: Z2JH 4.4.0 images/singleuser-sample is
+ * python:3.12-slim-bookworm with jupyterhub 5.5.0, whose jupyterhub/singleuser/__main__.py is this entry
+ * point. test/hub/singleuserIsolation.test.ts runs the attack against a real hub and servers.
+ */
+export const singleuserCmd: readonly string[] = ["python3", "-I", "-m", "jupyterhub.singleuser"];
 
 /**
  * Splits an image reference into the chart's {name, tag} so that `${name}:${tag}` (how both the chart's
@@ -512,6 +531,7 @@ export function buildChartValues(config: StackConfig, plan: Plan, refs: ChartSec
       memory: { guarantee: gibToBytes(capacity.userMemoryGuaranteeGiB), limit: gibToBytes(capacity.userMemoryLimitGiB) },
       storage: { type: "dynamic", capacity: `${capacity.userStorageGiB}Gi` },
       startTimeout: serverStartTimeoutSeconds(capacity),
+      cmd: singleuserCmd,
       extraEnv: packageIndexEnv(hub.packageIndexUrl),
       extraFiles: shellEscapeGuardFiles(hub.shellEscapeGuard),
       profileList: profileList(capacity, hub.userImage, hub.gpu),
@@ -564,6 +584,7 @@ export function summarizeHubSecurity(values: Z2jhValues): string[] {
   const auth = hub.config.GenericOAuthenticator;
   const guard = Object.values(singleuser.extraFiles).some((f) => f.mountPath.endsWith("/refuse_shell_escapes.py"));
   const terminalsOff = (hub.config.KubeSpawner.args ?? []).includes(disableTerminalsFlag);
+  const isolated = singleuser.cmd.includes("-I");
   const metadataBlocked =
     !singleuser.networkPolicy.egressAllowRules.cloudMetadataServer &&
     !hub.networkPolicy.egressAllowRules.cloudMetadataServer &&
@@ -577,7 +598,7 @@ export function summarizeHubSecurity(values: Z2jhValues): string[] {
     `admins can open users' servers: ${hub.config.JupyterHub.admin_access ? "yes" : "no"} (admin_access ${hub.config.JupyterHub.admin_access})`,
     `per-user subdomains: <user>.${hub.config.JupyterHub.subdomain_host}; proxy Service ${values.proxy.service.type}`,
     `user config in $HOME: ${hub.config.KubeSpawner.disable_user_config ? "ignored" : "loaded"} (disable_user_config); images: ${singleuser.image.name}:${singleuser.image.tag}${gpu ? `, ${gpu.kubespawner_override?.image} (GPU profile)` : ""}`,
-    `terminals: ${terminalsOff ? "off" : "on"}; shell-escape guard: ${onOff(guard)} (friction, not a boundary)`,
+    `terminals: ${terminalsOff ? "off" : "on"}; server start-up ${isolated ? "ignores" : "runs"} Python files in the home (${singleuser.cmd.join(" ")}); shell-escape guard: ${onOff(guard)} (friction, not a boundary)`,
     `user egress: ${egress.nonPrivateIPs ? "the internet" : "DNS and the hub only"}${egress.privateIPs ? " and private ranges" : ""}, plus allowlist: ${describeEgress(singleuser.networkPolicy.egress)}`,
     `cloud metadata server: ${metadataBlocked ? "blocked by NetworkPolicy for users, hub and proxy" : "REACHABLE"}; iptables init container ${onOff(singleuser.cloudMetadata.blockWithIptables)}`,
     `user pods: uid ${pod.runAsUser}, privilege escalation ${pod.allowPrivilegeEscalation ? "allowed" : "off"}, capabilities dropped: ${pod.capabilities.drop.join(", ")}, seccomp ${pod.seccompProfile.type}, service-account token ${hub.config.KubeSpawner.automount_service_account_token ? "mounted" : "not mounted"}`,
