@@ -18,18 +18,14 @@ Argument: a JSON object {"workdir", "args", "servers": {name: cmd}, "clean": [na
 
 import json
 import os
-import signal
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from real_hub import RealHub, read_lines  # noqa: E402
 
 SPEC = json.loads(sys.argv[1])
 WORK = SPEC["workdir"]
-TOKEN = "isolation-test-" + os.urandom(8).hex()
-DEADLINE = time.monotonic() + 90  # the whole run, servers and kernels included
 
 PTH = """import json, os, sys; open(os.path.join(os.path.expanduser("~"), "pth-ran.log"), "a").write(json.dumps(getattr(sys, "orig_argv", sys.argv)) + "\\n"); sys.argv[:] = [a for a in sys.argv if "terminals_enabled" not in a]
 """
@@ -47,12 +43,6 @@ for _entry in sys.path:
         exec(compile(open(__file__).read(), __file__, "exec"))
         break
 '''
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def user_site(home):
@@ -73,49 +63,15 @@ def plant(home):
         f.write(SHIM)
 
 
-def api(method, url, body=None):
-    data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request(url, data=data, method=method, headers={"Authorization": "token " + TOKEN})
-    try:
-        with urllib.request.urlopen(req, timeout=10) as r:
-            text = r.read().decode()
-            return r.status, (json.loads(text) if text.strip() else None)
-    except urllib.error.HTTPError as e:
-        return e.code, None
-    except (urllib.error.URLError, ConnectionError):
-        return 0, None  # not listening yet
-
-
-def wait_for(what, check, seconds=60):
-    end = min(time.monotonic() + seconds, DEADLINE)
-    while time.monotonic() < end:
-        result = check()
-        if result:
-            return result
-        time.sleep(0.25)
-    raise TimeoutError(what)
-
-
-def read_lines(path):
-    try:
-        with open(path) as f:
-            return [line for line in f.read().splitlines() if line]
-    except FileNotFoundError:
-        return []
-
-
-hub_port, proxy_port, api_port = free_port(), free_port(), free_port()
-public = f"http://127.0.0.1:{proxy_port}"
-hub_api = f"http://127.0.0.1:{hub_port}/hub/api"
 pids_file = os.path.join(WORK, "server-pids")
-config = f"""
+spawner_config = f"""
 import json
 from jupyterhub.spawner import SimpleLocalProcessSpawner
 
 CMDS = json.loads({json.dumps(json.dumps(SPEC["servers"]))})
 
 class RecordingSpawner(SimpleLocalProcessSpawner):
-    # the command under test for this user; the pid so the driver can stop what the hub might leave
+    # the command under test for this user; the pid so that RealHub can stop what the hub might leave
     async def start(self):
         self.cmd = CMDS[self.user.name]
         result = await super().start()
@@ -130,25 +86,7 @@ c.Spawner.args = json.loads({json.dumps(json.dumps(SPEC["args"]))}) + {json.dump
 c.Spawner.disable_user_config = True
 c.Spawner.start_timeout = 60
 c.Spawner.http_timeout = 60
-c.JupyterHub.authenticator_class = "dummy"
-c.JupyterHub.ip = "127.0.0.1"
-c.JupyterHub.port = {proxy_port}
-c.JupyterHub.hub_ip = "127.0.0.1"
-c.JupyterHub.hub_port = {hub_port}
-c.ConfigurableHTTPProxy.api_url = "http://127.0.0.1:{api_port}"
-c.ConfigurableHTTPProxy.pid_file = {json.dumps(os.path.join(WORK, "proxy.pid"))}
-c.JupyterHub.db_url = "sqlite:///" + {json.dumps(os.path.join(WORK, "hub.sqlite"))}
-c.JupyterHub.cookie_secret_file = {json.dumps(os.path.join(WORK, "cookie_secret"))}
-c.JupyterHub.cleanup_servers = True
-c.JupyterHub.services = [{{"name": "isolation-test", "api_token": {json.dumps(TOKEN)}}}]
-c.JupyterHub.load_roles = [{{
-    "name": "isolation-test",
-    "scopes": ["admin:users", "admin:servers", "access:servers"],
-    "services": ["isolation-test"],
-}}]
 """
-with open(os.path.join(WORK, "jupyterhub_config.py"), "w") as f:
-    f.write(config)
 
 for name in SPEC["servers"]:
     home = os.path.join(WORK, "home", name)
@@ -156,74 +94,41 @@ for name in SPEC["servers"]:
     if name not in SPEC.get("clean", []):
         plant(home)
 
-hub_log = open(os.path.join(WORK, "hub.log"), "w")
-env = {
-    "PATH": "/usr/bin:/bin",  # `python3` and `jupyterhub-singleuser` are Debian's, as in the user image's PATH
-    "HOME": os.path.join(WORK, "hubhome"),
-    "LANG": "C.UTF-8",
-    # Debian's configurable-http-proxy finds its modules on Debian's node path, which another node on this
-    # machine may not search.
-    "NODE_PATH": "/usr/share/nodejs:/usr/lib/nodejs",
-}
-hub = subprocess.Popen(
-    ["/usr/bin/jupyterhub", "-f", os.path.join(WORK, "jupyterhub_config.py")],
-    cwd=WORK, env=env, stdout=hub_log, stderr=subprocess.STDOUT, start_new_session=True,
-)
 results = {}
 try:
-    wait_for("hub API", lambda: api("GET", hub_api + "/")[0] == 200, 60)
-    for name in SPEC["servers"]:
-        assert api("POST", f"{hub_api}/users/{name}")[0] in (201, 409), name
-        assert api("POST", f"{hub_api}/users/{name}/server")[0] in (201, 202), name
+    with RealHub(WORK, spawner_config) as hub:
+        api, hub_api = hub.api, hub.hub_api
+        for name in SPEC["servers"]:
+            assert api("POST", f"{hub_api}/users/{name}")[0] in (201, 409), name
+            assert api("POST", f"{hub_api}/users/{name}/server")[0] in (201, 202), name
 
-    def ready(name):
-        status, model = api("GET", f"{hub_api}/users/{name}")
-        return status == 200 and model["servers"].get("", {}).get("ready")
+        def ready(name):
+            status, model = api("GET", f"{hub_api}/users/{name}")
+            return status == 200 and model["servers"].get("", {}).get("ready")
 
-    for name in SPEC["servers"]:
-        wait_for(f"server of {name}", lambda: ready(name), 60)
-    for name in SPEC["servers"]:
-        home = os.path.join(WORK, "home", name)
-        base = f"{public}/user/{name}/api"
-        terminals = api("GET", base + "/terminals")[0]
-        # A real kernel from the server's kernel manager: if the .pth runs in it, kernels keep user site-packages.
-        kernel_status, kernel = api("POST", base + "/kernels", {"name": "python3"})
-        started = kernel_status == 201
-        if started and name not in SPEC.get("clean", []):
-            wait_for(f"kernel of {name}", lambda: any("ipykernel_launcher" in l for l in read_lines(os.path.join(home, "pth-ran.log"))), 30)
-        if started:
-            api("DELETE", f"{base}/kernels/{kernel['id']}")
-        results[name] = {
-            "terminals": terminals,
-            "pth": [json.loads(l) for l in read_lines(os.path.join(home, "pth-ran.log"))],
-            "shim": bool(read_lines(os.path.join(home, "shim-ran.log"))),
-            "kernelStarted": started,
-        }
+        for name in SPEC["servers"]:
+            hub.wait_for(f"server of {name}", lambda: ready(name), 60)
+        for name in SPEC["servers"]:
+            home = os.path.join(WORK, "home", name)
+            base = f"{hub.public}/user/{name}/api"
+            terminals = api("GET", base + "/terminals")[0]
+            # A real kernel from the server's kernel manager: if the .pth runs in it, kernels keep user site-packages.
+            kernel_status, kernel = api("POST", base + "/kernels", {"name": "python3"})
+            started = kernel_status == 201
+            if started and name not in SPEC.get("clean", []):
+                pth_log = os.path.join(home, "pth-ran.log")
+                hub.wait_for(f"kernel of {name}", lambda: any("ipykernel_launcher" in l for l in read_lines(pth_log)), 30)
+            if started:
+                api("DELETE", f"{base}/kernels/{kernel['id']}")
+            results[name] = {
+                "terminals": terminals,
+                "pth": [json.loads(l) for l in read_lines(os.path.join(home, "pth-ran.log"))],
+                "shim": bool(read_lines(os.path.join(home, "shim-ran.log"))),
+                "kernelStarted": started,
+            }
 except Exception as e:
-    hub_log.flush()
     with open(os.path.join(WORK, "hub.log")) as f:
         tail = f.read()[-4000:]
     print(f"{type(e).__name__}: {e}\n--- hub log (tail) ---\n{tail}", file=sys.stderr)
     sys.exit(1)
-finally:
-    # The hub stops its servers and the proxy on SIGTERM (cleanup_servers); then whatever is left of
-    # the processes it started is ended by id.
-    hub.send_signal(signal.SIGTERM)
-    try:
-        hub.wait(20)
-    except subprocess.TimeoutExpired:
-        os.killpg(hub.pid, signal.SIGKILL)
-        hub.wait(5)
-    # Single-user servers run in sessions of their own (with their kernels); the proxy in the hub's.
-    groups = [int(p) for p in read_lines(pids_file)] + [hub.pid]
-    for pgid in groups:
-        try:
-            os.killpg(pgid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-    for pid in read_lines(os.path.join(WORK, "proxy.pid")):
-        try:
-            os.kill(int(pid), signal.SIGKILL)
-        except (ProcessLookupError, PermissionError, ValueError):
-            pass
 print(json.dumps(results))
