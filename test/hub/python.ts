@@ -36,7 +36,8 @@ export function runPython(args: readonly string[], opts: { input?: string; cwd: 
     encoding: "utf8",
     input: opts.input,
     cwd: opts.cwd,
-    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: opts.cwd, IPYTHONDIR: path.join(opts.cwd, ".ipython"), LANG: "C.UTF-8" },
+    // PYTHONDONTWRITEBYTECODE: drivers import real_hub.py from test/hub, which must stay free of __pycache__
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: opts.cwd, IPYTHONDIR: path.join(opts.cwd, ".ipython"), LANG: "C.UTF-8", PYTHONDONTWRITEBYTECODE: "1" },
     timeout: opts.timeout ?? 60_000,
   });
   if (result.error) throw result.error;
