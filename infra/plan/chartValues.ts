@@ -186,6 +186,7 @@ export interface Z2jhValues {
     readonly memory: { readonly guarantee: number; readonly limit: number };
     readonly storage: { readonly type: "dynamic"; readonly capacity: string };
     readonly startTimeout: number;
+    readonly cmd: readonly string[];
     readonly extraEnv: Readonly<Record<string, string>>;
     readonly extraFiles: Readonly<Record<string, ExtraFile>>;
     readonly profileList: readonly Profile[];
@@ -273,6 +274,24 @@ export const userContainerSecurityContext: ContainerSecurityContext = {
 
 /** `jupyter_server`'s ServerApp.terminals_enabled has no env var; a CLI flag outranks config files. */
 export const disableTerminalsFlag = "--ServerApp.terminals_enabled=False";
+
+/**
+ * The single-user server's command (Z2JH `singleuser.cmd`, whose default is the `jupyterhub-singleuser`
+ * script), started so that nothing a user writes into their persistent home runs inside it. A flag on the
+ * command line is only as strong as the interpreter that parses it: with the default command, a `.pth`
+ * file or `usercustomize.py` in the user's site-packages (~/.local/lib/python3.X/site-packages, written
+ * from any notebook cell) runs before the server starts and can drop `--ServerApp.terminals_enabled=False`
+ * from sys.argv. `-I` (isolated mode, Python docs "Command line and environment") implies `-s` (no user
+ * site-packages), `-E` (no PYTHON* variables) and `-P`: without it `-m` puts the working directory, the
+ * home (the image's WORKDIR), first on sys.path, where a `~/jupyterhub/` package would shadow the real one,
+ * so `-s` alone is not enough. Kernels keep user site-packages (`pip install --user` works): jupyter_client
+ * starts them as `sys.executable -m ipykernel_launcher` (jupyter_client manager.py, ipykernel
+ * kernelspec.py), and interpreter flags are not inherited. The user image needs `python3` on PATH with
+ * jupyterhub importable, as the default command does: Z2JH 4.4.0 images/singleuser-sample is
+ * python:3.12-slim-bookworm with jupyterhub 5.5.0, whose jupyterhub/singleuser/__main__.py is this entry
+ * point. test/hub/singleuserIsolation.test.ts runs the attack against a real hub and servers.
+ */
+export const singleuserCmd: readonly string[] = ["python3", "-I", "-m", "jupyterhub.singleuser"];
 
 /**
  * Splits an image reference into the chart's {name, tag} so that `${name}:${tag}` (how both the chart's
@@ -593,6 +612,7 @@ export function buildChartValues(config: StackConfig, plan: Plan, refs: ChartSec
       memory: { guarantee: gibToBytes(capacity.userMemoryGuaranteeGiB), limit: gibToBytes(capacity.userMemoryLimitGiB) },
       storage: { type: "dynamic", capacity: `${capacity.userStorageGiB}Gi` },
       startTimeout: serverStartTimeoutSeconds(capacity),
+      cmd: singleuserCmd,
       extraEnv: packageIndexEnv(hub.packageIndexUrl),
       extraFiles: shellEscapeGuardFiles(hub.shellEscapeGuard),
       profileList: profileList(capacity, hub.userImage, hub.gpu),
@@ -676,6 +696,7 @@ export function summarizeHubSecurity(values: Z2jhValues): string[] {
   const terminalsOff = (hub.config.KubeSpawner.args ?? []).includes(disableTerminalsFlag);
   const metadataReachable = metadataExposure(values);
   const dnsPeers = [singleuser, hub, values.proxy.chp].map((c) => describeDns(c.networkPolicy.egress));
+  const isolated = singleuser.cmd.includes("-I");
   const gib = (bytes: number) => `${+(bytes / 1024 ** 3).toFixed(2)} GiB`;
   const gpu = singleuser.profileList.find((p) => p.kubespawner_override);
   const egress = singleuser.networkPolicy.egressAllowRules;
@@ -700,7 +721,7 @@ export function summarizeHubSecurity(values: Z2jhValues): string[] {
     `admins can open users' servers: ${openers.length ? `yes: ${openers.join(", ")}` : "no"}; staff groups ${staff?.groups?.join(", ") || "none"} get role ${staffRoleName} (${staff?.scopes?.join(" ") ?? "no scopes"}); built-in admin role: ${builtInAdmins.join(", ") || "nobody"}`,
     `per-user subdomains: <user>.${hub.config.JupyterHub.subdomain_host}; hub login cookie ${hub.config.JupyterHub.cookie_host_prefix_enabled ? "__Host- (cannot be tossed from a user's subdomain)" : "without __Host- prefix"}; proxy Service ${values.proxy.service.type}`,
     `user config in $HOME: ${hub.config.KubeSpawner.disable_user_config ? "ignored" : "loaded"} (disable_user_config); images: ${singleuser.image.name}:${singleuser.image.tag}${gpu ? `, ${gpu.kubespawner_override?.image} (GPU profile)` : ""}`,
-    `terminals: ${terminalsOff ? "off" : "on"}; shell-escape guard: ${onOff(guard)} (friction, not a boundary)`,
+    `terminals: ${terminalsOff ? "off" : "on"}; server start-up ${isolated ? "ignores" : "runs"} Python files in the home (${singleuser.cmd.join(" ")}); shell-escape guard: ${onOff(guard)} (friction, not a boundary)`,
     `user egress: ${egress.nonPrivateIPs ? "the internet" : "DNS and the hub only"}${egress.privateIPs ? " and private ranges" : ""}, plus allowlist: ${describeEgress(singleuser.networkPolicy.egress)}`,
     `hub egress besides DNS, the proxy and user servers: ${describeEgress(hub.networkPolicy.egress)}; proxy: ${describeEgress(values.proxy.chp.networkPolicy.egress)} besides DNS, the hub and user servers`,
     `DNS: ${new Set(dnsPeers).size === 1 ? `${dnsPeers[0]} only, UDP/TCP 53, for users, hub and proxy` : `users ${dnsPeers[0]}; hub ${dnsPeers[1]}; proxy ${dnsPeers[2]}`}`,

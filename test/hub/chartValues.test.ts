@@ -267,7 +267,10 @@ for (const stack of stackNames) {
     it("prints a security summary read back from the values", () => {
       const text = summarizeHubSecurity(values).join("\n");
       assert.match(text, /admins can open users' servers: no/);
-      assert.match(text, /terminals: off; shell-escape guard: on \(friction, not a boundary\)/);
+      assert.match(
+        text,
+        /terminals: off; server start-up ignores Python files in the home \(python3 -I -m jupyterhub\.singleuser\); shell-escape guard: on \(friction, not a boundary\)/,
+      );
       assert.match(text, /cloud metadata server: blocked by NetworkPolicy for users, hub and proxy \(169\.254\.169\.254:80, 169\.254\.169\.252:988, private addresses on 988\)/);
       assert.match(text, /DNS: kube-system\/k8s-app=kube-dns only, UDP\/TCP 53, for users, hub and proxy/);
       assert.match(text, /hub egress besides DNS, the proxy and user servers: 10\.0\.0\.0\/8,172\.16\.0\.0\/12,192\.168\.0\.0\/16 tcp\/443; 0\.0\.0\.0\/0 except [^;]*,169\.254\.0\.0\/16 tcp\/443; proxy: none/);
@@ -286,6 +289,14 @@ describe("hub values that depend on config switches", () => {
     const on = stackValues("dev", { terminalsEnabled: true });
     assert.strictEqual(on.hub.config.KubeSpawner.args, undefined);
     assert.match(summarizeHubSecurity(on).join("\n"), /terminals: on/);
+  });
+
+  it("starts every single-user server in isolated mode, terminals on or off (singleuserIsolation.test.ts runs it)", () => {
+    for (const terminalsEnabled of [false, true]) {
+      assert.deepStrictEqual(stackValues("dev", { terminalsEnabled }).singleuser.cmd, ["python3", "-I", "-m", "jupyterhub.singleuser"]);
+    }
+    const defaultCommand = { ...stackValues("dev"), singleuser: { ...stackValues("dev").singleuser, cmd: ["jupyterhub-singleuser"] } };
+    assert.match(summarizeHubSecurity(defaultCommand).join("\n"), /server start-up runs Python files in the home \(jupyterhub-singleuser\)/);
   });
 
   it("shellEscapeGuard false ships no IPython files", () => {
