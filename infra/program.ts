@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ProgramConfig, readProgramConfig } from "./config/read";
 import { capacityOutput, planAll } from "./plan";
 import { HardenedCluster } from "./components/cluster";
-import { dependOn, ProjectApis } from "./components/apis";
+import { ProjectApis } from "./components/apis";
 import { HubEdge } from "./components/edge";
 import { HubGateway } from "./components/gateway";
 import { JupyterHub } from "./components/jupyterhub";
@@ -18,17 +18,20 @@ export function deployHub(programConfig: ProgramConfig = readProgramConfig()) {
   const plan = planAll(config);
   const namePrefix = dnsSafePrefix(pulumi.getStack());
 
+  // Every Google resource takes its project id from `apis.project`, which resolves only once the APIs are
+  // on and usable, so nothing is created before that (one way to wait, carried by the value itself).
   const apis = new ProjectApis("apis", { project: config.platform.project });
-  const afterApis = { transformations: [dependOn(apis.services)] };
+  const project = apis.project;
 
   const network = new HubNetwork("network", {
-    project: config.platform.project,
+    project,
     region: config.platform.region,
     addresses: plan.addresses,
     natMinPortsPerVm: plan.natMinPortsPerVm,
-  }, afterApis);
+  });
 
   const cluster = new HardenedCluster("cluster", {
+    project,
     platform: config.platform,
     event: config.event,
     network: network.network.id,
@@ -38,14 +41,15 @@ export function deployHub(programConfig: ProgramConfig = readProgramConfig()) {
     gpuPool: plan.gpuPool,
     gpu: config.hub.gpu,
     namePrefix,
-  }, afterApis);
+  });
 
   // The edge needs no cluster, so the certificate starts provisioning while the cluster is created.
   const edge = new HubEdge("edge", {
+    project,
     edge: config.edge,
     namePrefix,
     protectZone: config.platform.deletionProtection,
-  }, afterApis);
+  });
 
   // Depends on the whole cluster component: user and core pods are *required* on their pools.
   const hub = new JupyterHub("hub", { config, plan, oidcClientSecret }, {
@@ -61,6 +65,7 @@ export function deployHub(programConfig: ProgramConfig = readProgramConfig()) {
     certificateMapName: edge.certificateMapName,
     addressName: edge.addressName,
     sslPolicyName: edge.sslPolicyName,
+    loadBalancerResources: edge.loadBalancerResources,
     backendTimeoutSeconds: config.edge.backendTimeoutSeconds,
   }, { provider: cluster.kubernetesProvider, dependsOn: [hub.release] });
 
@@ -68,6 +73,8 @@ export function deployHub(programConfig: ProgramConfig = readProgramConfig()) {
     hubUrl: edge.hubUrl,
     staticIp: edge.staticIp,
     nameServers: edge.nameServers,
+    dsRecords: edge.dsRecords,
+    certificateName: edge.certificateName,
     hubNamespace: hub.namespace,
     securitySummary: hub.securitySummary,
     capacity: capacityOutput(plan),

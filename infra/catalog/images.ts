@@ -1,5 +1,6 @@
-// What "pinned" means for an image, shared by the config parser (which refuses an unpinned userImage)
-// and the policy pack (which refuses one anywhere in the chart values), so the two cannot disagree.
+// What "pinned" means for an image, for the config parser (which refuses an unpinned userImage). The policy
+// pack keeps its own definition (policy-pack/policies/thresholds.ts, MOVING_IMAGE_TAGS);
+// test/policy-pack/thresholds.test.ts fails if this parser accepts a tag the pack refuses.
 
 // Tags that name a moving target rather than one build (Checkov CKV_K8S_14/43, kube-score).
 const movingTag = /^(latest|main|master|stable|edge|nightly)$/i;

@@ -3,10 +3,13 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { EventWindow, GpuConfig, PlatformConfig } from "../config/types";
 import { clusterZoneCount, initialNodesPerZone, PoolPlan } from "../plan";
+import { clusterDns, clusterDnsSettings } from "../plan/clusterDns";
 import { dedicatedTaint, nodePurposeLabel, poolPurpose } from "../plan/labels";
 import { podRangeName, serviceRangeName } from "./network";
 
 export interface HardenedClusterArgs {
+  /** The project id from `ProjectApis.project`, so every resource here waits for the APIs. */
+  readonly project: pulumi.Input<string>;
   readonly platform: PlatformConfig;
   readonly event: EventWindow;
   readonly network: pulumi.Input<string>;
@@ -20,8 +23,12 @@ export interface HardenedClusterArgs {
 }
 
 // Google's least-privilege role for node service accounts, replacing the old logging/monitoring set
-// (GKE hardening guide, "Use least privilege Google service accounts"; CIS GKE 5.2.1), plus image pulls.
-const nodeServiceAccountRoles = ["roles/container.defaultNodeServiceAccount", "roles/artifactregistry.reader"];
+// (GKE hardening guide, "Use least privilege Google service accounts"; CIS GKE 5.2.1), and nothing else.
+// The program pulls nothing from Artifact Registry (the chart's images and the default user image are
+// public quay.io and registry.k8s.io images; GKE's own come from its public registries), so the nodes get
+// no Artifact Registry role. A private user image there will need `roles/artifactregistry.reader` on its
+// repository only, never on the project (README, "Known limits").
+const nodeServiceAccountRoles = ["roles/container.defaultNodeServiceAccount"];
 
 // With a least-privilege service account Google advises the cloud-platform scope and IAM to restrict it
 // (GKE docs, "Service accounts and access scopes").
@@ -31,13 +38,33 @@ const nodeOauthScopes = ["https://www.googleapis.com/auth/cloud-platform"];
 const userPodPidsLimit = 4_096;
 
 const DAY_MS = 86_400_000;
+const SECOND_MS = 1_000;
 
-/** The "no upgrades" exclusion covering the event with a day of margin each side. */
+/**
+ * RFC 3339 in UTC with whole seconds ("2027-12-05T08:00:00Z"), the form GKE returns the time in. The
+ * exclusion's times are google.protobuf.Timestamps, whose JSON form is "Z-normalized and uses 0, 3, 6 or 9
+ * fractional digits" (protobuf.dev, proto3 JSON mapping), so a whole second comes back without a fraction.
+ * The Google provider keeps what GKE returns and has no diff suppression for these fields
+ * (terraform-provider-google v7.40.0, services/container/resource_container_cluster.go:
+ * `maintenance_exclusion` start_time/end_time, `flattenMaintenancePolicy`), so toISOString()'s ".000"
+ * would show as a cluster update on every `pulumi up`.
+ */
+export function rfc3339Seconds(time: Date): string {
+  if (time.getTime() % SECOND_MS !== 0) throw new RangeError(`${time.toISOString()} is not a whole second`);
+  return time.toISOString().replace(/\.000Z$/, "Z");
+}
+
+/**
+ * The "no upgrades" exclusion covering the event with a day of margin each side, widened to whole seconds
+ * (an event time given with a fraction of a second still lies inside it).
+ */
 export function eventMaintenanceExclusion(event: EventWindow) {
+  const start = Math.floor((event.start.getTime() - DAY_MS) / SECOND_MS) * SECOND_MS;
+  const end = Math.ceil((event.end.getTime() + DAY_MS) / SECOND_MS) * SECOND_MS;
   return {
     exclusionName: "event-no-upgrades",
-    startTime: new Date(event.start.getTime() - DAY_MS).toISOString(),
-    endTime: new Date(event.end.getTime() + DAY_MS).toISOString(),
+    startTime: rfc3339Seconds(new Date(start)),
+    endTime: rfc3339Seconds(new Date(end)),
     exclusionOptions: { scope: "NO_UPGRADES" },
   };
 }
@@ -59,23 +86,24 @@ export class HardenedCluster extends pulumi.ComponentResource {
     const { platform } = args;
     const child = { parent: this };
     const location = platform.location.type === "zonal" ? platform.location.zone : platform.region;
+    const dns = clusterDnsSettings(clusterDns);
 
     this.nodeServiceAccount = new gcp.serviceaccount.Account(`${name}-nodes`, {
-      project: platform.project,
+      project: args.project,
       accountId: `${args.namePrefix}-gke-nodes`.slice(0, 30),
       displayName: "GKE nodes (least privilege)",
     }, child);
     const nodeSaMember = pulumi.interpolate`serviceAccount:${this.nodeServiceAccount.email}`;
     const roleBindings = nodeServiceAccountRoles.map((role) =>
       new gcp.projects.IAMMember(`${name}-nodes-${role.split("/")[1].replace(/\./g, "-")}`, {
-        project: platform.project,
+        project: args.project,
         role,
         member: nodeSaMember,
       }, child),
     );
 
     this.cluster = new gcp.container.Cluster(name, {
-      project: platform.project,
+      project: args.project,
       location,
       nodeLocations: platform.location.type === "regional" && platform.location.nodeZones.length > 0 ? [...platform.location.nodeZones] : undefined,
       description: "JupyterHub for a short event with untrusted users",
@@ -115,7 +143,10 @@ export class HardenedCluster extends pulumi.ComponentResource {
       enableShieldedNodes: true,
       releaseChannel: { channel: platform.releaseChannel },
       gatewayApiConfig: { channel: "CHANNEL_STANDARD" },
-      addonsConfig: { httpLoadBalancing: { disabled: false } },
+      // kube-dns, and NodeLocal DNSCache explicitly off (GKE Standard turns it on by default from
+      // 1.34.1-gke.3720000): the chart's NetworkPolicies allow exactly this DNS path (plan/clusterDns.ts).
+      dnsConfig: dns.dnsConfig,
+      addonsConfig: { httpLoadBalancing: { disabled: false }, dnsCacheConfig: dns.dnsCacheConfig },
       loggingConfig: { enableComponents: ["SYSTEM_COMPONENTS", "WORKLOADS"] },
       monitoringConfig: { enableComponents: ["SYSTEM_COMPONENTS"] },
       enableLegacyAbac: false,
@@ -152,7 +183,7 @@ export class HardenedCluster extends pulumi.ComponentResource {
     const zoneCount = clusterZoneCount(platform);
     const pool = (plan: PoolPlan, purpose: keyof typeof poolPurpose, extra: Partial<gcp.types.input.container.NodePoolNodeConfig>) =>
       new gcp.container.NodePool(`${name}-${plan.name}`, {
-        project: platform.project,
+        project: args.project,
         location,
         cluster: this.cluster.name,
         initialNodeCount: initialNodesPerZone(plan, zoneCount),
@@ -175,7 +206,9 @@ export class HardenedCluster extends pulumi.ComponentResource {
           // The GKE metadata server hides node credentials and the legacy metadata API (CIS GKE 5.4.1).
           workloadMetadataConfig: { mode: "GKE_METADATA" },
           shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
-          // Image streaming starts large notebook images before they are fully pulled.
+          // Image streaming starts large notebook images before they are fully pulled, but only images in
+          // Artifact Registry stream (GKE docs, "Use Image streaming to pull container images"); the public
+          // quay.io images of today are pulled whole, and need no Google permission to pull.
           gcfsConfig: { enabled: true },
           metadata: { "disable-legacy-endpoints": "true" },
           labels: { [nodePurposeLabel]: poolPurpose[purpose] },

@@ -13,15 +13,19 @@ import { HubHostnames, hubHostnames } from "../plan/hostnames";
 // - field names: @pulumi/gcp 9.37 `dns/managedZone.d.ts`, `dns/recordSet.d.ts`, `compute/globalAddress.d.ts`,
 //   `compute/sslpolicy.d.ts`, `certificatemanager/*.d.ts`.
 
-/** GCP names of the edge's resources, fixed by a prefix so the Gateway can name them. */
+/** The map's entries: one per hostname, and the PRIMARY one for clients that send no SNI. */
+export type MapEntryRole = keyof HubHostnames | "primary";
+
+/**
+ * GCP names of the edge's resources, fixed by a prefix so people can find them. The certificate has none:
+ * it is autonamed, so a replacement is created under a new name before the old one goes (see below).
+ */
 export interface EdgeResourceNames {
   readonly zone: string;
   readonly address: string;
   readonly dnsAuthorization: string;
-  readonly certificate: string;
   readonly certificateMap: string;
-  /** One certificate map entry per hostname. */
-  readonly mapEntries: Readonly<Record<keyof HubHostnames, string>>;
+  readonly mapEntries: Readonly<Record<MapEntryRole, string>>;
   readonly sslPolicy: string;
 }
 
@@ -29,9 +33,8 @@ const nameSuffixes = {
   zone: "hub-zone",
   address: "hub-ip",
   dnsAuthorization: "hub-dns-auth",
-  certificate: "hub-cert",
   certificateMap: "hub-certmap",
-  mapEntries: { hub: "hub-certmap-hub", wildcard: "hub-certmap-wildcard" },
+  mapEntries: { hub: "hub-certmap-hub", wildcard: "hub-certmap-wildcard", primary: "hub-certmap-primary" },
   sslPolicy: "hub-tls",
 } as const;
 
@@ -58,9 +61,12 @@ export function edgeResourceNames(prefix: string): EdgeResourceNames {
     zone: named(nameSuffixes.zone),
     address: named(nameSuffixes.address),
     dnsAuthorization: named(nameSuffixes.dnsAuthorization),
-    certificate: named(nameSuffixes.certificate),
     certificateMap: named(nameSuffixes.certificateMap),
-    mapEntries: { hub: named(nameSuffixes.mapEntries.hub), wildcard: named(nameSuffixes.mapEntries.wildcard) },
+    mapEntries: {
+      hub: named(nameSuffixes.mapEntries.hub),
+      wildcard: named(nameSuffixes.mapEntries.wildcard),
+      primary: named(nameSuffixes.mapEntries.primary),
+    },
     sslPolicy: named(nameSuffixes.sslPolicy),
   };
 }
@@ -75,6 +81,8 @@ const recordTtlSeconds = 300;
 const hostnameRoles: readonly (keyof HubHostnames)[] = ["hub", "wildcard"];
 
 export interface HubEdgeArgs {
+  /** The project id from `ProjectApis.project`, so every resource here waits for the APIs. */
+  readonly project: pulumi.Input<string>;
   /** The hub domain and, when set, the existing zone its records go into; validated by `parseConfig`. */
   readonly edge: Pick<EdgeConfig, "hubDomain" | "existingZone">;
   /** Prefix of every GCP name (see `edgeResourceNames`), e.g. the stack name. */
@@ -100,28 +108,48 @@ export class HubEdge extends pulumi.ComponentResource {
   readonly staticIp: pulumi.Output<string>;
   /** The zone's name servers, to delegate to at the registrar; only when the program owns the zone. */
   readonly nameServers?: pulumi.Output<string[]>;
-  /** For the Gateway's `networking.gke.io/certmap` annotation; resolves once the map has its entries. */
+  /**
+   * The DS records of the zone's active key-signing keys, for the parent zone or registrar; only when the
+   * program owns the zone (it always signs it).
+   */
+  readonly dsRecords?: pulumi.Output<string[]>;
+  /** The certificate's GCP name (autonamed), for `gcloud certificate-manager certificates describe`. */
+  readonly certificateName: pulumi.Output<string>;
+  /** For the Gateway's `networking.gke.io/certmap` annotation. */
   readonly certificateMapName: pulumi.Output<string>;
   /** For the Gateway's `NamedAddress`. */
   readonly addressName: pulumi.Output<string>;
   /** For the GCPGatewayPolicy's `sslPolicy`. */
   readonly sslPolicyName: pulumi.Output<string>;
+  /**
+   * Everything the Gateway's load balancer uses: GKE's controller builds a target HTTPS proxy that names
+   * the certificate map (and through its entries the certificate) and the SSL policy, and a forwarding rule
+   * on the address. The Gateway must depend on all of them, so `pulumi destroy` deletes it, and the load
+   * balancer with it, before any of them (Compute refuses to delete what a proxy or forwarding rule still
+   * uses: `resourceInUseByAnotherResource`). GKE puts the finalizer `gateway.finalizer.networking.gke.io` on
+   * the Gateway (seen in `kubectl describe gateway` output; not in Google's reference), so the object, and
+   * Pulumi's delete that waits for it, lasts until the controller has removed the load balancer.
+   */
+  readonly loadBalancerResources: readonly pulumi.Resource[];
 
   constructor(name: string, args: HubEdgeArgs, opts?: pulumi.ComponentResourceOptions) {
     super("jupyterhub-gke:edge:HubEdge", name, {}, opts);
     const names = edgeResourceNames(args.namePrefix);
     const hostnames = hubHostnames(args.edge.hubDomain);
     const labels = args.labels;
+    const project = args.project;
     const child = { parent: this };
 
     // Records go into the existing zone named in config, or into a zone for the hub domain made here.
     const { existingZone } = args.edge;
     let zoneName: pulumi.Input<string>;
     let nameServers: pulumi.Output<string[]> | undefined;
+    let dsRecords: pulumi.Output<string[]> | undefined;
     if (existingZone) {
       zoneName = existingZone.name;
     } else {
       const zone = new gcp.dns.ManagedZone(`${name}-zone`, {
+        project,
         name: names.zone,
         dnsName: absoluteDnsName(hostnames.hub),
         description: "Hub domain with one subdomain per JupyterHub user",
@@ -132,13 +160,19 @@ export class HubEdge extends pulumi.ComponentResource {
       }, { ...child, protect: args.protectZone ?? false });
       zoneName = zone.name;
       nameServers = zone.nameServers;
+      // What the registrar needs to complete the chain of trust. Only active keys: during a key rollover
+      // Cloud DNS lists the next key too (dns/getKeys.d.ts, `isActive`; Cloud DNS "Registrar setup").
+      dsRecords = gcp.dns
+        .getKeysOutput({ managedZone: zone.name, project }, { parent: this })
+        .keySigningKeys.apply((keys) => keys.filter((key) => key.isActive).map((key) => key.dsRecord));
     }
     const record = (role: string, recordArgs: Omit<gcp.dns.RecordSetArgs, "managedZone" | "ttl">) =>
-      new gcp.dns.RecordSet(`${name}-${role}`, { managedZone: zoneName, ttl: recordTtlSeconds, ...recordArgs }, child);
+      new gcp.dns.RecordSet(`${name}-${role}`, { project, managedZone: zoneName, ttl: recordTtlSeconds, ...recordArgs }, child);
 
     // Global addresses are always Premium tier (the API has no tier field for them), which Certificate
     // Manager requires (https://cloud.google.com/certificate-manager/docs/overview).
     const address = new gcp.compute.GlobalAddress(`${name}-ip`, {
+      project,
       name: names.address,
       addressType: "EXTERNAL",
       ipVersion: "IPV4",
@@ -152,6 +186,7 @@ export class HubEdge extends pulumi.ComponentResource {
     // "If you're creating a DNS authorization for a wildcard certificate, such as *.myorg.example.com,
     // configure the DNS authorization for the parent domain" (Certificate Manager, DNS authorizations).
     const authorization = new gcp.certificatemanager.DnsAuthorization(`${name}-dns-auth`, {
+      project,
       name: names.dnsAuthorization,
       location: "global",
       domain: hostnames.hub,
@@ -166,8 +201,15 @@ export class HubEdge extends pulumi.ComponentResource {
       rrdatas: [challenge.data],
     });
 
+    // No `name`: the provider autonames it (`<logical name>-<7 random characters>`; pulumi-gcp
+    // provider/resources.go, `prov.SetAutonaming(255, "-")`), and a replacement gets a fresh one, so Pulumi
+    // creates the new certificate, moves the map entries to it (their `certificates` updates in place:
+    // terraform-provider-google certificatemanager/resource_certificate_manager_certificate_map_entry.go)
+    // and only then deletes the old one. An explicit name makes the bridge replace delete-first
+    // (pulumi-terraform-bridge pkg/tfbridge/schema.go, `nameRequiresDeleteBeforeReplace`), which fails
+    // or leaves the map without its certificate: the README's recovery step is such a replacement.
     const certificate = new gcp.certificatemanager.Certificate(`${name}-cert`, {
-      name: names.certificate,
+      project,
       location: "global",
       scope: "DEFAULT",
       description: `Google-managed certificate for ${hostnames.hub} and ${hostnames.wildcard}`,
@@ -176,25 +218,34 @@ export class HubEdge extends pulumi.ComponentResource {
     }, { ...child, dependsOn: [challengeRecord] }); // authorised as soon as it exists, not after retries
 
     const certificateMap = new gcp.certificatemanager.CertificateMap(`${name}-certmap`, {
+      project,
       name: names.certificateMap,
       description: `Serves the certificate of ${hostnames.hub} by SNI`,
       labels,
     }, child);
-    const mapEntries = hostnameRoles.map((role) =>
+    const mapEntry = (role: MapEntryRole, match: { hostname: string } | { matcher: "PRIMARY" }) =>
       new gcp.certificatemanager.CertificateMapEntry(`${name}-certmap-${role}`, {
+        project,
         name: names.mapEntries[role],
         map: certificateMap.name,
-        hostname: hostnames[role],
+        ...match,
         certificates: [certificate.id],
         labels,
-      }, child),
-    );
+      }, child);
+    const mapEntries = [
+      ...hostnameRoles.map((role) => mapEntry(role, { hostname: hostnames[role] })),
+      // "A primary certificate that is served when SNI wasn't specified in the request or SNI couldn't be
+      // found in the map" (Certificate Manager API, CertificateMapEntry.Matcher); without it such a client
+      // gets no certificate at all (`hostname` and `matcher` are a one-of: certificateMapEntry.d.ts).
+      mapEntry("primary", { matcher: "PRIMARY" }),
+    ];
 
     // TLS 1.2 or later with the narrowest predefined cipher profile; without a policy the load balancer
     // uses COMPATIBLE and TLS 1.0 (compute/sslpolicy.d.ts; profiles:
     // https://cloud.google.com/compute/docs/load-balancing/ssl-policies#profilefeaturesupport).
     // Every browser an event's users bring speaks TLS 1.2 with AES-GCM or ChaCha20.
     const sslPolicy = new gcp.compute.SSLPolicy(`${name}-tls`, {
+      project,
       name: names.sslPolicy,
       profile: "RESTRICTED",
       minTlsVersion: "TLS_1_2",
@@ -204,17 +255,18 @@ export class HubEdge extends pulumi.ComponentResource {
     this.hubUrl = pulumi.output(`https://${hostnames.hub}/`);
     this.staticIp = address.address;
     this.nameServers = nameServers;
-    // Carries the entries as dependencies: the Gateway that names the map waits for them and, on
-    // destroy, is deleted (releasing the map from its target proxy) before the map and entries are.
-    this.certificateMapName = pulumi
-      .all([certificateMap.name, ...mapEntries.map((entry) => entry.id)])
-      .apply(([mapName]) => mapName);
+    this.dsRecords = dsRecords;
+    this.certificateName = certificate.name;
+    this.certificateMapName = certificateMap.name;
     this.addressName = address.name;
     this.sslPolicyName = sslPolicy.name;
+    this.loadBalancerResources = [address, sslPolicy, certificateMap, ...mapEntries, certificate];
     this.registerOutputs({
       hubUrl: this.hubUrl,
       staticIp: this.staticIp,
       nameServers: this.nameServers,
+      dsRecords: this.dsRecords,
+      certificateName: this.certificateName,
       certificateMapName: this.certificateMapName,
       addressName: this.addressName,
       sslPolicyName: this.sslPolicyName,

@@ -55,10 +55,16 @@ export interface HubGatewayArgs {
   readonly namespace: pulumi.Input<string>;
   /** Hostnames the routes accept: the hub domain and its wildcard (`hubHostnameList`). */
   readonly hostnames: readonly string[];
-  /** From HubEdge; Outputs, so the Gateway waits for (and outlives on destroy) what it names. */
+  /** From HubEdge: the names the Gateway and its GCPGatewayPolicy refer to. */
   readonly certificateMapName: pulumi.Input<string>;
   readonly addressName: pulumi.Input<string>;
   readonly sslPolicyName: pulumi.Input<string>;
+  /**
+   * From HubEdge (`loadBalancerResources`): everything the Gateway's load balancer uses. The Gateway depends
+   * on each, so it is created after them and deleted before them. Its inputs alone would not say so: the
+   * SSL policy is named only by the GCPGatewayPolicy, yet GKE attaches it to the Gateway's target proxy.
+   */
+  readonly loadBalancerResources: readonly pulumi.Resource[];
   /** `edge.backendTimeoutSeconds`: the load balancer ends every websocket after this long. */
   readonly backendTimeoutSeconds: number;
   /** Defaults to Z2JH's proxy (`z2jhProxyBackend`). */
@@ -94,8 +100,8 @@ export class HubGateway extends pulumi.ComponentResource {
     const child = { parent: this, dependsOn: opts?.dependsOn };
     const metadata = (objectName: string, annotations?: Record<string, pulumi.Input<string>>) =>
       ({ name: objectName, namespace: args.namespace, ...(annotations ? { annotations } : {}) });
-    const create = (role: string, manifest: k8s.apiextensions.CustomResourceArgs) =>
-      new k8s.apiextensions.CustomResource(`${name}-${role}`, manifest, child);
+    const create = (role: string, manifest: k8s.apiextensions.CustomResourceArgs, after: readonly pulumi.Resource[] = []) =>
+      new k8s.apiextensions.CustomResource(`${name}-${role}`, manifest, pulumi.mergeOptions(child, { dependsOn: [...after] }));
     const serviceRef = { group: "", kind: "Service", name: proxy.serviceName };
     // Routes from other namespaces may not attach: the hub's namespace owns its hostnames.
     const sameNamespaceRoutes = { namespaces: { from: "Same" } };
@@ -119,7 +125,7 @@ export class HubGateway extends pulumi.ComponentResource {
           { name: httpListener, protocol: "HTTP", port: 80, allowedRoutes: sameNamespaceRoutes },
         ],
       },
-    });
+    }, args.loadBalancerResources);
 
     // Each route names its listener (sectionName): a route without one attaches to every listener, and the
     // backend route would then serve plain HTTP too.

@@ -3,7 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { AddressPlan } from "../plan";
 
 export interface HubNetworkArgs {
-  readonly project: string;
+  /** The project id from `ProjectApis.project`, so every resource here waits for the APIs. */
+  readonly project: pulumi.Input<string>;
   readonly region: string;
   readonly addresses: AddressPlan;
   /** Ports Cloud NAT keeps for each node (see NAT_MIN_PORTS_PER_VM in plan/index.ts). */

@@ -356,15 +356,22 @@ function parseCapacity(r: Reader): CapacityConfig {
   };
 }
 
-function parseEvent(r: Reader): EventWindow {
+function parseEvent(r: Reader, now: Date | undefined): EventWindow {
   const start = parseTimestamp(r.string("eventStart"));
   const end = parseTimestamp(r.string("eventEnd"));
+  const endRead = end !== undefined && r.valid("eventEnd");
   if (start && end && r.valid("eventStart", "eventEnd")) {
     const days = (end.getTime() - start.getTime()) / 86_400_000;
     if (days <= 0) r.report("eventEnd", end.toISOString(), `must be after eventStart (${start.toISOString()})`);
     else if (days > ruleLimits.eventMaxDays) {
       r.report("eventEnd", end.toISOString(), `the event may last at most ${ruleLimits.eventMaxDays} days so a GKE maintenance exclusion (30 days at most) covers it`);
     }
+  }
+  // Refused rather than warned: a window that is over gives a "no upgrades" exclusion that protects
+  // nothing, and a stack copied without new dates would otherwise reach its real event unprotected.
+  // `pulumi destroy` does not run the program, so an ended stack can still be torn down.
+  if (end && now && endRead && end.getTime() <= now.getTime()) {
+    r.report("eventEnd", end.toISOString(), `a time after now (${now.toISOString()}): the event is over, so its "no upgrades" maintenance exclusion would protect nothing; set the next event's eventStart and eventEnd, or tear the stack down with \`pulumi destroy\`, which does not run the program`);
   }
   return { start: start ?? new Date(0), end: end ?? new Date(0) };
 }
@@ -495,6 +502,16 @@ function parseHub(r: Reader): HubConfig {
   if (!r.has(oidcClientSecretKey)) {
     r.report(oidcClientSecretKey, undefined, configSchema[oidcClientSecretKey].required);
   }
+  const allowedGroups = r.stringList("oidcAllowedGroups");
+  const adminGroups = r.stringList("oidcAdminGroups");
+  const fullAdminGroups = r.stringList("oidcFullAdminGroups");
+  // A participants' group (allowed in, not staff) made full admin would let every participant open every
+  // other participant's server.
+  if (r.valid("oidcAllowedGroups", "oidcAdminGroups", "oidcFullAdminGroups")) {
+    for (const group of fullAdminGroups.filter((g) => allowedGroups.includes(g) && !adminGroups.includes(g))) {
+      r.report("oidcFullAdminGroups", group, "groups of organisers only: this group is in oidcAllowedGroups but not in oidcAdminGroups, so it looks like participants, and each of them could open every user's server; list it in oidcAdminGroups too if it is organisers, or drop it from oidcAllowedGroups (full admins are let in anyway)");
+    }
+  }
   const cullTimeoutSeconds = r.integer("cullTimeoutSeconds");
   const cullEverySeconds = r.integer("cullEverySeconds");
   if (cullEverySeconds > cullTimeoutSeconds && r.valid("cullEverySeconds", "cullTimeoutSeconds")) {
@@ -507,8 +524,9 @@ function parseHub(r: Reader): HubConfig {
       scopes: r.stringList("oidcScopes"),
       usernameClaim: r.string("oidcUsernameClaim"),
       groupsClaim: r.string("oidcGroupsClaim"),
-      allowedGroups: r.stringList("oidcAllowedGroups"),
-      adminGroups: r.stringList("oidcAdminGroups"),
+      allowedGroups,
+      adminGroups,
+      fullAdminGroups,
     },
     userImage: r.string("userImage"),
     terminalsEnabled: r.boolean("terminalsEnabled"),
@@ -525,12 +543,21 @@ function parseHub(r: Reader): HubConfig {
   };
 }
 
+/** What parsing needs besides the stack's config. */
+export interface ParseOptions {
+  /**
+   * The moment the program runs (`pulumi preview`/`up`); an event window that has ended by then is refused.
+   * The program passes the real clock (read.ts); without it the window is not compared with any time.
+   */
+  readonly now?: Date;
+}
+
 /**
  * Builds the typed config from raw stack config, applying every default once. Throws one ConfigError
  * listing every bad key, so nothing is declared from a config that is partly wrong. Whether the config
  * can be planned (a machine that holds a user, ranges big enough) is the plan's to say: `planAll`.
  */
-export function parseConfig(raw: RawConfig): StackConfig {
+export function parseConfig(raw: RawConfig, options: ParseOptions = {}): StackConfig {
   const issues = new IssueList();
   const r = new Reader(raw, issues);
   for (const key of Object.keys(raw)) {
@@ -541,7 +568,7 @@ export function parseConfig(raw: RawConfig): StackConfig {
   const config: StackConfig = {
     platform: parsePlatform(r),
     capacity: parseCapacity(r),
-    event: parseEvent(r),
+    event: parseEvent(r, options.now),
     prices: parsePrices(r),
     edge: parseEdge(r),
     hub: parseHub(r),

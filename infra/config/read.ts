@@ -13,14 +13,16 @@ export interface ProgramConfig {
 /**
  * The only place the program touches `pulumi.Config`: it gathers this project's keys plus `gcp:project`
  * and `gcp:region` and hands them to the pure `parseConfig`, which refuses bad values before any resource.
+ * `now` is the clock the event window is checked against: the real one unless a test or the offline plan's
+ * `--as-of` sets another.
  */
-export function readProgramConfig(): ProgramConfig {
+export function readProgramConfig({ now = new Date() }: { now?: Date } = {}): ProgramConfig {
   const raw: Record<string, unknown> = {};
   const prefix = `${projectName}:`;
   for (const [key, value] of Object.entries(pulumi.runtime.allConfig())) {
     if (key.startsWith(prefix)) raw[key.slice(prefix.length)] = value;
     else if (key === "gcp:project" || key === "gcp:region") raw[key] = value;
   }
-  const config = parseConfig(raw as RawConfig);
+  const config = parseConfig(raw as RawConfig, { now });
   return { config, oidcClientSecret: new pulumi.Config(projectName).requireSecret(oidcClientSecretKey) };
 }

@@ -286,7 +286,7 @@ export const configSchema = {
   },
   eventEnd: {
     kind: "string", required: true, check: timestamp,
-    allowed: `an ISO 8601 timestamp with a time zone, after \`eventStart\` and at most ${ruleLimits.eventMaxDays} days later`,
+    allowed: `an ISO 8601 timestamp with a time zone, after \`eventStart\` and at most ${ruleLimits.eventMaxDays} days later, still ahead when the program runs`,
     doc: "end of the cost window and of the \"no upgrades\" maintenance exclusion",
   },
   priceOverrides: {
@@ -339,7 +339,12 @@ export const configSchema = {
   },
   oidcAdminGroups: {
     kind: "stringList", item: /^\S+$/, itemsAre: "group names", default: [],
-    doc: "hub admins; they cannot open users' servers",
+    doc: "staff: the admin page, starting and stopping users' servers; they cannot open a user's server, act as a user or delete a user",
+  },
+  oidcFullAdminGroups: {
+    kind: "stringList", item: /^\S+$/, itemsAre: "group names", default: [],
+    allowed: "group names; not a group of `oidcAllowedGroups` unless it is also in `oidcAdminGroups`",
+    doc: "JupyterHub's built-in admin role, which **can open every user's server** and act as any user; leave empty for untrusted users (the policy pack refuses it unless told to allow it)",
   },
   userImage: {
     kind: "string", default: "quay.io/jupyterhub/k8s-singleuser-sample:4.4.0",

@@ -105,7 +105,10 @@ export interface OidcConfig {
   readonly usernameClaim: string;
   readonly groupsClaim: string;
   readonly allowedGroups: readonly string[];
+  /** Staff: the hub's custom staff role (infra/plan/hubRoles.ts), never JupyterHub's built-in admin role. */
   readonly adminGroups: readonly string[];
+  /** Groups given JupyterHub's built-in admin role, which can open every server; empty unless asked for. */
+  readonly fullAdminGroups: readonly string[];
 }
 
 export interface EgressRule {

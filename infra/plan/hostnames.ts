@@ -20,6 +20,7 @@
 // not repeated there; the tests pin labels taken from upstream instead (test/edge/hostnames.test.ts).
 
 import { createHash } from "node:crypto";
+import { canonicalName } from "../../policy-pack/contracts/hostnames";
 
 /** The two names the certificate, the DNS records and the Gateway's routes are made for. */
 export interface HubHostnames {
@@ -299,24 +300,8 @@ function range(from: number, to: number): number[] {
   return Array.from({ length: to - from + 1 }, (_, i) => from + i);
 }
 
-/**
- * RFC 6125 §6.4.3 matching of a host against a certificate's DNS names: case-insensitive; a name may
- * start with a `*` label, which stands for exactly one whole left-most label (so `*.hub.example.com`
- * covers `ann.hub.example.com`, not `hub.example.com` nor `a.b.hub.example.com`). Partial-label
- * wildcards (`a*.example.com`) and wildcards elsewhere are never accepted.
- */
-export function isCoveredByCertificate(host: string, names: readonly string[]): boolean {
-  const hostLabels = dnsLabels(host);
-  // Names are compared in A-label form (RFC 6125 §6.2.1); anything else is not a host a browser can reach.
-  if (!hostLabels.every(isLdhLabel)) return false;
-  return names.some((name) => {
-    const nameLabels = dnsLabels(name);
-    if (nameLabels.length !== hostLabels.length || nameLabels.slice(1).some((l) => l.includes("*"))) return false;
-    const [first, ...rest] = nameLabels;
-    const firstMatches = first === "*" || (!first.includes("*") && first === hostLabels[0]);
-    return firstMatches && rest.every((l, i) => l === hostLabels[i + 1]);
-  });
-}
+// Certificate matching (RFC 6125) is the contract shared with the policy pack: policy-pack/contracts/hostnames.ts.
+export { isCoveredByCertificate, isLdhLabel } from "../../policy-pack/contracts/hostnames";
 
 /** A record set as Cloud DNS holds it: a fully qualified name (trailing dot optional), a type, its data. */
 export interface DnsRecord {
@@ -348,17 +333,4 @@ export function answeringRecord(host: string, records: readonly DnsRecord[], typ
 /** Whether a query for `host` gets an answer of `type` (A by default) from these records. */
 export function isCoveredByDns(host: string, records: readonly DnsRecord[], type = "A"): boolean {
   return answeringRecord(host, records, type) !== undefined;
-}
-
-/** A host name label as DNS and certificates carry it: 1-63 letters, digits and inner hyphens (RFC 1123). */
-export function isLdhLabel(label: string): boolean {
-  return /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i.test(label);
-}
-
-function canonicalName(name: string): string {
-  return name.toLowerCase().replace(/\.$/, "");
-}
-
-function dnsLabels(name: string): string[] {
-  return canonicalName(name).split(".");
 }

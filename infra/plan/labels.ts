@@ -1,10 +1,10 @@
 // Node labels and taints shared by the node pools (cluster.ts) and the chart's scheduling values
-// (chartValues.ts), so the two can never disagree. Names from Z2JH's optimisation guide.
+// (chartValues.ts). The names are Z2JH's, and the policy pack checks them too, so they live in the pack's
+// contract module (policy-pack/contracts/labels.ts) and the program imports them from there.
 
-export const nodePurposeLabel = "hub.jupyter.org/node-purpose";
-export const dedicatedTaintKey = "hub.jupyter.org/dedicated";
+import { dedicatedTaintKey } from "../../policy-pack/contracts/labels";
 
-export const poolPurpose = { core: "core", user: "user", gpu: "gpu" } as const;
+export { dedicatedTaintKey, nodePurposeLabel, poolPurpose } from "../../policy-pack/contracts/labels";
 
 /** The taint on user and GPU pools; Z2JH's user pods tolerate `hub.jupyter.org/dedicated=user`. */
 export function dedicatedTaint(purpose: "user" | "gpu"): { key: string; value: string; effect: "NO_SCHEDULE" } {

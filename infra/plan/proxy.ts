@@ -1,6 +1,6 @@
-// How the load balancer health-checks Z2JH's proxy, shared by the Gateway's HealthCheckPolicy
-// (components/gateway.ts) and the policy pack's edge-health-check-path, so the two cannot disagree.
-// A pure module: the pack imports it without @pulumi/kubernetes.
+// How the load balancer health-checks Z2JH's proxy (the Gateway's HealthCheckPolicy, components/gateway.ts).
+// The policy pack keeps its own list of allowed health checks (policy-pack/policies/thresholds.ts);
+// test/policy-pack/thresholds.test.ts fails if this one is not on it.
 
 /**
  * Z2JH 4.4's configurable-http-proxy answers `GET /_chp_healthz` on container port `http` 8000, as its

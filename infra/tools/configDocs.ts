@@ -119,8 +119,9 @@ function pulumiType(spec: KeySpec): Pick<PulumiConfigDeclaration, "type" | "item
   }
 }
 
+/** Markdown's code spans and bold, which a Pulumi description shows as written, dropped. */
 function plain(text: string): string {
-  return text.replace(/`/g, "");
+  return text.replace(/`|\*\*/g, "");
 }
 
 /**

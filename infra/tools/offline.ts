@@ -1,12 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
+import { mockRuntimeInternals, wire, type WireRegisterRequest, type WireRegisterResponse } from "../../policy-pack/sdk";
 import { projectName } from "../config/read";
 
 // Runs the real program in-process under Pulumi's mock runtime and records what it declares, with the
 // URN, parent, provider and dependencies that `pulumi preview --json` would show. No CLI, no cloud.
 
-/* eslint-disable @typescript-eslint/no-var-requires */
-const settings = require("@pulumi/pulumi/runtime/settings");
-const rpc = require("@pulumi/pulumi/runtime/rpc");
+// The mock monitor and the wire format are SDK internals, reached only through policy-pack/sdk.ts.
 
 export interface DeclaredResource {
   readonly type: string;
@@ -22,9 +21,16 @@ export interface DeclaredResource {
   readonly outputs: Record<string, unknown>;
 }
 
+/** A data source the program called (an invoke), with the arguments it was called with. */
+export interface DeclaredInvoke {
+  readonly token: string;
+  readonly inputs: Record<string, unknown>;
+}
+
 export interface OfflineRun<T = Record<string, unknown>> {
   readonly stack: string;
   readonly resources: readonly DeclaredResource[];
+  readonly invokes: readonly DeclaredInvoke[];
   /** Stack outputs, resolved; secret outputs appear as "[secret]". */
   readonly outputs: Record<string, unknown>;
   /** What the program returned, unresolved and typed: its plain-data outputs can be read as they are. */
@@ -38,15 +44,15 @@ export function plainFromWire(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(plainFromWire);
   if (value === null || typeof value !== "object") return value;
   const obj = value as Record<string, unknown>;
-  switch (obj[rpc.specialSigKey]) {
-    case rpc.specialSecretSig:
+  switch (obj[wire.sigKey]) {
+    case wire.secretSig:
       return secretMarker;
-    case rpc.specialResourceSig:
+    case wire.resourceSig:
       return obj.urn;
-    case rpc.specialOutputValueSig:
+    case wire.outputValueSig:
       return obj.secret ? secretMarker : plainFromWire(obj.value);
-    case rpc.specialAssetSig:
-    case rpc.specialArchiveSig:
+    case wire.assetSig:
+    case wire.archiveSig:
       return { path: obj.path, text: obj.text, uri: obj.uri };
     default:
       return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, plainFromWire(v)]));
@@ -91,14 +97,28 @@ function computedOutputs(type: string, name: string, inputs: Record<string, any>
   }
 }
 
-interface WireRequest {
-  getType(): string;
-  getName(): string;
-  getParent(): string;
-  getCustom(): boolean;
-  getProvider(): string;
-  getDependenciesList(): string[];
-  getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+/**
+ * DS records of the mock's key-signing keys: Cloud DNS mid key rollover lists the next key, not active yet,
+ * beside the active one (the record format as Cloud DNS prints it: key tag, algorithm 8 = RSASHA256,
+ * digest type 2 = SHA-256, digest; cloud.google.com/dns/docs/registrars).
+ */
+export const mockKeySigningKeys = [
+  { isActive: true, dsRecord: "18311 8 2 1A347FBF4EDA76375760AEB183E3B0081C9D8BE63384637D46ED5F6C010F961B" },
+  { isActive: false, dsRecord: "40214 8 2 7C1A0D5B8E2F3A4B6C5D7E8F9A0B1C2D3E4F5A6B7C8D9E0F1A2B3C4D5E6F7A8B" },
+];
+
+/** Plausible answers of the data sources the program calls, keyed by invoke token. */
+function computedCallOutputs(token: string, inputs: Record<string, any>): Record<string, unknown> {
+  switch (token) {
+    case "gcp:dns/getKeys:getKeys":
+      return {
+        id: `projects/${inputs.project}/managedZones/${inputs.managedZone}`,
+        keySigningKeys: mockKeySigningKeys.map((key) => ({ ...key, algorithm: "rsasha256", keyTag: Number(key.dsRecord.split(" ")[0]) })),
+        zoneSigningKeys: [],
+      };
+    default:
+      return {};
+  }
 }
 
 async function resolveDeep(value: unknown): Promise<unknown> {
@@ -130,6 +150,7 @@ export async function runOffline<T extends Record<string, unknown>>(
   onResource: (r: DeclaredResource) => void = () => undefined,
 ): Promise<OfflineRun<T>> {
   const resources: DeclaredResource[] = [];
+  const invokes: DeclaredInvoke[] = [];
   pulumi.runtime.setAllConfig(config, [...secretKeys]);
   await pulumi.runtime.setMocks(
     {
@@ -137,16 +158,20 @@ export async function runOffline<T extends Record<string, unknown>>(
         const state = { ...args.inputs, ...computedOutputs(args.type, args.name, args.inputs) };
         return { id: `${args.name}-id`, state };
       },
-      call: (args) => args.inputs,
+      call: (args) => {
+        invokes.push({ token: args.token, inputs: plainFromWire(args.inputs) as Record<string, unknown> });
+        return { ...args.inputs, ...computedCallOutputs(args.token, args.inputs) };
+      },
     },
     projectName,
     stack,
     true,
   );
-  const monitor = settings.getMonitor();
+  const runtime = mockRuntimeInternals(pulumi.runtime);
+  const monitor = runtime.getMonitor();
   const register = monitor.registerResource.bind(monitor);
-  monitor.registerResource = (req: WireRequest, callback: (err: unknown, resp: any) => void) =>
-    register(req, (err: unknown, resp: any) => {
+  monitor.registerResource = (req: WireRegisterRequest, callback: (err: unknown, resp: WireRegisterResponse | undefined) => void) =>
+    register(req, (err: unknown, resp: WireRegisterResponse | undefined) => {
       if (!err && resp) {
         const urn: string = resp.getUrn();
         const declared: DeclaredResource = {
@@ -168,6 +193,6 @@ export async function runOffline<T extends Record<string, unknown>>(
 
   const exported = program();
   const outputs = (await resolveDeep(exported)) as Record<string, unknown>;
-  await settings.waitForRPCs();
-  return { stack, resources, outputs, exported };
+  await runtime.waitForRPCs();
+  return { stack, resources, invokes, outputs, exported };
 }

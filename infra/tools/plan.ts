@@ -1,6 +1,6 @@
 import { parseArgs } from "util";
 import { ConfigError } from "../config/errors";
-import { projectName } from "../config/read";
+import { projectName, readProgramConfig } from "../config/read";
 import { deployHub } from "../program";
 import { DeclaredResource, OfflineRun, runOffline } from "./offline";
 import { readStackFile, StackFileError } from "./stackFile";
@@ -27,10 +27,15 @@ export interface PreviewDocument {
 /** What the program exports. */
 export type ProgramExports = ReturnType<typeof deployHub>;
 
+/** When the offline plan runs: the real clock unless `asOf` says otherwise (see `readProgramConfig`). */
+export interface PlanClock {
+  readonly asOf?: Date;
+}
+
 /** Runs the program for a stack file under mocks. */
-export async function planStack(stack: string): Promise<OfflineRun<ProgramExports>> {
+export async function planStack(stack: string, { asOf }: PlanClock = {}): Promise<OfflineRun<ProgramExports>> {
   const { config, secretKeys } = readStackFile(stack);
-  return runOffline(stack, config, secretKeys, () => deployHub());
+  return runOffline(stack, config, secretKeys, () => deployHub(readProgramConfig({ now: asOf })));
 }
 
 function step(r: DeclaredResource): PreviewStep {
@@ -55,17 +60,23 @@ export function toPreviewDocument(run: OfflineRun<unknown>): PreviewDocument {
 }
 
 /** Same as `npm run plan -- --stack <name> --json`, for tests and the policy checker. */
-export async function runOfflinePlan(stack: string): Promise<PreviewDocument> {
-  return toPreviewDocument(await planStack(stack));
+export async function runOfflinePlan(stack: string, clock: PlanClock = {}): Promise<PreviewDocument> {
+  return toPreviewDocument(await planStack(stack, clock));
 }
 
 async function main(argv: string[]): Promise<number> {
-  const usage = "usage: npm run plan -- --stack <name> [--json]";
-  let values: { stack?: string; json?: boolean; help?: boolean };
+  const usage = "usage: npm run plan -- --stack <name> [--json] [--as-of <ISO 8601 time>]";
+  let values: { stack?: string; json?: boolean; help?: boolean; "as-of"?: string };
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { stack: { type: "string", short: "s" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+      options: {
+        stack: { type: "string", short: "s" },
+        json: { type: "boolean" },
+        // Plan as `pulumi up` would at that moment (the event window must not have ended by then).
+        "as-of": { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
       strict: true,
     }));
   } catch (e) {
@@ -80,8 +91,13 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`--stack is required\n${usage}\n`);
     return 2;
   }
+  const asOf = values["as-of"] === undefined ? undefined : new Date(values["as-of"]);
+  if (asOf !== undefined && Number.isNaN(asOf.getTime())) {
+    process.stderr.write(`--as-of takes an ISO 8601 time such as 2027-12-01T00:00:00Z, got ${JSON.stringify(values["as-of"])}\n${usage}\n`);
+    return 2;
+  }
   try {
-    const run = await planStack(values.stack);
+    const run = await planStack(values.stack, { asOf });
     const text = values.json ? `${JSON.stringify(toPreviewDocument(run), null, 2)}\n` : renderPlanText(run);
     // A pipe takes large writes asynchronously: wait for it, or process.exit would cut the document short.
     await new Promise<void>((resolve, reject) => process.stdout.write(text, (e) => (e ? reject(e) : resolve())));

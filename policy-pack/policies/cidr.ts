@@ -1,10 +1,10 @@
 // IPv4 CIDR arithmetic for firewall, authorised-network and egress checks. IPv6 ranges are only
 // recognised as "the whole internet" (::/0); anything else IPv6 parses as `undefined`.
 
-import { contains, Ipv4Cidr, metadataServer, overlaps, parseIpv4Range, rfc1918 } from "../../infra/catalog/cidr";
+import { contains, Ipv4Cidr, metadataServer, overlaps, parseIpv4Range, rfc1918 } from "../contracts/cidr";
 
-// Parsing and range arithmetic are the program's own (infra/catalog/cidr.ts, on ipaddr.js), so the pack and
-// the program can never disagree about what a CIDR covers.
+// Parsing and range arithmetic are the contract the program imports too (../contracts/cidr.ts, on
+// ipaddr.js), so the pack and the program can never disagree about what a CIDR covers.
 export type Range = Ipv4Cidr;
 export { contains, overlaps };
 

@@ -7,6 +7,7 @@
 // `validateResource`/`validateStack` function; tests and the offline checker call the same functions.
 
 import type {
+  PolicyComplianceFramework,
   PolicyConfigSchema,
   PolicyResource,
   ReportViolation,
@@ -16,19 +17,27 @@ import type {
   StackValidationArgs,
   StackValidationPolicy,
 } from "@pulumi/policy";
-import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
-import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
+import { PROXY_TARGET_KEY, UNKNOWN_SENTINELS as SDK_UNKNOWN_SENTINELS, wire } from "../sdk";
+import { frameworkOf, tagsOf, urlOf, type Area } from "./metadata";
 
-/** The pack's areas, in the order the README lists them. */
-export const AREAS = ["GKE", "Network", "Edge", "JupyterHub", "Kubernetes", "Stack"] as const;
-export type Area = (typeof AREAS)[number];
+export { AREAS, areaOf, type Area } from "./metadata";
 
-/** What every policy in this pack carries besides the CrossGuard fields. */
+/** One config property's JSON schema (the SDK's PolicyConfigJSONSchema, reached through its public types). */
+type PolicyConfigJSONSchema = PolicyConfigSchema["properties"][string];
+
+/**
+ * What every policy in this pack carries: CrossGuard's own fields (severity, remediationSteps, tags with
+ * the area first, framework and url where the sources give them; see metadata.ts), made required where
+ * the pack always sets them, and two of its own that CrossGuard has no field for.
+ */
 export interface PolicyMeta {
-  readonly area: Area;
   readonly severity: Severity;
   /** The fix, in one or two sentences: which input to set to which value. */
   readonly remediationSteps: string;
+  /** The area's tag first (`areaOf`), then the framework's. */
+  readonly tags: string[];
+  readonly framework?: PolicyComplianceFramework;
+  readonly url?: string;
   /** Resource type tokens the policy reads. */
   readonly appliesTo: readonly string[];
   /** Benchmarks and documents the check implements (CIS GKE 1.9.0, PSS, Z2JH docs…). */
@@ -47,29 +56,18 @@ export type HardeningPolicy = HardeningResourcePolicy | HardeningStackPolicy;
 export const UNKNOWN: unique symbol = Symbol("unknown");
 export type Unknown = typeof UNKNOWN;
 
-/** The sentinel the engine sends for a value unknown at preview (@pulumi/pulumi runtime/rpc.ts). */
-export const UNKNOWN_SENTINEL: string = unknownValue;
+/** The sentinel the engine sends for a value unknown at preview (../sdk.ts, from runtime/rpc.ts). */
+export const UNKNOWN_SENTINEL: string = wire.unknownValue;
 
 /**
- * The sentinels the engine and `pulumi preview --json` use for values unknown at preview
- * (@pulumi/policy proxy.ts; the string one is `UNKNOWN_SENTINEL`).
+ * The sentinels the engine and `pulumi preview --json` use for values unknown at preview (../sdk.ts,
+ * from @pulumi/policy proxy.ts; the string one is `UNKNOWN_SENTINEL`).
  */
-export const UNKNOWN_SENTINELS: ReadonlySet<string> = new Set([
-  "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",
-  "3eeb2bf0-c639-47a8-9e75-3b44932eb421",
-  UNKNOWN_SENTINEL,
-  "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",
-  "030794c1-ac77-496b-92df-f27374a8bd58",
-  "e48ece36-62e2-4504-bad9-02848725956a",
-  "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",
-]);
+export const UNKNOWN_SENTINELS: ReadonlySet<string> = new Set(SDK_UNKNOWN_SENTINELS);
 
 export function isUnknown(value: unknown): boolean {
   return value === UNKNOWN || (typeof value === "string" && UNKNOWN_SENTINELS.has(value));
 }
-
-/** The key @pulumi/policy's `unknownCheckingProxy` answers with the object it wraps (proxy.ts). */
-const PROXY_TARGET_KEY = "__getSpecialProxyTarget";
 
 /**
  * The plain object behind the engine's unknown-checking proxy. Checks read the plain object so that one
@@ -261,12 +259,16 @@ function asRecord(props: unknown): Record<string, unknown> {
 }
 
 function baseFields(spec: PolicyText, appliesTo: readonly string[]) {
+  const framework = frameworkOf(spec.sources, spec.description);
+  const url = urlOf(spec.sources, framework);
   return {
     name: spec.name,
     description: spec.description,
-    area: spec.area,
     severity: spec.severity,
     remediationSteps: spec.remediationSteps,
+    tags: tagsOf(spec.area, framework),
+    ...(framework ? { framework } : {}),
+    ...(url ? { url } : {}),
     sources: spec.sources,
     appliesTo,
     ...(spec.enforcementLevel ? { enforcementLevel: spec.enforcementLevel } : {}),

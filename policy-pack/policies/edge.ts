@@ -2,8 +2,6 @@
 // keeps websockets (kernels, terminals) alive, and a health check the proxy answers without a redirect.
 // Gateway-side objects are GKE's policy CRDs (networking.gke.io/v1), declared as CustomResources.
 
-import { configSchema } from "../../infra/config/schema";
-import { healthCheckPath, healthCheckPort } from "../../infra/plan/proxy";
 import {
   checkSettings,
   get,
@@ -14,7 +12,11 @@ import {
   violation,
   type HardeningResourcePolicy,
 } from "./core";
+import { ALLOWED_HEALTH_CHECKS, BACKEND_TIMEOUT_SECONDS } from "./thresholds";
 import { GCP, K8S } from "./types";
+
+// The proxy's health check, the first of the allowed ones (thresholds.ts), for the remediation text.
+const PROXY_HEALTH_CHECK = ALLOWED_HEALTH_CHECKS[0]!;
 
 const STRONG_TLS = ["TLS_1_2", "TLS_1_3"];
 const STRONG_PROFILES = ["MODERN", "RESTRICTED", "CUSTOM"];
@@ -68,8 +70,8 @@ export const edgeBackendTimeout = resourcePolicy<TimeoutConfig>({
   sources: ["kubernetes/ingress-gce examples/websocket (the backend timeout caps a connection's lifetime; https://github.com/kubernetes/ingress-gce/blob/master/examples/websocket/README.md)", "jupyterhub/jupyterhub#1161", "gcpdiag lb/BP/2025_002"],
   types: [K8S.backendPolicy],
   config: {
-    minTimeoutSeconds: { type: "integer", minimum: 30, description: "Shortest acceptable backend timeout (websocket lifetime).", default: configSchema.backendTimeoutSeconds.min },
-    maxTimeoutSeconds: { type: "integer", minimum: 30, description: "Longest backend timeout (Google advises at most a day).", default: configSchema.backendTimeoutSeconds.max },
+    minTimeoutSeconds: { type: "integer", minimum: 30, description: "Shortest acceptable backend timeout (websocket lifetime).", default: BACKEND_TIMEOUT_SECONDS.min },
+    maxTimeoutSeconds: { type: "integer", minimum: 30, description: "Longest backend timeout (Google advises at most a day).", default: BACKEND_TIMEOUT_SECONDS.max },
   },
   check: (props, { config }) =>
     checkSettings(props, [
@@ -100,7 +102,7 @@ export const edgeHealthCheckPath = resourcePolicy<HealthCheckConfig>({
   area: "Edge",
   severity: "high",
   remediationSteps:
-    `Set \`spec.default.config: { type: "HTTP", httpHealthCheck: { portSpecification: "USE_FIXED_PORT", port: ${healthCheckPort}, requestPath: "${healthCheckPath}" } }\` for the proxy-public backend.`,
+    `Set \`spec.default.config: { type: "HTTP", httpHealthCheck: { portSpecification: "USE_FIXED_PORT", port: ${PROXY_HEALTH_CHECK.port}, requestPath: "${PROXY_HEALTH_CHECK.requestPath}" } }\` for the proxy-public backend.`,
   sources: ["GKE docs: configure Gateway resources (HealthCheckPolicy; https://cloud.google.com/kubernetes-engine/docs/how-to/configure-gateway-resources)", "zero-to-jupyterhub-k8s PR #1112", "Z2JH templates/proxy/deployment.yaml"],
   types: [K8S.healthCheckPolicy],
   config: {
@@ -112,10 +114,7 @@ export const edgeHealthCheckPath = resourcePolicy<HealthCheckConfig>({
         properties: { requestPath: { type: "string", pattern: "^/" }, port: { type: "integer", minimum: 1, maximum: 65535 } },
         required: ["requestPath", "port"],
       },
-      default: [
-        { requestPath: healthCheckPath, port: healthCheckPort },
-        { requestPath: "/hub/health", port: 8081 },
-      ],
+      default: ALLOWED_HEALTH_CHECKS.map((c) => ({ ...c })),
     },
   },
   check: (props, { config }) => {

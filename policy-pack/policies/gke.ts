@@ -6,9 +6,8 @@
 // default is the secure value (legacy ABAC off, client certificates off, auto-repair on…) only an
 // explicit insecure value is flagged; where the default is insecure the setting must be present.
 
-import { MAX_NODES_PER_POOL } from "../../infra/plan";
-import { machineTypes } from "../../infra/catalog/machineTypes";
 import { isWholeInternet } from "./cidr";
+import { ALLOWED_MACHINE_TYPES, MAX_NODES_PER_POOL } from "./thresholds";
 import {
   checkSettings,
   get,
@@ -581,14 +580,8 @@ interface MachineTypeConfig {
   readonly allowedMachineTypes: readonly string[];
 }
 
-/**
- * The machine types the program's capacity model knows (infra/catalog/machineTypes.ts, which the config
- * parser accepts exactly), less the shared-core ones: those attach only 15 disks and get GKE's flat CPU
- * reservation, and e2-medium is what a pool without `machineType` gets.
- */
-export const DEFAULT_ALLOWED_MACHINE_TYPES: readonly string[] = [...machineTypes.values()]
-  .filter((m) => !m.sharedCore)
-  .map((m) => m.name);
+/** The default of `allowedMachineTypes`: see thresholds.ts for the list and its sources. */
+export const DEFAULT_ALLOWED_MACHINE_TYPES: readonly string[] = ALLOWED_MACHINE_TYPES;
 
 /** Cost and blast-radius control: only machine types the program's capacity model sizes (no shared-core E2). */
 export const gkeNodeMachineType = resourcePolicy<MachineTypeConfig>({

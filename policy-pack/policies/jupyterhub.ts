@@ -8,8 +8,8 @@
 // (authenticator_class dummy, admin_access true, blockWithIptables true, proxy LoadBalancer) the secure
 // value must be set explicitly.
 
-import { configSchema } from "../../infra/config/schema";
-import { unpinnedTag } from "../../infra/catalog/images";
+import { admittedMetadataPaths, chartEgressDefaults, type EgressAllowRules, noEgressAllowRules } from "../contracts/chartNetpol";
+import { reachesOtherUsers } from "../contracts/hubScopes";
 import { METADATA_RANGE, PRIVATE_RANGES, contains, isWholeInternet, parseCidr, reaches, type Range } from "./cidr";
 import {
   checkSettings,
@@ -32,6 +32,7 @@ import {
   type PolicyText,
   type Setting,
 } from "./core";
+import { MAX_IDLE_TIMEOUT_SECONDS, MOVING_IMAGE_TAGS } from "./thresholds";
 import { HELM_TYPES } from "./types";
 import { authenticatorSections, isJupyterHubRelease, trait, valuesOf } from "./z2jh";
 
@@ -139,16 +140,65 @@ export const jupyterhubAllowlist = valuesPolicy({
   },
 });
 
-/** Z2JH values.yaml defaults `admin_access: true`: admins can then act as any user. */
-export const jupyterhubAdminAccessOff = valuesSettings({
+interface AdminConfig {
+  readonly allowFullAdmins: boolean;
+}
+
+/** Member lists that, on the built-in admin role or an authenticator, make someone a JupyterHub admin. */
+function adminMembers(values: Record<string, unknown>): { readonly where: string; readonly value: unknown }[] {
+  const found = authenticatorSections(values).flatMap(([section, traits]) =>
+    ["admin_users", "admin_groups"].map((t) => ({ where: `values.hub.config.${section}.${t}`, value: traits[t] })),
+  );
+  // JupyterHub.admin_users: the deprecated alias the hub still copies to Authenticator.admin_users.
+  found.push({ where: "values.hub.config.JupyterHub.admin_users", value: get(values, "hub.config.JupyterHub.admin_users") });
+  for (const [key, role] of entries(get(values, "hub.loadRoles"))) {
+    if ((get(role, "name") ?? key) !== "admin") continue;
+    for (const kind of ["users", "groups", "services"]) found.push({ where: `values.hub.loadRoles.${key}.${kind}`, value: get(role, kind) });
+  }
+  return found;
+}
+
+/**
+ * JupyterHub 5.5 roles.py: the built-in admin role always carries access:servers and tokens, and
+ * `admin_access` (deprecated since 2.0, app.py) no longer narrows it; the chart still defaults it to true,
+ * which passes JUPYTERHUB_ADMIN_ACCESS to user servers (spawner.py).
+ */
+export const jupyterhubAdminAccessOff = valuesPolicy<AdminConfig>({
   name: "jupyterhub-admin-access-off",
-  description: "Checks that hub admins cannot open other users' servers (admin_access is off).",
+  description: "Checks that no one can open other users' servers: no one holds JupyterHub's built-in admin role, no loaded role grants access to servers or tokens, and admin_access is off.",
   severity: "high",
-  remediationSteps: "Set `hub.config.JupyterHub.admin_access: false` (the chart's default is true).",
-  sources: ["Z2JH values.yaml (default: true)", JH_WEBSECURITY],
-  settings: [
-    { path: "hub.config.JupyterHub.admin_access", ok: isFalse, fix: "false", requirement: "Admins must not be able to access other users' servers" },
-  ],
+  remediationSteps:
+    "Give organisers a role in `hub.loadRoles` with scopes such as `admin-ui`, `list:users` and `servers` (never `access:servers`, `shares`, `tokens` or `admin:users`) assigned to their groups; leave `admin_users` and `admin_groups` empty and declare `hub.loadRoles.admin: { users: [], groups: [] }`; set `hub.config.JupyterHub.admin_access: false` (the chart's default is true). Set `allowFullAdmins: true` only where admins may open users' servers.",
+  sources: ["JupyterHub 5.5 roles.py (the admin role's scopes)", "JupyterHub 5.5 docs: rbac/scopes.md", "Z2JH values.yaml (default: admin_access true)", JH_WEBSECURITY],
+  config: {
+    allowFullAdmins: {
+      type: "boolean",
+      description: "Whether anyone may hold JupyterHub's built-in admin role, which can open every user's server and act as any user.",
+      default: false,
+    },
+  },
+  check: (values, { config }) => {
+    const messages = checkSettings(values, [
+      { path: "hub.config.JupyterHub.admin_access", ok: isFalse, fix: "false", requirement: "Admins must not be able to access other users' servers" },
+    ], "values");
+    if (!config.allowFullAdmins) {
+      for (const { where, value } of adminMembers(values)) {
+        if (!isUnknown(value) && hasEntries(value)) {
+          messages.push(violation("No one may hold JupyterHub's built-in admin role, which can open every user's server (allowFullAdmins is false)", where, "[] (give organisers a narrower role in hub.loadRoles)", value));
+        }
+      }
+    }
+    for (const [key, role] of entries(get(values, "hub.loadRoles"))) {
+      if ((get(role, "name") ?? key) === "admin") continue;
+      const scopes = list(get(role, "scopes"));
+      if (scopes === UNKNOWN) continue;
+      const reaching = scopes.filter((s) => typeof s === "string" && !isUnknown(s) && reachesOtherUsers(s));
+      if (reaching.length > 0) {
+        messages.push(violation(`Role ${key} must not let its holders open other users' servers or act as them (${reaching.join(", ")})`, `values.hub.loadRoles.${key}.scopes`, "scopes without access:servers, shares, tokens, admin:users or admin:auth_state", scopes));
+      }
+    }
+    return messages;
+  },
 });
 
 /** JupyterHub websecurity.md: "Subdomains are the only way to reliably isolate user servers". */
@@ -210,24 +260,76 @@ function autohttpsDeployed(values: Record<string, unknown>): boolean {
   return get(values, "proxy.https.enabled") === true && get(values, "proxy.https.type") !== "offload";
 }
 
+const OWNER_NAMES: Readonly<Record<keyof typeof chartEgressDefaults, string>> = {
+  singleuser: "User pods",
+  hub: "The hub",
+  "proxy.chp": "The proxy",
+  "proxy.traefik": "The autohttps pod",
+};
+
+/**
+ * Metadata paths other than the `cloudMetadataServer` switch (checked as a setting): the chart's
+ * `nonPrivateIPs` (it excepts 169.254.169.254/32 but not the GKE metadata server's listener,
+ * 169.254.169.252:988), `privateIPs` (every port of RFC 1918, node addresses included), and each custom
+ * egress rule. Paths and their sources: infra/plan/netpol.ts (metadataPaths).
+ */
+function metadataPathProblems(values: Record<string, unknown>, owner: keyof typeof chartEgressDefaults): string[] {
+  const base = `${owner}.networkPolicy`;
+  const egress = list(get(values, `${base}.egress`));
+  if (egress === UNKNOWN) return [];
+  const switches: Partial<Record<keyof EgressAllowRules, boolean>> = {};
+  for (const key of ["nonPrivateIPs", "privateIPs"] as const) {
+    const value = get(values, `${base}.egressAllowRules.${key}`);
+    if (isUnknown(value)) return [];
+    switches[key] = value === undefined ? chartEgressDefaults[owner][key] : value === true;
+  }
+  const sources = [
+    ...(["nonPrivateIPs", "privateIPs"] as const).map((key) => ({
+      where: `values.${base}.egressAllowRules.${key}`,
+      policy: { egressAllowRules: { ...noEgressAllowRules, [key]: switches[key] } },
+      fix: "false (and write narrow egress rules instead)",
+      found: get(values, `${base}.egressAllowRules.${key}`) ?? `${chartEgressDefaults[owner][key]} (chart default)`,
+    })),
+    ...egress.map((rule, i) => ({
+      where: `values.${base}.egress[${i}]`,
+      policy: { egressAllowRules: noEgressAllowRules, egress: [rule] },
+      fix: "a rule whose ipBlocks except 169.254.0.0/16 and that opens no private range on port 988",
+      found: rule,
+    })),
+  ];
+  return sources.flatMap(({ where, policy, fix, found }) => {
+    const paths = admittedMetadataPaths(policy, noEgressAllowRules);
+    if (paths.length === 0) return [];
+    const requirement = `${OWNER_NAMES[owner]} must not reach the GKE metadata server by any address it answers on (this admits ${paths.map((p) => p.label).join(", ")})`;
+    return [violation(requirement, where, fix, found)];
+  });
+}
+
 /** Z2JH security.md "Audit Cloud Metadata server access"; the chart lets hub and proxy reach it by default. */
 export const jupyterhubMetadataEgress = valuesPolicy({
   name: "jupyterhub-metadata-egress",
-  description: "Checks that no JupyterHub pod (user, hub or proxy) may connect to the cloud metadata server.",
+  description: "Checks that no JupyterHub pod (user, hub or proxy) may connect to the cloud metadata server, at 169.254.169.254, at the GKE metadata server's own address 169.254.169.252:988, or on port 988 of private addresses.",
   severity: "critical",
   remediationSteps:
-    "Set `networkPolicy.egressAllowRules.cloudMetadataServer: false` under `singleuser` (chart default), `hub` and `proxy.chp` (chart default true), and `proxy.traefik` when autohttps runs.",
-  sources: [`${Z2JH_SECURITY} (Audit Cloud Metadata server access)`, "CIS GKE 1.9.0 5.4.1"],
+    "Set `networkPolicy.egressAllowRules.cloudMetadataServer: false` under `singleuser` (chart default), `hub` and `proxy.chp` (chart default true), and `proxy.traefik` when autohttps runs; set `nonPrivateIPs` and `privateIPs` to false there too (the first excepts only 169.254.169.254/32, the second opens every private port) and give each pod narrow `egress` rules that except 169.254.0.0/16.",
+  sources: [
+    `${Z2JH_SECURITY} (Audit Cloud Metadata server access)`,
+    "Z2JH 4.4.0 templates/_helpers-netpol.tpl",
+    "GKE docs: About Workload Identity Federation for GKE (GKE metadata server; https://cloud.google.com/kubernetes-engine/docs/concepts/workload-identity)",
+    "CIS GKE 1.9.0 5.4.1",
+  ],
   check: (values) => {
     const settings: Setting[] = [
       { path: "singleuser.networkPolicy.egressAllowRules.cloudMetadataServer", ok: notTrue, fix: "false", requirement: "User pods must not reach the metadata server" },
       { path: "hub.networkPolicy.egressAllowRules.cloudMetadataServer", ok: isFalse, fix: "false", requirement: "The hub must not reach the metadata server" },
       { path: "proxy.chp.networkPolicy.egressAllowRules.cloudMetadataServer", ok: isFalse, fix: "false", requirement: "The proxy must not reach the metadata server" },
     ];
+    const owners: (keyof typeof chartEgressDefaults)[] = ["singleuser", "hub", "proxy.chp"];
     if (autohttpsDeployed(values)) {
       settings.push({ path: "proxy.traefik.networkPolicy.egressAllowRules.cloudMetadataServer", ok: isFalse, fix: "false", requirement: "The autohttps pod must not reach the metadata server" });
+      owners.push("proxy.traefik");
     }
-    return checkSettings(values, settings, "values");
+    return [...checkSettings(values, settings, "values"), ...owners.flatMap((owner) => metadataPathProblems(values, owner))];
   },
 });
 
@@ -510,7 +612,7 @@ export const jupyterhubCulling = valuesPolicy<CullConfig>({
   remediationSteps: "Keep `cull.enabled: true` and set `cull.timeout` (seconds) to at most `maxIdleTimeoutSeconds` (the chart default is 3600).",
   sources: ["Z2JH docs: administrator/optimization.md (culling)", "Z2JH values.yaml (cull)"],
   config: {
-    maxIdleTimeoutSeconds: { type: "integer", minimum: 60, description: "Longest idle time before a user server is culled.", default: configSchema.cullTimeoutSeconds.max },
+    maxIdleTimeoutSeconds: { type: "integer", minimum: 60, description: "Longest idle time before a user server is culled.", default: MAX_IDLE_TIMEOUT_SECONDS },
   },
   check: (values, { config }) =>
     checkSettings(values, [
@@ -547,7 +649,16 @@ export function unpinnedImage(reference: string): string | undefined {
   return unpinnedTag(lastSegment.slice(colon + 1));
 }
 
-export { unpinnedTag };
+/**
+ * Why a tag does not pin an image, or `undefined` when it does. The pack's own definition (thresholds.ts),
+ * not the program's config parser's: test/policy-pack/thresholds.test.ts checks that the parser refuses
+ * every tag refused here, so loosening the parser cannot loosen this guard.
+ */
+export function unpinnedTag(tag: string): string | undefined {
+  if (tag.trim() === "") return "has an empty tag";
+  if (MOVING_IMAGE_TAGS.some((moving) => moving.toLowerCase() === tag.toLowerCase())) return `uses the moving tag "${tag}"`;
+  return undefined;
+}
 
 /** Why a chart `image: {name, tag}` pair is not pinned (a digest in `name` pins it without a tag). */
 export function imageKeyProblem(name: unknown, tag: unknown): string | undefined {
@@ -597,7 +708,12 @@ export const jupyterhubPinnedVersions = valuesPolicy({
   },
 });
 
-/** Literal secret values in Helm values end up in the release record and the chart's ConfigMaps. */
+/**
+ * Literal secret values in Helm values end up in the release record and the chart's ConfigMaps. The pack
+ * keeps its own list on purpose: the program's `hub.existingSecret` keys (infra/plan/chartValues.ts
+ * `hubSecretKeys`) are the same fact seen from the other side, and test/policy-pack/contracts.test.ts
+ * checks that every one of them is refused here as a literal value.
+ */
 const SECRET_PATHS = ["hub.cookieSecret", "proxy.secretToken", "hub.db.password", "imagePullSecret.password", "proxy.https.manual.key"];
 const SECRET_TRAITS = ["client_secret", "password", "admin_password", "user_password", "cookie_secret", "keys", "api_token"];
 const SECRET_NAME = /SECRET|TOKEN|PASSWORD|PASSWD|API_?KEY|PRIVATE_?KEY/i;

@@ -2,8 +2,8 @@
 // update (their outputs in a real run; the offline checker approximates them with inputs when a
 // preview has no outputs yet).
 
-import { isCoveredByCertificate } from "../../infra/plan/hostnames";
-import { dedicatedTaintKey, nodePurposeLabel, poolPurpose } from "../../infra/plan/labels";
+import { isCoveredByCertificate } from "../contracts/hostnames";
+import { dedicatedTaintKey, nodePurposeLabel, poolPurpose } from "../contracts/labels";
 import {
   get,
   isUnknown,
@@ -63,8 +63,9 @@ export function hostOf(value: string): string {
 
 /**
  * Whether a certificate/DNS name (possibly `*.x`) covers a host (possibly `*.x` itself). Hosts are matched
- * the way the program checks its own certificate (RFC 6125: a `*` stands for one whole left-most label,
- * infra/plan/hostnames.ts); a served wildcard `*.x` stands for every user's host, which only `*.x` covers.
+ * the way the program checks its own certificate (RFC 6125: a `*` stands for one whole left-most label;
+ * ../contracts/hostnames.ts, which the program imports too); a served wildcard `*.x` stands for every
+ * user's host, which only `*.x` covers.
  */
 export function covers(pattern: string, host: string): boolean {
   const p = hostOf(pattern);
@@ -136,8 +137,9 @@ export const stackHostnamesCovered = stackPolicy({
       }),
     );
     const entries = ofType(resources, GCP.certificateMapEntry);
-    const entryHosts = knownStrings(entries.map((e) => get(e.props, "hostname")));
-    const primaryEntry = entries.some((e) => get(e.props, "matcher") === "PRIMARY");
+    // A PRIMARY entry is the fallback for clients that send no SNI or a name without an entry; it does
+    // not stand in for a host's own entry, since which names its certificate covers is not in the entry.
+    const entryHosts = knownStrings(entries.flatMap((e) => (get(e.props, "matcher") === "PRIMARY" ? [] : [get(e.props, "hostname")])));
     const records = ofType(resources, GCP.recordSet).filter((r) => {
       const type = get(r.props, "type");
       return isUnknown(type) || (typeof type === "string" && ADDRESS_RECORDS.includes(type.toUpperCase()));
@@ -147,7 +149,7 @@ export const stackHostnamesCovered = stackPolicy({
       if (certDomains !== UNKNOWN && !certDomains.some((d) => covers(d, host))) {
         yield { urn, message: `${host} (${why}) must be covered by a Google-managed certificate: add it to a Certificate's managed.domains (found: ${show(certDomains)}).` };
       }
-      if (entryHosts !== UNKNOWN && !primaryEntry && !entryHosts.some((e) => covers(e, host))) {
+      if (entryHosts !== UNKNOWN && !entryHosts.some((e) => covers(e, host))) {
         yield { urn, message: `${host} (${why}) must have a certificate-map entry: add a CertificateMapEntry with hostname "${host}" (found: ${show(entryHosts)}).` };
       }
       if (recordNames !== UNKNOWN && !recordNames.some((n) => covers(n, host))) {
@@ -266,7 +268,7 @@ export const gkeNodeServiceAccountRoles = stackPolicy<RolesConfig>({
   area: "GKE",
   severity: "high",
   remediationSteps:
-    "Grant the node service account only logging, monitoring and Artifact Registry read roles (see `allowedRoles`); give workloads their own Workload Identity service accounts instead of widening the node's.",
+    "Grant the node service account only the logging and monitoring roles nodes need (see `allowedRoles`); grant Artifact Registry read on the repository images come from, never on the project; give workloads their own Workload Identity service accounts instead of widening the node's.",
   sources: ["CIS GKE 1.9.0 5.2.1", "GKE hardening guide: least-privilege node service account"],
   types: [GCP.projectIamMember, GCP.projectIamBinding, GCP.cluster, GCP.nodePool],
   config: {
@@ -281,7 +283,6 @@ export const gkeNodeServiceAccountRoles = stackPolicy<RolesConfig>({
         "roles/monitoring.viewer",
         "roles/stackdriver.resourceMetadata.writer",
         "roles/autoscaling.metricsWriter",
-        "roles/artifactregistry.reader",
       ],
     },
   },

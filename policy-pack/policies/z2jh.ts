@@ -2,12 +2,12 @@
 // https://github.com/jupyterhub/zero-to-jupyterhub-k8s/tree/4.4.0): how to recognise a release of it,
 // where its values live, and the node label and taint it schedules user pods with.
 
-import { dedicatedTaintKey, nodePurposeLabel, poolPurpose } from "../../infra/plan/labels";
+import { dedicatedTaintKey, nodePurposeLabel, poolPurpose } from "../contracts/labels";
 import { get, isRecord, isUnknown, plain, sameText } from "./core";
 import { HELM_TYPES } from "./types";
 
-// The node label, taint key and purposes are the program's (infra/plan/labels.ts), which are Z2JH's:
-// user pods select `nodePurposeLabel` and tolerate the dedicated taint (values.yaml `scheduling.userPods`).
+// The node label, taint key and purposes are Z2JH's, kept in the contract module the program imports too
+// (../contracts/labels.ts): user pods select `nodePurposeLabel` and tolerate the dedicated taint.
 
 /** The taint keys Z2JH's user pods tolerate: the program's, and the `_` spelling of Z2JH's Google Cloud guide. */
 export const USER_TAINT_KEYS: readonly string[] = [dedicatedTaintKey, "hub.jupyter.org_dedicated"];

@@ -6,8 +6,8 @@
 // (`{sig: secret, value}`, or `plaintext` from `stack export --show-secrets`), output values unwrapped,
 // and anything that cannot be known here (a secret exported as ciphertext) becomes the unknown sentinel.
 
-import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import { isRecord, UNKNOWN_SENTINEL } from "../policies/core";
+import { wire } from "../sdk";
 
 /** A malformed or unrecognised document; the CLI exits 2 with this message. */
 export class DocumentError extends Error {
@@ -51,8 +51,8 @@ const REMOVING_OPS = new Set(["delete", "delete-replaced", "discard", "discard-r
 export function deserialize(value: unknown, where: string, unreadable: string[]): unknown {
   if (Array.isArray(value)) return value.map((v, i) => deserialize(v, `${where}[${i}]`, unreadable));
   if (!isRecord(value)) return value;
-  const sig = value[rpc.specialSigKey];
-  if (sig === rpc.specialSecretSig) {
+  const sig = value[wire.sigKey];
+  if (sig === wire.secretSig) {
     if ("value" in value) return deserialize(value.value, where, unreadable);
     if (typeof value.plaintext === "string") {
       try {
@@ -64,8 +64,8 @@ export function deserialize(value: unknown, where: string, unreadable: string[])
     unreadable.push(where);
     return UNKNOWN_SENTINEL;
   }
-  if (sig === rpc.specialOutputValueSig) return "value" in value ? deserialize(value.value, where, unreadable) : UNKNOWN_SENTINEL;
-  if (sig === rpc.specialResourceSig) return typeof value.id === "string" && value.id !== "" ? value.id : value.urn;
+  if (sig === wire.outputValueSig) return "value" in value ? deserialize(value.value, where, unreadable) : UNKNOWN_SENTINEL;
+  if (sig === wire.resourceSig) return typeof value.id === "string" && value.id !== "" ? value.id : value.urn;
   const result: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {
     if (v !== undefined) result[key] = deserialize(v, `${where}.${key}`, unreadable);

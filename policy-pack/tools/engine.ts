@@ -20,14 +20,8 @@ import type {
 } from "@pulumi/policy";
 import Ajv from "ajv";
 import { isRecord, type HardeningPolicy } from "../policies/core";
+import * as runtime from "../sdk";
 import type { ResourceState } from "./document";
-
-// Exported at runtime since @pulumi/policy 1.21, but its published proxy.d.ts is `export {}` (stripInternal).
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const runtime = require("@pulumi/policy") as {
-  unknownCheckingProxy: (value: unknown) => Record<string, unknown>;
-  UnknownValueError: new (...args: never[]) => Error;
-};
 
 /** Policy config that cannot be applied; the CLI exits 2 with this message. */
 export class ConfigError extends Error {

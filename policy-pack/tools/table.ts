@@ -6,7 +6,7 @@
 // test/policy-pack/readme.test.ts fails when the two differ.
 
 import { allPolicies, PACK_ENFORCEMENT_LEVEL, type HardeningPolicy } from "../policies";
-import { AREAS } from "../policies/core";
+import { AREAS, areaOf } from "../policies/core";
 import { WORKLOAD_TYPES } from "../policies/types";
 
 export const TABLE_START = "<!-- policy-table:start -->";
@@ -42,7 +42,7 @@ export function policyTable(policies: readonly HardeningPolicy[] = allPolicies):
     "| --- | --- | --- | --- | --- | --- | --- | --- |",
   ];
   for (const area of AREAS) {
-    for (const p of policies.filter((x) => x.area === area)) {
+    for (const p of policies.filter((x) => areaOf(x) === area)) {
       const kind = p.kind === "stack" ? " (stack)" : "";
       rows.push(
         `| ${area} | \`${p.name}\`${kind} | ${p.severity} | ${p.enforcementLevel ?? PACK_ENFORCEMENT_LEVEL} | ${cell(appliesTo(p))} | ${cell(p.description)} | ${cell(p.remediationSteps)} | ${cell(p.sources.join("; "))} |`,

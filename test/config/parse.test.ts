@@ -55,6 +55,13 @@ describe("stack configuration", () => {
     assert.deepStrictEqual(config.hub.oidc.adminGroups, ["ops"]);
   });
 
+  it("gives no one JupyterHub's built-in admin role unless oidcFullAdminGroups names them", () => {
+    assert.deepStrictEqual(loadStackConfig("event").hub.oidc.fullAdminGroups, []);
+    // A staff group, or one not otherwise allowed in, may be made full admin.
+    assert.deepStrictEqual(parseConfig(rawWith("event", { oidcFullAdminGroups: ["course-2026-staff"] })).hub.oidc.fullAdminGroups, ["course-2026-staff"]);
+    assert.deepStrictEqual(parseConfig(rawWith("event", { oidcFullAdminGroups: '["hub-operators"]' })).hub.oidc.fullAdminGroups, ["hub-operators"]);
+  });
+
   describe("refuses bad values before any resource, naming the key and what is allowed", () => {
     const cases: [string, Record<string, unknown>, string, RegExp][] = [
       ["peak users of zero", { peakUsers: 0 }, "peakUsers", /whole number from 1 to 5000/],
@@ -81,7 +88,7 @@ describe("stack configuration", () => {
       ["a malformed event start", { eventStart: "next monday" }, "eventStart", /ISO 8601/],
       ["an event start without a time zone", { eventStart: "2026-12-07T08:00:00" }, "eventStart", /time zone/],
       ["an event that ends before it starts", { eventEnd: "2026-11-30T08:00:00Z" }, "eventEnd", /after eventStart/],
-      ["an event longer than a maintenance exclusion", { eventEnd: "2027-01-30T08:00:00Z" }, "eventEnd", /at most 28 days/],
+      ["an event longer than a maintenance exclusion", { eventEnd: "2028-01-30T08:00:00Z" }, "eventEnd", /at most 28 days/],
       ["a control plane open to the world", { authorizedNetworks: [{ cidrBlock: "0.0.0.0/0" }] }, "authorizedNetworks[0]", /no wider than \/8/],
       ["egress to the metadata server", { egressAllowlist: [{ cidr: "169.254.169.254/32" }] }, "egressAllowlist[0]", /metadata server/],
       ["egress to private ranges", { egressAllowlist: [{ cidr: "10.0.0.0/8" }] }, "egressAllowlist[0]", /private ranges/],
@@ -89,6 +96,8 @@ describe("stack configuration", () => {
       ["a floating image tag", { userImage: "quay.io/jupyter/scipy-notebook:latest" }, "userImage", /never latest/],
       ["an untagged image", { userImage: "quay.io/jupyter/scipy-notebook" }, "userImage", /pinned/],
       ["no allowed groups", { oidcAllowedGroups: [] }, "oidcAllowedGroups", /at least one group/],
+      ["full admins that are not a list of group names", { oidcFullAdminGroups: "ops team" }, "oidcFullAdminGroups", /list of group names/],
+      ["a participants' group made full admin", { oidcFullAdminGroups: ["workshop-staff"] }, "oidcFullAdminGroups", /in oidcAllowedGroups but not in oidcAdminGroups/],
       ["a plain-HTTP identity provider", { oidcTokenUrl: "http://login.example.com/token" }, "oidcTokenUrl", /https/],
       ["a missing client secret", { oidcClientSecret: undefined }, "oidcClientSecret", /--secret/],
       ["a websocket timeout under an hour", { backendTimeoutSeconds: 30 }, "backendTimeoutSeconds", /from 3600 to 86400/],

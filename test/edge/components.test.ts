@@ -13,7 +13,7 @@ import {
   normalizedUsername,
   userHost,
 } from "../../infra/plan/hostnames";
-import { DeclaredResource, OfflineRun, runOffline } from "../../infra/tools/offline";
+import { DeclaredResource, mockKeySigningKeys, OfflineRun, runOffline } from "../../infra/tools/offline";
 import { GCP, K8S } from "../../policy-pack/policies/types";
 import { inputs, ofType, one } from "../support/resources";
 import { loadStackConfig, rawWith, stackNames } from "../support/stacks";
@@ -49,7 +49,7 @@ async function runEdge(stack: string, config: StackConfig, protectZone = false):
     return undefined;
   };
   const run = await runOffline(stack, {}, [], () => {
-    const edge = new HubEdge("edge", { edge: config.edge, namePrefix: stack, protectZone }, { transformations: [recordProtect] });
+    const edge = new HubEdge("edge", { project: config.platform.project, edge: config.edge, namePrefix: stack, protectZone }, { transformations: [recordProtect] });
     const provider = new k8s.Provider("k8s", { kubeconfig: "dummy" });
     const hub = new k8s.helm.v3.Release("hub", { chart: "jupyterhub", namespace: config.hub.namespace }, { provider });
     new HubGateway("hub-gateway", {
@@ -58,9 +58,10 @@ async function runEdge(stack: string, config: StackConfig, protectZone = false):
       certificateMapName: edge.certificateMapName,
       addressName: edge.addressName,
       sslPolicyName: edge.sslPolicyName,
+      loadBalancerResources: edge.loadBalancerResources,
       backendTimeoutSeconds: config.edge.backendTimeoutSeconds,
     }, { provider, dependsOn: [hub] });
-    return { hubUrl: edge.hubUrl, staticIp: edge.staticIp, nameServers: edge.nameServers };
+    return { hubUrl: edge.hubUrl, staticIp: edge.staticIp, nameServers: edge.nameServers, dsRecords: edge.dsRecords, certificateName: edge.certificateName };
   });
   return { config, run, protectedNames };
 }
@@ -111,21 +112,38 @@ for (const stack of stackNames) {
         assert.strictEqual(inputs(authorization).domain, hubDomain); // the parent domain covers its wildcard
       });
 
-      it("is served through a map with one entry per hostname", () => {
+      it("is served through a map with one entry per hostname, and a PRIMARY entry for clients without SNI", () => {
+        // PRIMARY: "served when SNI wasn't specified in the request or SNI couldn't be found in the map"
+        // (Certificate Manager API, CertificateMapEntry.Matcher); `hostname` and `matcher` are a one-of.
         const certificate = one(owned.run, TYPES.certificate);
         const map = inputs(one(owned.run, TYPES.certificateMap));
         const entries = ofType(owned.run, TYPES.certificateMapEntry).map(inputs);
-        assert.deepStrictEqual(entries.map((e) => e.hostname).sort(), [hubDomain, `*.${hubDomain}`].sort());
+        const byHost = entries.filter((e) => e.matcher === undefined);
+        assert.deepStrictEqual(byHost.map((e) => e.hostname).sort(), [hubDomain, `*.${hubDomain}`].sort());
+        const primary = entries.filter((e) => e.matcher !== undefined);
+        assert.deepStrictEqual(primary.map((e) => [e.matcher, e.hostname]), [["PRIMARY", undefined]]);
         for (const entry of entries) {
           assert.strictEqual(entry.map, map.name);
           assert.deepStrictEqual(entry.certificates, [mockId(certificate)]);
-          assert.strictEqual(entry.matcher, undefined);
         }
+      });
+
+      it("lets the provider name the certificate, so a replacement exists before the old one is deleted", () => {
+        // An explicit name would make the bridge replace delete-first (pulumi-terraform-bridge
+        // pkg/tfbridge/schema.go, nameRequiresDeleteBeforeReplace) while the map entries still use it.
+        const certificate = one(owned.run, TYPES.certificate);
+        assert.strictEqual(inputs(certificate).name, undefined);
+        // The entries take the certificate's id as an input, so they move to the replacement (an in-place
+        // update of `certificates`) before Pulumi deletes the old certificate at the end of the update.
+        for (const entry of ofType(owned.run, TYPES.certificateMapEntry)) {
+          assert.ok(entry.dependencies.includes(certificate.urn), `${entry.name} does not take the certificate's id`);
+        }
+        assert.strictEqual(owned.run.outputs.certificateName, certificate.outputs.name);
       });
 
       it("covers the hub and every user's host, by its domains and by the map's entries", () => {
         const domains: string[] = inputs(one(owned.run, TYPES.certificate)).managed.domains;
-        const entryHosts = ofType(owned.run, TYPES.certificateMapEntry).map((e) => inputs(e).hostname);
+        const entryHosts = ofType(owned.run, TYPES.certificateMapEntry).flatMap((e) => inputs(e).hostname ?? []);
         for (const host of reachableHosts(hubDomain)) {
           assert.ok(isCoveredByCertificate(host, domains), `${host} is not in the certificate`);
           assert.ok(isCoveredByCertificate(host, entryHosts), `${host} has no map entry`);
@@ -169,20 +187,33 @@ for (const stack of stackNames) {
         assert.deepStrictEqual(owned.run.outputs.nameServers, one(owned.run, TYPES.managedZone).outputs.nameServers);
       });
 
+      it("exports the DS record of the zone's active key-signing key, for the registrar", () => {
+        const zone = one(owned.run, TYPES.managedZone);
+        const [keys, ...more] = owned.run.invokes.filter((i) => i.token === "gcp:dns/getKeys:getKeys");
+        assert.deepStrictEqual(more, []);
+        assert.deepStrictEqual(keys.inputs, { managedZone: inputs(zone).name, project: config.platform.project });
+        // The mock lists an active key and the next one of a rollover (offline.ts); only the active one counts.
+        assert.deepStrictEqual(owned.run.outputs.dsRecords, mockKeySigningKeys.filter((k) => k.isActive).map((k) => k.dsRecord));
+        assert.strictEqual((owned.run.outputs.dsRecords as string[]).length, 1);
+      });
+
       it("with an existing zone, creates no zone and puts every record in the configured one", () => {
         assert.strictEqual(ofType(existing.run, TYPES.managedZone).length, 0);
         const records = ofType(existing.run, TYPES.recordSet).map(inputs);
         assert.deepStrictEqual(records.map((r) => r.type).sort(), ["A", "A", "CNAME"]);
         assert.ok(records.every((r) => r.managedZone === "parent-zone"));
         assert.strictEqual(existing.run.outputs.nameServers, undefined);
+        assert.strictEqual(existing.run.outputs.dsRecords, undefined); // not our zone: its owner does DNSSEC
+        assert.deepStrictEqual(existing.run.invokes, []);
         assert.deepStrictEqual(existing.protectedNames, []);
         for (const host of reachableHosts(hubDomain)) {
           assert.deepStrictEqual(answeringRecord(host, dnsRecords(existing.run))?.rrdatas, ["203.0.113.10"], host);
         }
       });
 
-      it("gives every Google resource the deterministic name the Gateway refers to", () => {
+      it("gives every Google resource but the certificate the deterministic name people look for", () => {
         const nameOf = (type: string) => ofType(owned.run, type).map((r) => inputs(r).name);
+        assert.deepStrictEqual(nameOf(TYPES.certificate), [undefined]);
         assert.deepStrictEqual(nameOf(TYPES.globalAddress), [names.address]);
         assert.deepStrictEqual(nameOf(TYPES.certificateMap), [names.certificateMap]);
         assert.deepStrictEqual(nameOf(TYPES.sslPolicy), [names.sslPolicy]);
@@ -270,14 +301,15 @@ for (const stack of stackNames) {
         }
       });
 
-      it("waits for the certificate map's entries, the address and the SSL policy it names", () => {
+      it("depends on everything its load balancer uses, so `pulumi destroy` deletes it first", () => {
+        // GKE builds the Gateway's target HTTPS proxy with the certificate map and the SSL policy the
+        // GCPGatewayPolicy names, and its forwarding rule on the address; Pulumi deletes dependents first.
         const gateway = one(owned.run, TYPES.gateway);
-        const gatewayPolicy = one(owned.run, TYPES.gatewayPolicy);
-        const urnsOf = (type: string) => ofType(owned.run, type).map((r) => r.urn);
-        for (const urn of [...urnsOf(TYPES.certificateMap), ...urnsOf(TYPES.certificateMapEntry), ...urnsOf(TYPES.globalAddress)]) {
-          assert.ok(gateway.dependencies.includes(urn), `the Gateway does not depend on ${urn}`);
-        }
-        assert.ok(gatewayPolicy.dependencies.includes(one(owned.run, TYPES.sslPolicy).urn));
+        const used = [TYPES.certificate, TYPES.certificateMap, TYPES.certificateMapEntry, TYPES.sslPolicy, TYPES.globalAddress]
+          .flatMap((type) => ofType(owned.run, type));
+        assert.strictEqual(used.length, 7);
+        assert.deepStrictEqual(used.filter((r) => !gateway.dependencies.includes(r.urn)).map((r) => r.name), []);
+        assert.ok(one(owned.run, TYPES.gatewayPolicy).dependencies.includes(one(owned.run, TYPES.sslPolicy).urn));
       });
     });
   });
@@ -286,7 +318,7 @@ for (const stack of stackNames) {
 describe("edge resource names", () => {
   it("derives every GCP name from the prefix, within GCP's 63 characters", () => {
     const names = edgeResourceNames("a".repeat(40));
-    const all = [names.zone, names.address, names.dnsAuthorization, names.certificate, names.certificateMap,
+    const all = [names.zone, names.address, names.dnsAuthorization, names.certificateMap,
       ...Object.values(names.mapEntries), names.sslPolicy];
     assert.strictEqual(new Set(all).size, all.length);
     for (const name of all) assert.match(name, /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/);

@@ -2,11 +2,11 @@ import * as assert from "assert";
 import { ConfigError, ConfigIssue } from "../../infra/config/errors";
 import { parseConfig } from "../../infra/config/parse";
 import { configSchema } from "../../infra/config/schema";
-import { projectName } from "../../infra/config/read";
+import { projectName, readProgramConfig } from "../../infra/config/read";
 import { deployHub } from "../../infra/program";
 import { runOffline } from "../../infra/tools/offline";
 import { readStackFile } from "../../infra/tools/stackFile";
-import { loadStackConfig, rawWith, stackNames } from "../support/stacks";
+import { loadStackConfig, rawWith, stackNames, stacksAsOf } from "../support/stacks";
 
 // The edge's config keys (hubDomain, dnsZone, backendTimeoutSeconds) on every shipped stack: what is
 // refused, with which message, and that a refusal comes before any resource is declared. Complements
@@ -127,7 +127,7 @@ for (const stack of stackNames) {
       const declared: string[] = [];
       const bad = { ...config, [`${projectName}:hubDomain`]: "*.hub.example.com" };
       await assert.rejects(
-        runOffline(stack, bad, secretKeys, () => deployHub(), (r) => declared.push(r.type)),
+        runOffline(stack, bad, secretKeys, () => deployHub(readProgramConfig({ now: stacksAsOf })), (r) => declared.push(r.type)),
         (e: unknown) => e instanceof ConfigError && /hubDomain: got "\*\.hub\.example\.com"/.test(e.message),
       );
       assert.deepStrictEqual(declared, []);

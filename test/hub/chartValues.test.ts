@@ -1,4 +1,6 @@
 import * as assert from "assert";
+import * as fs from "fs";
+import * as YAML from "yaml";
 import { parseConfig } from "../../infra/config/parse";
 import { StackConfig } from "../../infra/config/types";
 import { planAll } from "../../infra/plan";
@@ -19,12 +21,29 @@ import {
   workshopMaxUsers,
   Z2jhValues,
 } from "../../infra/plan/chartValues";
+import { staffRoleName } from "../../infra/plan/hubRoles";
 import { dedicatedTaintKey, nodePurposeLabel, poolPurpose } from "../../infra/plan/labels";
+import { admittedMetadataPaths, chartEgressDefaults } from "../../infra/plan/netpol";
 import { offlineSecretPlaceholder } from "../../infra/tools/stackFile";
 import { loadStackConfig, rawWith, stackNames } from "../support/stacks";
-import { chartSchemaErrors, describeErrors } from "./chartSchema";
+import { chartDefaultsPath, chartSchemaErrors, describeErrors } from "./chartSchema";
 
 const refs = { secretName: "hub-test-secret" };
+
+/** Written out rather than built by the code under test: UDP and TCP 53 to kube-dns pods in kube-system. */
+const kubeDnsRule = {
+  to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
+  ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }],
+};
+
+const allSwitchesOff = {
+  cloudMetadataServer: false,
+  dnsPortsCloudMetadataServer: false,
+  dnsPortsKubeSystemNamespace: false,
+  dnsPortsPrivateIPs: false,
+  nonPrivateIPs: false,
+  privateIPs: false,
+};
 
 function valuesOf(config: StackConfig): Z2jhValues {
   return buildChartValues(config, planAll(config), refs);
@@ -84,8 +103,10 @@ for (const stack of stackNames) {
       assert.strictEqual(auth.authorize_url, config.hub.oidc.authorizeUrl);
       assert.strictEqual(auth.token_url, config.hub.oidc.tokenUrl);
       assert.strictEqual(auth.userdata_url, config.hub.oidc.userdataUrl);
-      assert.deepStrictEqual(auth.allowed_groups, config.hub.oidc.allowedGroups);
-      assert.deepStrictEqual(auth.admin_groups, config.hub.oidc.adminGroups);
+      // Staff are let in as such; their role comes from hub.loadRoles (test/hub/hubRoles.test.ts).
+      assert.deepStrictEqual(auth.allowed_groups, [...new Set([...config.hub.oidc.allowedGroups, ...config.hub.oidc.adminGroups])]);
+      assert.deepStrictEqual(auth.admin_groups, config.hub.oidc.fullAdminGroups);
+      assert.deepStrictEqual(auth.admin_users, []);
       // oauthenticator 17 ignores group rules unless it manages groups.
       assert.strictEqual(auth.manage_groups, true);
       assert.strictEqual(auth.auth_state_groups_key, `oauth_user.${config.hub.oidc.groupsClaim}`);
@@ -95,8 +116,26 @@ for (const stack of stackNames) {
       assert.doesNotMatch(JSON.stringify(values), /dummy|shared-?password|DummyAuthenticator|"null"/i);
     });
 
-    it("keeps admins out of users' servers", () => {
+    it("keeps admins out of users' servers: no one holds the built-in admin role, staff get a narrower one", () => {
       assert.strictEqual(values.hub.config.JupyterHub.admin_access, false);
+      assert.deepStrictEqual(values.hub.loadRoles.admin, { users: [], groups: [] });
+      assert.deepStrictEqual(values.hub.loadRoles[staffRoleName].groups, config.hub.oidc.adminGroups);
+    });
+
+    it("prefixes the hub's login cookie with __Host- so a user's subdomain cannot toss one at it", () => {
+      // JupyterHub 5.5.0 app.py: cookie_host_prefix_enabled (new in 4.1), meant for per-user subdomains.
+      assert.strictEqual(values.hub.config.JupyterHub.cookie_host_prefix_enabled, true);
+      assert.ok(values.hub.config.JupyterHub.subdomain_host);
+    });
+
+    it("never restarts the hub over failed spawns (the chart would after 5)", () => {
+      assert.strictEqual(values.hub.consecutiveFailureLimit, 0);
+    });
+
+    it("keeps the proxy's idle connections open longer than the load balancer's fixed 600 s", () => {
+      const flag = values.proxy.chp.extraCommandLineFlags.map((f) => /^--keep-alive-timeout=(\d+)$/.exec(f)).find((m) => m);
+      assert.ok(flag, "no --keep-alive-timeout flag for CHP");
+      assert.ok(Number(flag[1]) > 600_000, `${flag[1]} ms is not above 600 s`);
     });
 
     it("carries no secret: the client secret comes from the Secret through an env var, the chart makes the proxy token", () => {
@@ -115,32 +154,51 @@ for (const stack of stackNames) {
       assert.strictEqual(values.proxy.https.enabled, false);
     });
 
-    it("denies the cloud metadata server to users, the hub and the proxy, by NetworkPolicy not iptables", () => {
+    it("turns every chart egress switch off for users, hub and proxy, and keeps their NetworkPolicies on", () => {
+      // Each switch renders a fixed, wide peer list (Z2JH 4.4.0 templates/_helpers-netpol.tpl); all the
+      // egress these pods get beyond the chart's podSelector rules is spelled out below.
+      for (const np of [values.singleuser.networkPolicy, values.hub.networkPolicy, values.proxy.chp.networkPolicy]) {
+        assert.strictEqual(np.enabled, true);
+        assert.deepStrictEqual(np.egressAllowRules, allSwitchesOff);
+      }
       assert.strictEqual(values.singleuser.cloudMetadata.blockWithIptables, false);
-      assert.strictEqual(values.singleuser.networkPolicy.enabled, true);
-      assert.strictEqual(values.singleuser.networkPolicy.egressAllowRules.cloudMetadataServer, false);
-      assert.strictEqual(values.hub.networkPolicy.egressAllowRules.cloudMetadataServer, false);
-      assert.strictEqual(values.proxy.chp.networkPolicy.egressAllowRules.cloudMetadataServer, false);
     });
 
-    it("denies users the internet and private ranges; only DNS and the allowlist are open", () => {
-      const rules = values.singleuser.networkPolicy.egressAllowRules;
-      assert.strictEqual(rules.nonPrivateIPs, false);
-      assert.strictEqual(rules.privateIPs, false);
-      assert.strictEqual(rules.dnsPortsPrivateIPs, false);
-      assert.strictEqual(rules.dnsPortsKubeSystemNamespace, true);
-      const cidrs = values.singleuser.networkPolicy.egress.flatMap((r) => r.to.map((t) => parseIpv4Cidr(t.ipBlock.cidr)!));
+    it("gives users exactly DNS to the kube-dns pods and the allowlist, nothing private or link-local", () => {
+      assert.deepStrictEqual(values.singleuser.networkPolicy.egress, [
+        kubeDnsRule,
+        ...config.hub.egressAllowlist.map((r) => ({
+          to: [{ ipBlock: { cidr: r.cidr } }],
+          ports: r.ports.map((port) => ({ protocol: "TCP", port })),
+        })),
+      ]);
+      const cidrs = values.singleuser.networkPolicy.egress.flatMap((r) => r.to.flatMap((t) => ("ipBlock" in t ? [parseIpv4Cidr(t.ipBlock.cidr)!] : [])));
       for (const cidr of cidrs) {
         assert.ok(!contains(cidr, metadataServer), `${cidr.text} covers the metadata server`);
         assert.ok(!rfc1918.some((p) => overlaps(cidr, p)), `${cidr.text} opens a private range`);
       }
-      assert.deepStrictEqual(
-        values.singleuser.networkPolicy.egress,
-        config.hub.egressAllowlist.map((r) => ({
-          to: [{ ipBlock: { cidr: r.cidr } }],
-          ports: r.ports.map((port) => ({ protocol: "TCP", port })),
-        })),
-      );
+    });
+
+    it("gives the hub exactly DNS, the Kubernetes API on 443 and the IdP on public addresses, never link-local", () => {
+      assert.deepStrictEqual(values.hub.networkPolicy.egress, [
+        kubeDnsRule,
+        { to: [{ ipBlock: { cidr: "10.0.0.0/8" } }, { ipBlock: { cidr: "172.16.0.0/12" } }, { ipBlock: { cidr: "192.168.0.0/16" } }], ports: [{ protocol: "TCP", port: 443 }] },
+        { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16"] } }], ports: [{ protocol: "TCP", port: 443 }] },
+      ]);
+    });
+
+    it("gives the proxy nothing but DNS besides the chart's rules to the hub and user servers", () => {
+      assert.deepStrictEqual(values.proxy.chp.networkPolicy.egress, [kubeDnsRule]);
+    });
+
+    it("admits the GKE metadata server to no component by any address it answers on", () => {
+      for (const [np, defaults] of [
+        [values.singleuser.networkPolicy, chartEgressDefaults.singleuser],
+        [values.hub.networkPolicy, chartEgressDefaults.hub],
+        [values.proxy.chp.networkPolicy, chartEgressDefaults["proxy.chp"]],
+      ] as const) {
+        assert.deepStrictEqual(admittedMetadataPaths(np, defaults).map((p) => p.label), []);
+      }
     });
 
     it("runs one non-root, unprivileged pod per user with no service-account token", () => {
@@ -171,8 +229,9 @@ for (const stack of stackNames) {
       assert.ok(values.scheduling.userPlaceholder.replicas > 0);
     });
 
-    it("packs users with the user scheduler, requires the pools by node purpose, and pre-pulls the image", () => {
-      assert.strictEqual(values.scheduling.userScheduler.enabled, true);
+    it("leaves scheduling to GKE's scheduler, requires the pools by node purpose, and pre-pulls the image", () => {
+      // Z2JH 4.4.0's user-scheduler is kube-scheduler v1.30, outside the skew policy for GKE's channels.
+      assert.strictEqual(values.scheduling.userScheduler.enabled, false);
       assert.strictEqual(values.scheduling.podPriority.enabled, true);
       assert.strictEqual(values.scheduling.userPods.nodeAffinity.matchNodePurpose, "require");
       assert.strictEqual(values.scheduling.corePods.nodeAffinity.matchNodePurpose, "require");
@@ -208,8 +267,13 @@ for (const stack of stackNames) {
     it("prints a security summary read back from the values", () => {
       const text = summarizeHubSecurity(values).join("\n");
       assert.match(text, /admins can open users' servers: no/);
-      assert.match(text, /terminals: off; shell-escape guard: on \(friction, not a boundary\)/);
-      assert.match(text, /cloud metadata server: blocked by NetworkPolicy for users, hub and proxy/);
+      assert.match(
+        text,
+        /terminals: off; server start-up ignores Python files in the home \(python3 -I -m jupyterhub\.singleuser\); shell-escape guard: on \(friction, not a boundary\)/,
+      );
+      assert.match(text, /cloud metadata server: blocked by NetworkPolicy for users, hub and proxy \(169\.254\.169\.254:80, 169\.254\.169\.252:988, private addresses on 988\)/);
+      assert.match(text, /DNS: kube-system\/k8s-app=kube-dns only, UDP\/TCP 53, for users, hub and proxy/);
+      assert.match(text, /hub egress besides DNS, the proxy and user servers: 10\.0\.0\.0\/8,172\.16\.0\.0\/12,192\.168\.0\.0\/16 tcp\/443; 0\.0\.0\.0\/0 except [^;]*,169\.254\.0\.0\/16 tcp\/443; proxy: none/);
       assert.match(text, /user egress: DNS and the hub only, plus allowlist/);
       assert.match(text, /uid 1000, privilege escalation off, capabilities dropped: ALL, seccomp RuntimeDefault, service-account token not mounted/);
       assert.match(text, new RegExp(`per-user subdomains: <user>\\.${config.edge.hubDomain.replace(/\./g, "\\.")}`));
@@ -225,6 +289,14 @@ describe("hub values that depend on config switches", () => {
     const on = stackValues("dev", { terminalsEnabled: true });
     assert.strictEqual(on.hub.config.KubeSpawner.args, undefined);
     assert.match(summarizeHubSecurity(on).join("\n"), /terminals: on/);
+  });
+
+  it("starts every single-user server in isolated mode, terminals on or off (singleuserIsolation.test.ts runs it)", () => {
+    for (const terminalsEnabled of [false, true]) {
+      assert.deepStrictEqual(stackValues("dev", { terminalsEnabled }).singleuser.cmd, ["python3", "-I", "-m", "jupyterhub.singleuser"]);
+    }
+    const defaultCommand = { ...stackValues("dev"), singleuser: { ...stackValues("dev").singleuser, cmd: ["jupyterhub-singleuser"] } };
+    assert.match(summarizeHubSecurity(defaultCommand).join("\n"), /server start-up runs Python files in the home \(jupyterhub-singleuser\)/);
   });
 
   it("shellEscapeGuard false ships no IPython files", () => {
@@ -252,6 +324,19 @@ describe("hub values that depend on config switches", () => {
     for (const p of profiles) assert.ok(!("profile_options" in p), "users cannot pick their own image");
   });
 
+  it("opens the hub's internet rule on the IdP's own port when its token or userinfo URL names one", () => {
+    const values = stackValues("dev", { oidcTokenUrl: "https://idp.example.org:8443/token" });
+    assert.deepStrictEqual(values.hub.networkPolicy.egress[2].ports, [{ protocol: "TCP", port: 443 }, { protocol: "TCP", port: 8443 }]);
+    assert.deepStrictEqual(admittedMetadataPaths(values.hub.networkPolicy, chartEgressDefaults.hub), []);
+  });
+
+  it("the summary names each metadata path the values admit, read back from them", () => {
+    const values = stackValues("dev");
+    const np = values.hub.networkPolicy;
+    const chartLike = { ...values, hub: { ...values.hub, networkPolicy: { ...np, egressAllowRules: { ...np.egressAllowRules, nonPrivateIPs: true } } } };
+    assert.match(summarizeHubSecurity(chartLike).join("\n"), /cloud metadata server: REACHABLE: hub via 169\.254\.169\.252:988;/);
+  });
+
   it("uses configured limits over derived ones", () => {
     const values = stackValues("event", { concurrentSpawnLimit: 30, activeServerLimit: 900 });
     assert.strictEqual(values.hub.concurrentSpawnLimit, 30);
@@ -262,6 +347,25 @@ describe("hub values that depend on config switches", () => {
     // Z2JH's jupyterhub_config.py and templates match on this exact key and the values core/user.
     assert.strictEqual(nodePurposeLabel, "hub.jupyter.org/node-purpose");
     assert.deepStrictEqual([poolPurpose.core, poolPurpose.user], ["core", "user"]);
+  });
+});
+
+describe("the chart's own images that these values rely on (Z2JH 4.4.0 values.yaml)", () => {
+  const chartDefaults = YAML.parse(fs.readFileSync(chartDefaultsPath, "utf8"));
+  const version = (tag: string) => tag.replace(/^v/, "").split(".").map(Number);
+
+  it("runs a CHP that knows --keep-alive-timeout, which configurable-http-proxy added in 4.6.0 (CHANGELOG.md)", () => {
+    // An older CHP refuses an unknown flag and would not start.
+    const [major, minor] = version(chartDefaults.proxy.chp.image.tag);
+    assert.ok(major > 4 || (major === 4 && minor >= 6), chartDefaults.proxy.chp.image.tag);
+    assert.ok(stackValues("event").proxy.chp.extraCommandLineFlags.every((f) => f.startsWith("--keep-alive-timeout=")));
+  });
+
+  it("ships a user-scheduler too old for GKE's channels (1.34 and later), which is why it stays off", () => {
+    // kubernetes.io/releases/version-skew-policy: kube-scheduler at most one minor older than the API server.
+    const [, minor] = version(chartDefaults.scheduling.userScheduler.image.tag);
+    assert.ok(minor < 34 - 1, chartDefaults.scheduling.userScheduler.image.tag);
+    assert.strictEqual(stackValues("event").scheduling.userScheduler.enabled, false);
   });
 });
 

@@ -1,13 +1,16 @@
 import * as assert from "assert";
 import { spawnSync } from "child_process";
 import * as path from "path";
+import { stacksAsOf } from "../support/stacks";
 
 // The README's main job, end to end: `npm run plan -- --stack <name> [--json]` in a child process.
 
 const repo = path.resolve(__dirname, "../..");
 
+/** The CLI as of the day the example stacks were dated (`stacksAsOf`), unless a test passes its own --as-of. */
 function plan(...args: string[]) {
-  const result = spawnSync(process.execPath, [require.resolve("ts-node/dist/bin.js"), "--transpile-only", "infra/tools/plan.ts", ...args], {
+  const clock = args.includes("--as-of") ? [] : ["--as-of", stacksAsOf.toISOString()];
+  const result = spawnSync(process.execPath, [require.resolve("ts-node/dist/bin.js"), "--transpile-only", "infra/tools/plan.ts", ...args, ...clock], {
     cwd: repo,
     encoding: "utf8",
     env: { ...process.env, PULUMI_CONFIG: undefined, PULUMI_ACCESS_TOKEN: undefined },
@@ -62,6 +65,18 @@ describe("npm run plan", function () {
     const { code, stderr } = plan("--stack", "prod");
     assert.strictEqual(code, 1);
     assert.match(stderr, /no stack "prod".*stacks: dev, event/);
+  });
+
+  it("refuses, like `pulumi up`, a stack whose event is over at the time it plans", () => {
+    const { code, stderr } = plan("--stack", "dev", "--as-of", "2027-11-29T17:00:00Z");
+    assert.strictEqual(code, 1);
+    assert.match(stderr, /eventEnd: got "2027-11-29T17:00:00.000Z"; a time after now \(2027-11-29T17:00:00.000Z\): the event is over/);
+  });
+
+  it("names the time format when --as-of is not a time", () => {
+    const { code, stderr } = plan("--stack", "dev", "--as-of", "next week");
+    assert.strictEqual(code, 2);
+    assert.match(stderr, /--as-of takes an ISO 8601 time/);
   });
 
   it("explains its usage when --stack is missing", () => {

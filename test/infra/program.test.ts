@@ -1,13 +1,14 @@
 import * as assert from "assert";
 import { ConfigError } from "../../infra/config/errors";
 import { planStack } from "../../infra/tools/plan";
-import { OfflineRun, runOffline } from "../../infra/tools/offline";
+import { mockKeySigningKeys, OfflineRun, runOffline } from "../../infra/tools/offline";
 import { ofType, one } from "../support/resources";
 import { readStackFile } from "../../infra/tools/stackFile";
 import { deployHub } from "../../infra/program";
-import { dnsEndpointKubeconfig } from "../../infra/components/cluster";
+import { dnsEndpointKubeconfig, eventMaintenanceExclusion, rfc3339Seconds } from "../../infra/components/cluster";
 import { planAll } from "../../infra/plan";
-import { loadStackConfig, stackNames } from "../support/stacks";
+import { loadStackConfig, stackNames, stacksAsOf } from "../support/stacks";
+import { readProgramConfig } from "../../infra/config/read";
 
 // The real program, run under Pulumi's mock runtime for each shipped stack; assertions read the inputs
 // each resource is declared with, which is what `pulumi up` would send to Google.
@@ -15,7 +16,7 @@ import { loadStackConfig, stackNames } from "../support/stacks";
 const runs = new Map<string, OfflineRun>();
 
 async function run(stack: string): Promise<OfflineRun> {
-  if (!runs.has(stack)) runs.set(stack, await planStack(stack));
+  if (!runs.has(stack)) runs.set(stack, await planStack(stack, { asOf: stacksAsOf }));
   return runs.get(stack)!;
 }
 
@@ -78,6 +79,29 @@ for (const stack of stackNames) {
       assert.strictEqual(c.nodeConfig.workloadMetadataConfig.mode, "GKE_METADATA");
     });
 
+    it("runs kube-dns with NodeLocal DNSCache off, and every chart NetworkPolicy allows DNS to exactly its pods", async () => {
+      // GKE Standard turns the cache on by default from 1.34.1-gke.3720000 (GKE docs, "Set up NodeLocal
+      // DNSCache"); it must be off explicitly, because the chart's DNS rule names the kube-dns pods
+      // (Service selector k8s-app=kube-dns, kubernetes/kubernetes cluster/addons/dns/kube-dns).
+      const r = await run(stack);
+      const c: any = one(r, "gcp:container/cluster:Cluster").inputs;
+      assert.deepStrictEqual(c.addonsConfig.dnsCacheConfig, { enabled: false });
+      assert.deepStrictEqual(c.dnsConfig, { clusterDns: "KUBE_DNS" });
+      const values: any = one(r, "kubernetes:helm.sh/v3:Release").inputs.values;
+      for (const np of [values.singleuser.networkPolicy, values.hub.networkPolicy, values.proxy.chp.networkPolicy]) {
+        // No switch renders a DNS peer of its own (Z2JH 4.4.0 templates/_helpers-netpol.tpl).
+        assert.deepStrictEqual(
+          [np.egressAllowRules.dnsPortsCloudMetadataServer, np.egressAllowRules.dnsPortsKubeSystemNamespace, np.egressAllowRules.dnsPortsPrivateIPs],
+          [false, false, false],
+        );
+        const dnsRules = np.egress.filter((rule: any) => rule.ports.some((p: any) => p.port === 53));
+        assert.deepStrictEqual(dnsRules, [{
+          to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
+          ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }],
+        }]);
+      }
+    });
+
     it("places the cluster as the stack asks and lets `pulumi destroy` remove it", async () => {
       const c = one(await run(stack), "gcp:container/cluster:Cluster").inputs as any;
       const expected = config.platform.location.type === "zonal" ? config.platform.location.zone : config.platform.region;
@@ -95,11 +119,24 @@ for (const stack of stackNames) {
       assert.ok(days <= 30, "GKE allows at most 30 days of NO_UPGRADES");
     });
 
+    it("writes the exclusion's times as GKE returns them, so a second `pulumi up` shows no cluster update", async () => {
+      // GKE answers with google.protobuf.Timestamp JSON: UTC, and no fraction for a whole second
+      // (protobuf.dev, proto3 JSON mapping); the provider stores that answer as is (terraform-provider-google
+      // v7.40.0 resource_container_cluster.go, flattenMaintenancePolicy; no DiffSuppressFunc on the fields).
+      const c: any = one(await run(stack), "gcp:container/cluster:Cluster").inputs;
+      const [exclusion] = c.maintenancePolicy.maintenanceExclusions;
+      for (const time of [exclusion.startTime, exclusion.endTime]) {
+        assert.match(time, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+        assert.strictEqual(`${time.slice(0, -1)}.000Z`, new Date(time).toISOString(), "a time GKE would print differently");
+      }
+    });
+
     it("runs nodes under a dedicated least-privilege service account, never the default compute one", async () => {
       const r = await run(stack);
       const sa: any = one(r, "gcp:serviceaccount/account:Account").outputs;
       const roles = ofType(r, "gcp:projects/iAMMember:IAMMember").map((m: any) => m.inputs.role).sort();
-      assert.deepStrictEqual(roles, ["roles/artifactregistry.reader", "roles/container.defaultNodeServiceAccount"]);
+      // Only Google's node role: nothing is pulled from Artifact Registry, so no project-wide reader.
+      assert.deepStrictEqual(roles, ["roles/container.defaultNodeServiceAccount"]);
       for (const p of ["core", "user"]) {
         assert.strictEqual(pool(r, p).nodeConfig.serviceAccount, sa.email);
       }
@@ -159,21 +196,41 @@ for (const stack of stackNames) {
       assert.ok(release.provider?.startsWith(`${provider.urn}::`), "the release uses the cluster's provider");
       const gateway = one(r, "kubernetes:gateway.networking.k8s.io/v1:Gateway");
       assert.ok(gateway.dependencies.includes(release.urn), "the Gateway goes before the release on destroy");
+      // ... and before everything its load balancer uses (GKE's target proxy names the map and the SSL policy).
+      const used = ["gcp:certificatemanager/certificate:Certificate", "gcp:certificatemanager/certificateMap:CertificateMap",
+        "gcp:certificatemanager/certificateMapEntry:CertificateMapEntry", "gcp:compute/sSLPolicy:SSLPolicy",
+        "gcp:compute/globalAddress:GlobalAddress"].flatMap((type) => ofType(r, type));
+      assert.strictEqual(used.length, 7);
+      assert.deepStrictEqual(used.filter((x) => !gateway.dependencies.includes(x.urn)).map((x) => x.name), []);
       assert.strictEqual(r.outputs.hubUrl, `https://${config.edge.hubDomain}/`);
       // The outputs carry what Google assigns to the address and the zone.
       assert.strictEqual(r.outputs.staticIp, one(r, "gcp:compute/globalAddress:GlobalAddress").outputs.address);
       assert.deepStrictEqual(r.outputs.nameServers, one(r, "gcp:dns/managedZone:ManagedZone").outputs.nameServers);
+      assert.deepStrictEqual(r.outputs.dsRecords, mockKeySigningKeys.filter((k) => k.isActive).map((k) => k.dsRecord));
+      assert.strictEqual(r.outputs.certificateName, one(r, "gcp:certificatemanager/certificate:Certificate").outputs.name);
     });
 
-    it("turns on the Google APIs first, and leaves them on after destroy", async () => {
+    it("turns on the Google APIs, leaves them on after destroy, and waits until they are usable", async () => {
       const r = await run(stack);
       const apis = ofType(r, "gcp:projects/service:Service");
       assert.ok(apis.map((a: any) => a.inputs.service).includes("containerfilesystem.googleapis.com"));
       assert.ok(apis.every((a: any) => a.inputs.disableOnDestroy === false));
-      for (const type of ["gcp:compute/network:Network", "gcp:container/cluster:Cluster", "gcp:certificatemanager/certificate:Certificate"]) {
-        const missing = apis.map((a) => a.urn).filter((u) => !one(r, type).dependencies.includes(u));
-        assert.deepStrictEqual(missing, [], `${type} must wait for every API`);
-      }
+      // One wait after all of them: Google's own 403 says to "wait a few minutes for the action to propagate".
+      const wait = one(r, "pulumi-nodejs:dynamic:Resource");
+      assert.deepStrictEqual(apis.filter((a) => !wait.dependencies.includes(a.urn)).map((a) => a.name), []);
+      assert.ok((wait.inputs.seconds as number) >= 60, "a wait of at least a minute");
+      assert.deepStrictEqual(wait.inputs.services, apis.map((a: any) => a.inputs.service));
+    });
+
+    it("creates no other Google resource before the APIs are usable: each takes its project from the wait", async () => {
+      const r = await run(stack);
+      const wait = one(r, "pulumi-nodejs:dynamic:Resource");
+      const google = r.resources.filter((x) => x.custom && x.type.startsWith("gcp:") && x.type !== "gcp:projects/service:Service");
+      assert.ok(google.length >= 20, `only ${google.length} Google resources`);
+      assert.deepStrictEqual(google.filter((x) => !x.dependencies.includes(wait.urn)).map((x) => x.type), []);
+      for (const x of google) assert.strictEqual(x.inputs.project, config.platform.project, x.type);
+      // The data source reading the zone's DS records waits too: it takes the same project.
+      assert.ok(r.invokes.length > 0 && r.invokes.every((i) => i.inputs.project === config.platform.project));
     });
 
     it("keeps the kubeconfig secret", async () => {
@@ -188,7 +245,7 @@ describe("a stack with a GPU profile", function () {
   it("adds a GPU pool that scales from zero, is tainted for GPU users and runs the same hardened nodes", async () => {
     const { config, secretKeys } = readStackFile("event");
     const gpuProfile = { machineType: "n1-standard-8", acceleratorType: "nvidia-tesla-t4", acceleratorCount: 1, maxNodes: 4, image: "quay.io/jupyter/pytorch-notebook:cuda12-2025-11-03" };
-    const r = await runOffline("event", { ...config, "jupyterhub-gke:gpuProfile": JSON.stringify(gpuProfile) }, secretKeys, () => deployHub());
+    const r = await runOffline("event", { ...config, "jupyterhub-gke:gpuProfile": JSON.stringify(gpuProfile) }, secretKeys, () => deployHub(readProgramConfig({ now: stacksAsOf })));
     const gpu: any = pool(r, "gpu");
     assert.deepStrictEqual(gpu.autoscaling.totalMinNodeCount, 0);
     assert.deepStrictEqual(gpu.autoscaling.totalMaxNodeCount, 4);
@@ -201,6 +258,19 @@ describe("a stack with a GPU profile", function () {
     const capacity: any = r.outputs.capacity;
     assert.deepStrictEqual(capacity.gpuPool, { machineType: "n1-standard-8", maxNodes: 4 });
     assert.deepStrictEqual((r.outputs.quotas as any).gpusByQuota, { NVIDIA_T4_GPUS: 4 });
+  });
+});
+
+describe("the event's maintenance exclusion", () => {
+  it("widens an event time with a fraction of a second to whole seconds, still covering the event", () => {
+    const exclusion = eventMaintenanceExclusion({ start: new Date("2027-12-06T08:00:00.250Z"), end: new Date("2027-12-09T08:00:00.250Z") });
+    assert.strictEqual(exclusion.startTime, "2027-12-05T08:00:00Z");
+    assert.strictEqual(exclusion.endTime, "2027-12-10T08:00:01Z");
+  });
+
+  it("writes a whole second without a fraction and refuses to round anything else silently", () => {
+    assert.strictEqual(rfc3339Seconds(new Date("2027-12-06T08:00:00Z")), "2027-12-06T08:00:00Z");
+    assert.throws(() => rfc3339Seconds(new Date("2027-12-06T08:00:00.001Z")), /not a whole second/);
   });
 });
 
@@ -219,7 +289,7 @@ describe("the program refuses a bad config before declaring anything", () => {
     const { config, secretKeys } = readStackFile("dev");
     const declared: string[] = [];
     await assert.rejects(
-      runOffline("dev", { ...config, "jupyterhub-gke:peakUsers": "0" }, secretKeys, () => deployHub(), (r) => declared.push(r.urn)),
+      runOffline("dev", { ...config, "jupyterhub-gke:peakUsers": "0" }, secretKeys, () => deployHub(readProgramConfig({ now: stacksAsOf })), (r) => declared.push(r.urn)),
       /peakUsers: got 0/,
     );
     // Give any registration already in flight the chance to arrive before counting.

@@ -80,8 +80,9 @@ export function secureValues(): Record<string, unknown> {
           authorize_url: "https://login.example.com/oauth2/v1/authorize",
           token_url: "https://login.example.com/oauth2/v1/token",
           userdata_url: "https://login.example.com/oauth2/v1/userinfo",
-          allowed_groups: ["workshop-staff"],
-          admin_groups: ["workshop-admins"],
+          allowed_groups: ["workshop-staff", "workshop-admins"],
+          admin_groups: [],
+          admin_users: [],
         },
         KubeSpawner: {
           disable_user_config: true,
@@ -96,11 +97,22 @@ export function secureValues(): Record<string, unknown> {
         },
       },
       existingSecret: "hub-secret",
-      networkPolicy: { enabled: true, egressAllowRules: { cloudMetadataServer: false } },
+      networkPolicy: {
+        enabled: true,
+        egressAllowRules: { cloudMetadataServer: false, nonPrivateIPs: false, privateIPs: false },
+        egress: [
+          { to: [{ ipBlock: { cidr: "10.0.0.0/8" } }], ports: [{ port: 443, protocol: "TCP" }] },
+          { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16"] } }], ports: [{ port: 443, protocol: "TCP" }] },
+        ],
+      },
+      loadRoles: {
+        "hub-staff": { scopes: ["admin-ui", "list:users", "read:users", "servers"], groups: ["workshop-admins"] },
+        admin: { users: [], groups: [] },
+      },
     },
     proxy: {
       service: { type: "ClusterIP" },
-      chp: { networkPolicy: { enabled: true, egressAllowRules: { cloudMetadataServer: false } } },
+      chp: { networkPolicy: { enabled: true, egressAllowRules: { cloudMetadataServer: false, nonPrivateIPs: false, privateIPs: false } } },
     },
     singleuser: {
       image: { name: "quay.io/jupyterhub/k8s-singleuser-sample", tag: "4.4.0" },
@@ -182,7 +194,7 @@ export function secureStack(): FixtureResource[] {
       inputs: { network: "network-vpc-id", sourceRanges: ["35.191.0.0/16", "130.211.0.0/22"], allows: [{ protocol: "tcp", ports: ["8000", "8081"] }] },
     },
     { type: T.account, name: "cluster-nodes", inputs: { accountId: "test-gke-nodes", project: "jupyterhub-test" } },
-    ...["roles/container.defaultNodeServiceAccount", "roles/artifactregistry.reader"].map((role) => ({
+    ...["roles/container.defaultNodeServiceAccount"].map((role) => ({
       type: T.iamMember,
       name: `cluster-nodes-${role.split("/")[1]}`,
       inputs: { member: `serviceAccount:${NODE_SA}`, project: "jupyterhub-test", role },
@@ -238,6 +250,7 @@ export function secureStack(): FixtureResource[] {
       name: `edge-certmap-${i === 0 ? "hub" : "wildcard"}`,
       inputs: { map: "test-hub-certmap", certificates: ["edge-cert-id"], hostname: host },
     })),
+    { type: T.certMapEntry, name: "edge-certmap-primary", inputs: { map: "test-hub-certmap", certificates: ["edge-cert-id"], matcher: "PRIMARY" } },
     { type: T.sslPolicy, name: "edge-tls", inputs: { name: "test-hub-tls", minTlsVersion: "TLS_1_2", profile: "MODERN" } },
     { type: T.namespace, name: "hub-namespace", inputs: { apiVersion: "v1", kind: "Namespace", metadata: { name: NS, labels: restrictedNamespace } } },
     {

@@ -6,12 +6,9 @@ import * as fs from "fs";
 import * as path from "path";
 import Ajv from "ajv";
 import * as YAML from "yaml";
-import { z2jhProxyBackend } from "../../infra/components/gateway";
-import { configSchema } from "../../infra/config/schema";
-import { MAX_NODES_PER_POOL } from "../../infra/plan";
-import { machineTypes } from "../../infra/catalog/machineTypes";
 import { allPolicies, PACK_ENFORCEMENT_LEVEL, PACK_NAME } from "../../policy-pack/policies";
-import { AREAS } from "../../policy-pack/policies/core";
+import { AREAS, areaOf } from "../../policy-pack/policies/core";
+import { AREA_TAGS, PSS_URL } from "../../policy-pack/policies/metadata";
 
 const root = path.resolve(__dirname, "../..");
 const packDir = path.join(root, "policy-pack");
@@ -31,7 +28,7 @@ describe("policy pack: metadata", () => {
     for (const p of allPolicies) {
       assert.match(p.name, /^[a-z0-9]+(-[a-z0-9]+)+$/, p.name);
       assert.notStrictEqual(p.name, "all");
-      assert.ok(p.name.startsWith(AREA_PREFIX[p.area] ?? "?"), `${p.name} is in area ${p.area}`);
+      assert.ok(p.name.startsWith(AREA_PREFIX[areaOf(p)] ?? "?"), `${p.name} is in area ${areaOf(p)}`);
     }
   });
 
@@ -48,8 +45,34 @@ describe("policy pack: metadata", () => {
       assert.ok(p.remediationSteps.length > 20 && /\b(Set|Use|Keep|Grant|Give|For|Create|Write|Remove|Lower|Leave|Put|Declare)\b/.test(p.remediationSteps), `${p.name}: ${p.remediationSteps}`);
       assert.ok(p.sources.length > 0 && p.sources.every((s) => s.trim() !== ""), p.name);
       assert.ok(p.appliesTo.length > 0 && p.appliesTo.every((t) => /^[a-z]+:[\w./-]+:\w+$/.test(t)), `${p.name}: ${p.appliesTo.join(", ")}`);
-      assert.ok(AREAS.includes(p.area), p.name);
+      assert.ok(AREAS.includes(areaOf(p)), p.name);
     }
+  });
+
+  it("carries its metadata in CrossGuard's fields: the area as the first tag, framework and url from the sources", () => {
+    for (const p of allPolicies) {
+      assert.ok(!("area" in p), `${p.name} still has a custom area field`);
+      assert.strictEqual(p.tags[0], AREA_TAGS[areaOf(p)], p.name);
+      const cis = p.sources.filter((s) => /^CIS GKE 1\.9\.0 \d/.test(s)).map((s) => s.replace("CIS GKE 1.9.0 ", ""));
+      const pss = p.sources.some((s) => /^Pod Security Standards: (baseline|restricted)/.test(s));
+      const firstFramework = p.sources.find((s) => /^CIS GKE 1\.9\.0 \d|^Pod Security Standards: (baseline|restricted)/.test(s));
+      if (firstFramework === undefined) {
+        assert.strictEqual(p.framework, undefined, p.name);
+      } else if (firstFramework.startsWith("CIS")) {
+        assert.deepStrictEqual(p.framework, { name: "CIS Google Kubernetes Engine (GKE) Benchmark", version: "1.9.0", reference: cis.join(", "), specification: p.description }, p.name);
+        assert.deepStrictEqual(p.tags.slice(1), ["cis-gke"], p.name);
+      } else {
+        assert.ok(pss && p.framework?.name === "Kubernetes Pod Security Standards" && p.framework.version === "v1.33", p.name);
+        assert.ok(p.framework.reference.length > 0 && p.framework.specification === p.description, p.name);
+        assert.deepStrictEqual(p.tags.slice(1), ["pod-security-standards"], p.name);
+      }
+      if (p.url !== undefined) {
+        assert.ok(p.sources.some((s) => s.includes(p.url as string)) || (p.url === PSS_URL && pss), `${p.name}: ${p.url}`);
+      }
+    }
+    // The mapping is not vacuous: most of the pack cites a framework, and every PSS check links the standard.
+    assert.ok(allPolicies.filter((p) => p.framework !== undefined).length >= 50);
+    assert.ok(allPolicies.filter((p) => p.name.startsWith("k8s-pss-")).every((p) => p.url === PSS_URL));
   });
 
   it("is mandatory by default; only checks that need resources outside the program start advisory", () => {
@@ -73,6 +96,7 @@ describe("policy pack: metadata", () => {
       "gke-node-pool-max-nodes",
       "gke-node-service-account-roles",
       "gke-user-node-pid-limit",
+      "jupyterhub-admin-access-off",
       "jupyterhub-culling",
       "jupyterhub-user-egress",
       "k8s-namespace-pod-security",
@@ -88,35 +112,6 @@ describe("policy pack: metadata", () => {
   });
 });
 
-describe("policy pack: defaults shared with the program", () => {
-  const defaultsOf = (name: string): Record<string, unknown> => {
-    const policy = allPolicies.find((p) => p.name === name);
-    assert.ok(policy, name);
-    return Object.fromEntries(Object.entries(policy.configSchema?.properties ?? {}).map(([key, schema]) => [key, schema.default]));
-  };
-
-  it("bounds what the program's config parser bounds", () => {
-    assert.deepStrictEqual(defaultsOf("gke-node-pool-max-nodes"), { maxNodesPerPool: MAX_NODES_PER_POOL });
-    assert.deepStrictEqual(defaultsOf("edge-backend-timeout"), {
-      minTimeoutSeconds: configSchema.backendTimeoutSeconds.min,
-      maxTimeoutSeconds: configSchema.backendTimeoutSeconds.max,
-    });
-    assert.deepStrictEqual(defaultsOf("jupyterhub-culling"), { maxIdleTimeoutSeconds: configSchema.cullTimeoutSeconds.max });
-  });
-
-  it("allows every machine type the capacity model knows except shared-core ones, and the program's defaults", () => {
-    const allowed = defaultsOf("gke-node-machine-type").allowedMachineTypes as string[];
-    assert.deepStrictEqual(allowed, [...machineTypes.values()].filter((m) => !m.sharedCore).map((m) => m.name));
-    assert.ok(machineTypes.get("e2-medium")?.sharedCore && !allowed.includes("e2-medium"));
-    for (const name of [configSchema.coreMachineType.default, configSchema.userMachineType.default]) assert.ok(allowed.includes(name), name);
-  });
-
-  it("accepts the health check the Gateway declares", () => {
-    const allowed = defaultsOf("edge-health-check-path").allowedHealthChecks as { requestPath: string; port: number }[];
-    assert.deepStrictEqual(allowed[0], { requestPath: z2jhProxyBackend.healthCheckPath, port: z2jhProxyBackend.healthCheckPort });
-  });
-});
-
 describe("policy pack: files", () => {
   it("has a versioned package.json pinning the policy SDK and a PulumiPolicy.yaml", () => {
     const pkg = JSON.parse(read(path.join(packDir, "package.json")));
@@ -126,6 +121,24 @@ describe("policy pack: files", () => {
     const policyYaml = YAML.parse(read(path.join(packDir, "PulumiPolicy.yaml")));
     assert.strictEqual(policyYaml.runtime, "nodejs");
     assert.match(PACK_NAME, /^[a-zA-Z0-9-_.]{1,100}$/);
+  });
+
+  it("no module of the pack reaches outside its folder (npm pack ships only the folder)", () => {
+    const escapes: string[] = [];
+    const scan = (dir: string) => {
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const file = path.join(dir, entry.name);
+        if (entry.isDirectory() && entry.name !== "node_modules") scan(file);
+        else if (entry.name.endsWith(".ts")) {
+          for (const [, spec] of read(file).matchAll(/(?:from|require\()\s*"(\.[^"]*)"/g)) {
+            const target = path.resolve(path.dirname(file), spec as string);
+            if (!target.startsWith(packDir + path.sep)) escapes.push(`${path.relative(root, file)} → ${spec}`);
+          }
+        }
+      }
+    };
+    scan(packDir);
+    assert.deepStrictEqual(escapes, []);
   });
 
   it("index.ts only assembles the pack from ./policies", () => {

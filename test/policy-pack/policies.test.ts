@@ -4,7 +4,7 @@
 
 import * as assert from "assert";
 import { allPolicies } from "../../policy-pack/policies";
-import type { HardeningPolicy } from "../../policy-pack/policies/core";
+import { areaOf, type HardeningPolicy } from "../../policy-pack/policies/core";
 import { HUB, NODE_SA, NS, secureStack, TYPES as T } from "./fixtures";
 import { assertNoViolation, assertViolation, check, clone, find, getPath, setPath, UNKNOWN_STRING, type FixtureResource } from "./support";
 
@@ -105,6 +105,12 @@ export const CASES: readonly Case[] = [
     mutate: add({ type: T.iamMember, name: "nodes-editor", inputs: { member: `serviceAccount:${NODE_SA}`, project: "p", role: "roles/editor" } }),
     expect: "instead of roles/editor",
   },
+  {
+    policy: "gke-node-service-account-roles",
+    title: "Artifact Registry read on the whole project",
+    mutate: add({ type: T.iamMember, name: "nodes-ar", inputs: { member: `serviceAccount:${NODE_SA}`, project: "p", role: "roles/artifactregistry.reader" } }),
+    expect: "instead of roles/artifactregistry.reader",
+  },
   // Network
   {
     policy: "network-firewall-admin-ports",
@@ -160,12 +166,36 @@ export const CASES: readonly Case[] = [
   { policy: "jupyterhub-allowlist", title: "allow_all", mutate: values("hub.config.GenericOAuthenticator.allow_all", true), expect: "allow_all" },
   { policy: "jupyterhub-allowlist", title: "no allow rule", mutate: values("hub.config.GenericOAuthenticator.allowed_groups", []), expect: "allowlist" },
   { policy: "jupyterhub-admin-access-off", title: "chart default (true)", mutate: values("hub.config.JupyterHub.admin_access", undefined), expect: "Admins" },
+  { policy: "jupyterhub-admin-access-off", title: "staff as OAuthenticator admin_groups (the admin role)", mutate: values("hub.config.GenericOAuthenticator.admin_groups", ["workshop-admins"]), expect: "GenericOAuthenticator.admin_groups" },
+  { policy: "jupyterhub-admin-access-off", title: "an admin by name", mutate: values("hub.config.Authenticator.admin_users", ["alice"]), expect: "Authenticator.admin_users" },
+  { policy: "jupyterhub-admin-access-off", title: "a group in the admin role", mutate: values("hub.loadRoles.admin.groups", ["workshop-admins"]), expect: "loadRoles.admin.groups" },
+  { policy: "jupyterhub-admin-access-off", title: "a role opening some users' servers", mutate: values(["hub", "loadRoles", "hub-staff", "scopes"], ["admin-ui", "access:servers!group=students"]), expect: "Role hub-staff must not let" },
+  { policy: "jupyterhub-admin-access-off", title: "a role making tokens for users", mutate: values(["hub", "loadRoles", "hub-staff", "scopes"], ["admin-ui", "tokens"]), expect: "(tokens)" },
+  { policy: "jupyterhub-admin-access-off", title: "a role reading auth state", mutate: values(["hub", "loadRoles", "hub-staff", "scopes"], ["admin:users"]), expect: "admin:users" },
   { policy: "jupyterhub-subdomain-host", title: "no subdomains", mutate: values("hub.config.JupyterHub.subdomain_host", ""), expect: "own origins" },
   { policy: "jupyterhub-disable-user-config", title: "user config loaded", mutate: values("hub.config.KubeSpawner.disable_user_config", false), expect: "configuration from the user's home" },
   { policy: "jupyterhub-network-policies", title: "user netpol off", mutate: values("singleuser.networkPolicy.enabled", false), expect: "singleuser pods" },
   { policy: "jupyterhub-network-policies", title: "proxy netpol off", mutate: values("proxy.chp.networkPolicy.enabled", false), expect: "proxy.chp pods" },
   { policy: "jupyterhub-metadata-egress", title: "hub reaches metadata (chart default)", mutate: values("hub.networkPolicy.egressAllowRules", undefined), expect: "The hub must not reach" },
   { policy: "jupyterhub-metadata-egress", title: "users reach metadata", mutate: values("singleuser.networkPolicy.egressAllowRules.cloudMetadataServer", true), expect: "User pods must not reach" },
+  {
+    policy: "jupyterhub-metadata-egress",
+    title: "hub nonPrivateIPs (excepts 169.254.169.254 only)",
+    mutate: values("hub.networkPolicy.egressAllowRules.nonPrivateIPs", true),
+    expect: "The hub must not reach the GKE metadata server by any address it answers on (this admits 169.254.169.252:988)",
+  },
+  {
+    policy: "jupyterhub-metadata-egress",
+    title: "proxy privateIPs (node addresses on 988)",
+    mutate: values("proxy.chp.networkPolicy.egressAllowRules.privateIPs", undefined),
+    expect: "values.proxy.chp.networkPolicy.egressAllowRules.privateIPs",
+  },
+  {
+    policy: "jupyterhub-metadata-egress",
+    title: "a user egress rule into link-local space",
+    mutate: values("singleuser.networkPolicy.egress", [{ to: [{ ipBlock: { cidr: "169.254.0.0/16" } }], ports: [{ port: 988 }] }]),
+    expect: "User pods must not reach the GKE metadata server by any address it answers on (this admits 169.254.169.252:988)",
+  },
   {
     policy: "jupyterhub-metadata-egress",
     title: "autohttps reaches metadata",
@@ -281,6 +311,7 @@ export const CASES: readonly Case[] = [
   { policy: "stack-network-policy-enforced", title: "legacy dataplane under the chart", mutate: cluster("datapathProvider", "LEGACY_DATAPATH"), expect: "trusted only when the cluster enforces" },
   { policy: "stack-hostnames-covered", title: "certificate without the wildcard", mutate: set(T.certificate, undefined, "managed.domains", [HUB]), expect: `*.${HUB} (user servers under subdomain_host) must be covered` },
   { policy: "stack-hostnames-covered", title: "no wildcard record", mutate: remove(T.record, "dns-wildcard"), expect: "must resolve" },
+  // The fixture has a PRIMARY entry too, as the program does: it does not stand in for the wildcard's entry.
   { policy: "stack-hostnames-covered", title: "no wildcard map entry", mutate: remove(T.certMapEntry, "edge-certmap-wildcard"), expect: "certificate-map entry" },
   { policy: "stack-hostnames-covered", title: "Gateway without the map", mutate: set(T.gateway, undefined, "metadata.annotations", {}), expect: "certmap" },
   { policy: "stack-user-pods-on-user-nodes", title: "preferred, not required", mutate: values("scheduling.userPods.nodeAffinity.matchNodePurpose", "prefer"), expect: '"require"' },
@@ -300,6 +331,8 @@ export const CASES: readonly Case[] = [
 
 /** Inputs each policy must leave alone (besides the secure stack itself). */
 export const PASSES: readonly Pass[] = [
+  { policy: "jupyterhub-admin-access-off", title: "full admins the pack is told to allow", mutate: values("hub.config.GenericOAuthenticator.admin_groups", ["hub-operators"]), config: { "jupyterhub-admin-access-off": { allowFullAdmins: true } } },
+  { policy: "jupyterhub-admin-access-off", title: "a role reaching only its bearer's own server", mutate: values(["hub", "loadRoles", "hub-staff", "scopes"], ["admin-ui", "access:servers!server"]) },
   { policy: "gke-control-plane-access", title: "IP endpoint disabled, no authorised networks", mutate: all(cluster("controlPlaneEndpointsConfig.ipEndpointsConfig.enabled", false), cluster("masterAuthorizedNetworksConfig", undefined)) },
   { policy: "gke-network-policy-enforced", title: "Calico network policy", mutate: all(cluster("datapathProvider", undefined), cluster("networkPolicy", { enabled: true, provider: "CALICO" })) },
   { policy: "gke-node-machine-type", title: "a type allowed by config", mutate: userPool("nodeConfig.machineType", "e2-medium"), config: { "gke-node-machine-type": { allowedMachineTypes: ["e2-*"] } } },
@@ -428,7 +461,7 @@ describe("policy pack: applicability", () => {
   it("JupyterHub policies ignore other Helm releases", async () => {
     const stack = secureStack();
     stack.push({ type: T.release, name: "other", inputs: { chart: "ingress-nginx", version: "4.10.0", namespace: "ingress", values: {} } });
-    const jupyterhub = allPolicies.filter((p) => p.area === "JupyterHub");
+    const jupyterhub = allPolicies.filter((p) => areaOf(p) === "JupyterHub");
     const result = await check(stack, { policies: jupyterhub });
     assertNoViolation(result.findings);
   });

@@ -4,6 +4,7 @@
 
 import * as assert from "assert";
 import { runOfflinePlan } from "../../infra/tools/plan";
+import { stacksAsOf } from "../support/stacks";
 import { allPolicies } from "../../policy-pack/policies";
 import { runPolicies, type CheckResult } from "../../policy-pack/tools/check";
 import { describeFlip, FLIPS, flipped, type Plan } from "./flips";
@@ -20,7 +21,7 @@ describe("policy pack on the program's offline plan", function () {
   const plans = new Map<string, Plan>();
 
   before(async () => {
-    for (const stack of STACKS) plans.set(stack, await runOfflinePlan(stack));
+    for (const stack of STACKS) plans.set(stack, await runOfflinePlan(stack, { asOf: stacksAsOf }));
   });
 
   for (const stack of STACKS) {

@@ -80,9 +80,34 @@ describe("policy pack: the offline checker matches the real analyzer server", fu
     child?.kill();
   });
 
-  it("serves every policy of the pack", async () => {
+  it("serves every policy of the pack, with its metadata in CrossGuard's own fields", async () => {
     const info: any = await call(client, "getAnalyzerInfo", new Empty());
     assert.deepStrictEqual(info.getPoliciesList().map((p: any) => p.getName()), allPolicies.map((p) => p.name));
+    const SEVERITY = ["unspecified", "low", "medium", "high", "critical"];
+    const served = info.getPoliciesList().map((p: any) => ({
+      name: p.getName(),
+      severity: SEVERITY[p.getSeverity()],
+      tags: p.getTagsList(),
+      remediationSteps: p.getRemediationSteps(),
+      url: p.getUrl() || undefined,
+      framework: p.getFramework()?.toObject(),
+    }));
+    const ours = allPolicies.map((p) => ({
+      name: p.name,
+      severity: p.severity,
+      tags: p.tags,
+      remediationSteps: p.remediationSteps,
+      url: p.url,
+      framework: p.framework && { ...p.framework },
+    }));
+    assert.deepStrictEqual(served, ours);
+    // What Pulumi Cloud shows for a CIS recommendation.
+    assert.deepStrictEqual(served.find((p: any) => p.name === "gke-no-legacy-abac")?.framework, {
+      name: "CIS Google Kubernetes Engine (GKE) Benchmark",
+      version: "1.9.0",
+      reference: "5.8.3",
+      specification: "Checks that legacy attribute-based access control is disabled.",
+    });
   });
 
   it("reports the same violations, levels and messages for every resource and the stack", async () => {

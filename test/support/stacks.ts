@@ -5,9 +5,40 @@ import { stackRawConfig } from "../../infra/tools/stackFile";
 /** The stacks shipped in stacks/, which every behaviour test runs against. */
 export const stackNames = ["dev", "event"] as const;
 
-/** A stack file's config, parsed and validated exactly as the program does it. */
+/**
+ * The day the example stacks' event windows were last moved forward. Every test plans the stacks as of this
+ * moment, so no test depends on the day it runs; the program itself checks against the real clock
+ * (`readProgramConfig`). The windows follow a rule counted from this day (`exampleWindows`, README
+ * "Configuration"); to bring the examples forward, set this to today and write the windows the rule gives.
+ */
+export const stacksAsOf = new Date("2026-12-02T00:00:00Z");
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The dating rule of the example stacks: the event starts at 08:00 UTC on the first Monday of December that
+ * is at least 180 days after `asOf` and lasts 72 hours; the dev rehearsal is the Monday a week earlier,
+ * 09:00 to 17:00 UTC.
+ */
+export function exampleWindows(asOf: Date): Record<(typeof stackNames)[number], { start: Date; end: Date }> {
+  const earliest = asOf.getTime() + 180 * DAY_MS;
+  let year = new Date(earliest).getUTCFullYear();
+  const firstMondayOfDecember = (y: number) => {
+    const first = Date.UTC(y, 11, 1);
+    return first + ((8 - new Date(first).getUTCDay()) % 7) * DAY_MS;
+  };
+  if (firstMondayOfDecember(year) < earliest) year += 1;
+  const monday = firstMondayOfDecember(year);
+  const at = (day: number, hour: number) => new Date(day + hour * 3_600_000);
+  return {
+    event: { start: at(monday, 8), end: at(monday, 8 + 72) },
+    dev: { start: at(monday - 7 * DAY_MS, 9), end: at(monday - 7 * DAY_MS, 17) },
+  };
+}
+
+/** A stack file's config, parsed and validated exactly as the program does it, as of `stacksAsOf`. */
 export function loadStackConfig(name: string): StackConfig {
-  return parseConfig(stackRawConfig(name));
+  return parseConfig(stackRawConfig(name), { now: stacksAsOf });
 }
 
 /** A stack's raw config with some keys changed (undefined removes a key), for the bad-value tests. */

@@ -1,0 +1,30 @@
+// Lint for the program, the policy pack and the tests: typescript-eslint's recommended rules with type
+// information, plus Pulumi's own plugin (the rule pulumi-eks runs as an error: an Output inside a template
+// literal prints a warning text instead of its value; pulumi.interpolate is the fix).
+import tseslint from "typescript-eslint";
+import pulumi from "@pulumi/eslint-plugin";
+
+export default tseslint.config(
+  { ignores: ["node_modules/**", "policy-pack/node_modules/**", "**/*.js", "**/*.mjs", "reports/**", ".stryker-tmp/**"] },
+  ...tseslint.configs.recommended,
+  {
+    files: ["**/*.ts"],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    plugins: { "@pulumi": pulumi },
+    rules: {
+      "@pulumi/no-output-in-template-literal": "error",
+      "@pulumi/no-output-instance-in-template-literal": "error",
+      // Unused names are dead code; a leading underscore marks a parameter kept for its position.
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      // A floating promise in a program declares resources nobody waits for.
+      "@typescript-eslint/no-floating-promises": "error",
+    },
+  },
+  {
+    // Tests read nested inputs of declared resources loosely; that is what `inputs(r): any` is for.
+    files: ["test/**/*.ts"],
+    rules: { "@typescript-eslint/no-explicit-any": "off" },
+  },
+);
