@@ -19,7 +19,7 @@ import * as programLabels from "../../infra/plan/labels";
 import * as contractCidr from "../../policy-pack/contracts/cidr";
 import * as contractHostnames from "../../policy-pack/contracts/hostnames";
 import * as contractLabels from "../../policy-pack/contracts/labels";
-import { literalSecrets } from "../../policy-pack/policies/jupyterhub";
+import { literalSecrets } from "../../policy-pack/policies/jupyterhub/secrets";
 
 /** Chart values with `value` written at the dotted `path`. */
 function valuesWith(path: string, value: unknown): Record<string, unknown> {

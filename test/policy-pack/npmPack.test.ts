@@ -76,6 +76,12 @@ describe("policy pack: `npm pack` installs and loads alone, outside the reposito
     assert.ok(packedFiles.includes("index.ts") && packedFiles.includes("sdk.ts") && packedFiles.includes("PulumiPolicy.yaml"), packedFiles.join(", "));
     assert.ok(packedFiles.includes("package.json") && packedFiles.includes("tsconfig.json"));
     assert.ok(packedFiles.includes("contracts/cidr.ts") && packedFiles.includes("policies/index.ts") && packedFiles.includes("policies/thresholds.ts"));
+    // Every module of policies/ and contracts/ ships, the per-area folders (policies/gke/ …) included.
+    const modules = ["policies", "contracts"].flatMap((dir) =>
+      (fs.readdirSync(path.join(packDir, dir), { recursive: true }) as string[]).filter((f) => f.endsWith(".ts")).map((f) => `${dir}/${f.split(path.sep).join("/")}`),
+    );
+    assert.ok(modules.some((f) => f.startsWith("policies/gke/")), modules.join(", "));
+    assert.deepStrictEqual(modules.filter((f) => !packedFiles.includes(f)), []);
     assert.deepStrictEqual(packedFiles.filter((f) => f.startsWith("tools/") || f.includes("node_modules")), []);
   });
 

@@ -13,8 +13,8 @@ import { configSchema } from "../../infra/config/schema";
 import { MAX_NODES_PER_POOL, planAll } from "../../infra/plan";
 import { machineTypes } from "../../infra/catalog/machineTypes";
 import { allPolicies } from "../../policy-pack/policies";
-import { matchesPattern } from "../../policy-pack/policies/gke";
-import { unpinnedImage } from "../../policy-pack/policies/jupyterhub";
+import { matchesPattern } from "../../policy-pack/policies/gke/pools";
+import { unpinnedImage } from "../../policy-pack/policies/kubernetesFacts";
 import { MOVING_IMAGE_TAGS } from "../../policy-pack/policies/thresholds";
 import { loadStackConfig, rawWith, stackNames } from "../support/stacks";
 
