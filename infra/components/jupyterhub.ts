@@ -9,7 +9,7 @@ import {
   proxyService,
   summarizeHubSecurity,
   z2jhChart,
-} from "../plan/chartValues";
+} from "../plan/chart";
 
 export interface JupyterHubArgs {
   /** Validated stack config; the chart values are built from it by `buildChartValues`. */
@@ -34,7 +34,7 @@ export const hubSecretName = "hub-pulumi-secrets";
  * values meets `restricted`: the hub (pod runAsNonRoot + seccomp, container drops ALL, no escalation),
  * the proxy, user-scheduler, user placeholders, image pullers and awaiter (the chart's shared container
  * securityContext sets all of runAsNonRoot, escalation off, drop ALL, seccomp RuntimeDefault), and the
- * user pods (KubeSpawner container_security_context, see chartValues.ts). The one pod that could not,
+ * user pods (KubeSpawner container_security_context, plan/chart/userPods.ts). The one pod that could not,
  * the privileged root iptables init container, is off (`blockWithIptables: false`). Volumes are PVCs,
  * ConfigMaps and Secrets only. Enforcing `restricted` means a future value that breaks this fails to
  * create pods instead of silently running weaker ones; `warn` and `audit` show why.

@@ -20,7 +20,7 @@ import {
   summarizeHubSecurity,
   workshopMaxUsers,
   Z2jhValues,
-} from "../../infra/plan/chartValues";
+} from "../../infra/plan/chart";
 import { staffRoleName } from "../../infra/plan/hubRoles";
 import { dedicatedTaintKey, nodePurposeLabel, poolPurpose } from "../../infra/plan/labels";
 import { admittedMetadataPaths, chartEgressDefaults } from "../../infra/plan/netpol";

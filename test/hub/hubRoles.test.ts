@@ -3,7 +3,7 @@ import * as path from "path";
 import { parseConfig } from "../../infra/config/parse";
 import { StackConfig } from "../../infra/config/types";
 import { planAll } from "../../infra/plan";
-import { buildChartValues, summarizeHubSecurity, Z2jhValues } from "../../infra/plan/chartValues";
+import { buildChartValues, summarizeHubSecurity, Z2jhValues } from "../../infra/plan/chart";
 import { reachesOtherUsers, staffRoleName, staffScopes } from "../../infra/plan/hubRoles";
 import { loadStackConfig, rawWith, stackNames } from "../support/stacks";
 import { removeScratchDirs, requirePythonModule, runPython, scratchDir } from "./python";

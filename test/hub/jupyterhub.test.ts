@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { hubSecretData, hubSecretName, JupyterHub, releaseName } from "../../infra/components/jupyterhub";
 import { planAll } from "../../infra/plan";
-import { buildChartValues, hubSecretKeys, z2jhChart } from "../../infra/plan/chartValues";
+import { buildChartValues, hubSecretKeys, z2jhChart } from "../../infra/plan/chart";
 import { OfflineRun, runOffline } from "../../infra/tools/offline";
 import { inputs, ofType, one } from "../support/resources";
 import { loadStackConfig, stackNames } from "../support/stacks";

@@ -4,7 +4,7 @@ import * as http from "http";
 import * as net from "net";
 import { AddressInfo } from "net";
 import { planAll } from "../../infra/plan";
-import { buildChartValues } from "../../infra/plan/chartValues";
+import { buildChartValues } from "../../infra/plan/chart";
 import { loadStackConfig } from "../support/stacks";
 
 // The real configurable-http-proxy at the version Z2JH 4.4.0's proxy image runs (values.yaml

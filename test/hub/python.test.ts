@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { planAll } from "../../infra/plan";
-import { buildChartValues, shippedFilesDir, Z2jhValues } from "../../infra/plan/chartValues";
+import { buildChartValues, shippedFilesDir, Z2jhValues } from "../../infra/plan/chart";
 import { loadStackConfig, stackNames } from "../support/stacks";
 import { removeScratchDirs, requirePythonModule, runPython, scratchDir } from "./python";
 

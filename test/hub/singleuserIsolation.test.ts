@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { planAll } from "../../infra/plan";
-import { buildChartValues } from "../../infra/plan/chartValues";
+import { buildChartValues } from "../../infra/plan/chart";
 import { loadStackConfig } from "../support/stacks";
 import { chartDefaultsPath } from "./chartSchema";
 import { removeScratchDirs, requirePythonModule, runPython, scratchDir } from "./python";
