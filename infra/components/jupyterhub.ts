@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { StackConfig } from "../config/types";
+import { readShippedFiles } from "../files";
 import { Plan } from "../plan";
 import {
   buildChartValues,
@@ -91,7 +92,7 @@ export class JupyterHub extends pulumi.ComponentResource {
       throw new pulumi.ResourceError("JupyterHub needs the cluster's Kubernetes provider in opts (provider or providers)", this);
     }
 
-    const values = buildChartValues(args.config, args.plan, { secretName: hubSecretName });
+    const values = buildChartValues(args.config, args.plan, readShippedFiles(), { secretName: hubSecretName });
     this.securitySummary = summarizeHubSecurity(values);
 
     const namespace = new k8s.core.v1.Namespace(

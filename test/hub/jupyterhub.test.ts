@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { readShippedFiles } from "../../infra/files";
 import { hubSecretData, hubSecretName, JupyterHub, releaseName } from "../../infra/components/jupyterhub";
 import { planAll } from "../../infra/plan";
 import { buildChartValues, hubSecretKeys, z2jhChart } from "../../infra/plan/chart";
@@ -90,7 +91,7 @@ for (const stack of stackNames) {
     });
 
     it("passes the planned values as plain data, readable in a preview, naming its Secret", () => {
-      const expected = buildChartValues(config, planAll(config), { secretName: hubSecretName });
+      const expected = buildChartValues(config, planAll(config), readShippedFiles(), { secretName: hubSecretName });
       assert.deepStrictEqual(hub.props.get(TYPES.release)!.values, expected);
       assert.deepStrictEqual(inputs(one(hub.run, TYPES.release)).values, JSON.parse(JSON.stringify(expected)));
     });

@@ -23,7 +23,7 @@ import {
   userSchedulerEnabled,
 } from "./operations";
 import { ChartSecretRefs, hubSecretKeys, oidcClientSecretEnv } from "./release";
-import { readShippedFile } from "./shippedFiles";
+import { ShippedFiles } from "./shippedFiles";
 import { Z2jhValues } from "./types";
 import {
   disableTerminalsFlag,
@@ -47,8 +47,11 @@ export * from "./summary";
 export * from "./types";
 export * from "./userPods";
 
-/** The chart values for a stack. Pure apart from reading the shipped Python files. */
-export function buildChartValues(config: StackConfig, plan: Plan, refs: ChartSecretRefs): Z2jhValues {
+/**
+ * The chart values for a stack. Pure: the shipped Python arrives as text in `files` (read once by the
+ * program, infra/files/index.ts), and the Secret the values name arrives in `refs`.
+ */
+export function buildChartValues(config: StackConfig, plan: Plan, files: ShippedFiles, refs: ChartSecretRefs): Z2jhValues {
   const { hub, capacity } = config;
   const core = coreResources(capacity.peakUsers);
   const egress = componentEgress(config);
@@ -89,7 +92,7 @@ export function buildChartValues(config: StackConfig, plan: Plan, refs: ChartSec
           valueFrom: { secretKeyRef: { name: refs.secretName, key: hubSecretKeys.oidcClientSecret } },
         },
       },
-      extraConfig: { "audit-log": readShippedFile("hub", "audit_log.py") },
+      extraConfig: { "audit-log": files.auditLog },
       loadRoles: hubRoles(hub.oidc.adminGroups),
       concurrentSpawnLimit: concurrentSpawnLimit(capacity, hub.concurrentSpawnLimit),
       consecutiveFailureLimit: consecutiveSpawnFailureLimit,
@@ -124,7 +127,7 @@ export function buildChartValues(config: StackConfig, plan: Plan, refs: ChartSec
       startTimeout: serverStartTimeoutSeconds(capacity),
       cmd: singleuserCmd,
       extraEnv: packageIndexEnv(hub.packageIndexUrl),
-      extraFiles: shellEscapeGuardFiles(hub.shellEscapeGuard),
+      extraFiles: shellEscapeGuardFiles(hub.shellEscapeGuard, files),
       profileList: profileList(capacity, hub.userImage, hub.gpu),
     },
     scheduling: {

@@ -2,7 +2,7 @@
 // gets (singleuser.* and KubeSpawner's values). Their network egress is egress.ts.
 import { CapacityConfig, GpuConfig } from "../../config/types";
 import { dedicatedTaint, nodePurposeLabel, poolPurpose } from "../labels";
-import { readShippedFile } from "./shippedFiles";
+import { ShippedFiles } from "./shippedFiles";
 import { ContainerSecurityContext, ExtraFile, Profile, Toleration } from "./types";
 
 /** The uid of docker-stacks' and Z2JH's sample images' `jovyan`, and the gid (`users`) that owns homes. */
@@ -75,18 +75,19 @@ export const ipythonSystemConfigDir = "/etc/ipython";
 /**
  * The IPython shell-escape guard, as chart extraFiles (a Secret mounted read-only, file by file, by
  * subPath): the system-wide ipython_config.py runs refuse_shell_escapes.py in every kernel. See the README
- * section "The hub and its users" for why this is friction, not a boundary.
+ * section "The hub and its users" for why this is friction, not a boundary. The mounted names matter:
+ * IPython looks for `ipython_config.py`, and that file loads the guard by its name from its own directory.
  */
-export function shellEscapeGuardFiles(enabled: boolean): Record<string, ExtraFile> {
+export function shellEscapeGuardFiles(enabled: boolean, files: ShippedFiles): Record<string, ExtraFile> {
   if (!enabled) return {};
-  const file = (name: string): ExtraFile => ({
+  const file = (name: string, stringData: string): ExtraFile => ({
     mountPath: `${ipythonSystemConfigDir}/${name}`,
-    stringData: readShippedFile("ipython", name),
+    stringData,
     mode: 0o444,
   });
   return {
-    "ipython-config": file("ipython_config.py"),
-    "ipython-refuse-shell-escapes": file("refuse_shell_escapes.py"),
+    "ipython-config": file("ipython_config.py", files.ipythonConfig),
+    "ipython-refuse-shell-escapes": file("refuse_shell_escapes.py", files.refuseShellEscapes),
   };
 }
 
