@@ -2,12 +2,19 @@
 // the proxy Service the Gateway routes to, and the keys of the Secret the hub reads (the component creates
 // it, the policy pack checks the values only name it). Keys and defaults cited are from Z2JH 4.4.0.
 
+/** A Helm chart pinned to one version in one repository. */
+export interface ChartPin {
+  readonly name: string;
+  readonly version: string;
+  readonly repo: string;
+}
+
 /** The chart this program installs. Tests validate the values against this version's schema. */
 export const z2jhChart = {
   name: "jupyterhub",
   version: "4.4.0",
   repo: "https://hub.jupyter.org/helm-chart/",
-} as const;
+} as const satisfies ChartPin;
 
 /** The chart's public proxy Service (fullnameOverride ""), which the Gateway routes to. */
 export const proxyService = { name: "proxy-public", port: 80 } as const;
