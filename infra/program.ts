@@ -5,8 +5,10 @@ import { HardenedCluster } from "./components/cluster";
 import { ProjectApis } from "./components/apis";
 import { HubEdge } from "./components/edge";
 import { HubGateway } from "./components/gateway";
-import { JupyterHub } from "./components/jupyterhub";
+import { hubSecretName, JupyterHub } from "./components/jupyterhub";
 import { HubNetwork } from "./components/network";
+import { readShippedFiles } from "./files";
+import { buildChartValues, summarizeHubSecurity, z2jhChart } from "./plan/chart";
 import { hubHostnameList } from "./plan/hostnames";
 
 /**
@@ -16,6 +18,9 @@ import { hubHostnameList } from "./plan/hostnames";
 export function deployHub(programConfig: ProgramConfig = readProgramConfig()) {
   const { config, oidcClientSecret } = programConfig;
   const plan = planAll(config);
+  // The hub's chart values are plan data too: built here, before anything is declared, from the shipped
+  // Python read once from infra/files, and naming the Secret the JupyterHub component creates.
+  const hubValues = buildChartValues(config, plan, readShippedFiles(), { secretName: hubSecretName });
   const namePrefix = dnsSafePrefix(pulumi.getStack());
 
   // Every Google resource takes its project id from `apis.project`, which resolves only once the APIs are
@@ -52,7 +57,12 @@ export function deployHub(programConfig: ProgramConfig = readProgramConfig()) {
   });
 
   // Depends on the whole cluster component: user and core pods are *required* on their pools.
-  const hub = new JupyterHub("hub", { config, plan, oidcClientSecret }, {
+  const hub = new JupyterHub("hub", {
+    namespace: config.hub.namespace,
+    chart: z2jhChart,
+    values: hubValues,
+    oidcClientSecret,
+  }, {
     provider: cluster.kubernetesProvider,
     dependsOn: [cluster],
   });
@@ -76,7 +86,7 @@ export function deployHub(programConfig: ProgramConfig = readProgramConfig()) {
     dsRecords: edge.dsRecords,
     certificateName: edge.certificateName,
     hubNamespace: hub.namespace,
-    securitySummary: hub.securitySummary,
+    securitySummary: summarizeHubSecurity(hubValues),
     capacity: capacityOutput(plan),
     costEstimate: plan.cost,
     quotas: plan.quotas,

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { healthCheckPath, healthCheckPort } from "../plan/proxy";
-import { proxyService } from "../plan/chartValues";
+import { proxyService } from "../plan/chart";
 
 // The GKE Gateway in front of JupyterHub's proxy: HTTPS only on the global external Application Load
 // Balancer, the certificate map and static IP from HubEdge, plain HTTP answered with a redirect, a

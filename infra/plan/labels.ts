@@ -1,5 +1,5 @@
 // Node labels and taints shared by the node pools (cluster.ts) and the chart's scheduling values
-// (chartValues.ts). The names are Z2JH's, and the policy pack checks them too, so they live in the pack's
+// (chart/). The names are Z2JH's, and the policy pack checks them too, so they live in the pack's
 // contract module (policy-pack/contracts/labels.ts) and the program imports them from there.
 
 import { dedicatedTaintKey } from "../../policy-pack/contracts/labels";

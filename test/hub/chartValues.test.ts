@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as YAML from "yaml";
 import { parseConfig } from "../../infra/config/parse";
 import { StackConfig } from "../../infra/config/types";
+import { readShippedFiles } from "../../infra/files";
 import { planAll } from "../../infra/plan";
 import { contains, overlaps, parseIpv4Cidr, metadataServer, rfc1918 } from "../../infra/catalog/cidr";
 import {
@@ -20,7 +21,7 @@ import {
   summarizeHubSecurity,
   workshopMaxUsers,
   Z2jhValues,
-} from "../../infra/plan/chartValues";
+} from "../../infra/plan/chart";
 import { staffRoleName } from "../../infra/plan/hubRoles";
 import { dedicatedTaintKey, nodePurposeLabel, poolPurpose } from "../../infra/plan/labels";
 import { admittedMetadataPaths, chartEgressDefaults } from "../../infra/plan/netpol";
@@ -29,6 +30,7 @@ import { loadStackConfig, rawWith, stackNames } from "../support/stacks";
 import { chartDefaultsPath, chartSchemaErrors, describeErrors } from "./chartSchema";
 
 const refs = { secretName: "hub-test-secret" };
+const shippedFiles = readShippedFiles();
 
 /** Written out rather than built by the code under test: UDP and TCP 53 to kube-dns pods in kube-system. */
 const kubeDnsRule = {
@@ -46,7 +48,7 @@ const allSwitchesOff = {
 };
 
 function valuesOf(config: StackConfig): Z2jhValues {
-  return buildChartValues(config, planAll(config), refs);
+  return buildChartValues(config, planAll(config), shippedFiles, refs);
 }
 
 function stackValues(stack: string, changes: Record<string, unknown> = {}): Z2jhValues {
@@ -297,6 +299,17 @@ describe("hub values that depend on config switches", () => {
     }
     const defaultCommand = { ...stackValues("dev"), singleuser: { ...stackValues("dev").singleuser, cmd: ["jupyterhub-singleuser"] } };
     assert.match(summarizeHubSecurity(defaultCommand).join("\n"), /server start-up runs Python files in the home \(jupyterhub-singleuser\)/);
+  });
+
+  it("embeds the shipped Python it is given, as given, and reads nothing from disk itself", () => {
+    const given = { auditLog: "# audit\n", ipythonConfig: "# config\n", refuseShellEscapes: "# guard\n" };
+    const config = loadStackConfig("dev");
+    const values = buildChartValues(config, planAll(config), given, refs);
+    assert.deepStrictEqual(values.hub.extraConfig, { "audit-log": given.auditLog });
+    assert.deepStrictEqual(
+      Object.values(values.singleuser.extraFiles).map((f) => [f.mountPath, f.stringData]),
+      [["/etc/ipython/ipython_config.py", given.ipythonConfig], ["/etc/ipython/refuse_shell_escapes.py", given.refuseShellEscapes]],
+    );
   });
 
   it("shellEscapeGuard false ships no IPython files", () => {

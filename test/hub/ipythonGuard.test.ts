@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { shippedFilesDir } from "../../infra/plan/chartValues";
+import { shippedFilesDir } from "../../infra/files";
 import { removeScratchDirs, requirePythonModule, runPython, scratchDir } from "./python";
 
 // The shell-escape guard against a real IPython (Debian's 8.5). Each escape would create a marker file

@@ -1,10 +1,20 @@
 import * as assert from "assert";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { hubSecretData, hubSecretName, JupyterHub, releaseName } from "../../infra/components/jupyterhub";
+import {
+  foreignSecretRefs,
+  hubSecretData,
+  hubSecretName,
+  JupyterHub,
+  JupyterHubArgs,
+  releaseName,
+} from "../../infra/components/jupyterhub";
+import { StackConfig } from "../../infra/config/types";
+import { readShippedFiles } from "../../infra/files";
 import { planAll } from "../../infra/plan";
-import { buildChartValues, hubSecretKeys, z2jhChart } from "../../infra/plan/chartValues";
+import { buildChartValues, hubSecretKeys, summarizeHubSecurity, z2jhChart, Z2jhValues } from "../../infra/plan/chart";
 import { OfflineRun, runOffline } from "../../infra/tools/offline";
+import { planStack } from "../../infra/tools/plan";
 import { inputs, ofType, one } from "../support/resources";
 import { loadStackConfig, stackNames } from "../support/stacks";
 
@@ -27,7 +37,22 @@ interface HubRun {
   readonly props: Map<string, Record<string, any>>;
 }
 
-async function runHub(stack: string): Promise<HubRun> {
+/** The values the program builds for a stack, naming the component's Secret. */
+function hubValues(config: StackConfig): Z2jhValues {
+  return buildChartValues(config, planAll(config), readShippedFiles(), { secretName: hubSecretName });
+}
+
+/** The component's args for a stack as the program passes them, the chart left to its default. */
+function hubArgs(config: StackConfig, changes: Partial<JupyterHubArgs> = {}): JupyterHubArgs {
+  return {
+    namespace: config.hub.namespace,
+    values: hubValues(config),
+    oidcClientSecret: pulumi.secret("client-secret-from-config"),
+    ...changes,
+  };
+}
+
+async function runHub(stack: string, changes: Partial<JupyterHubArgs> = {}): Promise<HubRun> {
   const config = loadStackConfig(stack);
   const props = new Map<string, Record<string, any>>();
   const capture: pulumi.ResourceTransformation = ({ type, props: p }) => {
@@ -36,12 +61,8 @@ async function runHub(stack: string): Promise<HubRun> {
   };
   const run = await runOffline(stack, {}, [], () => {
     const provider = new k8s.Provider("cluster-k8s", { kubeconfig: "{}" });
-    const hub = new JupyterHub(
-      "hub",
-      { config, plan: planAll(config), oidcClientSecret: pulumi.secret("client-secret-from-config") },
-      { provider, transformations: [capture] },
-    );
-    return { namespace: hub.namespace, proxyServiceName: hub.proxyServiceName, securitySummary: hub.securitySummary };
+    const hub = new JupyterHub("hub", hubArgs(config, changes), { provider, transformations: [capture] });
+    return { namespace: hub.namespace, proxyServiceName: hub.proxyServiceName };
   });
   return { run, props };
 }
@@ -90,7 +111,7 @@ for (const stack of stackNames) {
     });
 
     it("passes the planned values as plain data, readable in a preview, naming its Secret", () => {
-      const expected = buildChartValues(config, planAll(config), { secretName: hubSecretName });
+      const expected = hubValues(config);
       assert.deepStrictEqual(hub.props.get(TYPES.release)!.values, expected);
       assert.deepStrictEqual(inputs(one(hub.run, TYPES.release)).values, JSON.parse(JSON.stringify(expected)));
     });
@@ -106,9 +127,17 @@ for (const stack of stackNames) {
       assert.strictEqual(hub.run.resources.filter((x) => x.parent === componentUrn).length, 5);
     });
 
-    it("exposes the proxy Service the Gateway routes to, and a security summary", () => {
+    it("exposes the proxy Service the Gateway routes to", () => {
       assert.strictEqual(hub.run.outputs.proxyServiceName, "proxy-public");
-      assert.ok((hub.run.outputs.securitySummary as string[]).some((l) => /admins can open users' servers: no/.test(l)));
+    });
+
+    it("is given its values by the program, which exports the security summary of exactly those values", async () => {
+      const program = await planStack(stack);
+      const release = one(program, TYPES.release);
+      assert.deepStrictEqual(inputs(release).values, JSON.parse(JSON.stringify(hubValues(config))));
+      const summary = program.outputs.securitySummary as string[];
+      assert.deepStrictEqual(summary, summarizeHubSecurity(inputs(release).values as Z2jhValues));
+      assert.ok(summary.some((l) => /admins can open users' servers: no/.test(l)));
     });
   });
 }
@@ -128,10 +157,34 @@ describe("the JupyterHub component's guard rails", () => {
     const config = loadStackConfig("dev");
     await assert.rejects(
       runOffline("dev", {}, [], () => {
-        new JupyterHub("hub", { config, plan: planAll(config), oidcClientSecret: "x" }, {});
+        new JupyterHub("hub", hubArgs(config), {});
         return {};
       }),
       /needs the cluster's Kubernetes provider/,
     );
+  });
+
+  it("refuses values that read a Secret other than the one it creates, naming each place", async () => {
+    const config = loadStackConfig("dev");
+    const values = buildChartValues(config, planAll(config), readShippedFiles(), { secretName: "someone-elses" });
+    assert.deepStrictEqual(foreignSecretRefs(hubValues(config)), []);
+    assert.deepStrictEqual(foreignSecretRefs(values), [
+      'hub.existingSecret names Secret "someone-elses"',
+      'hub.extraEnv.OAUTH_CLIENT_SECRET names Secret "someone-elses"',
+    ]);
+    await assert.rejects(
+      runOffline("dev", {}, [], () => {
+        const provider = new k8s.Provider("cluster-k8s", { kubeconfig: "{}" });
+        new JupyterHub("hub", hubArgs(config, { values }), { provider });
+        return {};
+      }),
+      /must read Secret "hub-pulumi-secrets", which it creates: hub.existingSecret names Secret "someone-elses"/,
+    );
+  });
+
+  it("installs the chart pin it is given", async () => {
+    const chart = { name: "jupyterhub", version: "4.3.1", repo: "https://example.org/charts/" };
+    const release = inputs(one((await runHub("dev", { chart })).run, TYPES.release));
+    assert.deepStrictEqual([release.chart, release.version, release.repositoryOpts], [chart.name, chart.version, { repo: chart.repo }]);
   });
 });

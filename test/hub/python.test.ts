@@ -1,8 +1,9 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import { readShippedFiles, shippedFilePaths, shippedFilesDir } from "../../infra/files";
 import { planAll } from "../../infra/plan";
-import { buildChartValues, shippedFilesDir, Z2jhValues } from "../../infra/plan/chartValues";
+import { buildChartValues, Z2jhValues } from "../../infra/plan/chart";
 import { loadStackConfig, stackNames } from "../support/stacks";
 import { removeScratchDirs, requirePythonModule, runPython, scratchDir } from "./python";
 
@@ -127,12 +128,21 @@ describe("Python shipped to the hub and to user pods", function () {
     assert.deepStrictEqual(syntaxErrors(sources), []);
   });
 
+  it("ships every file under infra/files: the loader reads each one, and nothing else", () => {
+    const onDisk = pythonFiles(shippedFilesDir).map((f) => path.relative(shippedFilesDir, f)).sort();
+    assert.deepStrictEqual(Object.values(shippedFilePaths).sort(), onDisk);
+    const read = readShippedFiles();
+    for (const [key, relative] of Object.entries(shippedFilePaths)) {
+      assert.strictEqual(read[key as keyof typeof read], fs.readFileSync(path.join(shippedFilesDir, relative), "utf8"), key);
+    }
+  });
+
   it("compiles every Python string inside both stacks' values", () => {
     const sources = Object.assign(
       {},
       ...stackNames.map((stack) => {
         const config = loadStackConfig(stack);
-        return pythonInValues(stack, buildChartValues(config, planAll(config), { secretName: "s" }));
+        return pythonInValues(stack, buildChartValues(config, planAll(config), readShippedFiles(), { secretName: "s" }));
       }),
     );
     assert.ok(Object.keys(sources).length >= 6, Object.keys(sources).join(", "));
