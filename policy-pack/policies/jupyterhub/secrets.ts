@@ -8,7 +8,7 @@ import { valuesPolicy } from "./shared";
 
 /**
  * Literal secret values in Helm values end up in the release record and the chart's ConfigMaps. The pack
- * keeps its own list on purpose: the program's `hub.existingSecret` keys (infra/plan/chartValues.ts
+ * keeps its own list on purpose: the program's `hub.existingSecret` keys (infra/plan/chart/release.ts
  * `hubSecretKeys`) are the same fact seen from the other side, and test/policy-pack/contracts.test.ts
  * checks that every one of them is refused here as a literal value.
  */
