@@ -26,7 +26,9 @@ export function deployHub(programConfig: ProgramConfig = readProgramConfig()) {
   const network = new HubNetwork("network", {
     project,
     region: config.platform.region,
-    addresses: plan.addresses,
+    nodeCidr: plan.addresses.nodeCidr,
+    podCidr: plan.addresses.podCidr,
+    serviceCidr: plan.addresses.serviceCidr,
     natMinPortsPerVm: plan.natMinPortsPerVm,
   });
 
