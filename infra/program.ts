@@ -48,7 +48,8 @@ export function deployHub(programConfig: ProgramConfig = readProgramConfig()) {
   // The edge needs no cluster, so the certificate starts provisioning while the cluster is created.
   const edge = new HubEdge("edge", {
     project,
-    edge: config.edge,
+    hubDomain: config.edge.hubDomain,
+    existingZoneName: config.edge.existingZone?.name,
     namePrefix,
     protectZone: config.platform.deletionProtection,
   });
