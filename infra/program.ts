@@ -7,6 +7,7 @@ import { HubEdge } from "./components/edge";
 import { HubGateway } from "./components/gateway";
 import { JupyterHub } from "./components/jupyterhub";
 import { HubNetwork } from "./components/network";
+import { workloadIdentityPool } from "./plan/cluster";
 import { hubHostnameList } from "./plan/hostnames";
 
 /**
@@ -34,14 +35,16 @@ export function deployHub(programConfig: ProgramConfig = readProgramConfig()) {
 
   const cluster = new HardenedCluster("cluster", {
     project,
-    platform: config.platform,
-    event: config.event,
+    workloadIdentityPool: workloadIdentityPool(config.platform.project),
+    region: config.platform.region,
+    location: config.platform.location,
+    releaseChannel: config.platform.releaseChannel,
+    authorizedNetworks: config.platform.authorizedNetworks,
+    deletionProtection: config.platform.deletionProtection,
     network: network.network.id,
     subnetwork: network.subnetwork.id,
-    corePool: plan.corePool,
-    userPool: plan.userPoolSpec,
-    gpuPool: plan.gpuPool,
-    gpu: config.hub.gpu,
+    nodePools: plan.nodePools,
+    maintenanceExclusions: [plan.maintenanceExclusion],
     namePrefix,
   });
 
