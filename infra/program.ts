@@ -9,6 +9,7 @@ import { hubSecretName, JupyterHub } from "./components/jupyterhub";
 import { HubNetwork } from "./components/network";
 import { readShippedFiles } from "./files";
 import { buildChartValues, summarizeHubSecurity, z2jhChart } from "./plan/chart";
+import { workloadIdentityPool } from "./plan/cluster";
 import { hubHostnameList } from "./plan/hostnames";
 
 /**
@@ -31,27 +32,32 @@ export function deployHub(programConfig: ProgramConfig = readProgramConfig()) {
   const network = new HubNetwork("network", {
     project,
     region: config.platform.region,
-    addresses: plan.addresses,
+    nodeCidr: plan.addresses.nodeCidr,
+    podCidr: plan.addresses.podCidr,
+    serviceCidr: plan.addresses.serviceCidr,
     natMinPortsPerVm: plan.natMinPortsPerVm,
   });
 
   const cluster = new HardenedCluster("cluster", {
     project,
-    platform: config.platform,
-    event: config.event,
+    workloadIdentityPool: workloadIdentityPool(config.platform.project),
+    region: config.platform.region,
+    location: config.platform.location,
+    releaseChannel: config.platform.releaseChannel,
+    authorizedNetworks: config.platform.authorizedNetworks,
+    deletionProtection: config.platform.deletionProtection,
     network: network.network.id,
     subnetwork: network.subnetwork.id,
-    corePool: plan.corePool,
-    userPool: plan.userPoolSpec,
-    gpuPool: plan.gpuPool,
-    gpu: config.hub.gpu,
+    nodePools: plan.nodePools,
+    maintenanceExclusions: [plan.maintenanceExclusion],
     namePrefix,
   });
 
   // The edge needs no cluster, so the certificate starts provisioning while the cluster is created.
   const edge = new HubEdge("edge", {
     project,
-    edge: config.edge,
+    hubDomain: config.edge.hubDomain,
+    existingZoneName: config.edge.existingZone?.name,
     namePrefix,
     protectZone: config.platform.deletionProtection,
   });

@@ -6,7 +6,14 @@ import { dedicatedTaintKey } from "../../policy-pack/contracts/labels";
 
 export { dedicatedTaintKey, nodePurposeLabel, poolPurpose } from "../../policy-pack/contracts/labels";
 
+/** A pool's dedicated taint, whose value is the pool's purpose. */
+export interface DedicatedTaint<P extends "user" | "gpu"> {
+  readonly key: typeof dedicatedTaintKey;
+  readonly value: P;
+  readonly effect: "NO_SCHEDULE";
+}
+
 /** The taint on user and GPU pools; Z2JH's user pods tolerate `hub.jupyter.org/dedicated=user`. */
-export function dedicatedTaint(purpose: "user" | "gpu"): { key: string; value: string; effect: "NO_SCHEDULE" } {
+export function dedicatedTaint<P extends "user" | "gpu">(purpose: P): DedicatedTaint<P> {
   return { key: dedicatedTaintKey, value: purpose, effect: "NO_SCHEDULE" };
 }

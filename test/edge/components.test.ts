@@ -49,7 +49,13 @@ async function runEdge(stack: string, config: StackConfig, protectZone = false):
     return undefined;
   };
   const run = await runOffline(stack, {}, [], () => {
-    const edge = new HubEdge("edge", { project: config.platform.project, edge: config.edge, namePrefix: stack, protectZone }, { transformations: [recordProtect] });
+    const edge = new HubEdge("edge", {
+      project: config.platform.project,
+      hubDomain: config.edge.hubDomain,
+      existingZoneName: config.edge.existingZone?.name,
+      namePrefix: stack,
+      protectZone,
+    }, { transformations: [recordProtect] });
     const provider = new k8s.Provider("k8s", { kubeconfig: "dummy" });
     const hub = new k8s.helm.v3.Release("hub", { chart: "jupyterhub", namespace: config.hub.namespace }, { provider });
     new HubGateway("hub-gateway", {

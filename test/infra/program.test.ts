@@ -5,7 +5,8 @@ import { mockKeySigningKeys, OfflineRun, runOffline } from "../../infra/tools/of
 import { ofType, one } from "../support/resources";
 import { readStackFile } from "../../infra/tools/stackFile";
 import { deployHub } from "../../infra/program";
-import { dnsEndpointKubeconfig, eventMaintenanceExclusion, rfc3339Seconds } from "../../infra/components/cluster";
+import { dnsEndpointKubeconfig } from "../../infra/components/cluster";
+import { eventMaintenanceExclusion, rfc3339Seconds } from "../../infra/plan/cluster";
 import { planAll } from "../../infra/plan";
 import { loadStackConfig, stackNames, stacksAsOf } from "../support/stacks";
 import { readProgramConfig } from "../../infra/config/read";

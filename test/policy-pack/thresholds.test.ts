@@ -136,7 +136,7 @@ function parserEnvelope(): ProgramEnvelope {
 function stackEnvelope(stack: string): ProgramEnvelope {
   const config = loadStackConfig(stack);
   const plan = planAll(config);
-  const pools = [plan.corePool, plan.userPoolSpec, ...(plan.gpuPool ? [plan.gpuPool] : [])];
+  const pools = plan.nodePools;
   const timeout = config.edge.backendTimeoutSeconds;
   return {
     what: `the ${stack} stack`,
