@@ -8,10 +8,8 @@ import { matchesPattern, poolMaximum, poolZones } from "../../policy-pack/polici
 import { imageKeyProblem, literalSecrets, pinnedChartVersion, publicLoadBalancer, unpinnedImage } from "../../policy-pack/policies/jupyterhub";
 import { coversPort, openedAdminPorts } from "../../policy-pack/policies/network";
 import { covers, hostOf } from "../../policy-pack/policies/stack";
+import { unknownCheckingProxy } from "../../policy-pack/sdk";
 import { UNKNOWN_STRING } from "./support";
-
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const { unknownCheckingProxy } = require("@pulumi/policy") as { unknownCheckingProxy: (v: unknown) => Record<string, unknown> };
 
 const range = (cidr: string) => parseCidr(cidr) as Range;
 
