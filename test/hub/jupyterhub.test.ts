@@ -7,19 +7,13 @@ import { buildChartValues, hubSecretKeys, z2jhChart } from "../../infra/plan/cha
 import { OfflineRun, runOffline } from "../../infra/tools/offline";
 import { inputs, ofType, one } from "../support/resources";
 import { loadStackConfig, stackNames } from "../support/stacks";
+import { TYPES } from "../support/types";
 
 // The JupyterHub component under Pulumi's mock runtime (runOffline sets the mocks for its own run).
 // Assertions read what each resource is declared with; a transformation also captures the raw
 // properties, so the test can ask Pulumi itself which of them are secret.
 
-const TYPES = {
-  component: "jupyterhub-gke:hub:JupyterHub",
-  namespace: "kubernetes:core/v1:Namespace",
-  secret: "kubernetes:core/v1:Secret",
-  release: "kubernetes:helm.sh/v3:Release",
-  randomBytes: "random:index/randomBytes:RandomBytes",
-  provider: "pulumi:providers:kubernetes",
-};
+const hubComponent = "jupyterhub-gke:hub:JupyterHub";
 
 interface HubRun {
   readonly run: OfflineRun;
@@ -79,7 +73,7 @@ for (const stack of stackNames) {
     });
 
     it("installs Z2JH 4.4.0 from the official chart repository with a timeout for the image pre-puller", () => {
-      const release = inputs(one(hub.run, TYPES.release));
+      const release = inputs(one(hub.run, TYPES.helmRelease));
       assert.strictEqual(release.name, releaseName);
       assert.strictEqual(release.chart, z2jhChart.name);
       assert.strictEqual(release.version, "4.4.0");
@@ -91,15 +85,15 @@ for (const stack of stackNames) {
 
     it("passes the planned values as plain data, readable in a preview, naming its Secret", () => {
       const expected = buildChartValues(config, planAll(config), { secretName: hubSecretName });
-      assert.deepStrictEqual(hub.props.get(TYPES.release)!.values, expected);
-      assert.deepStrictEqual(inputs(one(hub.run, TYPES.release)).values, JSON.parse(JSON.stringify(expected)));
+      assert.deepStrictEqual(hub.props.get(TYPES.helmRelease)!.values, expected);
+      assert.deepStrictEqual(inputs(one(hub.run, TYPES.helmRelease)).values, JSON.parse(JSON.stringify(expected)));
     });
 
     it("waits for the Secret before installing, and declares everything under the component with the cluster's provider", () => {
       const secretUrn = one(hub.run, TYPES.secret).urn;
-      assert.ok(one(hub.run, TYPES.release).dependencies.includes(secretUrn));
-      const componentUrn = one(hub.run, TYPES.component).urn;
-      const providerUrn = one(hub.run, TYPES.provider).urn;
+      assert.ok(one(hub.run, TYPES.helmRelease).dependencies.includes(secretUrn));
+      const componentUrn = one(hub.run, hubComponent).urn;
+      const providerUrn = one(hub.run, TYPES.k8sProvider).urn;
       for (const r of hub.run.resources.filter((x) => x.parent === componentUrn)) {
         if (r.type.startsWith("kubernetes:")) assert.ok(r.provider?.startsWith(`${providerUrn}::`), `${r.name} uses ${r.provider}`);
       }

@@ -3,14 +3,12 @@
 // value in the plan (flips.ts) is caught by at least one mandatory policy.
 
 import * as assert from "assert";
-import { runOfflinePlan } from "../../infra/tools/plan";
-import { stacksAsOf } from "../support/stacks";
+import { stackPreview } from "../support/runs";
+import { stackNames as STACKS } from "../support/stacks";
 import { allPolicies } from "../../policy-pack/policies";
 import { runPolicies, type CheckResult } from "../../policy-pack/tools/check";
 import { describeFlip, FLIPS, flipped, type Plan } from "./flips";
 import { mandatory } from "./support";
-
-const STACKS = ["dev", "event"] as const;
 
 function summary(result: CheckResult): string {
   return result.findings.map((f) => `  ${f.level} ${f.policy} ${f.urn}: ${f.message}`).join("\n") || "  (none)";
@@ -21,7 +19,7 @@ describe("policy pack on the program's offline plan", function () {
   const plans = new Map<string, Plan>();
 
   before(async () => {
-    for (const stack of STACKS) plans.set(stack, await runOfflinePlan(stack, { asOf: stacksAsOf }));
+    for (const stack of STACKS) plans.set(stack, await stackPreview(stack));
   });
 
   for (const stack of STACKS) {
