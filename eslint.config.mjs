@@ -5,7 +5,7 @@ import tseslint from "typescript-eslint";
 import pulumi from "@pulumi/eslint-plugin";
 
 export default tseslint.config(
-  { ignores: ["node_modules/**", "policy-pack/node_modules/**", "**/*.js", "**/*.mjs", "reports/**", ".stryker-tmp/**"] },
+  { ignores: ["node_modules/**", "policy-pack/node_modules/**", "**/*.js", "**/*.cjs", "**/*.mjs", "reports/**", ".stryker-tmp/**"] },
   ...tseslint.configs.recommended,
   {
     files: ["**/*.ts"],

@@ -1,3 +1,4 @@
+// SLOW: runs the edge and gateway components under Pulumi's mock runtime.
 import * as assert from "assert";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";

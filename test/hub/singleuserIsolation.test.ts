@@ -1,3 +1,4 @@
+// SLOW: starts a real JupyterHub and single-user jupyter_server processes.
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";

@@ -1,3 +1,4 @@
+// SLOW: runs a component under Pulumi's mock runtime, and the real wait provider.
 import * as assert from "assert";
 import { apiPropagationSeconds, apiPropagationWaitProvider as provider, ProjectApis, requiredApis } from "../../infra/components/apis";
 import { runOffline } from "../../infra/tools/offline";

@@ -1,3 +1,4 @@
+// SLOW: starts `npm run plan` as a child process for each case.
 import * as assert from "assert";
 import { spawnSync } from "child_process";
 import * as path from "path";

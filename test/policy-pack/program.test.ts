@@ -1,3 +1,4 @@
+// SLOW: runs the whole program under Pulumi's mock runtime.
 // The pack against the real program: both stacks' offline plans (`npm run plan -- --stack <s> --json`)
 // pass with no mandatory violation, and flipping any hardening setting the program makes to its insecure
 // value in the plan (flips.ts) is caught by at least one mandatory policy.

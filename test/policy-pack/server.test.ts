@@ -1,3 +1,4 @@
+// SLOW: starts the pack's analyzer as the Pulumi CLI does and talks gRPC to it.
 // Conformance: the offline checker reports exactly what the real analyzer does. The pack entry
 // (policy-pack/index.ts) runs in a child process, as the Pulumi CLI runs it, and this test plays the
 // engine over gRPC: Configure with the reconciled config, Analyze for every resource, AnalyzeStack for
