@@ -40,14 +40,23 @@ export function exampleWindows(asOf: Date): Readonly<Record<"event" | "dev", { s
   };
 }
 
+const rawConfigs = new Map<string, RawConfig>();
+
+/** A stack file's raw config, read once per process (every value is a string, so sharing it is safe). */
+function rawConfig(name: string): RawConfig {
+  let raw = rawConfigs.get(name);
+  if (!raw) rawConfigs.set(name, (raw = Object.freeze(stackRawConfig(name))));
+  return raw;
+}
+
 /** A stack file's config, parsed and validated exactly as the program does it, as of `stacksAsOf`. */
 export function loadStackConfig(name: string): StackConfig {
-  return parseConfig(stackRawConfig(name), { now: stacksAsOf });
+  return parseConfig(rawConfig(name), { now: stacksAsOf });
 }
 
 /** A stack's raw config with some keys changed (undefined removes a key), for the bad-value tests. */
 export function rawWith(name: string, changes: Record<string, unknown>): RawConfig {
-  const raw: Record<string, unknown> = { ...stackRawConfig(name) };
+  const raw: Record<string, unknown> = { ...rawConfig(name) };
   for (const [k, v] of Object.entries(changes)) {
     if (v === undefined) delete raw[k];
     else raw[k] = v;
