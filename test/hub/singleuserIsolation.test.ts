@@ -6,7 +6,7 @@ import * as YAML from "yaml";
 import { planAll } from "../../infra/plan";
 import { buildChartValues } from "../../infra/plan/chartValues";
 import { loadStackConfig } from "../support/stacks";
-import { chartDefaultsPath } from "./chartSchema";
+import { chartDefaultsPath } from "../support/chartSchema";
 import { removeScratchDirs, requirePythonModule, runPython, scratchDir } from "./python";
 
 // "Terminals stay off" against a user who plants start-up files in their own (persistent) home: a real

@@ -1,15 +1,15 @@
 // SLOW: runs the whole program under Pulumi's mock runtime.
 import * as assert from "assert";
-import { mockKeySigningKeys, OfflineRun, runOffline } from "../../infra/tools/offline";
-import { ofType, one } from "../support/resources";
-import { readStackFile } from "../../infra/tools/stackFile";
-import { deployHub } from "../../infra/program";
-import { dnsEndpointKubeconfig, eventMaintenanceExclusion, rfc3339Seconds } from "../../infra/components/cluster";
-import { planAll } from "../../infra/plan";
-import { assertProgramRefuses, stackRun as run } from "../support/runs";
-import { loadStackConfig, stackNames, stacksAsOf } from "../support/stacks";
-import { TYPES } from "../support/types";
-import { readProgramConfig } from "../../infra/config/read";
+import { mockKeySigningKeys, OfflineRun, runOffline } from "../infra/tools/offline";
+import { ofType, one } from "./support/resources";
+import { readStackFile } from "../infra/tools/stackFile";
+import { deployHub } from "../infra/program";
+import { dnsEndpointKubeconfig, eventMaintenanceExclusion, rfc3339Seconds } from "../infra/components/cluster";
+import { planAll } from "../infra/plan";
+import { assertProgramRefuses, stackRun as run } from "./support/runs";
+import { loadStackConfig, stackNames, stacksAsOf } from "./support/stacks";
+import { TYPES } from "./support/types";
+import { readProgramConfig } from "../infra/config/read";
 
 // The real program, run under Pulumi's mock runtime for each shipped stack; assertions read the inputs
 // each resource is declared with, which is what `pulumi up` would send to Google.

@@ -1,7 +1,7 @@
 // SLOW: runs the whole program under Pulumi's mock runtime.
 import * as assert from "assert";
-import { stackRun } from "../support/runs";
-import { stackNames } from "../support/stacks";
+import { stackRun } from "./support/runs";
+import { stackNames } from "./support/stacks";
 
 // URNs of the resources whose replacement would hurt during an event. Pulumi identifies a resource by its
 // URN (stack, project, parent chain of component types, type token, logical name): a refactor that moves a
