@@ -1,3 +1,4 @@
+// SLOW: starts a real IPython and pip.
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";

@@ -1,3 +1,4 @@
+// SLOW: runs a real python3 and JupyterHub behind its proxy.
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";

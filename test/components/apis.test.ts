@@ -1,7 +1,9 @@
+// SLOW: runs a component under Pulumi's mock runtime, and the real wait provider.
 import * as assert from "assert";
 import { apiPropagationSeconds, apiPropagationWaitProvider as provider, ProjectApis, requiredApis } from "../../infra/components/apis";
 import { runOffline } from "../../infra/tools/offline";
 import { one } from "../support/resources";
+import { TYPES } from "../support/types";
 
 // The wait between turning Google APIs on and using them. Google answers 403 SERVICE_DISABLED for a while
 // after an API is enabled ("If you enabled this API recently, wait a few minutes for the action to
@@ -44,7 +46,7 @@ describe("waiting for new Google APIs to be usable", () => {
       const apis = new ProjectApis("apis", { project: "p" });
       return { project: apis.project };
     });
-    const wait = one(run, "pulumi-nodejs:dynamic:Resource");
+    const wait = one(run, TYPES.dynamicResource);
     assert.deepStrictEqual(wait.inputs.services, [...requiredApis]);
     assert.strictEqual(wait.inputs.seconds, apiPropagationSeconds);
     assert.ok(apiPropagationSeconds >= 60 && apiPropagationSeconds <= 300);

@@ -1,33 +1,12 @@
 import * as assert from "assert";
-import { ConfigError, ConfigIssue } from "../../infra/config/errors";
 import { parseConfig } from "../../infra/config/parse";
 import { configSchema } from "../../infra/config/schema";
-import { projectName, readProgramConfig } from "../../infra/config/read";
-import { deployHub } from "../../infra/program";
-import { runOffline } from "../../infra/tools/offline";
-import { readStackFile } from "../../infra/tools/stackFile";
-import { loadStackConfig, rawWith, stackNames, stacksAsOf } from "../support/stacks";
+import { assertRefused, configIssues } from "../support/refusals";
+import { loadStackConfig, rawWith, stackNames } from "../support/stacks";
 
 // The edge's config keys (hubDomain, dnsZone, backendTimeoutSeconds) on every shipped stack: what is
-// refused, with which message, and that a refusal comes before any resource is declared. Complements
-// test/config/parse.test.ts, which covers one case of each on the dev stack.
-
-function issuesFor(stack: string, changes: Record<string, unknown>): readonly ConfigIssue[] {
-  try {
-    parseConfig(rawWith(stack, changes));
-  } catch (e) {
-    if (e instanceof ConfigError) return e.issues;
-    throw e;
-  }
-  return [];
-}
-
-function assertRefused(stack: string, changes: Record<string, unknown>, key: string, allowed: RegExp): void {
-  const issues = issuesFor(stack, changes);
-  const issue = issues.find((i) => i.key === key);
-  assert.ok(issue, `expected ${JSON.stringify(changes)} to be refused under ${key}, got ${JSON.stringify(issues)}`);
-  assert.match(issue.allowed, allowed);
-}
+// refused and with which message (that the program refuses them before declaring any resource:
+// test/refusals.test.ts). Complements test/config/parse.test.ts, which covers one case of each on the dev stack.
 
 const badHubDomains: [what: string, value: string, allowed: RegExp][] = [
   ["a leading wildcard", "*.hub.example.com", /no wildcard/],
@@ -118,19 +97,8 @@ for (const stack of stackNames) {
     });
 
     it("reports every bad edge key at once", () => {
-      const issues = issuesFor(stack, { hubDomain: "*.bad", dnsZone: { name: "1", dnsName: "x." }, backendTimeoutSeconds: 30 });
+      const issues = configIssues(stack, { hubDomain: "*.bad", dnsZone: { name: "1", dnsName: "x." }, backendTimeoutSeconds: 30 });
       assert.deepStrictEqual(issues.map((i) => i.key).sort(), ["backendTimeoutSeconds", "dnsZone", "hubDomain"]);
-    });
-
-    it("refuses a bad edge key before the program declares any resource", async () => {
-      const { config, secretKeys } = readStackFile(stack);
-      const declared: string[] = [];
-      const bad = { ...config, [`${projectName}:hubDomain`]: "*.hub.example.com" };
-      await assert.rejects(
-        runOffline(stack, bad, secretKeys, () => deployHub(readProgramConfig({ now: stacksAsOf })), (r) => declared.push(r.type)),
-        (e: unknown) => e instanceof ConfigError && /hubDomain: got "\*\.hub\.example\.com"/.test(e.message),
-      );
-      assert.deepStrictEqual(declared, []);
     });
   });
 }

@@ -1,3 +1,4 @@
+// SLOW: runs the cluster component under Pulumi's mock runtime.
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { HardenedCluster, HardenedClusterArgs } from "../../infra/components/cluster";

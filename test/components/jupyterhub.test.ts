@@ -1,3 +1,4 @@
+// SLOW: runs the JupyterHub component under Pulumi's mock runtime.
 import * as assert from "assert";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -17,19 +18,13 @@ import { OfflineRun, runOffline } from "../../infra/tools/offline";
 import { planStack } from "../../infra/tools/plan";
 import { inputs, ofType, one } from "../support/resources";
 import { loadStackConfig, stackNames } from "../support/stacks";
+import { TYPES } from "../support/types";
 
 // The JupyterHub component under Pulumi's mock runtime (runOffline sets the mocks for its own run).
 // Assertions read what each resource is declared with; a transformation also captures the raw
 // properties, so the test can ask Pulumi itself which of them are secret.
 
-const TYPES = {
-  component: "jupyterhub-gke:hub:JupyterHub",
-  namespace: "kubernetes:core/v1:Namespace",
-  secret: "kubernetes:core/v1:Secret",
-  release: "kubernetes:helm.sh/v3:Release",
-  randomBytes: "random:index/randomBytes:RandomBytes",
-  provider: "pulumi:providers:kubernetes",
-};
+const hubComponent = "jupyterhub-gke:hub:JupyterHub";
 
 interface HubRun {
   readonly run: OfflineRun;
@@ -100,7 +95,7 @@ for (const stack of stackNames) {
     });
 
     it("installs Z2JH 4.4.0 from the official chart repository with a timeout for the image pre-puller", () => {
-      const release = inputs(one(hub.run, TYPES.release));
+      const release = inputs(one(hub.run, TYPES.helmRelease));
       assert.strictEqual(release.name, releaseName);
       assert.strictEqual(release.chart, z2jhChart.name);
       assert.strictEqual(release.version, "4.4.0");
@@ -112,15 +107,15 @@ for (const stack of stackNames) {
 
     it("passes the planned values as plain data, readable in a preview, naming its Secret", () => {
       const expected = hubValues(config);
-      assert.deepStrictEqual(hub.props.get(TYPES.release)!.values, expected);
-      assert.deepStrictEqual(inputs(one(hub.run, TYPES.release)).values, JSON.parse(JSON.stringify(expected)));
+      assert.deepStrictEqual(hub.props.get(TYPES.helmRelease)!.values, expected);
+      assert.deepStrictEqual(inputs(one(hub.run, TYPES.helmRelease)).values, JSON.parse(JSON.stringify(expected)));
     });
 
     it("waits for the Secret before installing, and declares everything under the component with the cluster's provider", () => {
       const secretUrn = one(hub.run, TYPES.secret).urn;
-      assert.ok(one(hub.run, TYPES.release).dependencies.includes(secretUrn));
-      const componentUrn = one(hub.run, TYPES.component).urn;
-      const providerUrn = one(hub.run, TYPES.provider).urn;
+      assert.ok(one(hub.run, TYPES.helmRelease).dependencies.includes(secretUrn));
+      const componentUrn = one(hub.run, hubComponent).urn;
+      const providerUrn = one(hub.run, TYPES.k8sProvider).urn;
       for (const r of hub.run.resources.filter((x) => x.parent === componentUrn)) {
         if (r.type.startsWith("kubernetes:")) assert.ok(r.provider?.startsWith(`${providerUrn}::`), `${r.name} uses ${r.provider}`);
       }
@@ -133,7 +128,7 @@ for (const stack of stackNames) {
 
     it("is given its values by the program, which exports the security summary of exactly those values", async () => {
       const program = await planStack(stack);
-      const release = one(program, TYPES.release);
+      const release = one(program, TYPES.helmRelease);
       assert.deepStrictEqual(inputs(release).values, JSON.parse(JSON.stringify(hubValues(config))));
       const summary = program.outputs.securitySummary as string[];
       assert.deepStrictEqual(summary, summarizeHubSecurity(inputs(release).values as Z2jhValues));
@@ -184,7 +179,7 @@ describe("the JupyterHub component's guard rails", () => {
 
   it("installs the chart pin it is given", async () => {
     const chart = { name: "jupyterhub", version: "4.3.1", repo: "https://example.org/charts/" };
-    const release = inputs(one((await runHub("dev", { chart })).run, TYPES.release));
+    const release = inputs(one((await runHub("dev", { chart })).run, TYPES.helmRelease));
     assert.deepStrictEqual([release.chart, release.version, release.repositoryOpts], [chart.name, chart.version, { repo: chart.repo }]);
   });
 });

@@ -27,7 +27,7 @@ import { dedicatedTaintKey, nodePurposeLabel, poolPurpose } from "../../infra/pl
 import { admittedMetadataPaths, chartEgressDefaults } from "../../infra/plan/netpol";
 import { offlineSecretPlaceholder } from "../../infra/tools/stackFile";
 import { loadStackConfig, rawWith, stackNames } from "../support/stacks";
-import { chartDefaultsPath, chartSchemaErrors, describeErrors } from "./chartSchema";
+import { chartDefaultsPath, chartSchemaErrors, describeErrors } from "../support/chartSchema";
 
 const refs = { secretName: "hub-test-secret" };
 const shippedFiles = readShippedFiles();

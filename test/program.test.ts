@@ -1,29 +1,23 @@
+// SLOW: runs the whole program under Pulumi's mock runtime.
 import * as assert from "assert";
-import { ConfigError } from "../../infra/config/errors";
-import { planStack } from "../../infra/tools/plan";
-import { mockKeySigningKeys, OfflineRun, runOffline } from "../../infra/tools/offline";
-import { ofType, one } from "../support/resources";
-import { readStackFile } from "../../infra/tools/stackFile";
-import { deployHub } from "../../infra/program";
-import { dnsEndpointKubeconfig } from "../../infra/components/cluster";
-import { eventMaintenanceExclusion, rfc3339Seconds } from "../../infra/plan/cluster";
-import { planAll } from "../../infra/plan";
-import { loadStackConfig, stackNames, stacksAsOf } from "../support/stacks";
-import { readProgramConfig } from "../../infra/config/read";
+import { mockKeySigningKeys, OfflineRun, runOffline } from "../infra/tools/offline";
+import { ofType, one } from "./support/resources";
+import { readStackFile } from "../infra/tools/stackFile";
+import { deployHub } from "../infra/program";
+import { dnsEndpointKubeconfig } from "../infra/components/cluster";
+import { eventMaintenanceExclusion, rfc3339Seconds } from "../infra/plan/cluster";
+import { planAll } from "../infra/plan";
+import { assertProgramRefuses, stackRun as run } from "./support/runs";
+import { loadStackConfig, stackNames, stacksAsOf } from "./support/stacks";
+import { TYPES } from "./support/types";
+import { readProgramConfig } from "../infra/config/read";
 
 // The real program, run under Pulumi's mock runtime for each shipped stack; assertions read the inputs
 // each resource is declared with, which is what `pulumi up` would send to Google.
 
-const runs = new Map<string, OfflineRun>();
-
-async function run(stack: string): Promise<OfflineRun> {
-  if (!runs.has(stack)) runs.set(stack, await planStack(stack, { asOf: stacksAsOf }));
-  return runs.get(stack)!;
-}
-
 
 function pool(r: OfflineRun, suffix: string): any {
-  const found = ofType(r, "gcp:container/nodePool:NodePool").find((p) => p.name.endsWith(`-${suffix}`));
+  const found = ofType(r, TYPES.nodePool).find((p) => p.name.endsWith(`-${suffix}`));
   assert.ok(found, `no ${suffix} pool`);
   return found.inputs;
 }
@@ -35,8 +29,8 @@ for (const stack of stackNames) {
 
     it("builds a custom VPC whose subnet has Private Google Access, flow logs and the planned ranges", async () => {
       const r = await run(stack);
-      assert.strictEqual(one(r, "gcp:compute/network:Network").inputs.autoCreateSubnetworks, false);
-      const subnet: any = one(r, "gcp:compute/subnetwork:Subnetwork").inputs;
+      assert.strictEqual(one(r, TYPES.network).inputs.autoCreateSubnetworks, false);
+      const subnet: any = one(r, TYPES.subnetwork).inputs;
       assert.strictEqual(subnet.privateIpGoogleAccess, true);
       assert.ok(subnet.logConfig?.flowSampling > 0);
       const capacity: any = r.outputs.capacity;
@@ -49,14 +43,14 @@ for (const stack of stackNames) {
 
     it("sends private nodes out through a logged Cloud NAT on a Cloud Router", async () => {
       const r = await run(stack);
-      const nat: any = one(r, "gcp:compute/routerNat:RouterNat").inputs;
+      const nat: any = one(r, TYPES.routerNat).inputs;
       assert.deepStrictEqual(nat.logConfig, { enable: true, filter: "ALL" });
       assert.strictEqual(nat.natIpAllocateOption, "AUTO_ONLY");
-      one(r, "gcp:compute/router:Router");
+      one(r, TYPES.router);
     });
 
     it("hardens the cluster as Google and CIS advise", async () => {
-      const c: any = one(await run(stack), "gcp:container/cluster:Cluster").inputs;
+      const c: any = one(await run(stack), TYPES.cluster).inputs;
       assert.strictEqual(c.privateClusterConfig.enablePrivateNodes, true);
       assert.deepStrictEqual(
         c.masterAuthorizedNetworksConfig.cidrBlocks.map((b: any) => b.cidrBlock),
@@ -85,10 +79,10 @@ for (const stack of stackNames) {
       // DNSCache"); it must be off explicitly, because the chart's DNS rule names the kube-dns pods
       // (Service selector k8s-app=kube-dns, kubernetes/kubernetes cluster/addons/dns/kube-dns).
       const r = await run(stack);
-      const c: any = one(r, "gcp:container/cluster:Cluster").inputs;
+      const c: any = one(r, TYPES.cluster).inputs;
       assert.deepStrictEqual(c.addonsConfig.dnsCacheConfig, { enabled: false });
       assert.deepStrictEqual(c.dnsConfig, { clusterDns: "KUBE_DNS" });
-      const values: any = one(r, "kubernetes:helm.sh/v3:Release").inputs.values;
+      const values: any = one(r, TYPES.helmRelease).inputs.values;
       for (const np of [values.singleuser.networkPolicy, values.hub.networkPolicy, values.proxy.chp.networkPolicy]) {
         // No switch renders a DNS peer of its own (Z2JH 4.4.0 templates/_helpers-netpol.tpl).
         assert.deepStrictEqual(
@@ -104,14 +98,14 @@ for (const stack of stackNames) {
     });
 
     it("places the cluster as the stack asks and lets `pulumi destroy` remove it", async () => {
-      const c = one(await run(stack), "gcp:container/cluster:Cluster").inputs as any;
+      const c = one(await run(stack), TYPES.cluster).inputs as any;
       const expected = config.platform.location.type === "zonal" ? config.platform.location.zone : config.platform.region;
       assert.strictEqual(c.location, expected);
       assert.strictEqual(c.deletionProtection, false);
     });
 
     it("excludes upgrades from a day before the event to a day after it", async () => {
-      const c: any = one(await run(stack), "gcp:container/cluster:Cluster").inputs;
+      const c: any = one(await run(stack), TYPES.cluster).inputs;
       const [exclusion] = c.maintenancePolicy.maintenanceExclusions;
       assert.strictEqual(exclusion.exclusionOptions.scope, "NO_UPGRADES");
       assert.ok(new Date(exclusion.startTime).getTime() <= config.event.start.getTime() - 86_400_000);
@@ -124,7 +118,7 @@ for (const stack of stackNames) {
       // GKE answers with google.protobuf.Timestamp JSON: UTC, and no fraction for a whole second
       // (protobuf.dev, proto3 JSON mapping); the provider stores that answer as is (terraform-provider-google
       // v7.40.0 resource_container_cluster.go, flattenMaintenancePolicy; no DiffSuppressFunc on the fields).
-      const c: any = one(await run(stack), "gcp:container/cluster:Cluster").inputs;
+      const c: any = one(await run(stack), TYPES.cluster).inputs;
       const [exclusion] = c.maintenancePolicy.maintenanceExclusions;
       for (const time of [exclusion.startTime, exclusion.endTime]) {
         assert.match(time, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
@@ -134,8 +128,8 @@ for (const stack of stackNames) {
 
     it("runs nodes under a dedicated least-privilege service account, never the default compute one", async () => {
       const r = await run(stack);
-      const sa: any = one(r, "gcp:serviceaccount/account:Account").outputs;
-      const roles = ofType(r, "gcp:projects/iAMMember:IAMMember").map((m: any) => m.inputs.role).sort();
+      const sa: any = one(r, TYPES.serviceAccount).outputs;
+      const roles = ofType(r, TYPES.projectIamMember).map((m: any) => m.inputs.role).sort();
       // Only Google's node role: nothing is pulled from Artifact Registry, so no project-wide reader.
       assert.deepStrictEqual(roles, ["roles/container.defaultNodeServiceAccount"]);
       for (const p of ["core", "user"]) {
@@ -188,36 +182,36 @@ for (const stack of stackNames) {
 
     it("installs the hub after the node pools and serves it behind the Gateway at the hub domain", async () => {
       const r = await run(stack);
-      const release = one(r, "kubernetes:helm.sh/v3:Release");
+      const release = one(r, TYPES.helmRelease);
       // Every Kubernetes resource goes through the cluster's provider, which depends on every node pool:
       // the chart is installed only once its pods can be placed, and removed before the pools on destroy.
-      const provider = one(r, "pulumi:providers:kubernetes");
-      const pools = ofType(r, "gcp:container/nodePool:NodePool").map((p) => p.urn);
+      const provider = one(r, TYPES.k8sProvider);
+      const pools = ofType(r, TYPES.nodePool).map((p) => p.urn);
       assert.deepStrictEqual(pools.filter((p) => !provider.dependencies.includes(p)), []);
       assert.ok(release.provider?.startsWith(`${provider.urn}::`), "the release uses the cluster's provider");
-      const gateway = one(r, "kubernetes:gateway.networking.k8s.io/v1:Gateway");
+      const gateway = one(r, TYPES.gateway);
       assert.ok(gateway.dependencies.includes(release.urn), "the Gateway goes before the release on destroy");
       // ... and before everything its load balancer uses (GKE's target proxy names the map and the SSL policy).
-      const used = ["gcp:certificatemanager/certificate:Certificate", "gcp:certificatemanager/certificateMap:CertificateMap",
-        "gcp:certificatemanager/certificateMapEntry:CertificateMapEntry", "gcp:compute/sSLPolicy:SSLPolicy",
-        "gcp:compute/globalAddress:GlobalAddress"].flatMap((type) => ofType(r, type));
+      const used = [TYPES.certificate, TYPES.certificateMap,
+        TYPES.certificateMapEntry, TYPES.sslPolicy,
+        TYPES.globalAddress].flatMap((type) => ofType(r, type));
       assert.strictEqual(used.length, 7);
       assert.deepStrictEqual(used.filter((x) => !gateway.dependencies.includes(x.urn)).map((x) => x.name), []);
       assert.strictEqual(r.outputs.hubUrl, `https://${config.edge.hubDomain}/`);
       // The outputs carry what Google assigns to the address and the zone.
-      assert.strictEqual(r.outputs.staticIp, one(r, "gcp:compute/globalAddress:GlobalAddress").outputs.address);
-      assert.deepStrictEqual(r.outputs.nameServers, one(r, "gcp:dns/managedZone:ManagedZone").outputs.nameServers);
+      assert.strictEqual(r.outputs.staticIp, one(r, TYPES.globalAddress).outputs.address);
+      assert.deepStrictEqual(r.outputs.nameServers, one(r, TYPES.managedZone).outputs.nameServers);
       assert.deepStrictEqual(r.outputs.dsRecords, mockKeySigningKeys.filter((k) => k.isActive).map((k) => k.dsRecord));
-      assert.strictEqual(r.outputs.certificateName, one(r, "gcp:certificatemanager/certificate:Certificate").outputs.name);
+      assert.strictEqual(r.outputs.certificateName, one(r, TYPES.certificate).outputs.name);
     });
 
     it("turns on the Google APIs, leaves them on after destroy, and waits until they are usable", async () => {
       const r = await run(stack);
-      const apis = ofType(r, "gcp:projects/service:Service");
+      const apis = ofType(r, TYPES.projectService);
       assert.ok(apis.map((a: any) => a.inputs.service).includes("containerfilesystem.googleapis.com"));
       assert.ok(apis.every((a: any) => a.inputs.disableOnDestroy === false));
       // One wait after all of them: Google's own 403 says to "wait a few minutes for the action to propagate".
-      const wait = one(r, "pulumi-nodejs:dynamic:Resource");
+      const wait = one(r, TYPES.dynamicResource);
       assert.deepStrictEqual(apis.filter((a) => !wait.dependencies.includes(a.urn)).map((a) => a.name), []);
       assert.ok((wait.inputs.seconds as number) >= 60, "a wait of at least a minute");
       assert.deepStrictEqual(wait.inputs.services, apis.map((a: any) => a.inputs.service));
@@ -225,8 +219,8 @@ for (const stack of stackNames) {
 
     it("creates no other Google resource before the APIs are usable: each takes its project from the wait", async () => {
       const r = await run(stack);
-      const wait = one(r, "pulumi-nodejs:dynamic:Resource");
-      const google = r.resources.filter((x) => x.custom && x.type.startsWith("gcp:") && x.type !== "gcp:projects/service:Service");
+      const wait = one(r, TYPES.dynamicResource);
+      const google = r.resources.filter((x) => x.custom && x.type.startsWith("gcp:") && x.type !== TYPES.projectService);
       assert.ok(google.length >= 20, `only ${google.length} Google resources`);
       assert.deepStrictEqual(google.filter((x) => !x.dependencies.includes(wait.urn)).map((x) => x.type), []);
       for (const x of google) assert.strictEqual(x.inputs.project, config.platform.project, x.type);
@@ -286,27 +280,12 @@ describe("the kubeconfig for the DNS endpoint", () => {
 });
 
 describe("the program refuses a bad config before declaring anything", () => {
-  it("throws the config error and registers no resource", async () => {
-    const { config, secretKeys } = readStackFile("dev");
-    const declared: string[] = [];
-    await assert.rejects(
-      runOffline("dev", { ...config, "jupyterhub-gke:peakUsers": "0" }, secretKeys, () => deployHub(readProgramConfig({ now: stacksAsOf })), (r) => declared.push(r.urn)),
-      /peakUsers: got 0/,
-    );
-    // Give any registration already in flight the chance to arrive before counting.
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    assert.deepStrictEqual(declared, []);
-  });
+  it("throws the config error and registers no resource", () =>
+    assertProgramRefuses("dev", { peakUsers: "0" }, /peakUsers: got 0/));
 
-  it("refuses a config the plan cannot build (every feasibility issue at once) and registers no resource", async () => {
-    const { config, secretKeys } = readStackFile("event");
-    const declared: string[] = [];
-    const infeasible = { ...config, "jupyterhub-gke:userMachineType": "e2-standard-2", "jupyterhub-gke:podCidr": "10.32.0.0/20" };
-    await assert.rejects(
-      runOffline("event", infeasible, secretKeys, () => deployHub(), (r) => declared.push(r.urn)),
-      (e: unknown) => e instanceof ConfigError && /userMachineType: got "e2-standard-2".*at most 500 nodes/.test(e.message) && /podCidr: got "10\.32\.0\.0\/20"/.test(e.message),
-    );
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    assert.deepStrictEqual(declared, []);
-  });
+  it("refuses a config the plan cannot build (every feasibility issue at once) and registers no resource", () =>
+    assertProgramRefuses("event", { userMachineType: "e2-standard-2", podCidr: "10.32.0.0/20" }, [
+      /userMachineType: got "e2-standard-2".*at most 500 nodes/,
+      /podCidr: got "10\.32\.0\.0\/20"/,
+    ]));
 });

@@ -1,3 +1,4 @@
+// SLOW: runs the edge and gateway components under Pulumi's mock runtime.
 import * as assert from "assert";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -14,21 +15,14 @@ import {
   userHost,
 } from "../../infra/plan/hostnames";
 import { DeclaredResource, mockKeySigningKeys, OfflineRun, runOffline } from "../../infra/tools/offline";
-import { GCP, K8S } from "../../policy-pack/policies/types";
 import { inputs, ofType, one } from "../support/resources";
 import { loadStackConfig, rawWith, stackNames } from "../support/stacks";
+import { TYPES } from "../support/types";
 
 // HubEdge and HubGateway under Pulumi's mock runtime (infra/tools/offline.ts: `runOffline` sets the mocks
 // for its own run, so nothing leaks into other test files), for each shipped stack, with the zone owned
 // by the program and with records going into an existing zone. Assertions read the inputs each resource
 // is declared with, which is what `pulumi up` would send to Google and to the cluster.
-
-const TYPES = {
-  ...GCP,
-  globalAddress: "gcp:compute/globalAddress:GlobalAddress",
-  dnsAuthorization: "gcp:certificatemanager/dnsAuthorization:DnsAuthorization",
-  ...K8S,
-};
 
 // The mock runtime gives every resource the id "<logical name>-id" (offline.ts).
 const mockId = (r: DeclaredResource) => `${r.name}-id`;
