@@ -8,6 +8,11 @@ import { HubGateway } from "./components/gateway";
 import { JupyterHub } from "./components/jupyterhub";
 import { HubNetwork } from "./components/network";
 import { hubHostnameList } from "./plan/hostnames";
+import { EventBudget } from "./components/budget";
+import { HomeExport } from "./components/homeExport";
+import { EventMonitoring } from "./components/monitoring";
+import { ClusterCleanupWait } from "./components/teardown";
+import { planLifecycle, stackLabels } from "./plan/lifecycle";
 
 /**
  * The composition root: read and validate config, plan everything as plain data, then declare the
@@ -51,10 +56,43 @@ export function deployHub(programConfig: ProgramConfig = readProgramConfig()) {
     protectZone: config.platform.deletionProtection,
   });
 
+  // ---- The event's life, before the hub (issue 12; docs/runbook.md) -------------------------------------
+  // The destroy wait sits between the cluster and what runs in it: it depends on the cluster, its pools and
+  // the network, and the hub (so the Gateway after it) depends on it, so `pulumi destroy` deletes the hub,
+  // then waits here until GKE has deleted the home disks and load-balancer pieces, then deletes the cluster.
+  const lifecycle = planLifecycle(config, plan.cost, plan.userPool.userPoolMaxNodes);
+  const labels = stackLabels(namePrefix);
+  const cleanupWait = new ClusterCleanupWait("cluster-cleanup-wait", {
+    project,
+    namePrefix,
+    namespace: lifecycle.teardown.namespace,
+    stackLabel: namePrefix,
+    network: network.network.name,
+    timeoutMinutes: lifecycle.teardown.timeoutMinutes,
+    pollSeconds: lifecycle.teardown.pollSeconds,
+  }, { dependsOn: [cluster, network] });
+  const monitoring = new EventMonitoring("monitoring", {
+    project,
+    plan: lifecycle.monitoring,
+    notificationEmails: lifecycle.notificationEmails,
+    clusterName: cluster.cluster.name,
+    userPoolName: cluster.pools.user.name,
+    labels,
+  });
+  if (lifecycle.budget.create) {
+    new EventBudget("budget", {
+      project,
+      budget: lifecycle.budget.budget,
+      channelNames: monitoring.channelNames,
+      displayName: `JupyterHub ${config.edge.hubDomain} (${pulumi.getStack()})`,
+    });
+  }
+  // ---- end of the event's life, before the hub -------------------------------------------------------
+
   // Depends on the whole cluster component: user and core pods are *required* on their pools.
   const hub = new JupyterHub("hub", { config, plan, oidcClientSecret }, {
     provider: cluster.kubernetesProvider,
-    dependsOn: [cluster],
+    dependsOn: [cluster, cleanupWait],
   });
 
   // The Gateway's name is its Kubernetes name, so it stays a DNS label. It depends on the release, so
@@ -69,6 +107,18 @@ export function deployHub(programConfig: ProgramConfig = readProgramConfig()) {
     backendTimeoutSeconds: config.edge.backendTimeoutSeconds,
   }, { provider: cluster.kubernetesProvider, dependsOn: [hub.release] });
 
+  // ---- The event's life, after the hub: where homes are exported to, and who may write there -----------
+  const homeExport = new HomeExport("home-export", {
+    project,
+    region: config.platform.region,
+    namePrefix,
+    plan: lifecycle.export,
+    namespace: hub.namespace,
+    labels,
+    kubernetesProvider: cluster.kubernetesProvider,
+  });
+  // ---- end of the event's life, after the hub --------------------------------------------------------
+
   return {
     hubUrl: edge.hubUrl,
     staticIp: edge.staticIp,
@@ -82,6 +132,10 @@ export function deployHub(programConfig: ProgramConfig = readProgramConfig()) {
     quotas: plan.quotas,
     clusterName: cluster.cluster.name,
     kubeconfig: cluster.kubeconfig,
+    lifecycle,
+    exportBucket: homeExport.bucketName,
+    exportServiceAccount: homeExport.kubernetesServiceAccount,
+    uptimeCheckId: monitoring.uptimeCheckId,
   };
 }
 

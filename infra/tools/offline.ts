@@ -92,6 +92,11 @@ function computedOutputs(type: string, name: string, inputs: Record<string, any>
           data: `0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0.4.authorize.certificatemanager.goog.`,
         }],
       };
+    case "gcp:monitoring/uptimeCheckConfig:UptimeCheckConfig":
+      // Cloud Monitoring derives the id from the display name and adds a suffix.
+      return { name: `projects/${inputs.project}/uptimeCheckConfigs/${name}-a1b2c3`, uptimeCheckId: `${name}-a1b2c3` };
+    case "gcp:monitoring/notificationChannel:NotificationChannel":
+      return { name: `projects/${inputs.project}/notificationChannels/${1000 + name.length}` };
     default:
       return inputs.name === undefined && type.startsWith("gcp:") ? { name: resourceName } : {};
   }
@@ -116,6 +121,8 @@ function computedCallOutputs(token: string, inputs: Record<string, any>): Record
         keySigningKeys: mockKeySigningKeys.map((key) => ({ ...key, algorithm: "rsasha256", keyTag: Number(key.dsRecord.split(" ")[0]) })),
         zoneSigningKeys: [],
       };
+    case "gcp:organizations/getProject:getProject":
+      return { projectId: inputs.projectId, number: fakeProjectNumber };
     default:
       return {};
   }

@@ -1,0 +1,67 @@
+import * as pulumi from "@pulumi/pulumi";
+import { clusterMadeKinds, listProject, waitForClusterCleanup } from "../tools/leftovers";
+
+// `pulumi destroy` in one step. Two clean-ups in GKE are asynchronous: the PD CSI driver deletes a home
+// disk only after its PVC and PV are gone, and GKE's load-balancer controllers delete network endpoint
+// groups, backend services, forwarding rules and their firewall rules only after the Gateway and the
+// Service are gone. Deleting the cluster first leaves them behind for good ("GKE will attempt to delete …
+// not always guaranteed: … Persistent disk volumes", gcloud container clusters delete), and a NEG or
+// firewall rule left in the network stops the network's deletion (`resourceInUseByAnotherResource`).
+//
+// So this resource sits between them in the dependency graph: it depends on the cluster, its pools and the
+// network (deleted after it), and the hub and the Gateway depend on it (deleted before it). Its create does
+// nothing; its delete looks with Google's client libraries until nothing GKE made for the hub's namespace
+// is left (infra/tools/leftovers.ts says how each is recognised), for at most `timeoutMinutes`, and fails
+// with the list of what is left. Pulumi then stops before the cluster and the network, so GKE can finish
+// and a second `pulumi destroy` carries on. Pulumi's engine deletes dependents before what they depend on,
+// following parents, providers and dependencies (pulumi/pulumi pkg/resource/graph/dependency_graph.go
+// `DependingOn`); test/infra/teardown.test.ts asserts that order on the program's graph.
+
+export interface TeardownInputs {
+  readonly project: string;
+  readonly namePrefix: string;
+  readonly namespace: string;
+  readonly stackLabel: string;
+  /** The stack's VPC name: GKE's firewall rules for the Gateway are in it. */
+  readonly network: string;
+  readonly timeoutMinutes: number;
+  readonly pollSeconds: number;
+}
+
+/**
+ * The provider Pulumi serialises into the state; `delete` runs at `pulumi destroy` with the inputs last
+ * stored, with the Application Default Credentials the Google provider uses.
+ */
+export const teardownWaitProvider: pulumi.dynamic.ResourceProvider = {
+  async create(inputs: TeardownInputs) {
+    return { id: `${inputs.project}/${inputs.namespace}/cluster-cleanup-wait`, outs: inputs };
+  },
+  async diff(_id: string, olds: TeardownInputs, news: TeardownInputs) {
+    const keys: (keyof TeardownInputs)[] = ["project", "namePrefix", "namespace", "stackLabel", "network", "timeoutMinutes", "pollSeconds"];
+    return { changes: keys.some((k) => olds[k] !== news[k]) };
+  },
+  async update(_id: string, _olds: TeardownInputs, news: TeardownInputs) {
+    return { outs: news };
+  },
+  async delete(_id: string, props: TeardownInputs) {
+    await waitForClusterCleanup(
+      { project: props.project, namePrefix: props.namePrefix, namespace: props.namespace, stackLabel: props.stackLabel, network: props.network },
+      {
+        timeoutMs: props.timeoutMinutes * 60_000,
+        pollMs: props.pollSeconds * 1_000,
+        list: () => listProject(props.project, { only: clusterMadeKinds }),
+        // Pulumi shows a dynamic provider's stderr in the destroy's diagnostics.
+        log: (line) => process.stderr.write(`${line}\n`),
+      },
+    );
+  },
+};
+
+/** Deleted after the hub and the Gateway, before the cluster, its pools and the network. */
+export class ClusterCleanupWait extends pulumi.dynamic.Resource {
+  declare readonly namespace: pulumi.Output<string>;
+
+  constructor(name: string, args: { [K in keyof TeardownInputs]: pulumi.Input<TeardownInputs[K]> }, opts?: pulumi.CustomResourceOptions) {
+    super(teardownWaitProvider, name, { ...args }, opts);
+  }
+}
