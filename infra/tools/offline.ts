@@ -19,6 +19,8 @@ export interface DeclaredResource {
   readonly inputs: Record<string, unknown>;
   /** The mock's state for the resource (inputs plus plausible computed outputs). */
   readonly outputs: Record<string, unknown>;
+  /** Present (true) only for a resource Pulumi leaves in the cloud on delete, as preview --json shows it. */
+  readonly retainOnDelete?: true;
 }
 
 /** A data source the program called (an invoke), with the arguments it was called with. */
@@ -66,7 +68,10 @@ function computedOutputs(type: string, name: string, inputs: Record<string, any>
   const resourceName = inputs.name ?? name;
   switch (type) {
     case "gcp:serviceaccount/account:Account":
-      return { email: `${inputs.accountId}@${inputs.project}.iam.gserviceaccount.com` };
+      return {
+        email: `${inputs.accountId}@${inputs.project}.iam.gserviceaccount.com`,
+        name: `projects/${inputs.project}/serviceAccounts/${inputs.accountId}@${inputs.project}.iam.gserviceaccount.com`,
+      };
     case "gcp:container/cluster:Cluster":
       return {
         name: resourceName,
@@ -191,6 +196,8 @@ export async function runOffline<T extends Record<string, unknown>>(
           dependencies: req.getDependenciesList(),
           inputs: plainFromWire(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
           outputs: plainFromWire(resp.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
+          // The generated request's getter (proto/resource_pb.d.ts `getRetainondelete`), read only when set.
+          ...((req as { getRetainondelete?: () => boolean | undefined }).getRetainondelete?.() ? { retainOnDelete: true as const } : {}),
         };
         resources.push(declared);
         onResource(declared);
