@@ -215,6 +215,12 @@ export async function findLeftovers(f: StackFootprint, options: { compute?: Clie
   return matchLeftovers(listing, f).filter((l) => billableKinds.includes(l.kind));
 }
 
+/** One line per leftover; failed when anything but the kept export bucket is left. */
+export function leftoverReport(leftovers: readonly Leftover[]): { lines: string[]; failed: boolean } {
+  const lines = leftovers.map((l) => `${l.retained ? "kept" : "LEFT"}  ${describeLeftover(l)}`);
+  return { lines, failed: leftovers.some((l) => !l.retained) };
+}
+
 /** What `pulumi destroy` waits for: the pieces GKE makes for the hub and deletes on its own, asynchronously. */
 export const clusterMadeKinds: readonly LeftoverKind[] = ["disk", "network endpoint group", "forwarding rule", "backend service", "firewall rule"];
 
