@@ -82,6 +82,7 @@ for (const stack of stackNames) {
       // The host loads `__provider` with require-from-string and calls `.handler()`
       // (@pulumi/pulumi cmd/dynamic-provider/index.js `getProvider`).
       const wait = named(await run(stack), "pulumi-nodejs:dynamic:Resource", "cluster-cleanup-wait");
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- the host's own loader, untyped
       const requireFromString = require("require-from-string") as (code: string) => { handler: () => typeof teardownWaitProvider };
       const provider = requireFromString(String(wait.inputs.__provider)).handler();
       assert.strictEqual(typeof provider.delete, "function");

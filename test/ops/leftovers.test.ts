@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as http from "http";
 import { AddressInfo } from "net";
 import * as path from "path";
+import { googleAuthLibrary } from "google-gax";
 import { findLeftovers, leftoverReport, listProject, StackFootprint, waitForClusterCleanup, clusterMadeKinds } from "../../infra/tools/leftovers";
 
 // The leftover check and the destroy wait, with Google's own client libraries (@google-cloud/compute,
@@ -54,7 +55,7 @@ async function fakeGoogle(state: { empty: boolean }): Promise<{ port: number; re
 function clientOptions(port: number) {
   // No credentials: google-gax's REST transport with an auth client that adds none (google-auth-library's
   // PassThroughClient), and Cloud Storage's custom endpoint, which sends none by default.
-  const { PassThroughClient } = require("google-gax").googleAuthLibrary;
+  const { PassThroughClient } = googleAuthLibrary;
   return {
     compute: { apiEndpoint: "127.0.0.1", port, protocol: "http", authClient: new PassThroughClient() },
     storage: { apiEndpoint: `http://127.0.0.1:${port}` },
