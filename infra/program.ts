@@ -135,6 +135,7 @@ export function deployHub(programConfig: ProgramConfig = readProgramConfig()) {
     lifecycle,
     exportBucket: homeExport.bucketName,
     exportServiceAccount: homeExport.kubernetesServiceAccount,
+    exportWriter: homeExport.writerEmail,
     uptimeCheckId: monitoring.uptimeCheckId,
   };
 }
