@@ -6,6 +6,8 @@ import { loadStackConfig, stackNames, stacksAsOf } from "../support/stacks";
 import { planAll } from "../../infra/plan";
 import { budgetThresholdFractions, planBudget, planMonitoring } from "../../infra/plan/lifecycle";
 import { teardownWaitProvider } from "../../infra/components/teardown";
+import { renderPlanText } from "../../infra/tools/planText";
+import { ProgramExports } from "../../infra/tools/plan";
 
 // The event's life as the program declares it, run under Pulumi's mock runtime for each shipped stack.
 
@@ -173,6 +175,31 @@ for (const stack of stackNames) {
     });
   });
 }
+
+describe("the offline plan's text", function () {
+  this.timeout(120_000);
+
+  it("shows the budget, the alerts, the export bucket and the destroy wait, or says that no budget will be created", async () => {
+    const event = renderPlanText((await run("event")) as OfflineRun<ProgramExports>);
+    assert.match(event, /budget {2,}\$\d+\.00 on billing account 012345-6789AB-CDEF01, 2027-12-04 to 2027-12-11/);
+    assert.match(event, /budget alerts at {2,}50%, 80%, 100%, 150% of the cost estimate/);
+    assert.match(event, /notifications to {2,}organisers@example\.com/);
+    assert.match(event, /alert: user pool at maximum {2,}45 nodes for 600 s/);
+    assert.match(event, /export bucket {2,}event-home-export: kept at destroy, archives deleted after 30 days/);
+    assert.match(event, /pulumi destroy {2,}waits up to 30 min/);
+    const dev = renderPlanText((await run("dev")) as OfflineRun<ProgramExports>);
+    assert.match(dev, /budget {2,}no budget will be created: set billingAccount/);
+  });
+
+  it("lists the project-wide CPU quota next to the regional one, and how long an increase takes", async () => {
+    const r = await run("event");
+    const quotas: any = r.outputs.quotas;
+    assert.strictEqual(quotas.cpusAllRegions, quotas.cpus);
+    const text = renderPlanText(r as OfflineRun<ProgramExports>);
+    assert.match(text, /Quotas the event needs \(increases typically take two business days: docs\/runbook\.md\)/);
+    assert.match(text, new RegExp(`CPUS_ALL_REGIONS \\(project-wide\\) +${quotas.cpus}\n`));
+  });
+});
 
 describe("the budget and alert plan", () => {
   const event = loadStackConfig("event");
