@@ -84,7 +84,8 @@ export function deployHub(programConfig: ProgramConfig = readProgramConfig()) {
       project,
       budget: lifecycle.budget.budget,
       channelNames: monitoring.channelNames,
-      displayName: `JupyterHub ${config.edge.hubDomain} (${pulumi.getStack()})`,
+      // Cloud Billing allows 60 characters.
+      displayName: `JupyterHub ${config.edge.hubDomain} (${pulumi.getStack()})`.slice(0, 60),
     });
   }
   // ---- end of the event's life, before the hub -------------------------------------------------------

@@ -13,9 +13,11 @@ import { clusterMadeKinds, listProject, waitForClusterCleanup } from "../tools/l
 // nothing; its delete looks with Google's client libraries until nothing GKE made for the hub's namespace
 // is left (infra/tools/leftovers.ts says how each is recognised), for at most `timeoutMinutes`, and fails
 // with the list of what is left. Pulumi then stops before the cluster and the network, so GKE can finish
-// and a second `pulumi destroy` carries on. Pulumi's engine deletes dependents before what they depend on,
-// following parents, providers and dependencies (pulumi/pulumi pkg/resource/graph/dependency_graph.go
-// `DependingOn`); test/infra/teardown.test.ts asserts that order on the program's graph.
+// and a second `pulumi destroy` carries on. Pulumi's engine deletes a resource only after everything that
+// depends on it, through its provider, its parent, its dependencies and, for a component it depends on, that
+// component's children (pulumi/pulumi pkg/resource/deploy/step_generator.go `ScheduleDeletes`, which uses
+// pkg/resource/graph/dependency_graph.go `DependenciesOf`); test/infra/lifecycle.test.ts asserts that order
+// on the program's graph.
 
 export interface TeardownInputs {
   readonly project: string;

@@ -21,8 +21,8 @@ async function run(stack: string): Promise<OfflineRun> {
  * What a resource depends on as the Pulumi engine orders deletes: its provider, its parent, its
  * dependencies, and for a dependency that is a component, that component's children (pulumi/pulumi
  * pkg/resource/graph/dependency_graph.go `DependenciesOf`: "If the dependency is a component, all transitive
- * children of the dependency ... are also implicitly dependencies"). A resource is deleted only after
- * everything that depends on it, directly or through others (`DependingOn`).
+ * children of the dependency ... are also implicitly dependencies"). The engine deletes a resource only once
+ * nothing that depends on it is left (pkg/resource/deploy/step_generator.go `ScheduleDeletes`).
  */
 function dependsOnTransitively(r: OfflineRun): (from: DeclaredResource, to: DeclaredResource) => boolean {
   const byUrn = new Map(r.resources.map((x) => [x.urn, x]));
