@@ -11,7 +11,7 @@ import { hubHostnameList } from "./plan/hostnames";
 import { EventBudget } from "./components/budget";
 import { HomeExport } from "./components/homeExport";
 import { EventMonitoring } from "./components/monitoring";
-import { ClusterCleanupWait } from "./components/teardown";
+import { ClusterCleanupWait, NetworkFirewallSweep } from "./components/teardown";
 import { planLifecycle, stackLabels } from "./plan/lifecycle";
 
 /**
@@ -35,6 +35,10 @@ export function deployHub(programConfig: ProgramConfig = readProgramConfig()) {
     natMinPortsPerVm: plan.natMinPortsPerVm,
   });
 
+  // ---- The event's life: deleted after the cluster and before the network, this removes the firewall rules
+  // GKE leaves in the stack's VPC, which would stop the network's deletion (components/teardown.ts). -------
+  const firewallSweep = new NetworkFirewallSweep("network-firewall-sweep", { project, network: network.network.name }, { dependsOn: [network] });
+
   const cluster = new HardenedCluster("cluster", {
     project,
     platform: config.platform,
@@ -46,7 +50,7 @@ export function deployHub(programConfig: ProgramConfig = readProgramConfig()) {
     gpuPool: plan.gpuPool,
     gpu: config.hub.gpu,
     namePrefix,
-  });
+  }, { dependsOn: [firewallSweep] });
 
   // The edge needs no cluster, so the certificate starts provisioning while the cluster is created.
   const edge = new HubEdge("edge", {

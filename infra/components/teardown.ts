@@ -1,10 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
-import { clusterMadeKinds, listProject, waitForClusterCleanup } from "../tools/leftovers";
+import { clusterMadeKinds, listProject, sweepFirewallRules, waitForClusterCleanup } from "../tools/leftovers";
 
 // `pulumi destroy` in one step. Two clean-ups in GKE are asynchronous: the PD CSI driver deletes a home
 // disk only after its PVC and PV are gone, and GKE's load-balancer controllers delete network endpoint
-// groups, backend services, forwarding rules and their firewall rules only after the Gateway and the
-// Service are gone. Deleting the cluster first leaves them behind for good ("GKE will attempt to delete …
+// groups, backend services and forwarding rules only after the Gateway and the Service are gone. Firewall
+// rules GKE made are left to the second resource below, which removes them after the cluster. Deleting the cluster first leaves them behind for good ("GKE will attempt to delete …
 // not always guaranteed: … Persistent disk volumes", gcloud container clusters delete), and a NEG or
 // firewall rule left in the network stops the network's deletion (`resourceInUseByAnotherResource`).
 //
@@ -65,5 +65,38 @@ export class ClusterCleanupWait extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: { [K in keyof TeardownInputs]: pulumi.Input<TeardownInputs[K]> }, opts?: pulumi.CustomResourceOptions) {
     super(teardownWaitProvider, name, { ...args }, opts);
+  }
+}
+
+export interface FirewallSweepInputs {
+  readonly project: string;
+  /** The stack's VPC name. */
+  readonly network: string;
+}
+
+/**
+ * The last step before the network goes: after the cluster is deleted, remove the firewall rules GKE left in
+ * the stack's own network (the program declares none there), which would otherwise stop the network's
+ * deletion. It depends on the network and the cluster depends on it, so it is deleted after the cluster and
+ * before the network. Create does nothing.
+ */
+export const firewallSweepProvider: pulumi.dynamic.ResourceProvider = {
+  async create(inputs: FirewallSweepInputs) {
+    return { id: `${inputs.project}/${inputs.network}/firewall-sweep`, outs: inputs };
+  },
+  async diff(_id: string, olds: FirewallSweepInputs, news: FirewallSweepInputs) {
+    return { changes: olds.project !== news.project || olds.network !== news.network };
+  },
+  async update(_id: string, _olds: FirewallSweepInputs, news: FirewallSweepInputs) {
+    return { outs: news };
+  },
+  async delete(_id: string, props: FirewallSweepInputs) {
+    await sweepFirewallRules(props.project, props.network, { log: (line) => process.stderr.write(`${line}\n`) });
+  },
+};
+
+export class NetworkFirewallSweep extends pulumi.dynamic.Resource {
+  constructor(name: string, args: { [K in keyof FirewallSweepInputs]: pulumi.Input<FirewallSweepInputs[K]> }, opts?: pulumi.CustomResourceOptions) {
+    super(firewallSweepProvider, name, { ...args }, opts);
   }
 }

@@ -221,8 +221,45 @@ export function leftoverReport(leftovers: readonly Leftover[]): { lines: string[
   return { lines, failed: leftovers.some((l) => !l.retained) };
 }
 
-/** What `pulumi destroy` waits for: the pieces GKE makes for the hub and deletes on its own, asynchronously. */
-export const clusterMadeKinds: readonly LeftoverKind[] = ["disk", "network endpoint group", "forwarding rule", "backend service", "firewall rule"];
+/**
+ * What `pulumi destroy` waits for before the cluster goes: the pieces GKE makes for the hub and deletes on its
+ * own, asynchronously, once the hub and its Gateway are gone. Not firewall rules: GKE's controllers may keep
+ * theirs until the cluster is deleted, and cluster deletion itself leaves some behind
+ * (hashicorp/terraform-provider-google#5948), so the network's own sweep removes them after the cluster
+ * (`sweepFirewallRules`).
+ */
+export const clusterMadeKinds: readonly LeftoverKind[] = ["disk", "network endpoint group", "forwarding rule", "backend service"];
+
+type ComputeOperation = { name?: string | null; status?: unknown; error?: { errors?: { message?: string | null }[] | null } | null };
+
+/**
+ * Deletes every firewall rule left in the stack's own network once the cluster is gone: GKE creates them
+ * (`gke-<cluster>-…`, `k8s-…`, `gkegw1-…`), the program declares none, and any one left stops the network's
+ * deletion ("The network resource … is already being used by …/firewalls/…",
+ * hashicorp/terraform-provider-google#5948). Waits for each delete the way Google's Compute samples do:
+ * GlobalOperations.wait until the operation is DONE. Returns the names deleted.
+ */
+export async function sweepFirewallRules(
+  project: string,
+  network: string,
+  options: { compute?: ClientOptions; log?: (line: string) => void } = {},
+): Promise<string[]> {
+  const o = options.compute ?? {};
+  const firewalls = new compute.FirewallsClient(o);
+  const operations = new compute.GlobalOperationsClient(o);
+  const inNetwork = (await collect(firewalls.listAsync({ project }))).filter((fw) => lastSegment(fw.network) === network && fw.name);
+  for (const fw of inNetwork) {
+    options.log?.(`deleting firewall rule ${fw.name} left in network ${network}`);
+    const [started] = await firewalls.delete({ project, firewall: fw.name! });
+    let op = ((started as { latestResponse?: ComputeOperation }).latestResponse ?? started) as ComputeOperation;
+    while (op.status !== "DONE") {
+      [op] = (await operations.wait({ project, operation: op.name ?? "" })) as [ComputeOperation, ...unknown[]];
+    }
+    const errors = op.error?.errors ?? [];
+    if (errors.length > 0) throw new Error(`deleting firewall rule ${fw.name} failed: ${errors.map((e) => e.message).join("; ")}`);
+  }
+  return inNetwork.map((fw) => fw.name!);
+}
 
 export interface WaitOptions {
   readonly timeoutMs: number;

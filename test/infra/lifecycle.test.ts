@@ -53,7 +53,7 @@ for (const stack of stackNames) {
     this.timeout(120_000);
     const config = loadStackConfig(stack);
 
-    it("destroys in one step: the hub and the Gateway go before the cleanup wait, and the wait before the cluster, its pools and the network", async () => {
+    it("destroys in one step: the hub and the Gateway go before the cleanup wait, the wait before the cluster and its pools, and the firewall sweep after them, before the network", async () => {
       const r = await run(stack);
       const dependsOn = dependsOnTransitively(r);
       const wait = named(r, "pulumi-nodejs:dynamic:Resource", "cluster-cleanup-wait");
@@ -75,6 +75,13 @@ for (const stack of stackNames) {
       ];
       assert.deepStrictEqual(underneath.filter((x) => !dependsOn(wait, x)).map((x) => x.name), []);
       assert.ok(!dependsOn(wait, one(r, "kubernetes:core/v1:Namespace")), "no cycle through the hub");
+      // After the cluster and its pools, before the network: the sweep of the firewall rules GKE leaves.
+      const sweep = named(r, "pulumi-nodejs:dynamic:Resource", "network-firewall-sweep");
+      const clusterPieces = [one(r, "gcp:container/cluster:Cluster"), ...ofType(r, "gcp:container/nodePool:NodePool")];
+      assert.deepStrictEqual(clusterPieces.filter((x) => !dependsOn(x, sweep)).map((x) => x.name), []);
+      assert.ok(dependsOn(sweep, one(r, "gcp:compute/network:Network")));
+      assert.ok(!dependsOn(sweep, one(r, "gcp:container/cluster:Cluster")), "no cycle through the cluster");
+      assert.strictEqual(sweep.inputs.network, one(r, "gcp:compute/network:Network").outputs.name);
       assert.strictEqual(wait.inputs.namespace, config.hub.namespace);
       assert.strictEqual(wait.inputs.timeoutMinutes, config.lifecycle.teardownTimeoutMinutes);
       assert.strictEqual(wait.inputs.network, one(r, "gcp:compute/network:Network").outputs.name);

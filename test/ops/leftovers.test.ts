@@ -4,7 +4,7 @@ import * as http from "http";
 import { AddressInfo } from "net";
 import * as path from "path";
 import { googleAuthLibrary } from "google-gax";
-import { findLeftovers, leftoverReport, listProject, StackFootprint, waitForClusterCleanup, clusterMadeKinds } from "../../infra/tools/leftovers";
+import { findLeftovers, leftoverReport, listProject, StackFootprint, sweepFirewallRules, waitForClusterCleanup, clusterMadeKinds } from "../../infra/tools/leftovers";
 
 // The leftover check and the destroy wait, with Google's own client libraries (@google-cloud/compute,
 // @google-cloud/storage) talking to a loopback server that answers with recorded API responses
@@ -34,6 +34,17 @@ async function fakeGoogle(state: { empty: boolean }): Promise<{ port: number; re
   const requests: string[] = [];
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://x");
+    res.setHeader("content-type", "application/json");
+    // Deleting a firewall rule answers with a running operation; GlobalOperations.wait then reports it done
+    // (Compute API: firewalls.delete, globalOperations.wait; the Operation resource's status field).
+    const del = /^\/compute\/v1\/projects\/[^/]+\/global\/firewalls\/([^/?]+)$/.exec(url.pathname);
+    const wait = /^\/compute\/v1\/projects\/[^/]+\/global\/operations\/([^/?]+)\/wait$/.exec(url.pathname);
+    if ((req.method === "DELETE" && del) || (req.method === "POST" && wait)) {
+      requests.push(`${req.method} ${url.pathname}`);
+      const name = del ? `operation-delete-${del[1]}` : wait![1];
+      res.end(JSON.stringify({ kind: "compute#operation", name, operationType: "delete", status: del ? "RUNNING" : "DONE", progress: del ? 0 : 100 }));
+      return;
+    }
     // The libraries add their own parameters (alt, prettyPrint, returnPartialSuccess): match on the rest.
     for (const p of ["alt", "prettyPrint", "returnPartialSuccess", "$alt"]) url.searchParams.delete(p);
     const key = url.pathname + (url.search ? url.search : "");
@@ -118,6 +129,18 @@ describe("the leftover check, against recorded Google API responses", function (
     assert.deepStrictEqual(slept, [15_000, 15_000]);
   });
 
+  it("sweeps the firewall rules GKE left in the stack's network, and only those, waiting for each delete", async () => {
+    const before = google.requests.length;
+    const deleted = await sweepFirewallRules(project, "network-vpc-4d5e6f7", { compute: clientOptions(google.port).compute });
+    assert.deepStrictEqual(deleted, ["gkegw1-x7k2-l7-network-vpc-4d5e6f7-global", "gke-cluster-1a2b3c4d-all"]);
+    assert.deepStrictEqual(google.requests.slice(before).filter((r) => !r.startsWith("/")), [
+      "DELETE /compute/v1/projects/jupyterhub-event-example/global/firewalls/gkegw1-x7k2-l7-network-vpc-4d5e6f7-global",
+      "POST /compute/v1/projects/jupyterhub-event-example/global/operations/operation-delete-gkegw1-x7k2-l7-network-vpc-4d5e6f7-global/wait",
+      "DELETE /compute/v1/projects/jupyterhub-event-example/global/firewalls/gke-cluster-1a2b3c4d-all",
+      "POST /compute/v1/projects/jupyterhub-event-example/global/operations/operation-delete-gke-cluster-1a2b3c4d-all/wait",
+    ]);
+  });
+
   it("gives up after the timeout with the list of what is left and what to do", async () => {
     const slept: number[] = [];
     await assert.rejects(
@@ -129,12 +152,12 @@ describe("the leftover check, against recorded Google API responses", function (
         now: () => slept.reduce((a, b) => a + b, 0),
       }),
       (e: Error) => {
-        assert.match(e.message, /^gave up after 1 minutes waiting for GKE to delete what it made for namespace jupyterhub in project jupyterhub-event-example; 6 left:/);
+        assert.match(e.message, /^gave up after 1 minutes waiting for GKE to delete what it made for namespace jupyterhub in project jupyterhub-event-example; 5 left:/);
         for (const name of ["disk pvc-0b1c2d3e", "disk pvc-9a8b7c6d", "network endpoint group k8s1-1a2b3c4d", "forwarding rule gkegw1-x7k2-jupyterhub-hub-gateway",
-          "backend service gkegw1-x7k2-jupyterhub-proxy-public-80", "firewall rule gkegw1-x7k2-l7-network-vpc-4d5e6f7-global"]) {
+          "backend service gkegw1-x7k2-jupyterhub-proxy-public-80"]) {
           assert.ok(e.message.includes(name), `${name} in ${e.message}`);
         }
-        assert.ok(!e.message.includes("gke-cluster-1a2b3c4d-all"), "the cluster's own rules go with the cluster");
+        assert.ok(!e.message.includes("firewall"), "firewall rules are the network sweep's, after the cluster");
         assert.ok(!e.message.includes("other-team"));
         assert.match(e.message, /The cluster and the network were not deleted, so GKE can still finish\. Run `pulumi destroy` again/);
         return true;
