@@ -31,6 +31,16 @@ export interface TeardownInputs {
 }
 
 /**
+ * Whether the provider's own code changed. `pulumi destroy` runs the delete stored with the resource's
+ * outputs at its last create or update (@pulumi/pulumi cmd/dynamic-provider/index.js: delete loads
+ * `__provider` from the old properties), so a newer wait only takes effect after an update: report one.
+ */
+function providerChanged(olds: object, news: object): boolean {
+  const code = (x: object) => (x as Record<string, unknown>).__provider;
+  return code(olds) !== undefined && code(news) !== undefined && code(olds) !== code(news);
+}
+
+/**
  * The provider Pulumi serialises into the state; `delete` runs at `pulumi destroy` with the inputs last
  * stored, with the Application Default Credentials the Google provider uses.
  */
@@ -40,7 +50,7 @@ export const teardownWaitProvider: pulumi.dynamic.ResourceProvider = {
   },
   async diff(_id: string, olds: TeardownInputs, news: TeardownInputs) {
     const keys: (keyof TeardownInputs)[] = ["project", "namePrefix", "namespace", "stackLabel", "network", "timeoutMinutes", "pollSeconds"];
-    return { changes: keys.some((k) => olds[k] !== news[k]) };
+    return { changes: keys.some((k) => olds[k] !== news[k]) || providerChanged(olds, news) };
   },
   async update(_id: string, _olds: TeardownInputs, news: TeardownInputs) {
     return { outs: news };
@@ -85,7 +95,7 @@ export const firewallSweepProvider: pulumi.dynamic.ResourceProvider = {
     return { id: `${inputs.project}/${inputs.network}/firewall-sweep`, outs: inputs };
   },
   async diff(_id: string, olds: FirewallSweepInputs, news: FirewallSweepInputs) {
-    return { changes: olds.project !== news.project || olds.network !== news.network };
+    return { changes: olds.project !== news.project || olds.network !== news.network || providerChanged(olds, news) };
   },
   async update(_id: string, _olds: FirewallSweepInputs, news: FirewallSweepInputs) {
     return { outs: news };

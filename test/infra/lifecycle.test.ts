@@ -97,6 +97,13 @@ for (const stack of stackNames) {
       assert.strictEqual(typeof provider.delete, "function");
       const created = await provider.create!(wait.inputs as never);
       assert.match(String(created.id), new RegExp(`/${config.hub.namespace}/cluster-cleanup-wait$`));
+      // The host runs the delete stored at the last create or update (cmd/dynamic-provider/index.js, delete
+      // loads `__provider` from the old properties): new code must show as an update, the same code as none.
+      const same = await provider.diff!("id", wait.inputs as never, wait.inputs as never);
+      assert.strictEqual(same.changes, false);
+      const newer = await provider.diff!("id", wait.inputs as never, { ...wait.inputs, __provider: `${String(wait.inputs.__provider)} ` } as never);
+      assert.strictEqual(newer.changes, true);
+      assert.strictEqual(newer.replaces, undefined, "never replaced: a replacement would run the wait during an update");
     });
 
     it("keeps a private, versioned export bucket at destroy, deleting archives after the configured days", async () => {
