@@ -7,7 +7,7 @@
 //   webSecurity.ts  subdomain per user server, no user config
 //   network.ts      the chart's NetworkPolicies, metadata server, iptables init container, proxy Service
 //   userEgress.ts   where user pods may connect
-//   podSecurity.ts  non-root, capabilities, seccomp, no API token
+//   podSecurity.ts  every derived pod meets PSS restricted; non-root keys; no API token for users
 //   limits.ts       CPU and memory limits, culling
 //   images.ts       pinned chart version and images
 //   secrets.ts      no literal secrets in values
@@ -26,7 +26,7 @@ import { jupyterhubAdminAccessOff, jupyterhubAllowlist, jupyterhubAuthenticator 
 import { jupyterhubPinnedVersions } from "./images";
 import { jupyterhubCulling, jupyterhubUserResourceLimits } from "./limits";
 import { jupyterhubMetadataEgress, jupyterhubNetworkPolicies, jupyterhubNoIptablesInitContainer, jupyterhubProxyServicePrivate } from "./network";
-import { jupyterhubNonRoot, jupyterhubUserNoApiToken, jupyterhubUserRestricted } from "./podSecurity";
+import { jupyterhubNonRoot, jupyterhubPodSecurity, jupyterhubUserNoApiToken } from "./podSecurity";
 import { jupyterhubNoLiteralSecrets } from "./secrets";
 import { jupyterhubUserEgress } from "./userEgress";
 import { jupyterhubDisableUserConfig, jupyterhubSubdomainHost } from "./webSecurity";
@@ -42,7 +42,7 @@ export const jupyterhubPolicies: readonly HardeningResourcePolicy[] = [
   jupyterhubUserEgress,
   jupyterhubNoIptablesInitContainer,
   jupyterhubNonRoot,
-  jupyterhubUserRestricted,
+  jupyterhubPodSecurity,
   jupyterhubUserNoApiToken,
   jupyterhubUserResourceLimits,
   jupyterhubCulling,
