@@ -274,9 +274,20 @@ interface Choice {
   readonly override: unknown;
   readonly where: string;
   /** Set for an `unlisted_choice`: the user types the value. */
-  readonly freeText?: { readonly option: string; readonly where: string };
+  readonly freeText?: FreeText;
   readonly isDefault: boolean;
 }
+
+/** A profile option whose value the user types (`unlisted_choice`). */
+export interface FreeText {
+  readonly option: string;
+  /** The option's `unlisted_choice`. */
+  readonly where: string;
+  /** The traits whose value contains what the user typed. */
+  readonly traits: readonly string[];
+}
+
+const containsUserInput = (v: unknown): boolean => JSON.stringify(v ?? null).includes(USER_INPUT);
 
 /** One user server configuration a user can start: the base, or a profile with one choice per option. */
 export interface UserVariant {
@@ -285,8 +296,8 @@ export interface UserVariant {
   /** The profile's path in the values (undefined for the base). */
   readonly profileWhere?: string;
   readonly traits: Traits;
-  /** Options whose value the user types (`unlisted_choice`), with their paths. */
-  readonly freeText: readonly { readonly option: string; readonly where: string }[];
+  /** Options whose value the user types (`unlisted_choice`). */
+  readonly freeText: readonly FreeText[];
 }
 
 /** The choices of one profile option (kubespawner `_load_profile`): listed ones, then the unlisted one. */
@@ -301,12 +312,12 @@ function optionChoices(option: unknown, where: string, name: string): Choice[] {
   }));
   const unlisted = get(option, "unlisted_choice");
   if (get(unlisted, "enabled") === true) {
-    const overrideWhere = `${where}.unlisted_choice.kubespawner_override`;
+    const override = formatUserInput(get(unlisted, "kubespawner_override"));
     found.push({
       label: `${name} typed by the user`,
-      override: formatUserInput(get(unlisted, "kubespawner_override")),
-      where: overrideWhere,
-      freeText: { option: name, where: `${where}.unlisted_choice` },
+      override,
+      where: `${where}.unlisted_choice.kubespawner_override`,
+      freeText: { option: name, where: `${where}.unlisted_choice`, traits: entries(override).filter(([, v]) => containsUserInput(v)).map(([t]) => currentName(t)) },
       isDefault: false,
     });
   }
