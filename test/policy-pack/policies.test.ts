@@ -167,7 +167,7 @@ export const CASES: readonly Case[] = [
   {
     policy: "jupyterhub-metadata-egress",
     title: "autohttps reaches metadata",
-    mutate: values("proxy.https", { enabled: true, type: "letsencrypt" }),
+    mutate: values("proxy.https", { enabled: true, type: "letsencrypt", hosts: [HUB] }),
     expect: "autohttps",
   },
   { policy: "jupyterhub-user-egress", title: "the internet (chart default nonPrivateIPs)", mutate: values("singleuser.networkPolicy.egressAllowRules.nonPrivateIPs", undefined), expect: "not the whole internet" },

@@ -162,9 +162,9 @@ export const VALUES_POD_CASES: readonly Case[] = [
   },
   {
     policy: "jupyterhub-pinned-versions",
-    title: "a profile choice with a moving tag",
-    mutate: values("singleuser.profileList", [{ display_name: "x", profile_options: { img: { choices: { a: { kubespawner_override: { image: "quay.io/jupyter/scipy-notebook:latest" } } } } } }]),
-    expect: "values.singleuser.profileList[0].profile_options.img.choices.a.kubespawner_override.image uses the moving tag",
+    title: "a profile choice naming its image by the deprecated image_spec",
+    mutate: values("singleuser.profileList", [{ display_name: "x", profile_options: { img: { choices: { a: { kubespawner_override: { image_spec: "quay.io/jupyter/scipy-notebook:latest" } } } } } }]),
+    expect: "values.singleuser.profileList[0].profile_options.img.choices.a.kubespawner_override.image_spec uses the moving tag",
   },
   // Secrets
   {
@@ -266,9 +266,9 @@ export const VALUES_POD_CASES: readonly Case[] = [
   // Kubernetes API access from profiles
   {
     policy: "jupyterhub-user-no-api-token",
-    title: "a profile with a service account",
-    mutate: values("singleuser.profileList", [{ display_name: "Cloud", kubespawner_override: { service_account: "bucket-writer" } }]),
-    expect: 'In user servers, profile "Cloud": User servers must not run as a Kubernetes service account: set values.singleuser.profileList[0].kubespawner_override.service_account',
+    title: "extraPodConfig naming a service account",
+    mutate: values("singleuser.extraPodConfig", { serviceAccountName: "bucket-writer" }),
+    expect: "User servers must not run as a Kubernetes service account: set values.singleuser.extraPodConfig.serviceAccountName",
   },
   {
     policy: "jupyterhub-user-no-api-token",

@@ -1,6 +1,6 @@
 // Code the pack cannot read. `hub.extraConfig` blocks are Python the chart `exec`s at the end of the hub's
-// jupyterhub_config.py, and `hub.extraFiles` mounted into /usr/local/etc/jupyterhub/jupyterhub_config.d/
-// as `*.py` are exec'd just before them (Z2JH 4.4.0 jupyterhub/files/hub/jupyterhub_config.py, the last
+// jupyterhub_config.py, and `*.py` files in /usr/local/etc/jupyterhub/jupyterhub_config.d/ (from
+// `hub.extraFiles`, or any volume `hub.extraVolumeMounts` mounts there) are exec'd just before them (Z2JH 4.4.0 jupyterhub/files/hub/jupyterhub_config.py, the last
 // two loops). Either can change any setting this pack checks (a spawner's security context, the
 // authenticator, a profile list built in Python) after the values it reads, so a reviewer has to read it.
 // Blocks the program ships are known by content (../../contracts/shippedDigests.ts); any other block must
@@ -8,7 +8,7 @@
 
 import { createHash } from "crypto";
 import { shippedExtraConfigDigests } from "../../contracts/shippedDigests";
-import { entries, get, isUnknown } from "../core";
+import { entries, get, isUnknown, list, UNKNOWN } from "../core";
 import { valuesPolicy } from "./shared";
 
 /** The digest a block is acknowledged by: `sha256:` and the hex SHA-256 of its UTF-8 text. */
@@ -32,6 +32,15 @@ export function hubCode(values: Record<string, unknown>): { readonly where: stri
     if (typeof text === "string" && !isUnknown(text)) found.push({ where: `values.hub.extraFiles.${key}.stringData`, text });
     else found.push({ where: `values.hub.extraFiles.${key}`, text: JSON.stringify(file) });
   }
+  // A volume (a ConfigMap, a Secret…) mounted into config_dir: the code is not in the values at all, so
+  // what can be acknowledged is the mount as written (its digest changes when the mount does).
+  const mounts = list(get(values, "hub.extraVolumeMounts"));
+  (mounts === UNKNOWN ? [] : mounts).forEach((mount, i) => {
+    const mountPath = get(mount, "mountPath");
+    if (typeof mountPath === "string" && `${mountPath.replace(/\/+$/, "")}/`.startsWith(CONFIG_DIR)) {
+      found.push({ where: `values.hub.extraVolumeMounts[${i}] (Python from outside the values)`, text: JSON.stringify(mount) });
+    }
+  });
   return found;
 }
 

@@ -79,6 +79,13 @@ export const jupyterhubAllowlist = valuesPolicy({
       if (isTrue(traits.allow_all)) {
         messages.push(violation("The hub must not admit every account of the identity provider", `values.hub.config.${section}.allow_all`, "false", traits.allow_all));
       }
+      // CILogonOAuthenticator (OAuthenticator 17.4.0 cilogon.py 190, 414): `allowed_idps.<idp>.allow_all` admits every
+      // account of that identity provider.
+      for (const [idp, spec] of entries(traits.allowed_idps)) {
+        if (isTrue(get(spec, "allow_all"))) {
+          messages.push(violation("The hub must not admit every account of an identity provider", `values.hub.config.${section}.allowed_idps["${idp}"].allow_all`, "false (and list allowed users or groups)", true));
+        }
+      }
     }
     const allowlisted = sections.some(([, traits]) => ALLOW_TRAITS.some((t) => hasEntries(traits[t])));
     if (!allowlisted) {

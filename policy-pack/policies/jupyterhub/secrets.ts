@@ -111,6 +111,15 @@ export function secretFindings(values: Record<string, unknown>): SecretFinding[]
       if (value !== undefined && value !== null && value !== "") add(["hub", "config", section, key], `a secret trait of ${section}`);
     }
   }
+  // A file named like a key or credentials (`github-app-private-key.pem`), whatever its content says in
+  // the values: the content may be a placeholder filled in from another values file.
+  for (const owner of ["hub", "singleuser"]) {
+    for (const [key, file] of entries(get(values, [owner, "extraFiles"]))) {
+      const mountPath = get(file, "mountPath");
+      const name = typeof mountPath === "string" ? (mountPath.split("/").pop() ?? "") : "";
+      if (isSecretKey(key) || isSecretKey(name.replace(/\.[A-Za-z0-9]+$/, ""))) add([owner, "extraFiles", key], "a file named like a secret");
+    }
+  }
   const walk = (node: unknown, segments: Segments, secretKey: boolean): void => {
     if (isUnknown(node)) {
       if (secretKey) add(segments, "a value named like a secret");
