@@ -229,6 +229,27 @@ export const VALUES_POD_CASES: readonly Case[] = [
     config: { "jupyterhub-extra-config-reviewed": { acknowledgedDigests: [codeDigest("c.KubeSpawner.cpu_limit = 2\n")] } },
     expect: "values.hub.extraConfig.limits is not a block the program ships",
   },
+  {
+    policy: "jupyterhub-extra-config-reviewed",
+    title: "a ConfigMap's Python mounted into jupyterhub_config.d (2i2c basehub)",
+    mutate: all(
+      values("hub.extraVolumes", [{ name: "quotas", configMap: { name: "usage-quotas-config" } }]),
+      values("hub.extraVolumeMounts", [{ name: "quotas", mountPath: "/usr/local/etc/jupyterhub/jupyterhub_config.d/quotas.py", subPath: "quotas.py" }]),
+    ),
+    expect: "values.hub.extraVolumeMounts[0] (Python from outside the values) is not a block the program ships",
+  },
+  {
+    policy: "jupyterhub-user-pod-secrets",
+    title: "a file named like a private key, its content filled in from another values file",
+    mutate: values(["singleuser", "extraFiles", "github-app-private-key.pem"], { mountPath: "/etc/github/github-app-private-key.pem", stringData: "dummy" }),
+    expect: 'a file named like a secret at values.singleuser.extraFiles["github-app-private-key.pem"]',
+  },
+  {
+    policy: "jupyterhub-allowlist",
+    title: "every account of one CILogon identity provider",
+    mutate: values("hub.config.CILogonOAuthenticator.allowed_idps", { "https://idp.example.edu/shibboleth": { allow_all: true, username_derivation: { username_claim: "email" } } }),
+    expect: 'values.hub.config.CILogonOAuthenticator.allowed_idps["https://idp.example.edu/shibboleth"].allow_all',
+  },
   // The identity provider's TLS
   {
     policy: "jupyterhub-idp-tls-verified",
@@ -353,6 +374,16 @@ export const VALUES_POD_PASSES: readonly Pass[] = [
       values("hub.config.GenericOAuthenticator.userdata_token_method", "GET"),
       values("proxy.https", { enabled: false, secret: { name: "hub-tls", key: "tls.key", crt: "tls.crt" } }),
     ),
+  },
+  {
+    policy: "jupyterhub-user-pod-secrets",
+    title: "environment names that only look like secrets",
+    mutate: all(values("singleuser.extraEnv.TOKENIZERS_PARALLELISM", "false"), values("singleuser.extraEnv.GOOGLE_APPLICATION_CREDENTIALS", "/etc/gcp/none.json")),
+  },
+  {
+    policy: "jupyterhub-metadata-egress",
+    title: "HTTPS switched on without hosts (the chart deploys no autohttps pod)",
+    mutate: values("proxy.https", { enabled: true, type: "letsencrypt" }),
   },
   {
     policy: "jupyterhub-extra-config-reviewed",

@@ -54,7 +54,7 @@ export const jupyterhubExtraConfigReviewed = valuesPolicy<CodeConfig>({
     "Checks that every Python block the hub runs from the values (hub.extraConfig, and hub.extraFiles mounted as config files) is one the program ships or one the organisation has reviewed and acknowledged by its digest.",
   severity: "high",
   remediationSteps:
-    'Read the block: it runs inside the hub with the hub\'s credentials and can change any setting this pack checks. Then remove it, or add its digest (the message gives it, "sha256:<hex>") to this policy\'s `acknowledgedDigests`; any change to the block changes the digest and needs a new review.',
+    'Remove the block, or read it (it runs inside the hub with the hub\'s credentials and can change any setting this pack checks) and add its digest (the message gives it, "sha256:<hex>") to this policy\'s `acknowledgedDigests`; any change to the block changes the digest and needs a new review.',
   sources: ["Z2JH 4.4.0 jupyterhub/files/hub/jupyterhub_config.py (hub.extraConfig, jupyterhub_config.d)", "Z2JH docs: administrator/advanced.md (hub.extraConfig)"],
   config: {
     acknowledgedDigests: {

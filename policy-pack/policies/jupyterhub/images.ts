@@ -101,7 +101,7 @@ export const jupyterhubUserImages = valuesPolicy<UserImageConfig>({
   description: "Checks that every user server a user can start runs images from the allowed set, and that no profile option lets a user type an image or any other spawner setting.",
   severity: "high",
   remediationSteps:
-    "List every image a user may pick as a `choices` entry of a profile option (pinned, inside `allowedImages`) and set `unlisted_choice.enabled: false`; set this policy's `allowedImages` to your registries (e.g. `quay.io/jupyterhub/*`).",
+    "Set `unlisted_choice.enabled: false` and list every image a user may pick as a `choices` entry of a profile option (pinned, inside `allowedImages`); set this policy's `allowedImages` to your registries (e.g. `quay.io/jupyterhub/*`).",
   sources: [JH_WEBSECURITY, KUBESPAWNER, "Z2JH docs: jupyterhub/customizing/user-environment.md (profile_list)"],
   config: {
     allowedImages: {

@@ -92,7 +92,7 @@ export const jupyterhubPodSecurity = valuesPolicy({
     "Checks that every pod the release creates from its values (user servers for each profile and option, the hub, the proxy and the chart's other pods, with their init and extra containers, volumes and security contexts) meets the Pod Security Standards restricted profile.",
   severity: "high",
   remediationSteps:
-    'Fix the values key each finding names: give user servers `hub.config.KubeSpawner.container_security_context: { runAsNonRoot: true, runAsUser: 1000, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, seccompProfile: { type: "RuntimeDefault" } }` (profile overrides merge into it), give added init and extra containers the same securityContext, and mount only configMap, secret, emptyDir, PVC, projected, downwardAPI, CSI or ephemeral volumes.',
+    'Set the values key each finding names: give user servers `hub.config.KubeSpawner.container_security_context: { runAsNonRoot: true, runAsUser: 1000, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, seccompProfile: { type: "RuntimeDefault" } }` (profile overrides merge into it), give added init and extra containers the same securityContext, and mount only configMap, secret, emptyDir, PVC, projected, downwardAPI, CSI or ephemeral volumes.',
   sources: ["Pod Security Standards: restricted", "Pod Security Standards: baseline", KUBESPAWNER, Z2JH_TEMPLATES],
   check: (values) => onPods(derivePods(values), (pod) => PSS_CHECKS.flatMap((policy) => policy.checkPod(pod))),
 });

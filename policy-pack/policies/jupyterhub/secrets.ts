@@ -23,8 +23,13 @@ const SECRET_PATHS: readonly string[][] = [["hub", "cookieSecret"], ["proxy", "s
 /** Traits of any `hub.config` class that hold secrets (CryptKeeper.keys is a list; LTI consumers a map of key → secret). */
 const SECRET_TRAITS = ["client_secret", "password", "admin_password", "user_password", "cookie_secret", "keys", "api_token", "auth_token", "consumers"];
 
-/** Words in a key that name a secret (matched inside the key's words: `PGPASSWORD`, `cookieSecret`). */
+/**
+ * Words that name a secret, matched against each word of a key and each pair of adjacent words
+ * (`PGPASSWORD`, `cookieSecret`, `private_key`), so that `TOKENIZERS_PARALLELISM` is not one.
+ */
 const SECRET_WORDS = ["password", "passwd", "passphrase", "secret", "token", "credential", "privatekey", "apikey", "accesskey", "authkey", "signingkey", "encryptionkey", "cryptkey"];
+
+const namesSecret = (word: string): boolean => SECRET_WORDS.some((w) => word === w || word === `${w}s` || word.endsWith(w));
 
 /**
  * Last words of keys that name a secret's name, location or metadata rather than hold it (`token_url`,
@@ -52,10 +57,10 @@ function isSecretKey(key: string): boolean {
   if (SECRET_NAME_KEYS.test(key)) return false;
   const parts = words(key);
   const last = parts[parts.length - 1];
-  // "private key", "api key" and the like are two words; a trailing "key" alone names a lookup key.
-  const joined = parts.join("");
-  if (!SECRET_WORDS.some((w) => joined.includes(w))) return false;
+  const pairs = parts.slice(1).map((w, i) => `${parts[i] ?? ""}${w}`);
+  if (![...parts, ...pairs].some(namesSecret)) return false;
   if (last === undefined) return false;
+  // "private key", "api key" and the like are two words; a trailing "key" alone names a lookup key.
   if (last === "key" || last === "keys") return ["private", "api", "access", "auth", "signing", "encryption", "secret", "crypt"].includes(parts[parts.length - 2] ?? "");
   return !NOT_A_SECRET_LAST.has(last);
 }

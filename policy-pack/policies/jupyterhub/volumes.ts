@@ -35,7 +35,7 @@ export const jupyterhubUserSharedVolumesReadOnly = valuesPolicy({
   description: "Checks that storage every user server mounts is mounted read-only, unless each user gets their own part of it (a per-user claim or subPath).",
   severity: "high",
   remediationSteps:
-    "Mount shared data with `readOnly: true` (in `singleuser.storage.extraVolumeMounts`, profile overrides or `extraPodConfig`), or give each user their own directory with `subPath: \"{username}\"`; keep a writable shared area for staff in a profile only staff can use, never in every user's pod.",
+    "Set `readOnly: true` on mounts of shared data (in `singleuser.storage.extraVolumeMounts`, profile overrides or `extraPodConfig`), or give each user their own directory with `subPath: \"{username}\"`; keep a writable shared area for staff in a profile only staff can use, never in every user's pod.",
   sources: ["Z2JH docs: jupyterhub/customizing/user-storage.md", KUBESPAWNER],
   check: (values) =>
     onPods(userPods(values), (pod) => {
