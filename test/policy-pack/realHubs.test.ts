@@ -1,3 +1,4 @@
+// SLOW: plans the event stack under Pulumi's mock runtime and runs the pack over every real hub file.
 // Values files of real public hubs (test/policy-pack/realHubs/*.yaml, each citing its source), applied
 // over the event stack the way Helm applies a further values file (maps merge, lists and scalars
 // replace, null deletes): the pack blocks each one with exactly the mandatory policies its verdict names
