@@ -86,6 +86,8 @@ export interface WireRegisterRequest {
   getCustom(): boolean;
   getProvider(): string;
   getDependenciesList(): string[];
+  /** The resource option `ignoreChanges` (proto field ignoreChanges). */
+  getIgnorechangesList(): string[];
   getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
 

@@ -19,6 +19,8 @@ export interface DeclaredResource {
   readonly inputs: Record<string, unknown>;
   /** The mock's state for the resource (inputs plus plausible computed outputs). */
   readonly outputs: Record<string, unknown>;
+  /** The resource option `ignoreChanges`: properties whose change Pulumi leaves as deployed. */
+  readonly ignoreChanges: readonly string[];
 }
 
 /** A data source the program called (an invoke), with the arguments it was called with. */
@@ -35,6 +37,48 @@ export interface OfflineRun<T = Record<string, unknown>> {
   readonly outputs: Record<string, unknown>;
   /** What the program returned, unresolved and typed: its plain-data outputs can be read as they are. */
   readonly exported: T;
+  /**
+   * Every string the mock runtime made up because only the cloud knows it (ids, generated names, the
+   * static IP, name servers, endpoints, DNS records): a value holding one of them is a placeholder, not
+   * what `pulumi up` will produce.
+   */
+  readonly invented: ReadonlySet<string>;
+}
+
+/** The strings of `value`'s leaves. */
+function leafStrings(value: unknown, into: Set<string> = new Set()): Set<string> {
+  if (typeof value === "string") into.add(value);
+  else if (Array.isArray(value)) value.forEach((v) => leafStrings(v, into));
+  else if (value !== null && typeof value === "object") Object.values(value).forEach((v) => leafStrings(v, into));
+  return into;
+}
+
+/**
+ * What `computedOutputs` / `computedCallOutputs` made up: a name the program did not set (Pulumi or the
+ * cloud picks the real one), and the fields only the cloud knows. The email of a service account is left
+ * out: the mock derives it from the inputs exactly as IAM does.
+ */
+function inventedIn(made: Record<string, any>, inputs: Record<string, any>): string[] {
+  return [
+    ...(inputs.name === undefined && typeof made.name === "string" ? [made.name] : []),
+    ...leafStrings([
+      made.address,
+      made.endpoint,
+      made.nameServers,
+      made.controlPlaneEndpointsConfig?.dnsEndpointConfig?.endpoint,
+      (made.dnsResourceRecords ?? []).map((r: Record<string, unknown>) => r.data),
+      (made.keySigningKeys ?? []).map((k: Record<string, unknown>) => k.dsRecord),
+      made.id,
+    ]),
+  ];
+}
+
+/**
+ * True when `value` holds a string the mock runtime invented: equal to one, or containing one that cannot
+ * occur by chance (an address, a DNS name, a record: it has a dot), as a URL holds the static IP.
+ */
+export function holdsInvented(value: unknown, invented: ReadonlySet<string>): boolean {
+  return [...leafStrings(value)].some((s) => invented.has(s) || [...invented].some((made) => made.includes(".") && s.includes(made)));
 }
 
 export const secretMarker = "[secret]";
@@ -151,16 +195,22 @@ export async function runOffline<T extends Record<string, unknown>>(
 ): Promise<OfflineRun<T>> {
   const resources: DeclaredResource[] = [];
   const invokes: DeclaredInvoke[] = [];
+  const invented = new Set<string>();
   pulumi.runtime.setAllConfig(config, [...secretKeys]);
   await pulumi.runtime.setMocks(
     {
       newResource: (args) => {
-        const state = { ...args.inputs, ...computedOutputs(args.type, args.name, args.inputs) };
-        return { id: `${args.name}-id`, state };
+        const made = computedOutputs(args.type, args.name, args.inputs);
+        const id = `${args.name}-id`;
+        invented.add(id);
+        inventedIn(made, args.inputs).forEach((s) => invented.add(s));
+        return { id, state: { ...args.inputs, ...made } };
       },
       call: (args) => {
         invokes.push({ token: args.token, inputs: plainFromWire(args.inputs) as Record<string, unknown> });
-        return { ...args.inputs, ...computedCallOutputs(args.token, args.inputs) };
+        const made = computedCallOutputs(args.token, args.inputs);
+        inventedIn(made, args.inputs).forEach((s) => invented.add(s));
+        return { ...args.inputs, ...made };
       },
     },
     projectName,
@@ -182,6 +232,7 @@ export async function runOffline<T extends Record<string, unknown>>(
           parent: req.getParent() || undefined,
           provider: req.getProvider() || undefined,
           dependencies: req.getDependenciesList(),
+          ignoreChanges: req.getIgnorechangesList(),
           inputs: plainFromWire(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
           outputs: plainFromWire(resp.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
         };
@@ -194,5 +245,5 @@ export async function runOffline<T extends Record<string, unknown>>(
   const exported = program();
   const outputs = (await resolveDeep(exported)) as Record<string, unknown>;
   await runtime.waitForRPCs();
-  return { stack, resources, invokes, outputs, exported };
+  return { stack, resources, invokes, outputs, exported, invented };
 }

@@ -301,10 +301,12 @@ describe("the program refuses a bad config before declaring anything", () => {
   it("refuses a config the plan cannot build (every feasibility issue at once) and registers no resource", async () => {
     const { config, secretKeys } = readStackFile("event");
     const declared: string[] = [];
-    const infeasible = { ...config, "jupyterhub-gke:userMachineType": "e2-standard-2", "jupyterhub-gke:podCidr": "10.32.0.0/20" };
+    // Both ranges are too small for the event's pools (a user machine over the node limit would be reported
+    // alone: its ranges are checked without its fleet, test/config/messages.test.ts).
+    const infeasible = { ...config, "jupyterhub-gke:nodeCidr": "10.0.0.0/27", "jupyterhub-gke:podCidr": "10.32.0.0/20" };
     await assert.rejects(
       runOffline("event", infeasible, secretKeys, () => deployHub(), (r) => declared.push(r.urn)),
-      (e: unknown) => e instanceof ConfigError && /userMachineType: got "e2-standard-2".*at most 500 nodes/.test(e.message) && /podCidr: got "10\.32\.0\.0\/20"/.test(e.message),
+      (e: unknown) => e instanceof ConfigError && /nodeCidr: got "10\.0\.0\.0\/27"/.test(e.message) && /podCidr: got "10\.32\.0\.0\/20"/.test(e.message),
     );
     await new Promise((resolve) => setTimeout(resolve, 200));
     assert.deepStrictEqual(declared, []);
