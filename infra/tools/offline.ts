@@ -58,16 +58,19 @@ function leafStrings(value: unknown, into: Set<string> = new Set()): Set<string>
  * cloud picks the real one), and the fields only the cloud knows. The email of a service account is left
  * out: the mock derives it from the inputs exactly as IAM does.
  */
-function inventedIn(made: Record<string, any>, inputs: Record<string, any>): string[] {
+function inventedIn(made: Record<string, unknown>, inputs: Record<string, unknown>): string[] {
+  const field = (value: unknown, key: string): unknown =>
+    value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>)[key] : undefined;
+  const each = (list: unknown, key: string): unknown[] => (Array.isArray(list) ? list.map((x) => field(x, key)) : []);
   return [
     ...(inputs.name === undefined && typeof made.name === "string" ? [made.name] : []),
     ...leafStrings([
       made.address,
       made.endpoint,
       made.nameServers,
-      made.controlPlaneEndpointsConfig?.dnsEndpointConfig?.endpoint,
-      (made.dnsResourceRecords ?? []).map((r: Record<string, unknown>) => r.data),
-      (made.keySigningKeys ?? []).map((k: Record<string, unknown>) => k.dsRecord),
+      field(field(made.controlPlaneEndpointsConfig, "dnsEndpointConfig"), "endpoint"),
+      each(made.dnsResourceRecords, "data"),
+      each(made.keySigningKeys, "dsRecord"),
       made.id,
     ]),
   ];
