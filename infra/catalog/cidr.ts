@@ -58,13 +58,13 @@ export function sharedAddresses(a: Ipv4Cidr, b: Ipv4Cidr): string {
  */
 export function readCidr(text: unknown, example: string): { cidr: Ipv4Cidr } | { problem: string } {
   if (typeof text !== "string") return { problem: `an IPv4 CIDR such as ${example} is required` };
-  const [address, prefix, ...rest] = text.trim().split("/");
+  const [address, prefix, ...rest] = text.split("/");
   if (rest.length > 0) return { problem: `not a CIDR: one address and one prefix length, such as ${example}` };
   if (!ipaddr.IPv4.isValidFourPartDecimal(address)) {
     return { problem: `${JSON.stringify(address)} is not an IPv4 address (four numbers from 0 to 255); write a CIDR such as ${example}` };
   }
   if (prefix === undefined) return { problem: `no prefix length: write the range as ${address}/<0–32>, such as ${example} (/32 is one address)` };
-  if (!/^\d{1,2}$/.test(prefix) || Number(prefix) > 32) return { problem: `the prefix length /${prefix} is not a whole number from 0 to 32` };
+  if (!/^(0|[1-9]\d?)$/.test(prefix) || Number(prefix) > 32) return { problem: `the prefix length /${prefix} is not a whole number from 0 to 32` };
   const cidr = parseIpv4Cidr(`${address}/${Number(prefix)}`);
   if (cidr) return { cidr };
   const network = `${ipaddr.IPv4.networkAddressFromCIDR(`${address}/${Number(prefix)}`).toString()}/${Number(prefix)}`;

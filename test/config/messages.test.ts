@@ -225,6 +225,15 @@ const cases: readonly Case[] = [
     ],
   },
   {
+    what: "a range with a stray space or a padded prefix length",
+    stack: "dev",
+    changes: {"nodeCidr":" 10.0.0.0/20","podCidr":"10.32.0.0/012"},
+    message: [
+      "  - nodeCidr: got \" 10.0.0.0/20\"; \" 10.0.0.0\" is not an IPv4 address (four numbers from 0 to 255); write a CIDR such as 10.0.0.0/20",
+      "  - podCidr: got \"10.32.0.0/012\"; the prefix length /012 is not a whole number from 0 to 32",
+    ],
+  },
+  {
     what: "a public cluster range",
     stack: "dev",
     changes: {"nodeCidr":"8.8.0.0/16"},
