@@ -2,13 +2,13 @@
 // Debian's runsc rather than claimed. bench/notebook_workload.py (a kernel start with a notebook's imports,
 // many small file writes and reads, a pure-Python CPU loop) runs natively and under `runsc do`, alternating,
 // several times each; the medians, spreads and machine facts go to bench/results/gvisor-ptrace.json and
-// the README's "GKE Sandbox overhead, measured" block (between its markers), and the table is printed.
+// the block of docs/gvisor.md (between its markers), and the table is printed.
 //
-//   npm run bench:gvisor [-- --runs 7]     measure, write the JSON and the README block, print the table
-//   npm run --silent bench:gvisor -- --table [--write]   the README block from the committed JSON only:
-//                                                     printed, or written into the README
+//   npm run bench:gvisor -- --runs 7        measure, write the JSON and the docs/gvisor.md block, print the table
+//   npm run --silent bench:gvisor -- --table          the block from the committed JSON only, printed
+//   npm run --silent bench:gvisor -- --table --write  ... or written into docs/gvisor.md
 //
-// test/bench/gvisorResults.test.ts fails when the README block differs from the committed JSON.
+// test/bench/gvisorResults.test.ts fails when the docs/gvisor.md block differs from the committed JSON.
 
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -19,7 +19,7 @@ import { probeRunsc, runsc, runscDoArgs, runscPlatform } from "./runsc";
 
 const root = path.resolve(__dirname, "..");
 export const resultsPath = path.join(root, "bench", "results", "gvisor-ptrace.json");
-export const readmePath = path.join(root, "README.md");
+export const docPath = path.join(root, "docs", "gvisor.md");
 export const BLOCK_START = "<!-- gvisor-bench:start -->";
 export const BLOCK_END = "<!-- gvisor-bench:end -->";
 const workload = path.join(__dirname, "notebook_workload.py");
@@ -88,7 +88,7 @@ function added(gvisor: Spread, native: Spread, perFile?: number): string {
   return `${sign}${Math.abs(diff).toFixed(3)} s${each}`;
 }
 
-/** The README block: the table (median and min–max of the runs) and where it was measured. */
+/** The docs/gvisor.md block: the table (median and min–max of the runs) and where it was measured. */
 export function renderBlock(r: BenchResults): string {
   const n = r.settings.files.toLocaleString("en-US");
   const kib = r.settings.fileBytes / 1024;
@@ -126,11 +126,11 @@ export function renderBlock(r: BenchResults): string {
   ].join("\n");
 }
 
-export function extractBlock(readme: string): string | undefined {
-  const start = readme.indexOf(BLOCK_START);
-  const end = readme.indexOf(BLOCK_END);
+export function extractBlock(doc: string): string | undefined {
+  const start = doc.indexOf(BLOCK_START);
+  const end = doc.indexOf(BLOCK_END);
   if (start < 0 || end < start) return undefined;
-  return readme.slice(start + BLOCK_START.length, end).trim();
+  return doc.slice(start + BLOCK_START.length, end).trim();
 }
 
 export const caveat =
@@ -225,11 +225,11 @@ function measure(runs: number, runscVersion: string): BenchResults {
   };
 }
 
-function writeReadmeBlock(block: string): void {
-  const readme = fs.readFileSync(readmePath, "utf8");
-  if (extractBlock(readme) === undefined) throw new Error(`README.md lacks the ${BLOCK_START} … ${BLOCK_END} markers`);
-  const start = readme.indexOf(BLOCK_START) + BLOCK_START.length;
-  fs.writeFileSync(readmePath, `${readme.slice(0, start)}\n${block}\n${readme.slice(readme.indexOf(BLOCK_END))}`);
+function writeDocBlock(block: string): void {
+  const doc = fs.readFileSync(docPath, "utf8");
+  if (extractBlock(doc) === undefined) throw new Error(`docs/gvisor.md lacks the ${BLOCK_START} … ${BLOCK_END} markers`);
+  const start = doc.indexOf(BLOCK_START) + BLOCK_START.length;
+  fs.writeFileSync(docPath, `${doc.slice(0, start)}\n${block}\n${doc.slice(doc.indexOf(BLOCK_END))}`);
 }
 
 function main(): void {
@@ -238,7 +238,7 @@ function main(): void {
   });
   if (values.table) {
     const block = renderBlock(JSON.parse(fs.readFileSync(resultsPath, "utf8")) as BenchResults);
-    if (values.write) writeReadmeBlock(block);
+    if (values.write) writeDocBlock(block);
     else process.stdout.write(`${block}\n`);
     return;
   }
@@ -253,8 +253,8 @@ function main(): void {
   fs.mkdirSync(path.dirname(resultsPath), { recursive: true });
   fs.writeFileSync(resultsPath, `${JSON.stringify(results, null, 2)}\n`);
   const block = renderBlock(results);
-  writeReadmeBlock(block);
-  process.stdout.write(`\n${block}\n\n${caveat}\n\nWrote ${path.relative(root, resultsPath)} and the README block.\n`);
+  writeDocBlock(block);
+  process.stdout.write(`\n${block}\n\n${caveat}\n\nWrote ${path.relative(root, resultsPath)} and the docs/gvisor.md block.\n`);
 }
 
 if (require.main === module) main();

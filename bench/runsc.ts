@@ -14,7 +14,7 @@ import { spawnSync } from "child_process";
 // filesystem, not sandbox memory). Newer runsc has `-volume` to open one directory only; 20221219 does not.
 // --rootless: no root needed (user namespaces instead); --network=none: the process gets only loopback;
 // --platform=ptrace: the platform that works everywhere, including inside this VM; it is gVisor's slowest
-// (README, "GKE Sandbox overhead, measured", says what GKE uses instead).
+// (docs/gvisor.md says what GKE uses instead).
 export const runsc = "runsc";
 export const runscDoArgs: readonly string[] = ["--rootless", "--network=none", "--platform=ptrace", "do", "-force-overlay=false"];
 export const runscPlatform = "ptrace";

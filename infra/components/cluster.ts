@@ -49,7 +49,7 @@ export interface HardenedClusterArgs {
 // The program pulls nothing from Artifact Registry (the chart's images and the default user image are
 // public quay.io and registry.k8s.io images; GKE's own come from its public registries), so the nodes get
 // no Artifact Registry role. A private user image there will need `roles/artifactregistry.reader` on its
-// repository only, never on the project (README, "Known limits").
+// repository only, never on the project (docs/known-limits.md).
 const nodeServiceAccountRoles = ["roles/container.defaultNodeServiceAccount"];
 
 // With a least-privilege service account Google advises the cloud-platform scope and IAM to restrict it

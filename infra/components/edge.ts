@@ -214,7 +214,7 @@ export class HubEdge extends pulumi.ComponentResource {
     // terraform-provider-google certificatemanager/resource_certificate_manager_certificate_map_entry.go)
     // and only then deletes the old one. An explicit name makes the bridge replace delete-first
     // (pulumi-terraform-bridge pkg/tfbridge/schema.go, `nameRequiresDeleteBeforeReplace`), which fails
-    // or leaves the map without its certificate: the README's recovery step is such a replacement.
+    // or leaves the map without its certificate: docs/subdomains.md's recovery step is such a replacement.
     const certificate = new gcp.certificatemanager.Certificate(`${name}-cert`, {
       project,
       location: "global",

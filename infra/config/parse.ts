@@ -384,7 +384,7 @@ export interface ParseOptions {
 function reportUnknownKey(issues: IssueList, key: string, value: unknown): void {
   const near = closest(key, knownKeys);
   const nearSecret = near.some((k) => { const spec = configSchema[k as keyof typeof configSchema]; return spec.kind === "string" && "secret" in spec; });
-  const hint = didYouMean(key, knownKeys) ?? "the keys are listed in the README's configuration table and in Pulumi.yaml";
+  const hint = didYouMean(key, knownKeys) ?? "the keys are listed in docs/configuration.md and in Pulumi.yaml";
   issues.add(key, nearSecret ? notShown : value, `not a key this program reads; ${hint}`);
 }
 
@@ -412,8 +412,8 @@ export function parseConfig(raw: RawConfig, options: ParseOptions = {}): StackCo
   if (activeServerLimit !== undefined && activeServerLimit > config.capacity.peakUsers && r.valid("peakUsers", "activeServerLimit")) {
     r.report("activeServerLimit", activeServerLimit, `must not exceed peakUsers (${config.capacity.peakUsers}): the cluster is sized for the peak`);
   }
-  // A programming error, not a config one: every entry of the schema must be read, or a key the README
-  // documents would be accepted and ignored.
+  // A programming error, not a config one: every entry of the schema must be read, or a key the docs
+  // document would be accepted and ignored.
   if (r.unread().length > 0) throw new Error(`config keys in the schema that parse.ts never reads: ${r.unread().join(", ")}`);
   issues.throwIfAny();
   return config;

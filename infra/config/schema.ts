@@ -11,7 +11,8 @@ import { ClusterLocationType, HubDbType, ReleaseChannel } from "./types";
 // and, where a number is not a product choice, where it comes from. It drives
 //   - the reader (parse.ts): presence, type, bounds and single-key checks come from here, so parse.ts
 //     only assembles the typed config and checks the rules *between* keys;
-//   - the README's config table (`npm run --silent config:table`, test/config/readme.test.ts);
+//   - the config table of docs/configuration.md and the README's table of required keys
+//     (`npm run --silent config:table`, test/config/readme.test.ts);
 //   - the typed `config:` block of Pulumi.yaml (`npm run --silent config:pulumi`, test/config/pulumiYaml.test.ts).
 // Adding a key is one entry here plus its use in parse.ts (and the typed config it fills).
 //
@@ -20,11 +21,11 @@ import { ClusterLocationType, HubDbType, ReleaseChannel } from "./types";
 
 /** What every entry says about itself, whatever its type. */
 interface Doc {
-  /** What the key is for: the README's last column and the description in Pulumi.yaml. */
+  /** What the key is for: the config table's last column and the description in Pulumi.yaml. */
   readonly doc: string;
-  /** The README's "allowed" column, when the type's own words (a range, the choices) are not enough. */
+  /** The config table's "allowed" column, when the type's own words (a range, the choices) are not enough. */
   readonly allowed?: string;
-  /** The README's "default" column, when the default value itself would not say enough. */
+  /** The config table's "default" column, when the default value itself would not say enough. */
   readonly defaultText?: string;
 }
 

@@ -1,9 +1,10 @@
 // Generates, from the config schema (infra/config/schema.ts), the two documents that must agree with it:
 //
-//   npm run --silent config:table     the README's config table (between its markers)
+//   npm run --silent config:table     the full config table of docs/configuration.md and the README's short
+//                                     table of the keys every stack must set (each between its markers)
 //   npm run --silent config:pulumi    the typed `config:` block at the end of Pulumi.yaml
 //
-// Each prints the generated text; with `-- --write` it replaces the text in the file instead.
+// Each prints the generated text; with `-- --write` it replaces the text in the files instead.
 // test/config/readme.test.ts and test/config/pulumiYaml.test.ts fail when a file differs from its output.
 
 import * as fs from "fs";
@@ -13,9 +14,12 @@ import { ConfigKey, configSchema, KeySpec, specOf } from "../config/schema";
 
 export const TABLE_START = "<!-- config-table:start -->";
 export const TABLE_END = "<!-- config-table:end -->";
+export const REQUIRED_START = "<!-- config-required:start -->";
+export const REQUIRED_END = "<!-- config-required:end -->";
 
 const root = path.resolve(__dirname, "../..");
 export const readmePath = path.join(root, "README.md");
+export const configurationDocPath = path.join(root, "docs", "configuration.md");
 export const pulumiYamlPath = path.join(root, "Pulumi.yaml");
 
 const keys = Object.keys(configSchema).filter((k): k is ConfigKey => k in configSchema);
@@ -64,7 +68,7 @@ export function allowedText(spec: KeySpec): string {
   }
 }
 
-/** The README's config table: one row per key, in the schema's order. */
+/** docs/configuration.md's config table: one row per key, in the schema's order. */
 export function configTable(): string {
   const rows = ["| key | default | allowed | what it is for |", "|---|---|---|---|"];
   for (const key of keys) {
@@ -74,12 +78,27 @@ export function configTable(): string {
   return rows.join("\n");
 }
 
-/** The text between the README markers, or `undefined` when a marker is missing. */
-export function extractTable(readme: string): string | undefined {
-  const start = readme.indexOf(TABLE_START);
-  const end = readme.indexOf(TABLE_END);
-  if (start < 0 || end < 0 || end < start) return undefined;
-  return readme.slice(start + TABLE_START.length, end).trim();
+/**
+ * The README's short table: the keys with no default, which every new stack must set, each with the
+ * schema's example value. The full table is too long for a first page (issue 16).
+ */
+export function requiredTable(): string {
+  const rows = ["| key | example | what it is for |", "|---|---|---|"];
+  for (const key of keys) {
+    const spec = specOf(key);
+    if (spec.required === undefined) continue;
+    const example = spec.kind === "string" && spec.secret ? "`pulumi config set --secret`" : `\`${spec.example}\``;
+    rows.push(`| \`${key}\` | ${cell(example)} | ${cell(spec.doc)} |`);
+  }
+  return rows.join("\n");
+}
+
+/** The text between two markers, or `undefined` when one is missing. */
+export function extractTable(text: string, start = TABLE_START, end = TABLE_END): string | undefined {
+  const from = text.indexOf(start);
+  const to = text.indexOf(end);
+  if (from < 0 || to < 0 || to < from) return undefined;
+  return text.slice(from + start.length, to).trim();
 }
 
 /**
@@ -185,8 +204,11 @@ function main(argv: readonly string[]): void {
   const write = flag === "--write";
   if (what === "table") {
     const table = configTable();
-    if (write) fs.writeFileSync(readmePath, replaceBetween(fs.readFileSync(readmePath, "utf8"), TABLE_START, TABLE_END, table));
-    else console.log(`${TABLE_START}\n${table}\n${TABLE_END}`);
+    const required = requiredTable();
+    if (write) {
+      fs.writeFileSync(configurationDocPath, replaceBetween(fs.readFileSync(configurationDocPath, "utf8"), TABLE_START, TABLE_END, table));
+      fs.writeFileSync(readmePath, replaceBetween(fs.readFileSync(readmePath, "utf8"), REQUIRED_START, REQUIRED_END, required));
+    } else console.log(`docs/configuration.md:\n${TABLE_START}\n${table}\n${TABLE_END}\n\nREADME.md:\n${REQUIRED_START}\n${required}\n${REQUIRED_END}`);
   } else if (what === "pulumi") {
     const tail = pulumiYamlTail();
     if (write) {

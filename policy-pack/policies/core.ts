@@ -1,4 +1,4 @@
-// The shared shape of every policy in the pack: metadata the README table is generated from, a factory
+// The shared shape of every policy in the pack: metadata the docs/policies.md table is generated from, a factory
 // for resource policies and one for stack policies, and helpers that read resource properties the way
 // the engine hands them over (plain JSON with secrets unwrapped, and unknown-at-preview values present
 // as sentinel strings).
@@ -250,7 +250,7 @@ export interface StackResource {
 }
 
 export interface StackPolicySpec<C> extends PolicyText {
-  /** The resource types read, for the README (stack policies always receive every resource). */
+  /** The resource types read, for docs/policies.md (stack policies always receive every resource). */
   readonly types: readonly string[];
   readonly check: (resources: readonly StackResource[], context: StackContext<C>) => Iterable<StackFinding>;
 }

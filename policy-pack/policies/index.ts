@@ -1,4 +1,4 @@
-// Every policy of the pack, in the order the README lists them. `policy-pack/index.ts` serves this list;
+// Every policy of the pack, in the order docs/policies.md lists them. `policy-pack/index.ts` serves this list;
 // tests and tools import it (never the pack entry, which starts the policy server). The larger areas are
 // folders (gke/, jupyterhub/, kubernetes/, and stack/ for the rules that span resources) with one module
 // per concern; each folder's index.ts lists its policies in the pack's order.

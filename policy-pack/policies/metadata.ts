@@ -10,7 +10,7 @@
 
 import type { PolicyComplianceFramework } from "@pulumi/policy";
 
-/** The pack's areas, in the order the README lists them. */
+/** The pack's areas, in the order docs/policies.md lists them. */
 export const AREAS = ["GKE", "Network", "Edge", "JupyterHub", "Kubernetes", "Stack"] as const;
 export type Area = (typeof AREAS)[number];
 

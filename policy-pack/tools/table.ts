@@ -1,16 +1,22 @@
-// Generates the README's policy table from the policies themselves, so the documentation cannot drift:
+// Generates the policy table of docs/policies.md from the policies themselves, so the documentation cannot
+// drift:
 //
-//   npm run --silent policy:table
+//   npm run --silent policy:table               print it
+//   npm run --silent policy:table -- --write    replace it in docs/policies.md
 //
-// The README keeps the output between `<!-- policy-table:start -->` and `<!-- policy-table:end -->`;
-// test/policy-pack/readme.test.ts fails when the two differ.
+// docs/policies.md keeps the output between `<!-- policy-table:start -->` and `<!-- policy-table:end -->`;
+// test/policy-pack/readme.test.ts fails when the two differ. (The repository's docs/ is outside the pack,
+// which is published alone; the path is only used when the tool runs from the repository.)
 
+import * as fs from "fs";
+import * as path from "path";
 import { allPolicies, PACK_ENFORCEMENT_LEVEL, type HardeningPolicy } from "../policies";
 import { AREAS, areaOf } from "../policies/core";
 import { WORKLOAD_TYPES } from "../policies/types";
 
 export const TABLE_START = "<!-- policy-table:start -->";
 export const TABLE_END = "<!-- policy-table:end -->";
+export const policiesDocPath = path.resolve(__dirname, "../../docs/policies.md");
 
 function cell(text: string): string {
   return text.replace(/\|/g, "\\|").replace(/\s*\n\s*/g, " ");
@@ -63,19 +69,24 @@ export function thresholdTable(policies: readonly HardeningPolicy[] = allPolicie
   return rows.join("\n");
 }
 
-/** Everything the README keeps between the markers. */
-export function readmeTable(policies: readonly HardeningPolicy[] = allPolicies): string {
+/** Everything docs/policies.md keeps between the markers. */
+export function docTable(policies: readonly HardeningPolicy[] = allPolicies): string {
   return `${policyTable(policies)}\n\nThresholds (policy config, with the defaults the engine applies):\n\n${thresholdTable(policies)}`;
 }
 
-/** The text between the README markers, or `undefined` when a marker is missing. */
-export function extractTable(readme: string): string | undefined {
-  const start = readme.indexOf(TABLE_START);
-  const end = readme.indexOf(TABLE_END);
+/** The text between the markers, or `undefined` when a marker is missing. */
+export function extractTable(doc: string): string | undefined {
+  const start = doc.indexOf(TABLE_START);
+  const end = doc.indexOf(TABLE_END);
   if (start < 0 || end < 0 || end < start) return undefined;
-  return readme.slice(start + TABLE_START.length, end).trim();
+  return doc.slice(start + TABLE_START.length, end).trim();
 }
 
 if (require.main === module) {
-  console.log(`${TABLE_START}\n${readmeTable()}\n${TABLE_END}`);
+  if (process.argv.includes("--write")) {
+    const doc = fs.readFileSync(policiesDocPath, "utf8");
+    if (extractTable(doc) === undefined) throw new Error(`docs/policies.md lacks the ${TABLE_START} … ${TABLE_END} markers`);
+    const from = doc.indexOf(TABLE_START) + TABLE_START.length;
+    fs.writeFileSync(policiesDocPath, `${doc.slice(0, from)}\n${docTable()}\n${doc.slice(doc.indexOf(TABLE_END))}`);
+  } else console.log(`${TABLE_START}\n${docTable()}\n${TABLE_END}`);
 }

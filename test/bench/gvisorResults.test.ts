@@ -1,18 +1,18 @@
 import * as assert from "assert";
 import * as fs from "fs";
-import { BenchResults, BLOCK_END, BLOCK_START, extractBlock, readmePath, renderBlock, resultsPath, spread } from "../../bench/gvisor";
+import { BenchResults, BLOCK_END, BLOCK_START, docPath, extractBlock, renderBlock, resultsPath, spread } from "../../bench/gvisor";
 
-// The README's gVisor overhead table must be the committed measurement (bench/results/gvisor-ptrace.json,
+// The gVisor overhead table of docs/gvisor.md must be the committed measurement (bench/results/gvisor-ptrace.json,
 // written by `npm run bench:gvisor`), not figures typed in by hand, and the measurement must say where and
 // how it was taken. The benchmark itself runs for minutes, so the suite checks its record, not a new run.
 describe("the measured gVisor overhead (bench/results/gvisor-ptrace.json)", () => {
   const results = JSON.parse(fs.readFileSync(resultsPath, "utf8")) as BenchResults;
-  const readme = fs.readFileSync(readmePath, "utf8");
+  const doc = fs.readFileSync(docPath, "utf8");
 
-  it("is what the README shows", () => {
-    const block = extractBlock(readme);
-    assert.ok(block !== undefined, `README.md needs ${BLOCK_START} … ${BLOCK_END}`);
-    assert.strictEqual(block, renderBlock(results), "README.md's gVisor table is stale: run `npm run bench:gvisor`");
+  it("is what docs/gvisor.md shows", () => {
+    const block = extractBlock(doc);
+    assert.ok(block !== undefined, `docs/gvisor.md needs ${BLOCK_START} … ${BLOCK_END}`);
+    assert.strictEqual(block, renderBlock(results), "docs/gvisor.md's table is stale: run `npm run --silent bench:gvisor -- --table --write`");
   });
 
   it("records the machine, the runsc version and the ptrace platform it was measured on", () => {

@@ -44,7 +44,7 @@ const cases: readonly Case[] = [
     stack: "dev",
     changes: {"colour":"blue"},
     message: [
-      "  - colour: got \"blue\"; not a key this program reads; the keys are listed in the README's configuration table and in Pulumi.yaml",
+      "  - colour: got \"blue\"; not a key this program reads; the keys are listed in docs/configuration.md and in Pulumi.yaml",
     ],
   },
   {

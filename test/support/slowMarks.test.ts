@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 
-// The rule that splits the suite (README, "Set-up on a fresh machine"; .mocharc.fast.cjs): a test file
+// The rule that splits the suite (docs/development.md, "The test suite"; .mocharc.fast.cjs): a test file
 // whose first line starts with `// SLOW` runs only in `npm test`. A file that runs the program or a
 // component under Pulumi's mock runtime, or starts a process, must carry the mark, or `npm run test:fast`
 // stops being fast; a file that does neither must not, or its unit tests would leave the fast run.

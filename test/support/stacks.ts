@@ -12,8 +12,8 @@ if (stackNames.length === 0) throw new Error("no stacks/Pulumi.<stack>.yaml foun
 /**
  * The day the example stacks' event windows were last moved forward. Every test plans the stacks as of this
  * moment, so no test depends on the day it runs; the program itself checks against the real clock
- * (`readProgramConfig`). The windows follow a rule counted from this day (`exampleWindows`, README
- * "Configuration"); to bring the examples forward, set this to today and write the windows the rule gives.
+ * (`readProgramConfig`). The windows follow a rule counted from this day (`exampleWindows`,
+ * docs/configuration.md, "The example stacks' dates"); to bring the examples forward, set this to today and write the windows the rule gives.
  */
 export const stacksAsOf = new Date("2026-12-02T00:00:00Z");
 

@@ -4,7 +4,7 @@ import { spawnSync } from "child_process";
 import * as path from "path";
 import { stackNames, stacksAsOf } from "../support/stacks";
 
-// The README's main job, end to end: `npm run plan -- --stack <name> [--json]` in a child process.
+// The README's first command, end to end: `npm run plan -- --stack <name> [--json]` in a child process.
 
 const repo = path.resolve(__dirname, "../..");
 

@@ -74,8 +74,8 @@ export const ipythonSystemConfigDir = "/etc/ipython";
 
 /**
  * The IPython shell-escape guard, as chart extraFiles (a Secret mounted read-only, file by file, by
- * subPath): the system-wide ipython_config.py runs refuse_shell_escapes.py in every kernel. See the README
- * section "The hub and its users" for why this is friction, not a boundary. The mounted names matter:
+ * subPath): the system-wide ipython_config.py runs refuse_shell_escapes.py in every kernel. See
+ * docs/security-model.md, "What only adds friction", for why this is friction, not a boundary. The mounted names matter:
  * IPython looks for `ipython_config.py`, and that file loads the guard by its name from its own directory.
  */
 export function shellEscapeGuardFiles(enabled: boolean, files: ShippedFiles): Record<string, ExtraFile> {

@@ -14,7 +14,7 @@
 // default is the secure value (legacy ABAC off, client certificates off, auto-repair on…) only an
 // explicit insecure value is flagged; where the default is insecure the setting must be present.
 //
-// The list below is the pack's order (../index.ts `allPolicies`), which the README table and the served
+// The list below is the pack's order (../index.ts `allPolicies`), which the docs/policies.md table and the served
 // pack follow; it is not the order of the modules.
 
 import type { HardeningResourcePolicy } from "../core";

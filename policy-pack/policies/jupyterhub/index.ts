@@ -23,7 +23,7 @@
 // (authenticator_class dummy, admin_access true, blockWithIptables true, proxy LoadBalancer) the secure
 // value must be set explicitly.
 //
-// The list below is the pack's order (../index.ts `allPolicies`), which the README table and the served
+// The list below is the pack's order (../index.ts `allPolicies`), which the docs/policies.md table and the served
 // pack follow.
 
 import type { HardeningResourcePolicy } from "../core";

@@ -11,7 +11,7 @@
 //   namespaces.ts  Pod Security Admission labels
 //   shared.ts      pod templates located in their controllers, the pod-policy factory
 //
-// The list below is the pack's order (../index.ts `allPolicies`), which the README table and the served
+// The list below is the pack's order (../index.ts `allPolicies`), which the docs/policies.md table and the served
 // pack follow.
 
 import type { HardeningResourcePolicy } from "../core";

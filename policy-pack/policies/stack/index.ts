@@ -10,7 +10,7 @@
 //   namespaces.ts          Kubernetes  every workload's namespace has a NetworkPolicy
 //   shared.ts                          resource selection and namespace helpers
 //
-// The list below is the pack's order (../index.ts `allPolicies`), which the README table and the served
+// The list below is the pack's order (../index.ts `allPolicies`), which the docs/policies.md table and the served
 // pack follow.
 
 import type { HardeningStackPolicy } from "../core";
