@@ -1,49 +1,16 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import { knownKeys } from "../../infra/config/parse";
+import { configSets, docFiles, repo, shellLines, where } from "./markdown";
 
 // A newcomer pastes the docs' commands as they are (issue 16). These checks read every shell block of the
 // README, SECURITY.md and docs/*.md and refuse the ways a pasted command breaks here.
 
-const repo = path.resolve(__dirname, "../..");
 const scripts = Object.keys(JSON.parse(fs.readFileSync(path.join(repo, "package.json"), "utf8")).scripts);
 const stacks = fs.readdirSync(path.join(repo, "stacks")).flatMap((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1] ?? []);
 
-function docFiles(): string[] {
-  const docs = path.join(repo, "docs");
-  const extra = fs.existsSync(docs) ? fs.readdirSync(docs).filter((f) => f.endsWith(".md")).map((f) => path.join("docs", f)) : [];
-  return ["README.md", "SECURITY.md", ...extra];
-}
-
-interface CommandLine {
-  readonly file: string;
-  readonly line: number;
-  readonly text: string;
-}
-
-/** Lines of ```sh / ```bash / ``` blocks (not ```json), with a trailing comment removed. */
-function shellLines(file: string): CommandLine[] {
-  const lines = fs.readFileSync(path.join(repo, file), "utf8").split("\n");
-  const out: CommandLine[] = [];
-  let inShell = false;
-  let inBlock = false;
-  lines.forEach((raw, i) => {
-    const fence = /^\s*```(\w*)/.exec(raw);
-    if (fence) {
-      if (inBlock) inBlock = inShell = false;
-      else {
-        inBlock = true;
-        inShell = ["", "sh", "bash", "shell", "console"].includes(fence[1]);
-      }
-      return;
-    }
-    if (inShell) out.push({ file, line: i + 1, text: raw.replace(/\s+#\s.*$/, "").trim() });
-  });
-  return out;
-}
-
 const all = docFiles().flatMap(shellLines);
-const where = (c: CommandLine) => `${c.file}:${c.line}: ${c.text}`;
 
 describe("commands in the docs work when pasted", () => {
   it("finds the README's commands", () => assert.ok(all.some((c) => /npm run/.test(c.text))));
@@ -63,6 +30,22 @@ describe("commands in the docs work when pasted", () => {
     const copied = all.flatMap((c) => [...c.text.matchAll(/\bcp \S+ stacks\/Pulumi\.([\w.-]+)\.yaml/g)].map((m) => m[1]));
     const bad = all.filter((c) => [...c.text.matchAll(/\bnpm run (?:--silent )?plan -- --stack ([\w.-]+)/g)].some((m) => ![...stacks, ...copied].includes(m[1])));
     assert.deepStrictEqual(bad.map(where), []);
+  });
+
+  it("set only stack keys the program reads (gcp: provider settings aside)", () => {
+    // The project's keys and gcp:project / gcp:region are in the schema; other gcp: keys (billingProject,
+    // userProjectOverride) configure the Google provider itself, which reads them, not the program.
+    const root = (key: string) => key.replace(/^jupyterhub-gke:/, "").split(/[.[]/)[0];
+    const sets = all.flatMap((c) => configSets(c.text).map((s) => ({ ...c, key: root(s.key) })));
+    assert.ok(sets.some((s) => s.key === "oidcClientSecret"), "the docs set the client secret somewhere");
+    const bad = sets.filter((s) => !knownKeys.includes(s.key) && !(s.key.startsWith("gcp:") && !["gcp:project", "gcp:region"].includes(s.key)));
+    assert.deepStrictEqual(bad.map(where), []);
+  });
+
+  it("read a pulumi config set line into its key and value", () => {
+    assert.deepStrictEqual(configSets("pulumi config set --secret oidcClientSecret '<a b>'"), [{ key: "oidcClientSecret", value: "<a b>", secret: true, path: false }]);
+    assert.deepStrictEqual(configSets("pulumi config set --path 'notificationEmails[0]' a@b.org"), [{ key: "notificationEmails[0]", value: "a@b.org", secret: false, path: true }]);
+    assert.deepStrictEqual(configSets("pulumi config get peakUsers"), []);
   });
 
   it("hold no [optional] notation, which the shell would pass on literally", () => {
