@@ -74,3 +74,16 @@ describe("README", () => {
 
   it("is read from the repository's root", () => assert.strictEqual(path.dirname(readmePath), repo));
 });
+
+describe("docs/architecture.md", () => {
+  it("says why the program depends on each package of package.json", () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(repo, "package.json"), "utf8")) as Record<string, Record<string, string> | undefined>;
+    const deps = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.devDependencies ?? {})];
+    const page = fs.readFileSync(path.join(repo, "docs", "architecture.md"), "utf8");
+    const table = page.slice(page.indexOf("## Libraries and why"));
+    const rows = table.split("\n").filter((l) => l.startsWith("| `"));
+    const named = new Set(rows.flatMap((r) => [...r.split("|")[1].matchAll(/`([^`\s]+)`/g)].map((m) => m[1])));
+    assert.ok(named.size > 0, "docs/architecture.md needs its table of libraries");
+    assert.deepStrictEqual(deps.filter((d) => !named.has(d)), []);
+  });
+});
