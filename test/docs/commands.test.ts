@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { knownKeys } from "../../infra/config/parse";
-import { configSets, docFiles, repo, shellLines, where } from "./markdown";
+import { configSets, docFiles, proseLines, repo, shellLines, stackOutputs, where } from "./markdown";
 
 // A newcomer pastes the docs' commands as they are (issue 16). These checks read every shell block of the
 // README, SECURITY.md and docs/*.md and refuse the ways a pasted command breaks here.
@@ -42,6 +42,14 @@ describe("commands in the docs work when pasted", () => {
     assert.deepStrictEqual(bad.map(where), []);
   });
 
+  it("read only stack outputs the program exports", () => {
+    const outputs = stackOutputs();
+    assert.ok(outputs.includes("hubUrl") && outputs.includes("nameServers"), outputs.join(", "));
+    const text = [...all, ...docFiles().flatMap((f) => proseLinesWithCode(f))];
+    const bad = text.filter((c) => [...c.text.matchAll(/pulumi stack output (?:--\S+ )*([A-Za-z]\w*)/g)].some((m) => !outputs.includes(m[1])));
+    assert.deepStrictEqual(bad.map(where), []);
+  });
+
   it("read a pulumi config set line into its key and value", () => {
     assert.deepStrictEqual(configSets("pulumi config set --secret oidcClientSecret '<a b>'"), [{ key: "oidcClientSecret", value: "<a b>", secret: true, path: false }]);
     assert.deepStrictEqual(configSets("pulumi config set --path 'notificationEmails[0]' a@b.org"), [{ key: "notificationEmails[0]", value: "a@b.org", secret: false, path: true }]);
@@ -72,3 +80,9 @@ describe("LICENSE and SECURITY.md", () => {
     assert.match(text, /\*\*Out of scope\.\*\*/);
   });
 });
+
+/** Prose lines with their inline code kept (commands are quoted inline too). */
+function proseLinesWithCode(file: string) {
+  const lines = fs.readFileSync(path.join(repo, file), "utf8").split("\n");
+  return proseLines(file).map((l) => ({ ...l, text: lines[l.line - 1] }));
+}

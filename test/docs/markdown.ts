@@ -107,3 +107,13 @@ export function configSets(line: string): Array<{ key: string; value: string; se
     return key === undefined ? [] : [{ key, value: value ?? "", secret: flags.includes("--secret"), path: flags.includes("--path") }];
   });
 }
+
+/**
+ * The stack's outputs: the keys of the object deployHub returns (infra/index.ts exports it as the stack's
+ * outputs), read from its source, as running the program here would need the mock runtime.
+ */
+export function stackOutputs(): string[] {
+  const program = fs.readFileSync(path.join(repo, "infra", "program.ts"), "utf8");
+  const body = /\n {2}return \{\n([\s\S]*?)\n {2}\};\n\}/.exec(program)?.[1] ?? "";
+  return [...body.matchAll(/^ {4}(\w+)[:,]/gm)].map((m) => m[1]);
+}

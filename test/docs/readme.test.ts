@@ -3,12 +3,12 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
-import { parseConfig } from "../../infra/config/parse";
+import { knownKeys, parseConfig } from "../../infra/config/parse";
 import { planAll } from "../../infra/plan";
 import { capacitySummary, extractSummary, readmePath, SUMMARY_END, SUMMARY_START } from "../../infra/tools/capacitySummary";
 import { readStackFile, stackRawConfig, stacksDir } from "../../infra/tools/stackFile";
 import { stacksAsOf } from "../support/stacks";
-import { configSets, repo, shellLines } from "./markdown";
+import { configSets, repo, shellLines, stackOutputs } from "./markdown";
 
 // Issue 16: a newcomer reads one page. These tests keep the README that page: short, with figures the
 // program computes, and with a path to a stack of one's own that the program accepts as written.
@@ -70,6 +70,14 @@ describe("README", () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("names in code only stack keys the program reads, its stack outputs, or Pulumi.yaml's stackConfigDir", () => {
+    // A key renamed or retired in the schema must not live on in the first page a newcomer reads.
+    const known = new Set([...knownKeys, ...stackOutputs(), "stackConfigDir"]);
+    const named = [...readme.matchAll(/`([^`\n]+)`/g)].flatMap((m) => [...m[1].matchAll(/\b[a-z][a-z0-9]*[A-Z][A-Za-z0-9]*\b/g)].map((k) => k[0]));
+    assert.ok(named.includes("peakUsers"));
+    assert.deepStrictEqual([...new Set(named)].filter((k) => !known.has(k)), []);
   });
 
   it("is read from the repository's root", () => assert.strictEqual(path.dirname(readmePath), repo));
