@@ -110,11 +110,11 @@ describe("stack configuration", () => {
     for (const [what, changes, key, allowed] of cases) {
       it(`refuses ${what}`, () => assertRefused("dev", changes, key, allowed));
     }
-    // The event stack's pools at their maximum need 7,680 pod and 58 node addresses (see capacity tests).
+    // The event stack's pools at their maximum need 6,528 pod and 49 node addresses (see capacity tests).
     it("refuses a pod range too small for the event's peak", () =>
-      assertRefused("event", { podCidr: "10.32.0.0/20" }, "podCidr", /at least 7680 addresses \(\/19 or wider\)/));
+      assertRefused("event", { podCidr: "10.32.0.0/20" }, "podCidr", /at least 6528 addresses \(\/19 or wider\)/));
     it("refuses a node range too small for the event's nodes", () =>
-      assertRefused("event", { nodeCidr: "10.0.0.0/27" }, "nodeCidr", /at least 58 addresses/));
+      assertRefused("event", { nodeCidr: "10.0.0.0/27" }, "nodeCidr", /at least 49 addresses/));
   });
 
   it("reports every problem at once, each with the key, the value and what is allowed", () => {
@@ -138,7 +138,9 @@ describe("stack configuration", () => {
   it("overrides one price and keeps the rest of the table", () => {
     const config = parseConfig(rawWith("event", { priceOverrides: { vcpuHour: { n2: 0.04 }, clusterFeeHour: 0 } }));
     assert.strictEqual(config.prices.vcpuHour.n2, 0.04);
-    assert.strictEqual(config.prices.vcpuHour.e2, 0.021811);
+    // us-central1's E2 vCPU-hour in Google's billing catalogue (2026-07-30), the stack's region.
+    assert.strictEqual(config.prices.vcpuHour.e2, 0.02181159);
+    assert.strictEqual(config.prices.region, "us-central1");
     assert.strictEqual(config.prices.clusterFeeHour, 0);
   });
 });
@@ -168,7 +170,10 @@ describe("config checks keys, the plan checks feasibility", () => {
   });
 
   it("reports every feasibility problem at once: a machine too small for the peak and ranges too small", () => {
-    const config = parseConfig(rawWith("event", { userMachineType: "e2-standard-2", nodeCidr: "10.0.0.0/27", podCidr: "10.32.0.0/20" }));
+    // e2-standard-2 holds one 4 GiB user: 1,000 nodes for the peak, over the 500-node limit.
+    const config = parseConfig(rawWith("event", {
+      userMachineType: "e2-standard-2", userMemoryGuaranteeGiB: 4, userMemoryLimitGiB: 4, nodeCidr: "10.0.0.0/27", podCidr: "10.32.0.0/20",
+    }));
     assert.throws(() => planAll(config), (e: unknown) => {
       assert.ok(e instanceof ConfigError);
       assert.deepStrictEqual(e.issues.map((i) => i.key).sort(), ["nodeCidr", "podCidr", "userMachineType"]);
