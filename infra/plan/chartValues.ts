@@ -140,6 +140,10 @@ export interface KubeSpawnerConfig {
   readonly container_security_context: ContainerSecurityContext;
   /** Appended to the single-user server's command line; CLI flags outrank every config file. */
   readonly args?: readonly string[];
+  // rush tuning (infra/plan/rush/hub.ts, kubeSpawnerApi)
+  readonly k8s_api_request_timeout: number;
+  readonly k8s_api_request_retry_timeout: number;
+  readonly http_timeout: number;
 }
 
 export interface Z2jhValues {
@@ -343,6 +347,11 @@ export function allowlistEgressRules(allowlist: readonly EgressRule[]): NetworkP
   }));
 }
 
+/** rush tuning: how often user servers report activity to the hub (infra/plan/rush/hub.ts). */
+export function activityIntervalEnv(seconds: number): Record<string, string> {
+  return { JUPYTERHUB_ACTIVITY_INTERVAL: String(seconds) };
+}
+
 /** pip inside user pods can only reach the approved mirror; without one, it has nowhere to go. */
 function packageIndexEnv(packageIndexUrl: string | undefined): Record<string, string> {
   return packageIndexUrl ? { PIP_INDEX_URL: packageIndexUrl } : {};
@@ -410,38 +419,8 @@ export function profileList(capacity: CapacityConfig, userImage: string, gpu: Gp
 // ---------------------------------------------------------------------------------------------------------
 // Operating at 1,000 users
 
-/** Seconds a spawn takes when placeholders keep warm room and the image is pre-pulled: home disk create
- *  and attach plus server start-up. Our estimate, not a published figure: measure it in the dev stack. */
-export const warmSpawnSeconds = 60;
-/** Arrivals within the busiest minute bunch up; allow twice the average number in flight. */
-export const spawnBurstFactor = 2;
-/** Below this a small stack would turn away a handful of simultaneous logins. */
-export const minConcurrentSpawns = 10;
-/** Above this the single hub process and the Kubernetes API are better served by 429s with Retry-After
- *  than by piling up spawns that time out (JupyterHub's default is 100, Z2JH's 64). */
-export const maxConcurrentSpawns = 200;
-
-/**
- * Spawns in flight at the busiest moment, by Little's law: arrivals per second × seconds per spawn, with a
- * burst factor, a floor and a ceiling. `concurrentSpawnLimit` in config overrides it. Beyond the limit,
- * JupyterHub answers 429 with Retry-After and asks the user to try again shortly (app.py,
- * concurrent_spawn_limit): a short wait rather than a timed-out spawn.
- */
-export function concurrentSpawnLimit(capacity: CapacityConfig, override: number | undefined): number {
-  if (override !== undefined) return override;
-  const inFlight = Math.ceil(((capacity.arrivalRatePerMinute * warmSpawnSeconds) / 60) * spawnBurstFactor);
-  return Math.min(maxConcurrentSpawns, Math.max(minConcurrentSpawns, inFlight));
-}
-
-/** Z2JH's default start timeout. */
-const chartStartTimeoutSeconds = 300;
-/** Pulling nothing (pre-pulled) but attaching a disk and starting the server, generously. */
-const serverStartSeconds = 120;
-
-/** A user who arrives after the warm room is used waits for a new node, then for the server. */
-export function serverStartTimeoutSeconds(capacity: CapacityConfig): number {
-  return Math.max(chartStartTimeoutSeconds, capacity.nodeStartupMinutes * 60 + serverStartSeconds);
-}
+// rush tuning: the spawn limit, start timeout and hub/proxy resources moved to infra/plan/rush/hub.ts,
+// which sizes them from the timetable's simulated rush; buildChartValues reads them from `plan.hubTuning`.
 
 /**
  * Spawn failures in a row after which the hub exits, `hub.consecutiveFailureLimit` (JupyterHub's
@@ -499,32 +478,6 @@ export const proxyKeepAliveFlag = `--keep-alive-timeout=${proxyKeepAliveTimeoutM
  */
 export const userSchedulerEnabled = false;
 
-/** Up to this many users, the hub and proxy of a workshop (mybinder's measurements) are enough. */
-export const workshopMaxUsers = 200;
-
-/**
- * Requests and limits for the hub and the proxy (configurable-http-proxy).
- * - JupyterHub capacity-planning.md: at mybinder's ~100–150 users the hub used 230–260 MB and the proxy
- *   47–65 MB; Z2JH's docs give hub 500m/2Gi and proxy 500m/256Mi as example requests.
- * - CHP grows to 1–2 GB under many websockets and then stops answering
- *   (github.com/jupyterhub/configurable-http-proxy/issues/388); with 250+ users it was OOMKilled at a
- *   1Gi limit (…/issues/434). So the large proxy gets a 3Gi limit and its memory should be watched.
- * - The hub is one Python process, the proxy one Node.js process: a CPU limit of 2 leaves room for
- *   garbage collection and the culler without letting either starve the core pool.
- */
-export function coreResources(peakUsers: number): { hub: ResourceRequirements; proxy: ResourceRequirements } {
-  if (peakUsers <= workshopMaxUsers) {
-    return {
-      hub: { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } },
-      proxy: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "1Gi" } },
-    };
-  }
-  return {
-    hub: { requests: { cpu: "1", memory: "2Gi" }, limits: { cpu: "2", memory: "4Gi" } },
-    proxy: { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "2", memory: "3Gi" } },
-  };
-}
-
 // ---------------------------------------------------------------------------------------------------------
 // Shipped Python files
 
@@ -540,7 +493,7 @@ function readShippedFile(...parts: string[]): string {
 /** The chart values for a stack. Pure apart from reading the shipped Python files. */
 export function buildChartValues(config: StackConfig, plan: Plan, refs: ChartSecretRefs): Z2jhValues {
   const { hub, capacity } = config;
-  const core = coreResources(capacity.peakUsers);
+  const tuning = plan.hubTuning; // rush tuning (infra/plan/rush/hub.ts)
   const egress = componentEgress(config);
   return {
     hub: {
@@ -571,6 +524,7 @@ export function buildChartValues(config: StackConfig, plan: Plan, refs: ChartSec
           automount_service_account_token: false,
           container_security_context: userContainerSecurityContext,
           ...(hub.terminalsEnabled ? {} : { args: [disableTerminalsFlag] }),
+          ...tuning.kubeSpawner, // rush tuning: Kubernetes API and server timeouts
         },
       },
       existingSecret: refs.secretName,
@@ -581,12 +535,12 @@ export function buildChartValues(config: StackConfig, plan: Plan, refs: ChartSec
       },
       extraConfig: { "audit-log": readShippedFile("hub", "audit_log.py") },
       loadRoles: hubRoles(hub.oidc.adminGroups),
-      concurrentSpawnLimit: concurrentSpawnLimit(capacity, hub.concurrentSpawnLimit),
+      concurrentSpawnLimit: tuning.concurrentSpawnLimit, // rush tuning
       consecutiveFailureLimit: consecutiveSpawnFailureLimit,
       // Never more servers than the cluster is sized for.
       activeServerLimit: hub.activeServerLimit ?? capacity.peakUsers,
       db: { type: hub.dbType },
-      resources: core.hub,
+      resources: tuning.resources.hub, // rush tuning
       networkPolicy: { enabled: true, egressAllowRules: noEgressAllowRules, egress: egress.hub },
     },
     proxy: {
@@ -595,7 +549,7 @@ export function buildChartValues(config: StackConfig, plan: Plan, refs: ChartSec
       https: { enabled: false },
       chp: {
         extraCommandLineFlags: [proxyKeepAliveFlag],
-        resources: core.proxy,
+        resources: tuning.resources.proxy, // rush tuning
         networkPolicy: { enabled: true, egressAllowRules: noEgressAllowRules, egress: egress.proxy },
       },
     },
@@ -611,18 +565,19 @@ export function buildChartValues(config: StackConfig, plan: Plan, refs: ChartSec
       cpu: { guarantee: capacity.userCpuGuarantee, limit: capacity.userCpuLimit },
       memory: { guarantee: gibToBytes(capacity.userMemoryGuaranteeGiB), limit: gibToBytes(capacity.userMemoryLimitGiB) },
       storage: { type: "dynamic", capacity: `${capacity.userStorageGiB}Gi` },
-      startTimeout: serverStartTimeoutSeconds(capacity),
+      startTimeout: tuning.startTimeoutSeconds, // rush tuning
       cmd: singleuserCmd,
-      extraEnv: packageIndexEnv(hub.packageIndexUrl),
+      extraEnv: { ...packageIndexEnv(hub.packageIndexUrl), ...activityIntervalEnv(tuning.activityIntervalSeconds) }, // rush tuning
       extraFiles: shellEscapeGuardFiles(hub.shellEscapeGuard),
       profileList: profileList(capacity, hub.userImage, hub.gpu),
     },
     scheduling: {
       // Off: its kube-scheduler is too old for GKE's control plane (see userSchedulerEnabled).
       userScheduler: { enabled: userSchedulerEnabled },
-      // Real users evict placeholders; the capacity model sizes them for one node start-up of arrivals.
+      // Real users evict placeholders. rush tuning: the placeholder calendar (components/placeholderCalendar.ts)
+      // owns the count, raising it before each class; the release only creates the StatefulSet, empty.
       podPriority: { enabled: true },
-      userPlaceholder: { enabled: true, replicas: plan.userPool.placeholderUsers },
+      userPlaceholder: { enabled: true, replicas: 0 },
       // The pools carry the chart's node-purpose label (labels.ts), so placement can be required.
       corePods: { nodeAffinity: { matchNodePurpose: "require" } },
       userPods: { nodeAffinity: { matchNodePurpose: "require" } },
@@ -729,7 +684,7 @@ export function summarizeHubSecurity(values: Z2jhValues): string[] {
     `user pods: uid ${pod.runAsUser}, privilege escalation ${pod.allowPrivilegeEscalation ? "allowed" : "off"}, capabilities dropped: ${pod.capabilities.drop.join(", ")}, seccomp ${pod.seccompProfile.type}, service-account token ${hub.config.KubeSpawner.automount_service_account_token ? "mounted" : "not mounted"}`,
     `per user: CPU ${singleuser.cpu.guarantee}–${singleuser.cpu.limit}, memory ${gib(singleuser.memory.guarantee)}–${gib(singleuser.memory.limit)}, home ${singleuser.storage.capacity}`,
     `culling: idle after ${cull.timeout} s (checked every ${cull.every} s), any server after ${cull.maxAge} s; users kept`,
-    `limits: ${hub.activeServerLimit} active servers, ${hub.concurrentSpawnLimit} concurrent spawns; ${scheduling.userPlaceholder.replicas} placeholders; hub DB ${hub.db.type}`,
+    `limits: ${hub.activeServerLimit} active servers, ${hub.concurrentSpawnLimit} concurrent spawns; ${scheduling.userPlaceholder.replicas} placeholders at install, then the placeholder calendar's count; hub DB ${hub.db.type}`,
     `resilience: ${hub.consecutiveFailureLimit ? `the hub exits after ${hub.consecutiveFailureLimit} failed spawns in a row` : "failed spawns never restart the hub"}; proxy keeps idle connections ${keepAlive ? `${Number(keepAlive[1]) / 1000} s` : "5 s (CHP's default)"}; user-scheduler ${onOff(scheduling.userScheduler.enabled)}`,
   ];
 }
