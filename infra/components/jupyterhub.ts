@@ -10,6 +10,7 @@ import {
   summarizeHubSecurity,
   z2jhChart,
 } from "../plan/chartValues";
+import { PlaceholderCalendar } from "./placeholderCalendar";
 
 export interface JupyterHubArgs {
   /** Validated stack config; the chart values are built from it by `buildChartValues`. */
@@ -137,6 +138,13 @@ export class JupyterHub extends pulumi.ComponentResource {
       // The hub mounts the Secret at start-up; it must exist first.
       { parent: this, dependsOn: [secret] },
     );
+
+    // rush tuning: warm room before each class, from the plan's calendar; after the release, whose
+    // StatefulSet it scales.
+    new PlaceholderCalendar(`${name}-placeholder-calendar`, { namespace: this.namespace, windows: args.plan.rush.calendar }, {
+      parent: this,
+      dependsOn: [this.release],
+    });
 
     this.registerOutputs({
       namespace: this.namespace,

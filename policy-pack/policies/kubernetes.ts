@@ -19,6 +19,7 @@ import {
   type Setting,
 } from "./core";
 import { SECCOMP_TYPES, unpinnedImage, publicLoadBalancer } from "./jupyterhub";
+import { admittedMetadataPaths, noEgressAllowRules } from "../contracts/chartNetpol";
 import { K8S, WORKLOADS, WORKLOAD_TYPES } from "./types";
 
 export interface ContainerView {
@@ -392,6 +393,34 @@ export const k8sNoPublicLoadBalancer = resourcePolicy({
   },
 });
 
+/**
+ * The program's own NetworkPolicies (those not rendered by the chart) must restrict egress and keep the
+ * GKE metadata server out of it, by the same reading of egress rules the chart's policies get
+ * (contracts/chartNetpol.ts `admittedMetadataPaths`).
+ */
+export const k8sNetworkPolicyMetadataEgress = resourcePolicy({
+  name: "k8s-network-policy-metadata-egress",
+  description: "Checks that every NetworkPolicy the program declares restricts egress and admits no path to the GKE metadata server.",
+  area: "Kubernetes",
+  severity: "critical",
+  remediationSteps:
+    'Set `spec.policyTypes` to include "Egress" and give `spec.egress` only the destinations the pods need, as ipBlocks that exclude 169.254.0.0/16 and port 988.',
+  sources: ["GKE docs: About Workload Identity Federation for GKE (GKE metadata server)", "CIS GKE 1.9.0 5.4.1", "CIS GKE 1.9.0 4.3.2"],
+  types: [K8S.networkPolicy],
+  check: (props) => {
+    const types = get(props, "spec.policyTypes");
+    const egress = get(props, "spec.egress");
+    if (isUnknown(types) || isUnknown(egress)) return [];
+    if (!Array.isArray(types) || !types.includes("Egress")) {
+      return [violation("NetworkPolicies must restrict egress", "spec.policyTypes", '["Ingress", "Egress"]', types)];
+    }
+    const paths = admittedMetadataPaths({ egress: Array.isArray(egress) ? egress : [] }, noEgressAllowRules);
+    return paths.length === 0
+      ? []
+      : [violation(`Pods must not reach the GKE metadata server (this admits ${paths.map((p) => p.label).join(", ")})`, "spec.egress", "ipBlocks that exclude 169.254.0.0/16 and port 988", egress)];
+  },
+});
+
 interface PodSecurityConfig {
   readonly allowedLevels: readonly string[];
 }
@@ -445,5 +474,6 @@ export const kubernetesPolicies: readonly HardeningResourcePolicy[] = [
   k8sServiceAccountToken,
   k8sPinnedImages,
   k8sNoPublicLoadBalancer,
+  k8sNetworkPolicyMetadataEgress,
   k8sNamespacePodSecurity,
 ];
