@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ProgramConfig, readProgramConfig } from "./config/read";
-import { capacityOutput, planAll } from "./plan";
+import { capacityOutput, planAll, rushOutput } from "./plan";
 import { HardenedCluster } from "./components/cluster";
 import { ProjectApis } from "./components/apis";
 import { HubEdge } from "./components/edge";
@@ -16,6 +16,8 @@ import { hubHostnameList } from "./plan/hostnames";
 export function deployHub(programConfig: ProgramConfig = readProgramConfig()) {
   const { config, oidcClientSecret } = programConfig;
   const plan = planAll(config);
+  // Prices of another region, a class that misses its wait target: said where `pulumi up` shows it.
+  for (const warning of plan.warnings) void pulumi.log.warn(warning);
   const namePrefix = dnsSafePrefix(pulumi.getStack());
 
   // Every Google resource takes its project id from `apis.project`, which resolves only once the APIs are
@@ -79,6 +81,7 @@ export function deployHub(programConfig: ProgramConfig = readProgramConfig()) {
     securitySummary: hub.securitySummary,
     capacity: capacityOutput(plan),
     costEstimate: plan.cost,
+    rush: rushOutput(plan),
     quotas: plan.quotas,
     clusterName: cluster.cluster.name,
     kubeconfig: cluster.kubeconfig,

@@ -179,7 +179,7 @@ for (const stack of stackNames) {
       const plan = planAll(config);
       assert.deepStrictEqual(
         [capacity.peakUsers, capacity.machineType, capacity.usersPerNode, capacity.bindingConstraint, capacity.userNodesAtPeak, capacity.userPoolMaxNodes, capacity.maxPodsPerNode, capacity.podRangeCidr],
-        [config.capacity.peakUsers, config.capacity.userMachineType, plan.userPool.usersPerNode, plan.userPool.bindingConstraint, plan.userPool.userNodesAtPeak, plan.userPool.userPoolMaxNodes, plan.userPool.maxPodsPerNode, plan.addresses.podCidr],
+        [config.capacity.peakUsers, plan.userPool.machineType, plan.userPool.usersPerNode, plan.userPool.bindingConstraint, plan.userPool.userNodesAtPeak, plan.userPool.userPoolMaxNodes, plan.userPool.maxPodsPerNode, plan.addresses.podCidr],
       );
       assert.strictEqual(costEstimate.currency, "USD");
       assert.ok(costEstimate.perHourAtPeak > 0 && costEstimate.perEvent > costEstimate.perHourAtPeak);
@@ -300,7 +300,14 @@ describe("the program refuses a bad config before declaring anything", () => {
   it("refuses a config the plan cannot build (every feasibility issue at once) and registers no resource", async () => {
     const { config, secretKeys } = readStackFile("event");
     const declared: string[] = [];
-    const infeasible = { ...config, "jupyterhub-gke:userMachineType": "e2-standard-2", "jupyterhub-gke:podCidr": "10.32.0.0/20" };
+    // e2-standard-2 holds one 4 GiB user: 1,000 nodes for the peak.
+    const infeasible = {
+      ...config,
+      "jupyterhub-gke:userMachineType": "e2-standard-2",
+      "jupyterhub-gke:userMemoryGuaranteeGiB": "4",
+      "jupyterhub-gke:userMemoryLimitGiB": "4",
+      "jupyterhub-gke:podCidr": "10.32.0.0/20",
+    };
     await assert.rejects(
       runOffline("event", infeasible, secretKeys, () => deployHub(), (r) => declared.push(r.urn)),
       (e: unknown) => e instanceof ConfigError && /userMachineType: got "e2-standard-2".*at most 500 nodes/.test(e.message) && /podCidr: got "10\.32\.0\.0\/20"/.test(e.message),
