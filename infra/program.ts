@@ -5,8 +5,12 @@ import { HardenedCluster } from "./components/cluster";
 import { ProjectApis } from "./components/apis";
 import { HubEdge } from "./components/edge";
 import { HubGateway } from "./components/gateway";
-import { JupyterHub } from "./components/jupyterhub";
+import { hubSecretName, JupyterHub } from "./components/jupyterhub";
 import { HubNetwork } from "./components/network";
+import { PlaceholderCalendar } from "./components/placeholderCalendar";
+import { readCalendarScript, readShippedFiles } from "./files";
+import { buildChartValues, summarizeHubSecurity, z2jhChart } from "./plan/chart";
+import { workloadIdentityPool } from "./plan/cluster";
 import { hubHostnameList } from "./plan/hostnames";
 
 /**
@@ -18,6 +22,9 @@ export function deployHub(programConfig: ProgramConfig = readProgramConfig()) {
   const plan = planAll(config);
   // Prices of another region, a class that misses its wait target: said where `pulumi up` shows it.
   for (const warning of plan.warnings) void pulumi.log.warn(warning);
+  // The hub's chart values are plan data too: built here, before anything is declared, from the shipped
+  // Python read once from infra/files, and naming the Secret the JupyterHub component creates.
+  const hubValues = buildChartValues(config, plan, readShippedFiles(), { secretName: hubSecretName });
   const namePrefix = dnsSafePrefix(pulumi.getStack());
 
   // Every Google resource takes its project id from `apis.project`, which resolves only once the APIs are
@@ -28,35 +35,52 @@ export function deployHub(programConfig: ProgramConfig = readProgramConfig()) {
   const network = new HubNetwork("network", {
     project,
     region: config.platform.region,
-    addresses: plan.addresses,
+    nodeCidr: plan.addresses.nodeCidr,
+    podCidr: plan.addresses.podCidr,
+    serviceCidr: plan.addresses.serviceCidr,
     natMinPortsPerVm: plan.natMinPortsPerVm,
   });
 
   const cluster = new HardenedCluster("cluster", {
     project,
-    platform: config.platform,
-    event: config.event,
+    workloadIdentityPool: workloadIdentityPool(config.platform.project),
+    region: config.platform.region,
+    location: config.platform.location,
+    releaseChannel: config.platform.releaseChannel,
+    authorizedNetworks: config.platform.authorizedNetworks,
+    deletionProtection: config.platform.deletionProtection,
     network: network.network.id,
     subnetwork: network.subnetwork.id,
-    corePool: plan.corePool,
-    userPool: plan.userPoolSpec,
-    gpuPool: plan.gpuPool,
-    gpu: config.hub.gpu,
+    nodePools: plan.nodePools,
+    maintenanceExclusions: [plan.maintenanceExclusion],
     namePrefix,
   });
 
   // The edge needs no cluster, so the certificate starts provisioning while the cluster is created.
   const edge = new HubEdge("edge", {
     project,
-    edge: config.edge,
+    hubDomain: config.edge.hubDomain,
+    existingZoneName: config.edge.existingZone?.name,
     namePrefix,
     protectZone: config.platform.deletionProtection,
   });
 
   // Depends on the whole cluster component: user and core pods are *required* on their pools.
-  const hub = new JupyterHub("hub", { config, plan, oidcClientSecret }, {
+  const hub = new JupyterHub("hub", {
+    namespace: config.hub.namespace,
+    chart: z2jhChart,
+    values: hubValues,
+    oidcClientSecret,
+  }, {
     provider: cluster.kubernetesProvider,
     dependsOn: [cluster],
+  });
+
+  // rush tuning: warm room before each class, from the plan's calendar. It scales the chart's
+  // user-placeholder StatefulSet, so it comes after the release (which creates that StatefulSet empty).
+  new PlaceholderCalendar("hub-placeholder-calendar", { namespace: hub.namespace, windows: plan.rush.calendar, script: readCalendarScript() }, {
+    provider: cluster.kubernetesProvider,
+    dependsOn: [hub.release],
   });
 
   // The Gateway's name is its Kubernetes name, so it stays a DNS label. It depends on the release, so
@@ -78,7 +102,7 @@ export function deployHub(programConfig: ProgramConfig = readProgramConfig()) {
     dsRecords: edge.dsRecords,
     certificateName: edge.certificateName,
     hubNamespace: hub.namespace,
-    securitySummary: hub.securitySummary,
+    securitySummary: summarizeHubSecurity(hubValues),
     capacity: capacityOutput(plan),
     costEstimate: plan.cost,
     rush: rushOutput(plan),

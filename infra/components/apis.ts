@@ -69,6 +69,16 @@ class ApiPropagationWait extends pulumi.dynamic.Resource {
   }
 }
 
+export interface ProjectApisArgs {
+  /** The GCP project id (`gcp:project`) whose APIs are turned on. Required. */
+  readonly project: string;
+  /**
+   * How long to wait, once the APIs are on, before `project` resolves. Default: `apiPropagationSeconds`
+   * (120 s); tests pass a shorter wait.
+   */
+  readonly propagationSeconds?: number;
+}
+
 /**
  * Turns on the project's APIs, and never turns them off: other workloads in the project may use them.
  * `project` is the project id once those APIs are usable: every Google resource takes its project from it,
@@ -79,7 +89,7 @@ export class ProjectApis extends pulumi.ComponentResource {
   /** The project id, resolved only after the APIs are on and have had time to propagate. */
   readonly project: pulumi.Output<string>;
 
-  constructor(name: string, args: { project: string; propagationSeconds?: number }, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: ProjectApisArgs, opts?: pulumi.ComponentResourceOptions) {
     super("jupyterhub-gke:project:ProjectApis", name, {}, opts);
     this.services = requiredApis.map((api) =>
       new gcp.projects.Service(`${name}-${api.split(".")[0]}`, {

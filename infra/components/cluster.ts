@@ -1,24 +1,46 @@
 import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { EventWindow, GpuConfig, PlatformConfig } from "../config/types";
-import { clusterZoneCount, initialNodesPerZone, PoolPlan } from "../plan";
+import { AuthorizedNetwork, ClusterLocation, ReleaseChannel } from "../config/types";
+import { MaintenanceExclusion, NodePoolSpec, NodePoolSpecs, PoolPurpose } from "../plan/cluster";
 import { clusterDns, clusterDnsSettings } from "../plan/clusterDns";
-import { dedicatedTaint, nodePurposeLabel, poolPurpose } from "../plan/labels";
+import { nodePurposeLabel, poolPurpose } from "../plan/labels";
 import { podRangeName, serviceRangeName } from "./network";
 
 export interface HardenedClusterArgs {
-  /** The project id from `ProjectApis.project`, so every resource here waits for the APIs. */
+  /** The project id from `ProjectApis.project`, so every resource here waits for the APIs. Required. */
   readonly project: pulumi.Input<string>;
-  readonly platform: PlatformConfig;
-  readonly event: EventWindow;
+  /**
+   * `<project>.svc.id.goog` (`workloadIdentityPool` in plan/cluster.ts), as plain data so it is known at
+   * preview, before `project` resolves. Required.
+   */
+  readonly workloadIdentityPool: string;
+  /** The project's region (`gcp:region`): the cluster's location when `location` is regional. Required. */
+  readonly region: string;
+  /** A zonal cluster in one zone, or a regional one over the given zones (none: GKE's default). Required. */
+  readonly location: ClusterLocation;
+  /** GKE release channel; the cluster and its pools auto-upgrade on it. Required. */
+  readonly releaseChannel: ReleaseChannel;
+  /** Networks allowed to reach the control plane's IP endpoint (CIS GKE 5.6.3); may be empty. Required. */
+  readonly authorizedNetworks: readonly AuthorizedNetwork[];
+  /** GKE's deletion protection on the cluster, and Pulumi's `protect` on it. Required. */
+  readonly deletionProtection: boolean;
+  /** The VPC (`HubNetwork.network.id`). Required. */
   readonly network: pulumi.Input<string>;
+  /**
+   * The nodes' subnet (`HubNetwork.subnetwork.id`), with secondary ranges named `podRangeName` and
+   * `serviceRangeName`. Required.
+   */
   readonly subnetwork: pulumi.Input<string>;
-  readonly corePool: PoolPlan;
-  readonly userPool: PoolPlan;
-  readonly gpuPool?: PoolPlan;
-  readonly gpu?: GpuConfig;
-  /** A short DNS-safe prefix for GCP names (the stack name). */
+  /**
+   * The node pools (`Plan.nodePools`): each becomes `<name>-<purpose>`, with the hardened node settings
+   * every pool gets, the `hub.jupyter.org/node-purpose=<purpose>` label, and the spec's sizes, taints,
+   * kubelet settings and accelerator. Required.
+   */
+  readonly nodePools: NodePoolSpecs;
+  /** Periods without GKE upgrades (`Plan.maintenanceExclusion`). Default: none. */
+  readonly maintenanceExclusions?: readonly MaintenanceExclusion[];
+  /** A short DNS-safe prefix of the node service account's id (the stack name). Required. */
   readonly namePrefix: string;
 }
 
@@ -34,58 +56,27 @@ const nodeServiceAccountRoles = ["roles/container.defaultNodeServiceAccount"];
 // (GKE docs, "Service accounts and access scopes").
 const nodeOauthScopes = ["https://www.googleapis.com/auth/cloud-platform"];
 
-// User kernels can fork; a PID limit per pod stops a fork bomb from taking the node down with it.
-const userPodPidsLimit = 4_096;
-
-const DAY_MS = 86_400_000;
-const SECOND_MS = 1_000;
+// A daily 4-hour window (see the cluster's maintenancePolicy).
+const dailyMaintenanceStart = "03:00";
 
 /**
- * RFC 3339 in UTC with whole seconds ("2027-12-05T08:00:00Z"), the form GKE returns the time in. The
- * exclusion's times are google.protobuf.Timestamps, whose JSON form is "Z-normalized and uses 0, 3, 6 or 9
- * fractional digits" (protobuf.dev, proto3 JSON mapping), so a whole second comes back without a fraction.
- * The Google provider keeps what GKE returns and has no diff suppression for these fields
- * (terraform-provider-google v7.40.0, services/container/resource_container_cluster.go:
- * `maintenance_exclusion` start_time/end_time, `flattenMaintenancePolicy`), so toISOString()'s ".000"
- * would show as a cluster update on every `pulumi up`.
- */
-export function rfc3339Seconds(time: Date): string {
-  if (time.getTime() % SECOND_MS !== 0) throw new RangeError(`${time.toISOString()} is not a whole second`);
-  return time.toISOString().replace(/\.000Z$/, "Z");
-}
-
-/**
- * The "no upgrades" exclusion covering the event with a day of margin each side, widened to whole seconds
- * (an event time given with a fraction of a second still lies inside it).
- */
-export function eventMaintenanceExclusion(event: EventWindow) {
-  const start = Math.floor((event.start.getTime() - DAY_MS) / SECOND_MS) * SECOND_MS;
-  const end = Math.ceil((event.end.getTime() + DAY_MS) / SECOND_MS) * SECOND_MS;
-  return {
-    exclusionName: "event-no-upgrades",
-    startTime: rfc3339Seconds(new Date(start)),
-    endTime: rfc3339Seconds(new Date(end)),
-    exclusionOptions: { scope: "NO_UPGRADES" },
-  };
-}
-
-/**
- * A GKE Standard cluster hardened as Google's hardening guide and the CIS GKE Benchmark advise, with a
- * core pool for the hub and system pods, an autoscaled tainted user pool sized by the capacity model,
- * an optional GPU pool, and a Kubernetes provider that reaches the control plane through its DNS endpoint.
+ * A GKE Standard cluster hardened as Google's hardening guide and the CIS GKE Benchmark advise, with the
+ * node pools it is given (a core pool for the hub and system pods, a tainted user pool, an optional GPU
+ * pool), maintenance from 03:00 UTC daily outside the given exclusions, and a Kubernetes provider that
+ * reaches the control plane through its DNS endpoint.
  */
 export class HardenedCluster extends pulumi.ComponentResource {
   readonly cluster: gcp.container.Cluster;
   readonly nodeServiceAccount: gcp.serviceaccount.Account;
-  readonly pools: Readonly<Record<string, gcp.container.NodePool>>;
+  /** The node pools by purpose. */
+  readonly pools: Readonly<Partial<Record<PoolPurpose, gcp.container.NodePool>>>;
   readonly kubernetesProvider: k8s.Provider;
   readonly kubeconfig: pulumi.Output<string>;
 
   constructor(name: string, args: HardenedClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("jupyterhub-gke:cluster:HardenedCluster", name, {}, opts);
-    const { platform } = args;
     const child = { parent: this };
-    const location = platform.location.type === "zonal" ? platform.location.zone : platform.region;
+    const location = args.location.type === "zonal" ? args.location.zone : args.region;
     const dns = clusterDnsSettings(clusterDns);
 
     this.nodeServiceAccount = new gcp.serviceaccount.Account(`${name}-nodes`, {
@@ -105,9 +96,9 @@ export class HardenedCluster extends pulumi.ComponentResource {
     this.cluster = new gcp.container.Cluster(name, {
       project: args.project,
       location,
-      nodeLocations: platform.location.type === "regional" && platform.location.nodeZones.length > 0 ? [...platform.location.nodeZones] : undefined,
+      nodeLocations: args.location.type === "regional" && args.location.nodeZones.length > 0 ? [...args.location.nodeZones] : undefined,
       description: "JupyterHub for a short event with untrusted users",
-      deletionProtection: platform.deletionProtection,
+      deletionProtection: args.deletionProtection,
       // Pools are declared separately; the default pool would run with the default compute SA.
       removeDefaultNodePool: true,
       initialNodeCount: 1,
@@ -129,7 +120,7 @@ export class HardenedCluster extends pulumi.ComponentResource {
       // The IP endpoint answers only configured networks (CIS GKE 5.6.3); the DNS endpoint is guarded by
       // IAM, so `pulumi up` from a laptop or CI needs no IP allowlist (CIS GKE 5.6.4).
       masterAuthorizedNetworksConfig: {
-        cidrBlocks: platform.authorizedNetworks.map((n) => ({ cidrBlock: n.cidrBlock, displayName: n.displayName })),
+        cidrBlocks: args.authorizedNetworks.map((n) => ({ cidrBlock: n.cidrBlock, displayName: n.displayName })),
         gcpPublicCidrsAccessEnabled: false,
       },
       controlPlaneEndpointsConfig: {
@@ -137,11 +128,11 @@ export class HardenedCluster extends pulumi.ComponentResource {
         ipEndpointsConfig: { enabled: true },
       },
       // Workload Identity, so pods never see node credentials (CIS GKE 5.2.2).
-      workloadIdentityConfig: { workloadPool: `${platform.project}.svc.id.goog` },
+      workloadIdentityConfig: { workloadPool: args.workloadIdentityPool },
       // Dataplane V2 enforces NetworkPolicy with eBPF; the chart's user egress rules rely on it (CIS GKE 5.6.7).
       datapathProvider: "ADVANCED_DATAPATH",
       enableShieldedNodes: true,
-      releaseChannel: { channel: platform.releaseChannel },
+      releaseChannel: { channel: args.releaseChannel },
       gatewayApiConfig: { channel: "CHANNEL_STANDARD" },
       // kube-dns, and NodeLocal DNSCache explicitly off (GKE Standard turns it on by default from
       // 1.34.1-gke.3720000): the chart's NetworkPolicies allow exactly this DNS path (plan/clusterDns.ts).
@@ -167,39 +158,43 @@ export class HardenedCluster extends pulumi.ComponentResource {
       // (GKE docs, "Maintenance windows and exclusions"); a daily 4-hour window meets that, and the
       // exclusion keeps upgrades away from the event itself.
       maintenancePolicy: {
-        dailyMaintenanceWindow: { startTime: "03:00" },
-        maintenanceExclusions: [eventMaintenanceExclusion(args.event)],
+        dailyMaintenanceWindow: { startTime: dailyMaintenanceStart },
+        maintenanceExclusions: (args.maintenanceExclusions ?? []).map((e) => ({
+          exclusionName: e.name,
+          startTime: e.startTime,
+          endTime: e.endTime,
+          exclusionOptions: { scope: e.scope },
+        })),
       },
       resourceLabels: { app: "jupyterhub", "managed-by": "pulumi" },
     }, {
       ...child,
-      protect: platform.deletionProtection,
+      protect: args.deletionProtection,
       dependsOn: roleBindings,
       // Once the default pool is gone GKE reports no nodeConfig, and the diff would replace the cluster
       // (GoogleCloudPlatform/k8s-config-connector#8651; Google's cloud-foundation-fabric ignores it too).
       ignoreChanges: ["nodeConfig"],
     });
 
-    const zoneCount = clusterZoneCount(platform);
-    const pool = (plan: PoolPlan, purpose: keyof typeof poolPurpose, extra: Partial<gcp.types.input.container.NodePoolNodeConfig>) =>
-      new gcp.container.NodePool(`${name}-${plan.name}`, {
+    const pool = (spec: NodePoolSpec) =>
+      new gcp.container.NodePool(`${name}-${spec.purpose}`, {
         project: args.project,
         location,
         cluster: this.cluster.name,
-        initialNodeCount: initialNodesPerZone(plan, zoneCount),
+        initialNodeCount: spec.initialNodesPerZone,
         autoscaling: {
-          totalMinNodeCount: plan.minNodes,
-          totalMaxNodeCount: plan.maxNodes,
+          totalMinNodeCount: spec.minNodes,
+          totalMaxNodeCount: spec.maxNodes,
           // ANY fills whichever zone has capacity first: a class arriving at once cannot wait for balance.
           locationPolicy: "ANY",
         },
-        maxPodsPerNode: plan.maxPodsPerNode,
+        maxPodsPerNode: spec.maxPodsPerNode,
         management: { autoRepair: true, autoUpgrade: true },
         upgradeSettings: { maxSurge: 1, maxUnavailable: 0 },
         nodeConfig: {
-          machineType: plan.machineType,
+          machineType: spec.machineType,
           diskType: "pd-balanced",
-          diskSizeGb: plan.bootDiskGiB,
+          diskSizeGb: spec.bootDiskGiB,
           imageType: "COS_CONTAINERD",
           serviceAccount: this.nodeServiceAccount.email,
           oauthScopes: nodeOauthScopes,
@@ -211,8 +206,16 @@ export class HardenedCluster extends pulumi.ComponentResource {
           // quay.io images of today are pulled whole, and need no Google permission to pull.
           gcfsConfig: { enabled: true },
           metadata: { "disable-legacy-endpoints": "true" },
-          labels: { [nodePurposeLabel]: poolPurpose[purpose] },
-          ...extra,
+          labels: { [nodePurposeLabel]: poolPurpose[spec.purpose] },
+          taints: spec.taints && [...spec.taints],
+          // The kubelet's read-only port answers without authentication (GKE docs, "Disable the kubelet
+          // read-only port"; CIS Kubernetes 4.2.4): closed on every pool, whatever the spec carries.
+          kubeletConfig: { ...spec.kubelet, insecureKubeletReadonlyPortEnabled: "FALSE" },
+          guestAccelerators: spec.accelerator && [{
+            type: spec.accelerator.type,
+            count: spec.accelerator.count,
+            gpuDriverInstallationConfig: { gpuDriverVersion: "DEFAULT" },
+          }],
         },
       }, {
         ...child,
@@ -222,25 +225,8 @@ export class HardenedCluster extends pulumi.ComponentResource {
         ignoreChanges: ["initialNodeCount"],
       });
 
-    const kubeletHardening = { insecureKubeletReadonlyPortEnabled: "FALSE" };
-    const pools: Record<string, gcp.container.NodePool> = {
-      core: pool(args.corePool, "core", { kubeletConfig: kubeletHardening }),
-      user: pool(args.userPool, "user", {
-        taints: [dedicatedTaint("user")],
-        kubeletConfig: { ...kubeletHardening, podPidsLimit: userPodPidsLimit },
-      }),
-    };
-    if (args.gpuPool && args.gpu) {
-      pools.gpu = pool(args.gpuPool, "gpu", {
-        taints: [dedicatedTaint("gpu")],
-        kubeletConfig: { ...kubeletHardening, podPidsLimit: userPodPidsLimit },
-        guestAccelerators: [{
-          type: args.gpu.acceleratorType,
-          count: args.gpu.acceleratorCount,
-          gpuDriverInstallationConfig: { gpuDriverVersion: "DEFAULT" },
-        }],
-      });
-    }
+    const pools: Partial<Record<PoolPurpose, gcp.container.NodePool>> = {};
+    for (const spec of args.nodePools) pools[spec.purpose] = pool(spec);
     this.pools = pools;
 
     this.kubeconfig = pulumi.secret(

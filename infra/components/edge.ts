@@ -1,6 +1,5 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { EdgeConfig } from "../config/types";
 import { HubHostnames, hubHostnames } from "../plan/hostnames";
 
 // The Google side of per-user subdomains: a zone (or records in an existing one), a global static IP,
@@ -81,19 +80,28 @@ const recordTtlSeconds = 300;
 const hostnameRoles: readonly (keyof HubHostnames)[] = ["hub", "wildcard"];
 
 export interface HubEdgeArgs {
-  /** The project id from `ProjectApis.project`, so every resource here waits for the APIs. */
+  /** The project id from `ProjectApis.project`, so every resource here waits for the APIs. Required. */
   readonly project: pulumi.Input<string>;
-  /** The hub domain and, when set, the existing zone its records go into; validated by `parseConfig`. */
-  readonly edge: Pick<EdgeConfig, "hubDomain" | "existingZone">;
-  /** Prefix of every GCP name (see `edgeResourceNames`), e.g. the stack name. */
+  /**
+   * The hub's domain, e.g. hub.example.com (`hubDomain`, validated by `parseConfig`): the certificate
+   * covers it and its wildcard, and both get an A record. Required.
+   */
+  readonly hubDomain: string;
+  /**
+   * The Cloud DNS zone (its GCP name) the records go into, when the domain's zone already exists
+   * (`dnsZone.name`); only referred to, never managed. Default: none, and the component creates and owns
+   * a zone for `hubDomain`.
+   */
+  readonly existingZoneName?: string;
+  /** Prefix of every GCP name (see `edgeResourceNames`), e.g. the stack name. Required. */
   readonly namePrefix: string;
   /**
-   * Protects the zone the program creates from `pulumi destroy` (`platform.deletionProtection`): a new zone
-   * gets new name servers, and the delegation at the registrar would have to be redone. An existing zone
-   * is only referred to by name, never managed, so it is never deleted.
+   * Protects the zone the component creates from `pulumi destroy` (`platform.deletionProtection`): a new
+   * zone gets new name servers, and the delegation at the registrar would have to be redone. Ignored with
+   * `existingZoneName`. Default: false.
    */
   readonly protectZone?: boolean;
-  /** GCP labels for the resources that take them. */
+  /** GCP labels for the resources that take them. Default: none. */
   readonly labels?: Readonly<Record<string, string>>;
 }
 
@@ -135,18 +143,17 @@ export class HubEdge extends pulumi.ComponentResource {
   constructor(name: string, args: HubEdgeArgs, opts?: pulumi.ComponentResourceOptions) {
     super("jupyterhub-gke:edge:HubEdge", name, {}, opts);
     const names = edgeResourceNames(args.namePrefix);
-    const hostnames = hubHostnames(args.edge.hubDomain);
+    const hostnames = hubHostnames(args.hubDomain);
     const labels = args.labels;
     const project = args.project;
     const child = { parent: this };
 
     // Records go into the existing zone named in config, or into a zone for the hub domain made here.
-    const { existingZone } = args.edge;
     let zoneName: pulumi.Input<string>;
     let nameServers: pulumi.Output<string[]> | undefined;
     let dsRecords: pulumi.Output<string[]> | undefined;
-    if (existingZone) {
-      zoneName = existingZone.name;
+    if (args.existingZoneName) {
+      zoneName = args.existingZoneName;
     } else {
       const zone = new gcp.dns.ManagedZone(`${name}-zone`, {
         project,

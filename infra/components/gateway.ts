@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { healthCheckPath, healthCheckPort } from "../plan/proxy";
-import { proxyService } from "../plan/chartValues";
+import { proxyService } from "../plan/chart";
 
 // The GKE Gateway in front of JupyterHub's proxy: HTTPS only on the global external Application Load
 // Balancer, the certificate map and static IP from HubEdge, plain HTTP answered with a redirect, a
@@ -51,23 +51,26 @@ const gatewayApiVersion = "gateway.networking.k8s.io/v1";
 const gkePolicyApiVersion = "networking.gke.io/v1";
 
 export interface HubGatewayArgs {
-  /** The hub's namespace: the proxy Service lives there, and GKE's policies must sit beside it. */
+  /** The hub's namespace: the proxy Service lives there, and GKE's policies must sit beside it. Required. */
   readonly namespace: pulumi.Input<string>;
-  /** Hostnames the routes accept: the hub domain and its wildcard (`hubHostnameList`). */
+  /** Hostnames the routes accept: the hub domain and its wildcard (`hubHostnameList`). Required. */
   readonly hostnames: readonly string[];
-  /** From HubEdge: the names the Gateway and its GCPGatewayPolicy refer to. */
+  /** `HubEdge.certificateMapName`: the Gateway's `networking.gke.io/certmap` annotation. Required. */
   readonly certificateMapName: pulumi.Input<string>;
+  /** `HubEdge.addressName`: the static IP the Gateway takes as its `NamedAddress`. Required. */
   readonly addressName: pulumi.Input<string>;
+  /** `HubEdge.sslPolicyName`: the SSL policy the GCPGatewayPolicy attaches to the Gateway. Required. */
   readonly sslPolicyName: pulumi.Input<string>;
   /**
-   * From HubEdge (`loadBalancerResources`): everything the Gateway's load balancer uses. The Gateway depends
-   * on each, so it is created after them and deleted before them. Its inputs alone would not say so: the
-   * SSL policy is named only by the GCPGatewayPolicy, yet GKE attaches it to the Gateway's target proxy.
+   * `HubEdge.loadBalancerResources`: everything the Gateway's load balancer uses. The Gateway depends on
+   * each, so it is created after them and deleted before them. Its inputs alone would not say so: the SSL
+   * policy is named only by the GCPGatewayPolicy, yet GKE attaches it to the Gateway's target proxy.
+   * Required.
    */
   readonly loadBalancerResources: readonly pulumi.Resource[];
-  /** `edge.backendTimeoutSeconds`: the load balancer ends every websocket after this long. */
+  /** `edge.backendTimeoutSeconds`: the load balancer ends every websocket after this long. Required. */
   readonly backendTimeoutSeconds: number;
-  /** Defaults to Z2JH's proxy (`z2jhProxyBackend`). */
+  /** The Service the routes send traffic to, and how it is health-checked. Default: `z2jhProxyBackend`. */
   readonly proxy?: ProxyBackend;
 }
 

@@ -1,23 +1,30 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { StackConfig } from "../config/types";
-import { Plan } from "../plan";
-import {
-  buildChartValues,
-  hubSecretKeys,
-  proxyService,
-  summarizeHubSecurity,
-  z2jhChart,
-} from "../plan/chartValues";
-import { PlaceholderCalendar } from "./placeholderCalendar";
+import { ChartPin, hubSecretKeys, proxyService, z2jhChart, Z2jhValues } from "../plan/chart";
 
 export interface JupyterHubArgs {
-  /** Validated stack config; the chart values are built from it by `buildChartValues`. */
-  readonly config: StackConfig;
-  /** The capacity plan: placeholder count and the numbers the values share with the node pools. */
-  readonly plan: Plan;
-  /** The OIDC client secret. It stays a secret from config to the Kubernetes Secret the hub reads. */
+  /**
+   * The Kubernetes namespace to create for the hub (config `hubNamespace`). It is labelled to enforce Pod
+   * Security `restricted` (`podSecurityLevel`), and the hub's Secret and the Helm release go in it. Required.
+   */
+  readonly namespace: string;
+  /**
+   * The chart to install. `values` are typed for Z2JH 4.4.0's schema (test/hub/chartSchema.ts checks them
+   * against it), so another pin needs its values checked against that chart's schema.
+   * Default: `z2jhChart`, Z2JH 4.4.0 from https://hub.jupyter.org/helm-chart/.
+   */
+  readonly chart?: ChartPin;
+  /**
+   * The chart values, plain data built by the plan (`buildChartValues`), so a preview shows them in full.
+   * They must name this component's Secret, `hubSecretName`, in `hub.existingSecret` and in every env var
+   * they read from a Secret; anything else is refused before a resource is declared. Required.
+   */
+  readonly values: Z2jhValues;
+  /**
+   * The OIDC client secret, stored in the hub's Secret under `hubSecretKeys.oidcClientSecret` and marked
+   * secret there whatever its source. The cookie secret and auth-state key are generated here. Required.
+   */
   readonly oidcClientSecret: pulumi.Input<string>;
 }
 
@@ -35,7 +42,7 @@ export const hubSecretName = "hub-pulumi-secrets";
  * values meets `restricted`: the hub (pod runAsNonRoot + seccomp, container drops ALL, no escalation),
  * the proxy, user-scheduler, user placeholders, image pullers and awaiter (the chart's shared container
  * securityContext sets all of runAsNonRoot, escalation off, drop ALL, seccomp RuntimeDefault), and the
- * user pods (KubeSpawner container_security_context, see chartValues.ts). The one pod that could not,
+ * user pods (KubeSpawner container_security_context, plan/chart/userPods.ts). The one pod that could not,
  * the privileged root iptables init container, is off (`blockWithIptables: false`). Volumes are PVCs,
  * ConfigMaps and Secrets only. Enforcing `restricted` means a future value that breaks this fails to
  * create pods instead of silently running weaker ones; `warn` and `audit` show why.
@@ -75,15 +82,27 @@ export function hubSecretData(keys: {
 }
 
 /**
+ * Secrets the values read that are not this component's: the Secret would be missing at start-up, or
+ * another one's keys would be read. Empty when the values name `hubSecretName` throughout.
+ */
+export function foreignSecretRefs(values: Z2jhValues): string[] {
+  const refs = [
+    ["hub.existingSecret", values.hub.existingSecret],
+    ...Object.entries(values.hub.extraEnv).map(([env, v]) => [`hub.extraEnv.${env}`, v.valueFrom.secretKeyRef.name]),
+  ];
+  return refs.filter(([, name]) => name !== hubSecretName).map(([path, name]) => `${path} names Secret "${name}"`);
+}
+
+/**
  * JupyterHub from the Zero to JupyterHub chart, in its own namespace, with its secrets generated here and
- * kept secret in Pulumi state. `opts` must carry the cluster's Kubernetes provider; children inherit it.
+ * kept secret in Pulumi state. The values and what they say about security are the plan's
+ * (infra/plan/chart); this only declares the namespace, the Secret and the release. `opts` must carry the
+ * cluster's Kubernetes provider; children inherit it.
  */
 export class JupyterHub extends pulumi.ComponentResource {
   readonly namespace: pulumi.Output<string>;
   readonly release: k8s.helm.v3.Release;
   readonly proxyServiceName: string = proxyService.name;
-  /** Short lines for the plan and stack outputs: what the shipped values enforce. */
-  readonly securitySummary: string[];
 
   constructor(name: string, args: JupyterHubArgs, opts: pulumi.ComponentResourceOptions) {
     super("jupyterhub-gke:hub:JupyterHub", name, {}, opts);
@@ -91,13 +110,15 @@ export class JupyterHub extends pulumi.ComponentResource {
       // Without it, resources would go to whatever cluster the ambient kubeconfig points at.
       throw new pulumi.ResourceError("JupyterHub needs the cluster's Kubernetes provider in opts (provider or providers)", this);
     }
-
-    const values = buildChartValues(args.config, args.plan, { secretName: hubSecretName });
-    this.securitySummary = summarizeHubSecurity(values);
+    const foreign = foreignSecretRefs(args.values);
+    if (foreign.length > 0) {
+      throw new pulumi.ResourceError(`JupyterHub values must read Secret "${hubSecretName}", which it creates: ${foreign.join("; ")}`, this);
+    }
+    const chart = args.chart ?? z2jhChart;
 
     const namespace = new k8s.core.v1.Namespace(
       `${name}-namespace`,
-      { metadata: { name: args.config.hub.namespace, labels: podSecurityLabels } },
+      { metadata: { name: args.namespace, labels: podSecurityLabels } },
       { parent: this },
     );
     this.namespace = namespace.metadata.name;
@@ -123,11 +144,11 @@ export class JupyterHub extends pulumi.ComponentResource {
       `${name}-release`,
       {
         name: releaseName,
-        chart: z2jhChart.name,
-        version: z2jhChart.version,
-        repositoryOpts: { repo: z2jhChart.repo },
+        chart: chart.name,
+        version: chart.version,
+        repositoryOpts: { repo: chart.repo },
         namespace: this.namespace,
-        values,
+        values: args.values,
         timeout: releaseTimeoutSeconds,
         // A failed upgrade mid-event rolls back to the release that worked, and removes what it created.
         atomic: true,
@@ -139,18 +160,10 @@ export class JupyterHub extends pulumi.ComponentResource {
       { parent: this, dependsOn: [secret] },
     );
 
-    // rush tuning: warm room before each class, from the plan's calendar; after the release, whose
-    // StatefulSet it scales.
-    new PlaceholderCalendar(`${name}-placeholder-calendar`, { namespace: this.namespace, windows: args.plan.rush.calendar }, {
-      parent: this,
-      dependsOn: [this.release],
-    });
-
     this.registerOutputs({
       namespace: this.namespace,
       release: this.release,
       proxyServiceName: this.proxyServiceName,
-      securitySummary: this.securitySummary,
     });
   }
 }

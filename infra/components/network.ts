@@ -1,13 +1,21 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { AddressPlan } from "../plan";
 
 export interface HubNetworkArgs {
-  /** The project id from `ProjectApis.project`, so every resource here waits for the APIs. */
+  /** The project id from `ProjectApis.project`, so every resource here waits for the APIs. Required. */
   readonly project: pulumi.Input<string>;
+  /** The region of the subnet, the Cloud Router and Cloud NAT (`gcp:region`). Required. */
   readonly region: string;
-  readonly addresses: AddressPlan;
-  /** Ports Cloud NAT keeps for each node (see NAT_MIN_PORTS_PER_VM in plan/index.ts). */
+  /** The subnet's primary range, for node IPs (from the address plan, `AddressPlan.nodeCidr`). Required. */
+  readonly nodeCidr: string;
+  /** The secondary range named `podRangeName`, for pod IPs (`AddressPlan.podCidr`). Required. */
+  readonly podCidr: string;
+  /** The secondary range named `serviceRangeName`, for ClusterIP services (`AddressPlan.serviceCidr`). Required. */
+  readonly serviceCidr: string;
+  /**
+   * Ports Cloud NAT keeps for each node; no default here, the plan's is `NAT_MIN_PORTS_PER_VM`
+   * (plan/index.ts), and Cloud NAT's own 64 runs out with a node's ~30 users.
+   */
   readonly natMinPortsPerVm: number;
 }
 
@@ -42,10 +50,10 @@ export class HubNetwork extends pulumi.ComponentResource {
       project: args.project,
       region: args.region,
       network: this.network.id,
-      ipCidrRange: args.addresses.nodeCidr,
+      ipCidrRange: args.nodeCidr,
       secondaryIpRanges: [
-        { rangeName: podRangeName, ipCidrRange: args.addresses.podCidr },
-        { rangeName: serviceRangeName, ipCidrRange: args.addresses.serviceCidr },
+        { rangeName: podRangeName, ipCidrRange: args.podCidr },
+        { rangeName: serviceRangeName, ipCidrRange: args.serviceCidr },
       ],
       // Private nodes pull images and write logs through Google APIs (CIS GCP 3.9 / Checkov CKV_GCP_74).
       privateIpGoogleAccess: true,

@@ -8,7 +8,6 @@ import {
   calendarNetworkPolicySpec,
   calendarPodSpec,
   calendarRoleRules,
-  calendarScript,
   calendarScriptFile,
 } from "../plan/placeholderCalendar";
 
@@ -16,6 +15,11 @@ export interface PlaceholderCalendarArgs {
   readonly namespace: pulumi.Input<string>;
   /** The plan's calendar (infra/plan/rush): when to hold how many placeholders. */
   readonly windows: readonly CalendarWindow[];
+  /**
+   * The text of infra/files/scaler/placeholder_calendar.py (`readCalendarScript()` in infra/files), mounted
+   * from the ConfigMap and run by the Deployment. Passed in so the plan and this component read no files.
+   */
+  readonly script: string;
 }
 
 /**
@@ -39,7 +43,7 @@ export class PlaceholderCalendar extends pulumi.ComponentResource {
     }, child);
     const config = new k8s.core.v1.ConfigMap(`${name}-config`, {
       metadata,
-      data: pulumi.output(args.namespace).apply((ns) => ({ "calendar.json": calendarDocument(ns, args.windows), [calendarScriptFile]: calendarScript() })),
+      data: pulumi.output(args.namespace).apply((ns) => ({ "calendar.json": calendarDocument(ns, args.windows), [calendarScriptFile]: args.script })),
     }, child);
     new k8s.networking.v1.NetworkPolicy(`${name}-netpol`, { metadata, spec: calendarNetworkPolicySpec() }, child);
     new k8s.apps.v1.Deployment(`${name}-deployment`, {

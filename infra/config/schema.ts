@@ -1,3 +1,5 @@
+// schema.ts is one table of every key (about 60 entries, each with its source); it is long because it is
+// the one place they live, not because it mixes concerns.
 import { acceleratorFamilies, isNodePoolMachine, machineTypes } from "../catalog/machineTypes";
 import { isPrivate, parseIpv4Cidr } from "../catalog/cidr";
 import { isPinnedImage } from "../catalog/images";

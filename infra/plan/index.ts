@@ -2,6 +2,16 @@ import { IssueList } from "../config/errors";
 import { configSchema } from "../config/schema";
 import { CapacityConfig, PlatformConfig, StackConfig } from "../config/types";
 import { fitUsersOnNode, planUserPool, UserPoolPlan } from "./capacity";
+import {
+  corePoolSpec,
+  eventMaintenanceExclusion,
+  gpuPoolSpec,
+  MaintenanceExclusion,
+  NodePoolSpec,
+  NodePoolSpecs,
+  nodePoolSpecs,
+  userPoolSpec,
+} from "./cluster";
 import { CostEstimate, estimateCost, PricedPool } from "./cost";
 import { lookupMachineType, MachineType } from "../catalog/machineTypes";
 import { AddressPlan, planAddresses, PoolAddressNeed } from "./network";
@@ -9,15 +19,6 @@ import { chooseUserMachine, MachineChoice } from "./rush/machine";
 import { planRush, RushPlan } from "./rush";
 import { activityIntervalSeconds, coreResources, kubeSpawnerApi, Resources } from "./rush/hub";
 import { serversAt } from "./rush/timetable";
-
-export interface PoolPlan {
-  readonly name: string;
-  readonly machineType: string;
-  readonly minNodes: number;
-  readonly maxNodes: number;
-  readonly maxPodsPerNode: number;
-  readonly bootDiskGiB: number;
-}
 
 export interface QuotaNeeds {
   /** Regional CPUS quota: every vCPU of every pool at its maximum. */
@@ -32,7 +33,7 @@ export interface QuotaNeeds {
   readonly globalStaticAddresses: number;
 }
 
-/** The hub's settings for the rush it must absorb (infra/plan/rush/hub.ts); chartValues.ts applies them. */
+/** The hub's settings for the rush it must absorb (infra/plan/rush/hub.ts); infra/plan/chart/index.ts applies them. */
 export interface HubTuning {
   readonly concurrentSpawnLimit: number;
   readonly startTimeoutSeconds: number;
@@ -49,9 +50,10 @@ export interface Plan {
   readonly hubTuning: HubTuning;
   /** Things an organiser must read before trusting the figures (price region, missed targets…). */
   readonly warnings: readonly string[];
-  readonly corePool: PoolPlan;
-  readonly userPoolSpec: PoolPlan;
-  readonly gpuPool?: PoolPlan;
+  /** The cluster's node pools, as HardenedCluster takes them: core, user, and GPU when configured. */
+  readonly nodePools: NodePoolSpecs;
+  /** Keeps GKE's upgrades away from the event (HardenedCluster's `maintenanceExclusions`). */
+  readonly maintenanceExclusion: MaintenanceExclusion;
   readonly addresses: AddressPlan;
   readonly natMinPortsPerVm: number;
   readonly natIps: number;
@@ -63,8 +65,6 @@ export interface Plan {
 // 64-port default runs out (Cloud NAT docs, "port reservation").
 export const NAT_MIN_PORTS_PER_VM = 1024;
 const NAT_PORTS_PER_IP = 64_512;
-const CORE_MAX_PODS = 110;
-const GPU_MAX_PODS = 32;
 const HUB_DB_GIB = 1;
 /** The most nodes a pool may plan; the bound and its reason are the userMachineType entry's. */
 export const MAX_NODES_PER_POOL = configSchema.userMachineType.limits.maxNodesPerPool;
@@ -78,14 +78,6 @@ const gpuQuota: Readonly<Record<string, string>> = { "nvidia-tesla-t4": "NVIDIA_
 /** Zones the node pools span: one for a zonal cluster; the configured ones, or GKE's default three. */
 export function clusterZoneCount(platform: PlatformConfig): number {
   return platform.location.type === "zonal" ? 1 : platform.location.nodeZones.length || 3;
-}
-
-/**
- * A pool's initialNodeCount, which GKE counts per zone: the minimum spread over the zones, but never so
- * many that zones × count exceeds the pool's maximum.
- */
-export function initialNodesPerZone(pool: Pick<PoolPlan, "minNodes" | "maxNodes">, zones: number): number {
-  return Math.min(Math.ceil(pool.minNodes / zones), Math.floor(pool.maxNodes / zones));
 }
 
 function machine(name: string): MachineType {
@@ -113,8 +105,8 @@ function feasibleUserPool(userMachine: MachineType, capacity: CapacityConfig, is
 }
 
 /**
- * Everything the program needs to know before it declares a resource: pool sizes, address ranges,
- * quotas and cost. Pure. When the config cannot be planned (a machine that holds no user, a pool over
+ * Everything the program needs to know before it declares a resource: the node pools, the maintenance
+ * exclusion, address ranges, quotas and cost. Pure. When the config cannot be planned (a machine that holds no user, a pool over
  * the node limit, a range too small) it throws one ConfigError listing every such issue under the
  * config key to change, so the program refuses the stack before declaring anything.
  */
@@ -129,40 +121,21 @@ export function planAll(config: StackConfig): Plan {
   else {
     issues.add("userMachineType", "auto", `a machine type that holds at least one user (${capacity.userMemoryGuaranteeGiB} GiB, ${capacity.userCpuGuarantee} CPU) and the peak on at most ${MAX_NODES_PER_POOL} nodes; no known type${capacity.userMachineFamilies.length > 0 ? ` of ${capacity.userMachineFamilies.join(", ")}` : ""} does, priced in ${config.prices.region}`);
   }
-  const corePool: PoolPlan = {
-    name: "core",
-    machineType: platform.coreMachineType,
-    minNodes: platform.corePoolMinNodes,
-    maxNodes: platform.corePoolMaxNodes,
-    maxPodsPerNode: CORE_MAX_PODS,
-    bootDiskGiB: platform.coreBootDiskGiB,
-  };
-  const userPoolSpec: PoolPlan | undefined = userPool && {
-    name: "user",
-    machineType: userPool.machineType,
-    minNodes: userPool.userPoolMinNodes,
-    maxNodes: userPool.userPoolMaxNodes,
-    maxPodsPerNode: userPool.maxPodsPerNode,
-    bootDiskGiB: platform.userBootDiskGiB,
-  };
-  const gpuPool: PoolPlan | undefined = hub.gpu && {
-    name: "gpu",
-    machineType: hub.gpu.machineType,
-    minNodes: 0,
-    maxNodes: hub.gpu.maxNodes,
-    maxPodsPerNode: GPU_MAX_PODS,
-    bootDiskGiB: platform.userBootDiskGiB,
-  };
+  const zones = clusterZoneCount(platform);
+  const coreSpec = corePoolSpec(platform, zones);
+  const userSpec = userPool && userPoolSpec(userPool, platform, zones);
+  const gpuSpec = hub.gpu && gpuPoolSpec(hub.gpu, platform, zones);
   // Without a user pool the ranges are still checked against the other pools: a lower bound, so a range
   // reported too small is too small whatever the user machine.
-  const pools = [corePool, ...(userPoolSpec ? [userPoolSpec] : []), ...(gpuPool ? [gpuPool] : [])];
+  const checkedPools: NodePoolSpec[] = [coreSpec, ...(userSpec ? [userSpec] : []), ...(gpuSpec ? [gpuSpec] : [])];
   const addresses = planAddresses(
     platform,
-    pools.map<PoolAddressNeed>((p) => ({ pool: p.name, maxNodes: p.maxNodes, maxPodsPerNode: p.maxPodsPerNode })),
-    clusterZoneCount(platform),
+    checkedPools.map<PoolAddressNeed>((p) => ({ pool: p.purpose, maxNodes: p.maxNodes, maxPodsPerNode: p.maxPodsPerNode })),
+    zones,
     issues,
   );
-  if (!userPool || !userPoolSpec || !choice || issues.count > 0) throw issues.error();
+  if (!userPool || !userSpec || !choice || issues.count > 0) throw issues.error();
+  const pools = nodePoolSpecs(coreSpec, userSpec, gpuSpec);
 
   // The rush decides the warm room; the pool keeps the peak's size (planUserPool).
   const rush = planRush(config, userPool);
@@ -181,7 +154,7 @@ export function planAll(config: StackConfig): Plan {
     if (q) cpusByQuota[q] = (cpusByQuota[q] ?? 0) + m.vcpus * p.maxNodes;
   }
   const gpusByQuota: Record<string, number> =
-    hub.gpu && gpuPool ? { [gpuQuota[hub.gpu.acceleratorType]]: hub.gpu.acceleratorCount * gpuPool.maxNodes } : {};
+    gpuSpec ? { [gpuQuota[gpuSpec.accelerator.type]]: gpuSpec.accelerator.count * gpuSpec.maxNodes } : {};
   const quotas: QuotaNeeds = {
     cpus,
     cpusByQuota,
@@ -193,15 +166,15 @@ export function planAll(config: StackConfig): Plan {
 
   const activeServerLimit = hub.activeServerLimit ?? capacity.peakUsers;
   const usersAtPeak = Math.max(0, ...rush.classes.map((c) => Math.min(activeServerLimit, c.users + c.othersRunning)));
-  const priced = (p: PoolPlan, nodes: number): PricedPool => ({
-    pool: p.name,
+  const priced = (p: NodePoolSpec, nodes: number): PricedPool => ({
+    pool: p.purpose,
     machine: machine(p.machineType),
     nodes,
     bootDiskGiB: p.bootDiskGiB,
-    accelerator: p === gpuPool && hub.gpu ? { type: hub.gpu.acceleratorType, count: hub.gpu.acceleratorCount } : undefined,
+    accelerator: p.accelerator,
   });
   // At the peak the users' pool runs what the rush simulation saw at its busiest; the others their maximum.
-  const atPeak = (p: PoolPlan) => (p === userPoolSpec ? Math.min(p.maxNodes, rush.peakNodes) : p.maxNodes);
+  const atPeak = (p: NodePoolSpec) => (p === userSpec ? Math.min(p.maxNodes, rush.peakNodes) : p.maxNodes);
   const cost = estimateCost({
     prices: config.prices,
     poolsAtPeak: pools.map((p) => priced(p, atPeak(p))),
@@ -212,7 +185,7 @@ export function planAll(config: StackConfig): Plan {
     forwardingRules: 2,
     eventHours: (config.event.end.getTime() - config.event.start.getTime()) / 3_600_000,
     standbyHours: STANDBY_HOURS,
-    schedule: { pool: userPoolSpec.name, userNodeHours: rush.userNodeHours, warmNodeHours: rush.warmNodeHours, usersAtPeak },
+    schedule: { pool: userSpec.purpose, userNodeHours: rush.userNodeHours, warmNodeHours: rush.warmNodeHours, usersAtPeak },
   });
 
   const hubTuning: HubTuning = {
@@ -243,9 +216,8 @@ export function planAll(config: StackConfig): Plan {
     rush,
     hubTuning,
     warnings,
-    corePool,
-    userPoolSpec,
-    gpuPool,
+    nodePools: pools,
+    maintenanceExclusion: eventMaintenanceExclusion(config.event),
     addresses,
     natMinPortsPerVm: NAT_MIN_PORTS_PER_VM,
     natIps,
@@ -255,12 +227,15 @@ export function planAll(config: StackConfig): Plan {
 }
 
 export type { AddressPlan } from "./network";
+export { initialNodesPerZone } from "./cluster";
+export type { MaintenanceExclusion, NodePoolSpec, NodePoolSpecs } from "./cluster";
 export type { UserPoolPlan } from "./capacity";
 export type { CostEstimate } from "./cost";
 
 /** The `capacity` stack output: what an organiser checks before buying anything. */
 export function capacityOutput(plan: Plan) {
   const u = plan.userPool;
+  const [corePool, , gpuPool] = plan.nodePools;
   return {
     peakUsers: u.peakUsers,
     machineType: u.machineType,
@@ -275,8 +250,8 @@ export function capacityOutput(plan: Plan) {
     userPoolMinNodes: u.userPoolMinNodes,
     userPoolMaxNodes: u.userPoolMaxNodes,
     maxPodsPerNode: u.maxPodsPerNode,
-    corePool: { machineType: plan.corePool.machineType, minNodes: plan.corePool.minNodes, maxNodes: plan.corePool.maxNodes },
-    gpuPool: plan.gpuPool && { machineType: plan.gpuPool.machineType, maxNodes: plan.gpuPool.maxNodes },
+    corePool: { machineType: corePool.machineType, minNodes: corePool.minNodes, maxNodes: corePool.maxNodes },
+    gpuPool: gpuPool && { machineType: gpuPool.machineType, maxNodes: gpuPool.maxNodes },
     nodeRangeCidr: plan.addresses.nodeCidr,
     podRangeCidr: plan.addresses.podCidr,
     serviceRangeCidr: plan.addresses.serviceCidr,

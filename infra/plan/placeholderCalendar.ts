@@ -1,5 +1,3 @@
-import * as fs from "fs";
-import * as path from "path";
 import type { CalendarWindow } from "./rush/timetable";
 import { calendarPeriodSeconds } from "./rush/timetable";
 import { kubernetesApiEgressRule, NetworkPolicyEgressRule } from "./netpol";
@@ -24,11 +22,6 @@ const mountPath = "/etc/placeholder-calendar";
 const scriptFile = "placeholder_calendar.py";
 
 export const calendarLabels = { "app.kubernetes.io/name": calendarName, "app.kubernetes.io/part-of": "jupyterhub" } as const;
-
-/** The script, shipped as a file so tests run it with a real Python. */
-export function calendarScript(): string {
-  return fs.readFileSync(path.resolve(__dirname, "..", "files", "scaler", scriptFile), "utf8");
-}
 
 /** The calendar document the script reads. */
 export function calendarDocument(namespace: string, windows: readonly CalendarWindow[]): string {

@@ -61,24 +61,31 @@ export function plainFromWire(value: unknown): unknown {
 
 const fakeProjectNumber = "123456789012";
 
+/** A nested input as a record: the mock hands the inputs over as untyped wire data. */
+function fieldsOf(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
 /** Plausible values for outputs the cloud would compute, keyed by type token. */
-function computedOutputs(type: string, name: string, inputs: Record<string, any>): Record<string, unknown> {
+function computedOutputs(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
   const resourceName = inputs.name ?? name;
   switch (type) {
     case "gcp:serviceaccount/account:Account":
       return { email: `${inputs.accountId}@${inputs.project}.iam.gserviceaccount.com` };
-    case "gcp:container/cluster:Cluster":
+    case "gcp:container/cluster:Cluster": {
+      const endpoints = fieldsOf(inputs.controlPlaneEndpointsConfig);
       return {
         name: resourceName,
         endpoint: "192.0.2.10",
         controlPlaneEndpointsConfig: {
-          ...inputs.controlPlaneEndpointsConfig,
+          ...endpoints,
           dnsEndpointConfig: {
-            ...inputs.controlPlaneEndpointsConfig?.dnsEndpointConfig,
+            ...fieldsOf(endpoints.dnsEndpointConfig),
             endpoint: `gke-0123456789abcdef-${fakeProjectNumber}.${inputs.location}.gke.goog`,
           },
         },
       };
+    }
     case "gcp:dns/managedZone:ManagedZone":
       return { name: resourceName, nameServers: [1, 2, 3, 4].map((n) => `ns-cloud-a${n}.googledomains.com.`) };
     case "gcp:compute/globalAddress:GlobalAddress":
@@ -108,7 +115,7 @@ export const mockKeySigningKeys = [
 ];
 
 /** Plausible answers of the data sources the program calls, keyed by invoke token. */
-function computedCallOutputs(token: string, inputs: Record<string, any>): Record<string, unknown> {
+function computedCallOutputs(token: string, inputs: Record<string, unknown>): Record<string, unknown> {
   switch (token) {
     case "gcp:dns/getKeys:getKeys":
       return {

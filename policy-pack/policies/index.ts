@@ -1,5 +1,7 @@
 // Every policy of the pack, in the order the README lists them. `policy-pack/index.ts` serves this list;
-// tests and tools import it (never the pack entry, which starts the policy server).
+// tests and tools import it (never the pack entry, which starts the policy server). The larger areas are
+// folders (gke/, jupyterhub/, kubernetes/, and stack/ for the rules that span resources) with one module
+// per concern; each folder's index.ts lists its policies in the pack's order.
 
 import type { HardeningPolicy } from "./core";
 import { edgePolicies } from "./edge";

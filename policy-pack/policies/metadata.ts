@@ -33,7 +33,7 @@ export function areaOf(policy: { readonly name: string; readonly tags?: readonly
 
 // CIS Google Kubernetes Engine (GKE) Benchmark v1.9.0, cited as "CIS GKE 1.9.0 <recommendation>".
 const CIS_GKE = /^CIS GKE (1\.9\.0) (\d+(?:\.\d+)+)$/;
-// The Pod Security Standards page the Kubernetes checks follow (kubernetes.ts: Kubernetes 1.33), cited
+// The Pod Security Standards page the Kubernetes checks follow (kubernetes/: Kubernetes 1.33), cited
 // as "Pod Security Standards: <profile>" with the control in parentheses.
 const PSS = /^Pod Security Standards: (baseline|restricted)(?: \(([^)]+)\))?$/;
 const PSS_VERSION = "v1.33";

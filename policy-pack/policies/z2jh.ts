@@ -1,6 +1,7 @@
 // What the pack knows about the Zero to JupyterHub chart (4.4.0,
 // https://github.com/jupyterhub/zero-to-jupyterhub-k8s/tree/4.4.0): how to recognise a release of it,
-// where its values live, and the node label and taint it schedules user pods with.
+// where its values live, the node label and taint it schedules user pods with, and the pods its
+// NetworkPolicies cover.
 
 import { dedicatedTaintKey, nodePurposeLabel, poolPurpose } from "../contracts/labels";
 import { get, isRecord, isUnknown, plain, sameText } from "./core";
@@ -72,3 +73,12 @@ export function trait(values: Record<string, unknown>, classes: readonly string[
   }
   return undefined;
 }
+
+/** The chart's network policies for the pods every release runs: user servers, the hub and CHP. */
+export const ALWAYS_DEPLOYED_NETWORK_POLICY_OWNERS: readonly string[] = ["singleuser", "hub", "proxy.chp"];
+
+/**
+ * The chart's four network policies: those above, and the autohttps (traefik) pod's, which only runs with
+ * `proxy.https` on. Each defaults to enabled and must stay so.
+ */
+export const NETWORK_POLICY_OWNERS: readonly string[] = [...ALWAYS_DEPLOYED_NETWORK_POLICY_OWNERS, "proxy.traefik"];

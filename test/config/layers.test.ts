@@ -20,6 +20,13 @@ function importsOf(dir: string): { file: string; target: string }[] {
   });
 }
 
+/** Every .ts file under `dir` (relative to infra), recursively. */
+function tsFilesUnder(dir: string): string[] {
+  return fs.readdirSync(path.join(infra, dir), { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? tsFilesUnder(path.join(dir, e.name)) : e.name.endsWith(".ts") ? [path.join(dir, e.name)] : [],
+  );
+}
+
 describe("layers", () => {
   it("infra/config imports nothing from the plan, the components or the tools", () => {
     const edges = importsOf("config");
@@ -31,5 +38,12 @@ describe("layers", () => {
     const edges = importsOf("catalog");
     assert.deepStrictEqual(edges.filter((e) => !e.target.startsWith("catalog/") && !e.target.startsWith("../policy-pack/contracts/")), []);
     assert.ok(edges.some((e) => e.target === "../policy-pack/contracts/cidr"), "the CIDR arithmetic is the pack's contract, not a copy");
+  });
+
+  it("infra/plan reads no files: the shipped Python is passed in (infra/files/index.ts reads it for the program)", () => {
+    const files = tsFilesUnder("plan");
+    assert.ok(files.includes(path.join("plan", "chart", "index.ts")), files.join(", "));
+    const readers = files.filter((f) => /from\s+"(node:)?fs(\/promises)?"|require\("(node:)?fs/.test(fs.readFileSync(path.join(infra, f), "utf8")));
+    assert.deepStrictEqual(readers, []);
   });
 });

@@ -1,9 +1,11 @@
+// SLOW: starts a real JupyterHub (Python) for each stack.
 import * as assert from "assert";
 import * as path from "path";
 import { parseConfig } from "../../infra/config/parse";
 import { StackConfig } from "../../infra/config/types";
+import { readShippedFiles } from "../../infra/files";
 import { planAll } from "../../infra/plan";
-import { buildChartValues, summarizeHubSecurity, Z2jhValues } from "../../infra/plan/chartValues";
+import { buildChartValues, summarizeHubSecurity, Z2jhValues } from "../../infra/plan/chart";
 import { reachesOtherUsers, staffRoleName, staffScopes } from "../../infra/plan/hubRoles";
 import { loadStackConfig, rawWith, stackNames } from "../support/stacks";
 import { removeScratchDirs, requirePythonModule, runPython, scratchDir } from "./python";
@@ -58,7 +60,7 @@ function startHub(dir: string, settings: HubSettings, logins: readonly Login[]):
 }
 
 function valuesOf(config: StackConfig): Z2jhValues {
-  return buildChartValues(config, planAll(config), { secretName: "hub-test-secret" });
+  return buildChartValues(config, planAll(config), readShippedFiles(), { secretName: "hub-test-secret" });
 }
 
 /** Scopes that let the holder into other users' servers, or act as or read them beyond the admin page. */

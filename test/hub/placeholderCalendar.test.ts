@@ -1,8 +1,9 @@
+// SLOW: runs the shipped placeholder calendar (python3) against a fake Kubernetes API on loopback.
 import * as assert from "assert";
 import * as path from "path";
 import { planAll } from "../../infra/plan";
 import { calendarDocument, calendarImage, calendarPodSpec, calendarRoleRules } from "../../infra/plan/placeholderCalendar";
-import { shippedFilesDir } from "../../infra/plan/chartValues";
+import { calendarScriptPath, shippedFilesDir } from "../../infra/files";
 import { loadStackConfig } from "../support/stacks";
 import { removeScratchDirs, runPython, scratchDir, systemPython } from "./python";
 
@@ -11,7 +12,7 @@ import { removeScratchDirs, runPython, scratchDir, systemPython } from "./python
 // to the sum of the windows open now, through the scale subresource with a JSON merge patch (the API's
 // PATCH on `statefulsets/scale`, the call `kubectl scale` makes), and touch nothing when the count is right.
 
-const script = path.join(shippedFilesDir, "scaler", "placeholder_calendar.py");
+const script = path.join(shippedFilesDir, calendarScriptPath);
 const driver = path.join(__dirname, "placeholder_calendar_driver.py");
 
 interface Run {

@@ -1,10 +1,12 @@
+// SLOW: starts the real configurable-http-proxy and waits out idle timeouts.
 import * as assert from "assert";
 import { ChildProcess, spawn } from "child_process";
 import * as http from "http";
 import * as net from "net";
 import { AddressInfo } from "net";
+import { readShippedFiles } from "../../infra/files";
 import { planAll } from "../../infra/plan";
-import { buildChartValues } from "../../infra/plan/chartValues";
+import { buildChartValues } from "../../infra/plan/chart";
 import { loadStackConfig } from "../support/stacks";
 
 // The real configurable-http-proxy at the version Z2JH 4.4.0's proxy image runs (values.yaml
@@ -92,7 +94,7 @@ describe("the proxy's keep-alive, run on the real configurable-http-proxy 5.2.0"
 
   it("keeps an idle connection from the load balancer open past CHP's 5 s default with the stack's flags", async () => {
     const config = loadStackConfig("event");
-    const flags = buildChartValues(config, planAll(config), { secretName: "s" }).proxy.chp.extraCommandLineFlags;
+    const flags = buildChartValues(config, planAll(config), readShippedFiles(), { secretName: "s" }).proxy.chp.extraCommandLineFlags;
     const [withFlags, chartDefault] = await Promise.all([startChp(flags, backendPort), startChp([], backendPort)]);
     procs.push(withFlags.proc, chartDefault.proc);
     const [answered, answeredByDefault] = await Promise.all([

@@ -1,8 +1,10 @@
+// SLOW: runs a real python3 and JupyterHub behind its proxy.
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import { calendarScriptPath, readCalendarScript, readShippedFiles, shippedFilePaths, shippedFilesDir } from "../../infra/files";
 import { planAll } from "../../infra/plan";
-import { buildChartValues, shippedFilesDir, Z2jhValues } from "../../infra/plan/chartValues";
+import { buildChartValues, Z2jhValues } from "../../infra/plan/chart";
 import { loadStackConfig, stackNames } from "../support/stacks";
 import { removeScratchDirs, requirePythonModule, runPython, scratchDir } from "./python";
 
@@ -127,12 +129,23 @@ describe("Python shipped to the hub and to user pods", function () {
     assert.deepStrictEqual(syntaxErrors(sources), []);
   });
 
+  it("ships every file under infra/files: the loader reads each one, and nothing else", () => {
+    const onDisk = pythonFiles(shippedFilesDir).map((f) => path.relative(shippedFilesDir, f)).sort();
+    // The chart's files, and the placeholder calendar's script, which ships in its own ConfigMap.
+    assert.deepStrictEqual([...Object.values(shippedFilePaths), calendarScriptPath].sort(), onDisk);
+    const read = readShippedFiles();
+    for (const [key, relative] of Object.entries(shippedFilePaths)) {
+      assert.strictEqual(read[key as keyof typeof read], fs.readFileSync(path.join(shippedFilesDir, relative), "utf8"), key);
+    }
+    assert.strictEqual(readCalendarScript(), fs.readFileSync(path.join(shippedFilesDir, calendarScriptPath), "utf8"));
+  });
+
   it("compiles every Python string inside both stacks' values", () => {
     const sources = Object.assign(
       {},
       ...stackNames.map((stack) => {
         const config = loadStackConfig(stack);
-        return pythonInValues(stack, buildChartValues(config, planAll(config), { secretName: "s" }));
+        return pythonInValues(stack, buildChartValues(config, planAll(config), readShippedFiles(), { secretName: "s" }));
       }),
     );
     assert.ok(Object.keys(sources).length >= 6, Object.keys(sources).join(", "));

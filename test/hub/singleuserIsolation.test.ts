@@ -1,11 +1,13 @@
+// SLOW: starts a real JupyterHub and single-user jupyter_server processes.
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
+import { readShippedFiles } from "../../infra/files";
 import { planAll } from "../../infra/plan";
-import { buildChartValues } from "../../infra/plan/chartValues";
+import { buildChartValues } from "../../infra/plan/chart";
 import { loadStackConfig } from "../support/stacks";
-import { chartDefaultsPath } from "./chartSchema";
+import { chartDefaultsPath } from "../support/chartSchema";
 import { removeScratchDirs, requirePythonModule, runPython, scratchDir } from "./python";
 
 // "Terminals stay off" against a user who plants start-up files in their own (persistent) home: a real
@@ -35,7 +37,7 @@ function isKernel(cmdline: readonly string[]): boolean {
 describe("terminals stay off whatever a user writes into their home", function () {
   this.timeout(150_000);
   const config = loadStackConfig("event");
-  const values = buildChartValues(config, planAll(config), { secretName: "s" });
+  const values = buildChartValues(config, planAll(config), readShippedFiles(), { secretName: "s" });
   // What the chart would run: our cmd, or the chart's own default when the values set none.
   const shippedCmd = (values.singleuser as { cmd?: readonly string[] }).cmd ?? [chartDefaultCmd];
   let report: Record<string, ServerReport>;

@@ -5,7 +5,7 @@
 // a copy that could drift.
 //
 // Duplicated on purpose, with an agreement check: the keys of the Secret named by `hub.existingSecret`.
-// The program writes them (infra/plan/chartValues.ts `hubSecretKeys`, which must mirror the chart's
+// The program writes them (infra/plan/chart/release.ts `hubSecretKeys`, which must mirror the chart's
 // `get_secret_value` keys, Z2JH 4.4.0 jupyterhub/files/hub/z2jh.py and jupyterhub_config.py); the pack
 // reads chart values and refuses a literal secret at the same `hub.config.<Class>.<trait>` paths
 // (jupyterhub-no-literal-secrets). They are different views of one fact, so each side keeps its own and
@@ -13,13 +13,13 @@
 
 import * as assert from "assert";
 import * as programCidr from "../../infra/catalog/cidr";
-import { hubSecretKeys, oidcClientSecretEnv } from "../../infra/plan/chartValues";
+import { hubSecretKeys, oidcClientSecretEnv } from "../../infra/plan/chart";
 import * as programHostnames from "../../infra/plan/hostnames";
 import * as programLabels from "../../infra/plan/labels";
 import * as contractCidr from "../../policy-pack/contracts/cidr";
 import * as contractHostnames from "../../policy-pack/contracts/hostnames";
 import * as contractLabels from "../../policy-pack/contracts/labels";
-import { literalSecrets } from "../../policy-pack/policies/jupyterhub";
+import { literalSecrets } from "../../policy-pack/policies/jupyterhub/secrets";
 
 /** Chart values with `value` written at the dotted `path`. */
 function valuesWith(path: string, value: unknown): Record<string, unknown> {

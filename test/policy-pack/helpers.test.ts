@@ -4,14 +4,14 @@
 import * as assert from "assert";
 import { contains, isWholeInternet, parseCidr, reaches, type Range } from "../../policy-pack/policies/cidr";
 import { checkSettings, get, isTrue, list, plain, show, UNKNOWN } from "../../policy-pack/policies/core";
-import { matchesPattern, poolMaximum, poolZones } from "../../policy-pack/policies/gke";
-import { imageKeyProblem, literalSecrets, pinnedChartVersion, publicLoadBalancer, unpinnedImage } from "../../policy-pack/policies/jupyterhub";
+import { matchesPattern, poolMaximum, poolZones } from "../../policy-pack/policies/gke/pools";
+import { imageKeyProblem, pinnedChartVersion } from "../../policy-pack/policies/jupyterhub/images";
+import { literalSecrets } from "../../policy-pack/policies/jupyterhub/secrets";
+import { publicLoadBalancer, unpinnedImage } from "../../policy-pack/policies/kubernetesFacts";
 import { coversPort, openedAdminPorts } from "../../policy-pack/policies/network";
-import { covers, hostOf } from "../../policy-pack/policies/stack";
+import { covers, hostOf } from "../../policy-pack/policies/stack/hostnames";
+import { unknownCheckingProxy } from "../../policy-pack/sdk";
 import { UNKNOWN_STRING } from "./support";
-
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const { unknownCheckingProxy } = require("@pulumi/policy") as { unknownCheckingProxy: (v: unknown) => Record<string, unknown> };
 
 const range = (cidr: string) => parseCidr(cidr) as Range;
 

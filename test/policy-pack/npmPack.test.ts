@@ -18,10 +18,10 @@ import * as path from "path";
 import { promisify } from "util";
 import { allPolicies } from "../../policy-pack/policies";
 
-/* eslint-disable @typescript-eslint/no-var-requires, @typescript-eslint/no-explicit-any */
-const grpc = require("@grpc/grpc-js");
-const analyzerRpc = require("@pulumi/pulumi/proto/analyzer_grpc_pb");
-const { Empty } = require("google-protobuf/google/protobuf/empty_pb");
+// The engine's side of the analyzer protocol: the SDK's generated gRPC stubs, with their own typings.
+import * as grpc from "@grpc/grpc-js";
+import * as analyzerRpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
+import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 
 const run = promisify(execFile);
 const root = path.resolve(__dirname, "../..");
@@ -76,6 +76,12 @@ describe("policy pack: `npm pack` installs and loads alone, outside the reposito
     assert.ok(packedFiles.includes("index.ts") && packedFiles.includes("sdk.ts") && packedFiles.includes("PulumiPolicy.yaml"), packedFiles.join(", "));
     assert.ok(packedFiles.includes("package.json") && packedFiles.includes("tsconfig.json"));
     assert.ok(packedFiles.includes("contracts/cidr.ts") && packedFiles.includes("policies/index.ts") && packedFiles.includes("policies/thresholds.ts"));
+    // Every module of policies/ and contracts/ ships, the per-area folders (policies/gke/ …) included.
+    const modules = ["policies", "contracts"].flatMap((dir) =>
+      (fs.readdirSync(path.join(packDir, dir), { recursive: true }) as string[]).filter((f) => f.endsWith(".ts")).map((f) => `${dir}/${f.split(path.sep).join("/")}`),
+    );
+    assert.ok(modules.some((f) => f.startsWith("policies/gke/")), modules.join(", "));
+    assert.deepStrictEqual(modules.filter((f) => !packedFiles.includes(f)), []);
     assert.deepStrictEqual(packedFiles.filter((f) => f.startsWith("tools/") || f.includes("node_modules")), []);
   });
 

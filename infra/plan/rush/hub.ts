@@ -1,6 +1,6 @@
 import type { ClassSpec, RushTimings } from "../../config/types";
 
-// The hub tuned for the rush it must absorb. Each value and where it comes from; chartValues.ts puts
+// The hub tuned for the rush it must absorb. Each value and where it comes from; infra/plan/chart/index.ts puts
 // them into the chart's values (the lines marked "rush tuning" there).
 
 /** Requests and limits, as the chart takes them (hub.resources, proxy.chp.resources). */

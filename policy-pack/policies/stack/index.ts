@@ -1,0 +1,33 @@
+// Rules that span resources. A stack policy sees every resource of the stack at the end of a preview or
+// update (their outputs in a real run; the offline checker approximates them with inputs when a
+// preview has no outputs yet). One module per rule, named for what it ties together; each policy keeps
+// the area it reports under:
+//   dataplane.ts           Stack       the chart's NetworkPolicies need an enforcing dataplane
+//   hostnames.ts           Stack       every served hostname has a certificate, map entry and DNS record
+//   userNodes.ts           Stack       user pods only on tainted user nodes with the metadata server
+//   nodeServiceAccount.ts  GKE         the node service account's project roles
+//   gateway.ts             Edge        backend policies, HTTPS-only routes, the Gateway's SSL policy
+//   namespaces.ts          Kubernetes  every workload's namespace has a NetworkPolicy
+//   shared.ts                          resource selection and namespace helpers
+//
+// The list below is the pack's order (../index.ts `allPolicies`), which the README table and the served
+// pack follow.
+
+import type { HardeningStackPolicy } from "../core";
+import { stackNetworkPolicyEnforced } from "./dataplane";
+import { edgeBackendPoliciesAttached, edgeGatewaySslPolicy, edgeHttpRedirectsOnly } from "./gateway";
+import { stackHostnamesCovered } from "./hostnames";
+import { k8sNamespaceNetworkPolicy } from "./namespaces";
+import { gkeNodeServiceAccountRoles } from "./nodeServiceAccount";
+import { stackUserPodsOnUserNodes } from "./userNodes";
+
+export const stackPolicies: readonly HardeningStackPolicy[] = [
+  stackNetworkPolicyEnforced,
+  stackHostnamesCovered,
+  stackUserPodsOnUserNodes,
+  gkeNodeServiceAccountRoles,
+  edgeBackendPoliciesAttached,
+  edgeGatewaySslPolicy,
+  edgeHttpRedirectsOnly,
+  k8sNamespaceNetworkPolicy,
+];
