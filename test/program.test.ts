@@ -1,7 +1,7 @@
 // SLOW: runs the whole program under Pulumi's mock runtime.
 import * as assert from "assert";
 import { mockKeySigningKeys, OfflineRun, runOffline } from "../infra/tools/offline";
-import { ofType, one } from "./support/resources";
+import { named, ofType, one } from "./support/resources";
 import { readStackFile } from "../infra/tools/stackFile";
 import { deployHub } from "../infra/program";
 import { dnsEndpointKubeconfig } from "../infra/components/cluster";
@@ -128,8 +128,8 @@ for (const stack of stackNames) {
 
     it("runs nodes under a dedicated least-privilege service account, never the default compute one", async () => {
       const r = await run(stack);
-      const sa: any = one(r, TYPES.serviceAccount).outputs;
-      const roles = ofType(r, TYPES.projectIamMember).map((m: any) => m.inputs.role).sort();
+      const sa: any = named(r, "gcp:serviceaccount/account:Account", "cluster-nodes").outputs;
+      const roles = ofType(r, "gcp:projects/iAMMember:IAMMember").map((m: any) => m.inputs.role).sort();
       // Only Google's node role: nothing is pulled from Artifact Registry, so no project-wide reader.
       assert.deepStrictEqual(roles, ["roles/container.defaultNodeServiceAccount"]);
       for (const p of ["core", "user"]) {
@@ -211,7 +211,7 @@ for (const stack of stackNames) {
       assert.ok(apis.map((a: any) => a.inputs.service).includes("containerfilesystem.googleapis.com"));
       assert.ok(apis.every((a: any) => a.inputs.disableOnDestroy === false));
       // One wait after all of them: Google's own 403 says to "wait a few minutes for the action to propagate".
-      const wait = one(r, TYPES.dynamicResource);
+      const wait = named(r, "pulumi-nodejs:dynamic:Resource", "apis-usable");
       assert.deepStrictEqual(apis.filter((a) => !wait.dependencies.includes(a.urn)).map((a) => a.name), []);
       assert.ok((wait.inputs.seconds as number) >= 60, "a wait of at least a minute");
       assert.deepStrictEqual(wait.inputs.services, apis.map((a: any) => a.inputs.service));
@@ -219,13 +219,25 @@ for (const stack of stackNames) {
 
     it("creates no other Google resource before the APIs are usable: each takes its project from the wait", async () => {
       const r = await run(stack);
-      const wait = one(r, TYPES.dynamicResource);
-      const google = r.resources.filter((x) => x.custom && x.type.startsWith("gcp:") && x.type !== TYPES.projectService);
+      const wait = named(r, "pulumi-nodejs:dynamic:Resource", "apis-usable");
+      const google = r.resources.filter((x) => x.custom && x.type.startsWith("gcp:") && x.type !== "gcp:projects/service:Service");
       assert.ok(google.length >= 20, `only ${google.length} Google resources`);
-      assert.deepStrictEqual(google.filter((x) => !x.dependencies.includes(wait.urn)).map((x) => x.type), []);
-      for (const x of google) assert.strictEqual(x.inputs.project, config.platform.project, x.type);
-      // The data source reading the zone's DS records waits too: it takes the same project.
-      assert.ok(r.invokes.length > 0 && r.invokes.every((i) => i.inputs.project === config.platform.project));
+      // A resource type with a `project` argument takes it from the wait; the few without one (IAM members of
+      // a bucket or a service account, the budget, which lives on the billing account) take an input
+      // from a resource that does, so they too start only after the wait.
+      const withProject = google.filter((x) => x.inputs.project !== undefined);
+      assert.deepStrictEqual(withProject.filter((x) => !x.dependencies.includes(wait.urn)).map((x) => x.type), []);
+      for (const x of withProject) assert.strictEqual(x.inputs.project, config.platform.project, x.type);
+      const byUrn = new Map(r.resources.map((x) => [x.urn, x]));
+      const after = (x: { dependencies: readonly string[] }, seen = new Set<string>()): boolean =>
+        x.dependencies.some((d) => d === wait.urn || (!seen.has(d) && (seen.add(d), byUrn.has(d)) && after(byUrn.get(d)!, seen)));
+      assert.deepStrictEqual(google.filter((x) => !after(x)).map((x) => x.type), []);
+      assert.deepStrictEqual(google.filter((x) => x.inputs.project === undefined).map((x) => x.type).sort(), [
+        ...(stack === "event" ? ["gcp:billing/budget:Budget"] : []),
+        "gcp:serviceaccount/iAMMember:IAMMember", "gcp:storage/bucketIAMMember:BucketIAMMember", "gcp:storage/bucketIAMMember:BucketIAMMember",
+      ]);
+      // The data sources wait too: the zone's DS records and the project number take the same project.
+      assert.ok(r.invokes.length > 0 && r.invokes.every((i) => (i.inputs.project ?? i.inputs.projectId) === config.platform.project));
     });
 
     it("keeps the kubeconfig secret", async () => {
@@ -283,10 +295,11 @@ describe("the program refuses a bad config before declaring anything", () => {
   it("throws the config error and registers no resource", () =>
     assertProgramRefuses("dev", { peakUsers: "0" }, /peakUsers: got 0/));
 
-  // e2-standard-2 holds one 4 GiB user: 1,000 nodes for the peak.
+  // Both ranges are too small for the event's pools (a user machine over the node limit would be reported
+  // alone: its ranges are checked without its fleet, test/config/messages.test.ts).
   it("refuses a config the plan cannot build (every feasibility issue at once) and registers no resource", () =>
-    assertProgramRefuses("event", { userMachineType: "e2-standard-2", userMemoryGuaranteeGiB: "4", userMemoryLimitGiB: "4", podCidr: "10.32.0.0/20" }, [
-      /userMachineType: got "e2-standard-2".*at most 500 nodes/,
+    assertProgramRefuses("event", { nodeCidr: "10.0.0.0/27", podCidr: "10.32.0.0/20" }, [
+      /nodeCidr: got "10\.0\.0\.0\/27"/,
       /podCidr: got "10\.32\.0\.0\/20"/,
     ]));
 });

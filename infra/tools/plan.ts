@@ -9,6 +9,8 @@ import { DeclaredResource, OfflineRun, runOffline } from "./offline";
 import { readStackFile, stackRawConfig, StackFileError } from "./stackFile";
 import { renderPlanText } from "./planText";
 import { renderRushChart } from "./rushChart";
+import { diffPlans, PlanDiff, PreviousDocumentError, readPrevious, renderPlanDiff } from "./planDiff";
+import { holdsInvented } from "./offline";
 
 // `npm run plan -- --stack <name> [--json]`: the real program under Pulumi's mock runtime, with the
 // stack's own config file; nothing leaves this machine and no credentials are needed.
@@ -18,7 +20,7 @@ export interface PreviewStep {
   readonly urn: string;
   readonly provider?: string;
   /** The declared resource as preview shows it: everything but its logical name and mock outputs. */
-  readonly newState: Omit<DeclaredResource, "name" | "outputs">;
+  readonly newState: Omit<DeclaredResource, "name" | "outputs" | "ignoreChanges">;
 }
 
 /** The subset of `pulumi preview --json` this plan reproduces, plus the stack outputs. */
@@ -34,11 +36,13 @@ export type ProgramExports = ReturnType<typeof deployHub>;
 /** When the offline plan runs: the real clock unless `asOf` says otherwise (see `readProgramConfig`). */
 export interface PlanClock {
   readonly asOf?: Date;
+  /** Where the stack files are: `stacks/` unless a test plans a stack file of its own. */
+  readonly stacksDir?: string;
 }
 
 /** Runs the program for a stack file under mocks. */
-export async function planStack(stack: string, { asOf }: PlanClock = {}): Promise<OfflineRun<ProgramExports>> {
-  const { config, secretKeys } = readStackFile(stack);
+export async function planStack(stack: string, { asOf, stacksDir }: PlanClock = {}): Promise<OfflineRun<ProgramExports>> {
+  const { config, secretKeys } = readStackFile(stack, stacksDir);
   return runOffline(stack, config, secretKeys, () => deployHub(readProgramConfig({ now: asOf })));
 }
 
@@ -56,7 +60,7 @@ export function rushChartOf(stack: string, plan: Plan): Promise<string> {
 }
 
 function step(r: DeclaredResource): PreviewStep {
-  const { name: _name, outputs: _outputs, ...newState } = r;
+  const { name: _name, outputs: _outputs, ignoreChanges: _ignoreChanges, ...newState } = r;
   return { op: "create", urn: r.urn, provider: r.provider, newState };
 }
 
@@ -67,7 +71,7 @@ export function stackUrn(stack: string): string {
 
 export function toPreviewDocument(run: OfflineRun<unknown>): PreviewDocument {
   const root = stackUrn(run.stack);
-  const rootStep = step({ type: "pulumi:pulumi:Stack", name: `${projectName}-${run.stack}`, urn: root, custom: false, dependencies: [], inputs: {}, outputs: {} });
+  const rootStep = step({ type: "pulumi:pulumi:Stack", name: `${projectName}-${run.stack}`, urn: root, custom: false, dependencies: [], inputs: {}, outputs: {}, ignoreChanges: [] });
   const steps = [rootStep, ...run.resources.map((r) => step(r.parent ? r : { ...r, parent: root }))];
   return {
     steps,
@@ -76,14 +80,19 @@ export function toPreviewDocument(run: OfflineRun<unknown>): PreviewDocument {
   };
 }
 
+/** The plan's changes against a previous plan or stack export (`--against`). */
+export function planDiffAgainst(run: OfflineRun<unknown>, previous: unknown): PlanDiff {
+  return diffPlans(readPrevious(previous), run.resources, (v) => holdsInvented(v, run.invented));
+}
+
 /** Same as `npm run plan -- --stack <name> --json`, for tests and the policy checker. */
 export async function runOfflinePlan(stack: string, clock: PlanClock = {}): Promise<PreviewDocument> {
   return toPreviewDocument(await planStack(stack, clock));
 }
 
 async function main(argv: string[]): Promise<number> {
-  const usage = "usage: npm run plan -- --stack <name> [--json] [--as-of <ISO 8601 time>] [--chart <file.svg> | --no-chart]";
-  let values: { stack?: string; json?: boolean; help?: boolean; "as-of"?: string; chart?: string; "no-chart"?: boolean };
+  const usage = "usage: npm run plan -- --stack <name> [--json] [--as-of <ISO 8601 time>] [--chart <file.svg> | --no-chart] [--against <previous plan JSON or pulumi stack export>]";
+  let values: { stack?: string; json?: boolean; help?: boolean; "as-of"?: string; chart?: string; "no-chart"?: boolean; against?: string };
   try {
     ({ values } = parseArgs({
       args: argv,
@@ -95,6 +104,8 @@ async function main(argv: string[]): Promise<number> {
         // The rush chart (SVG); by default rush-<stack>.svg in the current directory, with the text plan.
         chart: { type: "string" },
         "no-chart": { type: "boolean" },
+        // What would change: against `npm run --silent plan -- --json` output or `pulumi stack export`.
+        against: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -116,9 +127,21 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`--as-of takes an ISO 8601 time such as 2027-12-01T00:00:00Z, got ${JSON.stringify(values["as-of"])}\n${usage}\n`);
     return 2;
   }
+  let previous: unknown;
+  if (values.against !== undefined) {
+    try {
+      previous = JSON.parse(fs.readFileSync(values.against, "utf8"));
+    } catch (e) {
+      process.stderr.write(`--against: cannot read ${values.against} as JSON: ${(e as Error).message}\n`);
+      return 2;
+    }
+  }
   try {
     const run = await planStack(values.stack, { asOf });
-    let text = values.json ? `${JSON.stringify(toPreviewDocument(run), null, 2)}\n` : renderPlanText(run);
+    const diff = values.against !== undefined ? planDiffAgainst(run, previous) : undefined;
+    let text = values.json
+      ? `${JSON.stringify({ ...toPreviewDocument(run), ...(diff ? { changes: diff } : {}) }, null, 2)}\n`
+      : `${renderPlanText(run)}${diff ? `\n${renderPlanDiff(diff, values.against ?? "")}` : ""}`;
     const chartPath = values["no-chart"] ? undefined : values.chart ?? (values.json ? undefined : `rush-${values.stack}.svg`);
     if (chartPath !== undefined) {
       fs.writeFileSync(chartPath, await rushChartOf(values.stack, planOfStack(values.stack, { asOf })));
@@ -128,6 +151,10 @@ async function main(argv: string[]): Promise<number> {
     await new Promise<void>((resolve, reject) => process.stdout.write(text, (e) => (e ? reject(e) : resolve())));
     return 0;
   } catch (e) {
+    if (e instanceof PreviousDocumentError) {
+      process.stderr.write(`--against ${values.against}: ${e.message}\n`);
+      return 2;
+    }
     if (e instanceof ConfigError || e instanceof StackFileError) {
       process.stderr.write(`${e.message}\n`);
       return 1;

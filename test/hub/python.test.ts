@@ -129,8 +129,10 @@ describe("Python shipped to the hub and to user pods", function () {
     assert.deepStrictEqual(syntaxErrors(sources), []);
   });
 
-  it("ships every file under infra/files: the loader reads each one, and nothing else", () => {
-    const onDisk = pythonFiles(shippedFilesDir).map((f) => path.relative(shippedFilesDir, f)).sort();
+  it("ships every chart file under infra/files: the loader reads each one, and nothing else", () => {
+    // infra/files/ops/ holds what the operations commands run in Jobs and pods (infra/tools/ops.ts reads
+    // them there); they never enter the chart values.
+    const onDisk = pythonFiles(shippedFilesDir).map((f) => path.relative(shippedFilesDir, f)).filter((f) => !f.startsWith("ops/")).sort();
     // The chart's files, and the placeholder calendar's script, which ships in its own ConfigMap.
     assert.deepStrictEqual([...Object.values(shippedFilePaths), calendarScriptPath].sort(), onDisk);
     const read = readShippedFiles();

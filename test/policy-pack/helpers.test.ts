@@ -142,11 +142,11 @@ describe("policy helpers: JupyterHub values", () => {
         extraEnv: [{ name: "API_TOKEN", value: "t" }, { name: "DB_PASSWORD", valueFrom: { secretKeyRef: { name: "s", key: "k" } } }, { name: "MODE", value: "x" }],
       },
     };
-    assert.deepStrictEqual(literalSecrets(values), [
-      "hub.cookieSecret",
-      "hub.services.grader.apiToken",
+    assert.deepStrictEqual(literalSecrets(values).sort(), [
       "hub.config.GenericOAuthenticator.client_secret",
+      "hub.cookieSecret",
       "hub.extraEnv[0].value",
+      "hub.services.grader.apiToken",
     ]);
   });
 });

@@ -3,9 +3,9 @@
 // where its values live, the node label and taint it schedules user pods with, and the pods its
 // NetworkPolicies cover.
 
-import { dedicatedTaintKey, nodePurposeLabel, poolPurpose } from "../contracts/labels";
-import { get, isRecord, isUnknown, plain, sameText } from "./core";
-import { HELM_TYPES } from "./types";
+import { dedicatedTaintKey, nodePurposeLabel, poolPurpose } from "../../contracts/labels";
+import { get, isRecord, isUnknown, plain, sameText } from "../core";
+import { HELM_TYPES } from "../types";
 
 // The node label, taint key and purposes are Z2JH's, kept in the contract module the program imports too
 // (../contracts/labels.ts): user pods select `nodePurposeLabel` and tolerate the dedicated taint.
