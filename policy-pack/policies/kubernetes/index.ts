@@ -6,6 +6,7 @@
 // namespace/NetworkPolicy rule is a stack policy (../stack/namespaces.ts). One module per concern:
 //   baseline.ts    the baseline profile
 //   restricted.ts  what restricted adds (capabilities, seccomp, volumes, escalation, non-root)
+//   pss.ts         the one list of both profiles' controls, in the pack's order
 //   workloads.ts   limits, service-account token, pinned images
 //   services.ts    no public load balancer
 //   networkPolicies.ts  the program's own NetworkPolicies restrict egress, never to the metadata server
@@ -16,35 +17,14 @@
 // pack follow.
 
 import type { HardeningResourcePolicy } from "../core";
-import { k8sPssAppArmor, k8sPssHostNamespaces, k8sPssHostPorts, k8sPssHostProcess, k8sPssPrivileged, k8sPssProcMount, k8sPssSelinux, k8sPssSysctls } from "./baseline";
 import { k8sNamespacePodSecurity } from "./namespaces";
 import { k8sNetworkPolicyMetadataEgress } from "./networkPolicies";
-import {
-  k8sPssCapabilities,
-  k8sPssPrivilegeEscalation,
-  k8sPssRunAsNonRoot,
-  k8sPssRunAsUser,
-  k8sPssSeccomp,
-  k8sPssVolumeTypes,
-} from "./restricted";
+import { pssPolicies } from "./pss";
 import { k8sNoPublicLoadBalancer } from "./services";
 import { k8sPinnedImages, k8sResourceLimits, k8sServiceAccountToken } from "./workloads";
 
 export const kubernetesPolicies: readonly HardeningResourcePolicy[] = [
-  k8sPssHostProcess,
-  k8sPssHostNamespaces,
-  k8sPssPrivileged,
-  k8sPssCapabilities,
-  k8sPssHostPorts,
-  k8sPssAppArmor,
-  k8sPssSelinux,
-  k8sPssProcMount,
-  k8sPssSeccomp,
-  k8sPssSysctls,
-  k8sPssVolumeTypes,
-  k8sPssPrivilegeEscalation,
-  k8sPssRunAsNonRoot,
-  k8sPssRunAsUser,
+  ...pssPolicies,
   k8sResourceLimits,
   k8sServiceAccountToken,
   k8sPinnedImages,
