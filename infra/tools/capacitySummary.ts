@@ -26,8 +26,8 @@ const num = (n: number) => n.toLocaleString("en-US");
  */
 export function capacitySummary(stacks: readonly string[] = listStacks()): string {
   const rows = [
-    "| stack | peak users | per user (guaranteed–cap) | user nodes at peak | vCPU quota | per hour at peak | per hour idle | whole event, upper bound |",
-    "|---|---|---|---|---|---|---|---|",
+    "| stack | peak users | per user (guaranteed–cap) | user nodes at peak | vCPU quota | per hour at peak | per hour idle | whole event, by its timetable | upper bound |",
+    "|---|---|---|---|---|---|---|---|---|",
   ];
   for (const stack of stacks) {
     const config = parseConfig(stackRawConfig(stack));
@@ -39,7 +39,7 @@ export function capacitySummary(stacks: readonly string[] = listStacks()): strin
       `| \`${stack}\` | ${num(c.peakUsers)} | ${c.userCpuGuarantee}–${c.userCpuLimit} vCPU, ${c.userMemoryGuaranteeGiB}–${c.userMemoryLimitGiB} GiB, ${c.userStorageGiB} GiB home ` +
         `| ${num(pool.userNodesAtPeak)} × ${pool.machineType} (${pool.usersPerNode} users each, ${pool.bindingConstraint} binds) ` +
         `| ${num(plan.quotas.cpus)} | ${usd(cost.perHourAtPeak)} | ${usd(cost.perHourIdle)} ` +
-        `| ${usd(cost.perEvent)} (${cost.eventHours} h at peak + ${cost.standbyHours} h idle) |`,
+        `| ${usd(cost.perEvent)} (${cost.eventHours} h window + ${cost.standbyHours} h idle) | ${usd(cost.perEventUpperBound)} |`,
     );
   }
   return rows.join("\n");

@@ -30,7 +30,7 @@ describe("README", () => {
     const config = parseConfig(stackRawConfig("event"), { now: stacksAsOf });
     const plan = planAll(config);
     const row = capacitySummary(["event"]).split("\n")[2];
-    assert.ok(row.includes(`${plan.userPool.userNodesAtPeak} × ${config.capacity.userMachineType}`), row);
+    assert.ok(row.includes(`${plan.userPool.userNodesAtPeak} × ${plan.userPool.machineType}`), row);
     assert.ok(row.includes(`$${plan.cost.perHourAtPeak.toFixed(2)}`), row);
   });
 
