@@ -73,6 +73,10 @@ const EDGES: readonly Edge[] = [
   { policy: "edge-health-check-path", title: "a path not known yet", mutate: healthCheck("httpHealthCheck.requestPath", UNKNOWN_STRING) },
   { policy: "edge-health-check-path", title: "a port not known yet", mutate: healthCheck("httpHealthCheck.port", UNKNOWN_STRING) },
   {
+    policy: "edge-managed-certificate", title: "no managed block", mutate: set(T.certificate, undefined, "managed", undefined),
+    refused: "Certificates must be Google-managed so keys never leave Google and renewal is automatic: set managed to { domains, dnsAuthorizations } (found: not set).",
+  },
+  {
     policy: "edge-managed-certificate", title: "an uploaded key", mutate: set(T.certificate, undefined, "selfManaged", { pemCertificate: "x", pemPrivateKey: "y" }),
     refused: 'Private keys must not be uploaded: set selfManaged to nothing (remove it) (found: {"pemCertificate":"x","pemPrivateKey":"y"}).',
   },
