@@ -34,6 +34,24 @@ function escapeCells(dir: string): Record<string, string> {
     "%%bash": `%%bash\ntouch ${marker("bash")}`,
     "%%sh": `%%sh\ntouch ${marker("sh")}`,
     "%%script bash": `%%script bash\ntouch ${marker("script")}`,
+    // the rest of what the guard's comment and explanation claim ("and friends"), one by one
+    "%sc": `%sc out=touch ${marker("sc")}`,
+    "%%!": `%%!\ntouch ${marker("bang-cell")}`,
+    "%%sx": `%%sx\ntouch ${marker("sx-cell")}`,
+    "%%system": `%%system\ntouch ${marker("system-cell")}`,
+    // IPython's default shell aliases (core/alias.py, default_aliases) run through InteractiveShell.system
+    "%mkdir alias": `%mkdir ${marker("mkdir")}`,
+    "%cp alias": `%cp ${guardFile} ${marker("cp")}`,
+    "%ls alias": `%ls > ${marker("ls")}`,
+    // ScriptMagics' shortcuts for interpreters present on this machine (core/magics/script.py, script_magics)
+    "%%perl": `%%perl\nopen(my $f, ">", "${marker("perl")}");`,
+    "%%python3": `%%python3\nopen("${marker("python3")}", "w")`,
+    "%%script sh": `%%script sh\ntouch ${marker("script-sh")}`,
+    // each InteractiveShell method the guard replaces, called directly from a cell
+    "shell.system": `get_ipython().system("touch ${marker("m-system")}")`,
+    "shell.system_piped": `get_ipython().system_piped("touch ${marker("m-piped")}")`,
+    "shell.system_raw": `get_ipython().system_raw("touch ${marker("m-raw")}")`,
+    "shell.getoutput": `get_ipython().getoutput("touch ${marker("m-getoutput")}")`,
   };
 }
 
