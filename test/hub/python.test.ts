@@ -234,5 +234,19 @@ describe("Python shipped to the hub and to user pods", function () {
       // JupyterHub's own text took X-Real-Ip at its word
       assert.ok(own[0].message.includes(`(${name}@198.51.100.77) `), own[0].message);
     }
+    // a blocked user's refused login, as JupyterHub itself logs it, is a login-refused event and no login
+    const blocked = "blocked.user@example.org";
+    assert.deepStrictEqual(
+      entries.filter((e) => e.audit?.user === blocked).map((e) => e.audit),
+      [{ event: "login-refused", user: blocked }],
+      "a blocked user's login attempt is not recorded as exactly one login-refused event",
+    );
+    // an admin's delete of a user (what the admin page sends) is recorded with the admin as the actor
+    const deletes = entries.filter((e) => e.audit?.event === "api-write" && e.audit.method === "DELETE");
+    assert.deepStrictEqual(
+      deletes.map((e) => e.audit),
+      [{ event: "api-write", actor: "organiser", method: "DELETE", path: "/hub/api/users/leaver", status: 204, ip: "127.0.0.1" }],
+      "the organiser's deletion of a user is not in the audit log as one api-write by the organiser",
+    );
   });
 });
