@@ -121,12 +121,25 @@ for (const sandbox of [false, true]) describe(`the IPython shell-escape guard, i
     const results = runCells(guardFile, dir, {
       pip: "%pip --version",
       chained: `%pip --version; touch ${path.join(dir, "ran-pip")}`,
+      failing: "%pip no-such-pip-command",
     }, sandbox);
-    // pip itself runs and answers (this is the pip of the interpreter the kernel runs on)...
-    assert.match(results.pip.output, /^pip \d+\.\d+/m);
+    // ...a pip that fails shows pip's own error (stderr included), with no Python traceback and no reminder
+    assert.match(results.failing.output, /ERROR: unknown command "no-such-pip-command"/);
+    assert.doesNotMatch(results.failing.output, /restart the kernel|Traceback|CalledProcessError/);
+    assert.strictEqual(results.failing.error, null);
+    // pip itself runs and answers (this is the pip of the interpreter the kernel runs on), its output as
+    // text, followed by IPython's own reminder after a pip that succeeded...
+    assert.match(results.pip.output, /^pip \d+\.\d+\S* from \S+ \(python \d+\.\d+\)\nNote: you may need to restart the kernel to use updated packages\.\n$/);
+    assert.strictEqual(results.pip.error, null);
     // ...and a chained shell command is handed to pip as an argument, never to a shell.
     assert.doesNotMatch(results.chained.output, explanation);
     assert.deepStrictEqual(markers(dir), []);
+  });
+
+  it("does nothing in plain Python (no IPython shell to guard)", () => {
+    const plain = runPython([guardFile], { cwd: scratchDir("guard-plain-"), sandbox });
+    assert.strictEqual(plain.status, 0, plain.stderr);
+    assert.strictEqual(plain.stdout + plain.stderr, "");
   });
 
   it("is loaded by the shipped system-wide ipython_config.py, as every kernel would load it", () => {
