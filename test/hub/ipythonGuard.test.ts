@@ -105,6 +105,8 @@ for (const sandbox of [false, true]) describe(`the IPython shell-escape guard, i
     for (const [cell, { output, error }] of Object.entries(results)) {
       assert.strictEqual(error, "ShellEscapeRefused", `${cell}: ${output}`);
       assert.match(output, explanation, cell);
+      // the refusal is the message, not a crash: no traceback
+      assert.doesNotMatch(output, /Traceback|most recent call/, `${cell} shows a traceback: ${output}`);
     }
     assert.deepStrictEqual(markers(dir), []);
   });
