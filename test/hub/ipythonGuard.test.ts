@@ -58,6 +58,8 @@ function escapeCells(dir: string): Record<string, string> {
 const ordinaryCells = {
   arithmetic: "x = 1 + 1; print(x)",
   "import json": "import json; print(json.dumps({'ok': True}))",
+  // the guard leaves no name of its own in the notebook's namespace
+  "namespace": "print([name for name in globals() if 'shell_escape' in name])",
 };
 
 function runCells(guard: string, dir: string, cells: Record<string, string>, sandbox: boolean): CellResults {
@@ -116,6 +118,7 @@ for (const sandbox of [false, true]) describe(`the IPython shell-escape guard, i
     const results = runCells(guardFile, dir, ordinaryCells, sandbox);
     assert.deepStrictEqual(results.arithmetic, { output: "2\n", error: null });
     assert.deepStrictEqual(results["import json"], { output: '{"ok": true}\n', error: null });
+    assert.deepStrictEqual(results.namespace, { output: "[]\n", error: null });
   });
 
   it("keeps %pip working, without a shell (so `%pip install x; rm -rf ~` cannot chain a command)", () => {
