@@ -28,6 +28,7 @@ import json
 import os
 import random
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -245,6 +246,8 @@ def main():
     if unknown:
         parser.error(f"not a shipped file with tests: {', '.join(unknown)} (known: {', '.join(TARGETS)})")
 
+    # a stopped run (Ctrl-C, kill) still removes its sandbox copy
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     root = None if args.list else make_sandbox()
     report = {"files": {}}
     try:
