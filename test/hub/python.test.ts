@@ -171,6 +171,16 @@ describe("Python shipped to the hub and to user pods", function () {
       { event: "api-write", actor: "carol@example.org", method: "POST", path: "/hub/api/users/carol%40example.org/server", status: 302, ip: "198.51.100.9" },
       { event: "login-refused", user: "mallory" },
     ]);
+    // Cloud Logging's httpRequest fields, in its units (latency as a duration string in seconds)
+    assert.deepStrictEqual(
+      entries.filter((e) => e.httpRequest).map((e) => e.httpRequest),
+      [
+        { requestMethod: "POST", requestUrl: "/hub/api/users/bob/server", status: 201, remoteIp: "198.51.100.7", latency: "0.013s" },
+        { requestMethod: "GET", requestUrl: "/hub/home", status: 200, remoteIp: "198.51.100.8", latency: "0.003s" },
+        { requestMethod: "POST", requestUrl: "/hub/api/users/carol%40example.org/server", status: 302, remoteIp: "198.51.100.9", latency: "0.004s" },
+      ],
+      "httpRequest of each request-log line",
+    );
     const reads = entries.filter((e) => e.httpRequest?.requestMethod === "GET");
     assert.strictEqual(reads.length, 1, "page views are request logs but not audit events");
     assert.ok(!reads[0].audit);
