@@ -161,7 +161,18 @@ describe("Python shipped to the hub and to user pods", function () {
     const result = runPython([driver, path.join(shippedFilesDir, "hub", "audit_log.py")], { cwd: scratchDir("audit-") });
     assert.strictEqual(result.status, 0, result.stderr);
     const entries = result.stdout.trim().split("\n").map((line) => JSON.parse(line));
-    for (const e of entries) assert.match(e.severity, /^(INFO|WARNING|ERROR)$/);
+    for (const e of entries) {
+      assert.match(e.severity, /^(INFO|WARNING|ERROR)$/);
+      // the fields Cloud Logging reads from a structured line (structured-logging docs): an RFC 3339 time in
+      // UTC, and the source location with the line as a string
+      assert.match(e.time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00$/, "time");
+      const location = e["logging.googleapis.com/sourceLocation"];
+      assert.deepStrictEqual(Object.keys(location).sort(), ["file", "function", "line"], "sourceLocation");
+      assert.match(location.line, /^\d+$/);
+    }
+    const refusedAt = entries.find((e) => e.audit?.event === "login-refused")["logging.googleapis.com/sourceLocation"];
+    assert.strictEqual(refusedAt.function, "get_authenticated_user");
+    assert.ok(refusedAt.file.endsWith("audit_log_driver.py"), refusedAt.file);
     const audit = entries.filter((e) => e.audit).map((e) => e.audit);
     assert.deepStrictEqual(audit, [
       { event: "login", user: "alice", admin: true, groups: ["staff"], ip: "198.51.100.7" },
