@@ -59,6 +59,18 @@ for (const stack of stackNames) {
       assert.strictEqual(nat.enableEndpointIndependentMapping, false, "dynamic port allocation requires endpoint-independent mapping off (Cloud NAT docs)");
     });
 
+    it("keeps nodes private and the control plane's IP endpoint closed to all but the configured networks", async () => {
+      const cluster = inputs(one(await stackRun(stack), T.cluster));
+      // Private nodes have internal addresses only (GKE docs, "About network isolation"); this cluster uses the
+      // DNS-based control-plane endpoint, so there is no masterIpv4CidrBlock to set (PSC-based clusters).
+      assert.deepStrictEqual(cluster.privateClusterConfig, { enablePrivateNodes: true }, "without private nodes every node gets a public IP");
+      assert.deepStrictEqual(
+        cluster.masterAuthorizedNetworksConfig,
+        { cidrBlocks: config.platform.authorizedNetworks.map((n) => ({ cidrBlock: n.cidrBlock, displayName: n.displayName })), gcpPublicCidrsAccessEnabled: false },
+        "gcpPublicCidrsAccessEnabled would open the control plane's IP endpoint to every Google Cloud public address",
+      );
+    });
+
     it("logs users in by the configured claim (default email) with the configured scopes (default openid email profile)", async () => {
       const run = await stackRun(stack);
       const auth = inputs(one(run, T.release)).values.hub.config.GenericOAuthenticator;

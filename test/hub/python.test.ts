@@ -192,6 +192,11 @@ describe("Python shipped to the hub and to user pods", function () {
       ],
       "httpRequest of each request-log line",
     );
+    // a log_request line of another shape is still logged, as a plain entry
+    assert.deepStrictEqual(
+      entries.filter((e) => e.message === "a line from log_request that is not a request line").map((e) => [e.severity, e.httpRequest, e.audit]),
+      [["WARNING", undefined, undefined]],
+    );
     const reads = entries.filter((e) => e.httpRequest?.requestMethod === "GET");
     assert.strictEqual(reads.length, 1, "page views are request logs but not audit events");
     assert.ok(!reads[0].audit);
