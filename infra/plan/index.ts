@@ -293,6 +293,7 @@ export function rushOutput(plan: Plan) {
   return {
     waitTargetSeconds: r.targetSeconds,
     seed: r.seed,
+    draws: r.draws,
     warmLeadSeconds: r.leadSeconds,
     startTimeoutSeconds: r.startTimeoutSeconds,
     concurrentSpawnLimit: r.concurrentSpawnLimit,

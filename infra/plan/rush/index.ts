@@ -37,6 +37,7 @@ export interface ClassRush {
   /** User-sized placeholders the calendar holds for this class: the smallest count that meets the target. */
   readonly placeholders: number;
   readonly meetsTarget: boolean;
+  /** The waits of the draw with the worst p95 (of `RushPlan.draws`): p50 and worst are that draw's too. */
   readonly p50Seconds: number | null;
   readonly p95Seconds: number | null;
   readonly worstSeconds: number | null;
@@ -54,6 +55,8 @@ export interface ClassRush {
 export interface RushPlan {
   readonly targetSeconds: number;
   readonly seed: number;
+  /** Arrival draws each class's warm room was tried in (`rushDraws`); a class's figures are its worst draw's. */
+  readonly draws: number;
   /** How long before a class the calendar raises its warm room. */
   readonly leadSeconds: number;
   readonly tailSeconds: number;
@@ -353,6 +356,7 @@ function computeRushPlan(config: StackConfig, pool: PoolSize): RushPlan {
   return {
     targetSeconds: rush.waitTargetSeconds,
     seed: rush.seed,
+    draws: rushDraws,
     leadSeconds,
     tailSeconds,
     startTimeoutSeconds: startTimeout,
