@@ -100,7 +100,8 @@ export interface WarmSearch {
  * draw is as likely as any of the N+1 to need the most room), so 100 draws leave about a 1% chance per class
  * that an organiser's real crowd, if it arrives as uniformly as the timetable says, needs more. A percentile
  * across draws would need more draws still to be estimated as well. The search below tries most draws once
- * (about 2N simulations a class), which keeps the event stack's plan within a few seconds.
+ * or twice (1,175 simulations for the event stack's six classes, about 4 s on a busy 2-core machine,
+ * against 225 and 1.5 s with three draws).
  * test/plan/rush.test.ts checks the chosen room against seeds the search never saw.
  */
 export const rushDraws = 100;
@@ -124,7 +125,7 @@ function smallestFor(draw: ClassInput, lo: number, hi: number, targetSeconds: nu
  * The smallest placeholder count, from none to one per user, whose simulated rush meets the target in
  * every draw. Draw by draw, the count is raised (by bisection) only when a draw misses at the count so far,
  * and the draws run at a smaller count are run again, until every draw meets one count: most draws cost
- * one simulation, and about 1.5 N in all. Exactly the
+ * one simulation or two. Exactly the
  * smallest when more warm room never raises the p95, which holds when new nodes start servers as fast as
  * warm ones (test/plan/rush.test.ts checks it as a property). With an image pull on new nodes a user can
  * land on a node the warm room's own evicted placeholders brought up, while it pulls (the scheduler places a
