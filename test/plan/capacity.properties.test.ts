@@ -77,7 +77,7 @@ describe("the capacity model, for any user shape (property)", () => {
             assert.ok(holds < 1, `refused although a node holds ${holds} users`);
             seen["no user fits"]++;
           } else {
-            const [, perNode, needed] = /this one holds (\d+) users per node \([a-z]+ binds\), so it needs (\d+) nodes/.exec(issue.allowed) ?? [];
+            const [, perNode, needed] = /this one holds (\d+) users? per node \([a-z]+ binds\), so it needs (\d+) nodes/.exec(issue.allowed) ?? [];
             assert.ok(Number(perNode) >= 1 && Number(needed) === Math.ceil(peak / Number(perNode)), issue.allowed);
             assert.ok(Number(needed) > MAX_NODES, issue.allowed);
             assert.ok(more.every((i) => i.key === "nodeCidr" || i.key === "podCidr"), JSON.stringify(more));
