@@ -12,6 +12,8 @@ import {
   HubConfig,
   PlatformConfig,
   PriceTable,
+  SandboxConfig,
+  SandboxPodOverhead,
   StackConfig,
 } from "./types";
 import { configSchema, dnsLabel, knownKeys, oidcClientSecretKey, parseTimestamp, ruleLimits } from "./schema";
@@ -125,6 +127,22 @@ function parseDaemonSetOverhead(r: Reader): DaemonSetOverhead {
   return overhead;
 }
 
+const sandboxOverheadFields = ["cpuMillicores", "memoryMiB"] as const satisfies readonly (keyof SandboxPodOverhead)[];
+
+function parseSandbox(r: Reader): SandboxConfig {
+  const key = "sandboxPodOverhead";
+  const podOverhead: { -readonly [F in keyof SandboxPodOverhead]: number } = { ...configSchema[key].default };
+  for (const [k, v] of Object.entries(r.object(key))) {
+    const field = sandboxOverheadFields.find((f) => f === k);
+    if (field === undefined || typeof v !== "number" || !Number.isInteger(v) || v < 0) {
+      r.report(key, v, "keys cpuMillicores and memoryMiB, each a whole number ≥ 0", `${key}.${k}`);
+      continue;
+    }
+    podOverhead[field] = v;
+  }
+  return { userSandbox: r.oneOf("userSandbox"), podOverhead };
+}
+
 function parseCapacity(r: Reader): CapacityConfig {
   const userCpuGuarantee = r.number("userCpuGuarantee");
   const userCpuLimit = r.number("userCpuLimit");
@@ -218,6 +236,25 @@ function isValidZoneName(name: string): boolean {
 // contain lowercase letters, digits or dashes" (Cloud DNS API, ManagedZone.name).
 const cloudDnsZoneName = /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
+/**
+ * Client ranges for Cloud Armor: public IPv4 CIDRs written as their network address (the load balancer's
+ * address is IPv4 only, and a private range never reaches it), at most `maxItems`, none wider than
+ * `widestPrefix`.
+ */
+function parseClientRanges(r: Reader, key: "edgeAllowedRanges" | "edgeDeniedRanges"): string[] {
+  const { maxItems, widestPrefix } = configSchema[key].limits;
+  const items = r.list(key);
+  if (items.length > maxItems) r.report(key, items.length, `at most ${maxItems} ranges`);
+  return items.flatMap((item, i) => {
+    const parsed = typeof item === "string" ? parseIpv4Cidr(item) : undefined;
+    if (!parsed || parsed.prefix < widestPrefix || touchesNonPublic(parsed)) {
+      r.report(key, item, `a public IPv4 CIDR written as its network address, no wider than /${widestPrefix} (clients reach the load balancer from the internet)`, `${key}[${i}]`);
+      return [];
+    }
+    return [parsed.text];
+  });
+}
+
 function parseEdge(r: Reader): EdgeConfig {
   const hubDomain = r.string("hubDomain");
   let existingZone: EdgeConfig["existingZone"];
@@ -233,7 +270,17 @@ function parseEdge(r: Reader): EdgeConfig {
       existingZone = { name, dnsName: `${dnsName}.` };
     }
   }
-  return { hubDomain, existingZone, backendTimeoutSeconds: r.integer("backendTimeoutSeconds") };
+  return {
+    hubDomain,
+    existingZone,
+    backendTimeoutSeconds: r.integer("backendTimeoutSeconds"),
+    cloudArmor: {
+      wafMode: r.oneOf("edgeWafMode"),
+      allowedClientRanges: parseClientRanges(r, "edgeAllowedRanges"),
+      deniedClientRanges: parseClientRanges(r, "edgeDeniedRanges"),
+      logSampleRate: r.number("edgeLogSampleRate"),
+    },
+  };
 }
 
 function parseEgress(r: Reader): EgressRule[] {
@@ -367,6 +414,7 @@ export function parseConfig(raw: RawConfig, options: ParseOptions = {}): StackCo
     prices: parsePrices(r),
     edge: parseEdge(r),
     hub: parseHub(r),
+    sandbox: parseSandbox(r),
   };
   const { activeServerLimit } = config.hub;
   if (activeServerLimit !== undefined && activeServerLimit > config.capacity.peakUsers && r.valid("peakUsers", "activeServerLimit")) {

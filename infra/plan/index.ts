@@ -1,6 +1,6 @@
 import { IssueList } from "../config/errors";
 import { configSchema } from "../config/schema";
-import { CapacityConfig, PlatformConfig, StackConfig } from "../config/types";
+import { CapacityConfig, PlatformConfig, SandboxPodOverhead, StackConfig } from "../config/types";
 import { fitUsersOnNode, planUserPool, UserPoolPlan } from "./capacity";
 import {
   corePoolSpec,
@@ -15,6 +15,7 @@ import {
 import { CostEstimate, estimateCost, PricedPool } from "./cost";
 import { lookupMachineType, MachineType } from "../catalog/machineTypes";
 import { AddressPlan, planAddresses, PoolAddressNeed } from "./network";
+import { userPodOverhead, userPoolSandbox } from "./sandbox";
 
 export interface QuotaNeeds {
   /** Regional CPUS quota: every vCPU of every pool at its maximum. */
@@ -72,13 +73,13 @@ function machine(name: string): MachineType {
  * reservation and the DaemonSets) and at most the node limit per pool. Otherwise an issue under
  * `userMachineType`, the key to change.
  */
-function feasibleUserPool(userMachine: MachineType, capacity: CapacityConfig, issues: IssueList): UserPoolPlan | undefined {
-  const fit = fitUsersOnNode(userMachine, capacity);
+function feasibleUserPool(userMachine: MachineType, capacity: CapacityConfig, podOverhead: SandboxPodOverhead, issues: IssueList): UserPoolPlan | undefined {
+  const fit = fitUsersOnNode(userMachine, capacity, podOverhead);
   if (fit.usersPerNode < 1) {
-    issues.add("userMachineType", userMachine.name, `a machine whose allocatable resources hold at least one user: after GKE's reservation and DaemonSets it leaves ${fit.forUsers.memoryMiB} MiB and ${fit.forUsers.cpuMillicores} m CPU, and ${fit.bindingConstraint} binds (per-user guarantee ${capacity.userMemoryGuaranteeGiB} GiB, ${capacity.userCpuGuarantee} CPU)`);
+    issues.add("userMachineType", userMachine.name, `a machine whose allocatable resources hold at least one user: after GKE's reservation and DaemonSets it leaves ${fit.forUsers.memoryMiB} MiB and ${fit.forUsers.cpuMillicores} m CPU, and ${fit.bindingConstraint} binds (per-user request ${fit.perUserRequest.memoryMiB} MiB, ${fit.perUserRequest.cpuMillicores} m CPU, the sandbox's overhead included)`);
     return undefined;
   }
-  const pool = planUserPool(userMachine, capacity);
+  const pool = planUserPool(userMachine, capacity, podOverhead);
   if (pool.userPoolMaxNodes > MAX_NODES_PER_POOL) {
     issues.add("userMachineType", userMachine.name, `a machine that holds the peak on at most ${MAX_NODES_PER_POOL} nodes; this one needs ${pool.userPoolMaxNodes} (${fit.usersPerNode} users per node)`);
   }
@@ -95,11 +96,12 @@ export function planAll(config: StackConfig): Plan {
   const { capacity, platform, hub } = config;
   const issues = new IssueList();
   const userMachine = machine(capacity.userMachineType);
-  const userPool = feasibleUserPool(userMachine, capacity, issues);
+  const userPool = feasibleUserPool(userMachine, capacity, userPodOverhead(config.sandbox), issues);
   const zones = clusterZoneCount(platform);
+  const sandbox = userPoolSandbox(config.sandbox);
   const coreSpec = corePoolSpec(platform, zones);
-  const userSpec = userPool && userPoolSpec(userPool, platform, zones);
-  const gpuSpec = hub.gpu && gpuPoolSpec(hub.gpu, platform, zones);
+  const userSpec = userPool && userPoolSpec(userPool, platform, zones, sandbox);
+  const gpuSpec = hub.gpu && gpuPoolSpec(hub.gpu, platform, zones, sandbox);
   // Without a user pool the ranges are still checked against the other pools: a lower bound, so a range
   // reported too small is too small whatever the user machine.
   const checkedPools: NodePoolSpec[] = [coreSpec, ...(userSpec ? [userSpec] : []), ...(gpuSpec ? [gpuSpec] : [])];
@@ -181,6 +183,7 @@ export function capacityOutput(plan: Plan) {
     usersPerNode: u.usersPerNode,
     bindingConstraint: u.bindingConstraint,
     usersPerNodeBy: u.usersPerNodeBy,
+    perUserRequest: u.perUserRequest,
     nodeAllocatable: u.allocatable,
     availableForUsersPerNode: u.forUsers,
     userNodesAtPeak: u.userNodesAtPeak,
@@ -191,6 +194,7 @@ export function capacityOutput(plan: Plan) {
     maxPodsPerNode: u.maxPodsPerNode,
     corePool: { machineType: corePool.machineType, minNodes: corePool.minNodes, maxNodes: corePool.maxNodes },
     gpuPool: gpuPool && { machineType: gpuPool.machineType, maxNodes: gpuPool.maxNodes },
+    userSandbox: plan.nodePools[1].sandbox ? "gvisor" : "none",
     nodeRangeCidr: plan.addresses.nodeCidr,
     podRangeCidr: plan.addresses.podCidr,
     serviceRangeCidr: plan.addresses.serviceCidr,

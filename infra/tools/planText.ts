@@ -22,6 +22,7 @@ function capacityRows(c: ProgramExports["capacity"]): Row[] {
     ["user machine type", String(c.machineType)],
     ["node allocatable (GKE formula)", `${c.nodeAllocatable.cpuMillicores} m CPU, ${Math.floor(c.nodeAllocatable.memoryMiB)} MiB`],
     ["left for users after DaemonSets", `${c.availableForUsersPerNode.cpuMillicores} m CPU, ${Math.floor(c.availableForUsersPerNode.memoryMiB)} MiB, ${c.availableForUsersPerNode.pods} pods, ${c.availableForUsersPerNode.disks} disks`],
+    ["request per user pod", `${c.perUserRequest.cpuMillicores} m CPU, ${c.perUserRequest.memoryMiB} MiB${c.userSandbox === "gvisor" ? " (gVisor sandbox included)" : ""}`],
     ["users per node by memory/cpu/pods/disks", `${by.memory} / ${by.cpu} / ${by.pods} / ${by.disks}`],
     ["users per node", `${c.usersPerNode} (${c.bindingConstraint} binds)`],
     ["user nodes at peak", `${c.userNodesAtPeak} (bin-packing lower bound ${c.lowerBoundNodes})`],

@@ -110,11 +110,11 @@ describe("stack configuration", () => {
     for (const [what, changes, key, allowed] of cases) {
       it(`refuses ${what}`, () => assertRefused("dev", changes, key, allowed));
     }
-    // The event stack's pools at their maximum need 7,680 pod and 58 node addresses (see capacity tests).
+    // The event stack's pools at their maximum need 7,808 pod and 59 node addresses (see capacity tests).
     it("refuses a pod range too small for the event's peak", () =>
-      assertRefused("event", { podCidr: "10.32.0.0/20" }, "podCidr", /at least 7680 addresses \(\/19 or wider\)/));
+      assertRefused("event", { podCidr: "10.32.0.0/20" }, "podCidr", /at least 7808 addresses \(\/19 or wider\)/));
     it("refuses a node range too small for the event's nodes", () =>
-      assertRefused("event", { nodeCidr: "10.0.0.0/27" }, "nodeCidr", /at least 58 addresses/));
+      assertRefused("event", { nodeCidr: "10.0.0.0/27" }, "nodeCidr", /at least 59 addresses/));
   });
 
   it("reports every problem at once, each with the key, the value and what is allowed", () => {

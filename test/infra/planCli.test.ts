@@ -26,8 +26,9 @@ describe("npm run plan", function () {
     const { code, stdout, stderr } = plan("--stack", "event");
     assert.strictEqual(code, 0, stderr);
     assert.match(stdout, /^Capacity$/m);
-    assert.match(stdout, /users per node\s+28 \(memory binds\)/);
-    assert.match(stdout, /user nodes at peak\s+36 \(bin-packing lower bound 35\)/);
+    assert.match(stdout, /users per node\s+27 \(memory binds\)/);
+    assert.match(stdout, /user nodes at peak\s+38 \(bin-packing lower bound 37\)/);
+    assert.match(stdout, /request per user pod\s+250 m CPU, 2176 MiB \(gVisor sandbox included\)/);
     assert.match(stdout, /^Cost estimate \(USD\)$/m);
     assert.match(stdout, /per hour at peak\s+\$\d+\.\d\d/);
     assert.match(stdout, /whole event: 72 h at peak \+ 48 h idle \(upper bound\)\s+\$\d+/);

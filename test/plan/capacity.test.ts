@@ -38,36 +38,38 @@ describe("capacity model", () => {
     const plan = planAll(config);
     const pool = plan.userPool;
 
-    it("fits 28 users on an n2-highmem-8 and names memory as the binding constraint", () => {
-      // 59824.48 − 768 MiB of DaemonSets = 59056.48 MiB; / 2048 MiB per user = 28.8 → 28.
-      // 7910 − 500 m = 7410 m; / 250 m per user = 29.6 → 29. Pods: 64 − 10 = 54. Disks: 127.
-      assert.deepStrictEqual(pool.usersPerNodeBy, { memory: 28, cpu: 29, pods: 54, disks: 127 });
-      assert.strictEqual(pool.usersPerNode, 28);
+    it("fits 27 sandboxed users on an n2-highmem-8 and names memory as the binding constraint", () => {
+      // Each user pod asks 2048 MiB plus gVisor's 128 MiB allowance (sandboxPodOverhead) = 2176 MiB.
+      // 59824.48 − 768 MiB of DaemonSets = 59056.48 MiB; / 2176 = 27.1 → 27.
+      // 7910 − 500 m = 7410 m; / 250 m per user (no CPU allowance) = 29.6 → 29. Pods: 64 − 10 = 54. Disks: 127.
+      assert.deepStrictEqual(pool.perUserRequest, { cpuMillicores: 250, memoryMiB: 2176 });
+      assert.deepStrictEqual(pool.usersPerNodeBy, { memory: 27, cpu: 29, pods: 54, disks: 127 });
+      assert.strictEqual(pool.usersPerNode, 27);
       assert.strictEqual(pool.bindingConstraint, "memory");
     });
 
-    it("needs 36 user nodes at peak, one above the bin-packing lower bound of 35", () => {
-      // ceil(1000 / 28) = 36; lower bound ceil(1000 · 2048 / 59056.48) = ceil(34.68) = 35.
-      assert.strictEqual(pool.userNodesAtPeak, 36);
-      assert.strictEqual(pool.lowerBoundNodes, 35);
+    it("needs 38 user nodes at peak, one above the bin-packing lower bound of 37", () => {
+      // ceil(1000 / 27) = 38; lower bound ceil(1000 · 2176 / 59056.48) = ceil(36.85) = 37.
+      assert.strictEqual(pool.userNodesAtPeak, 38);
+      assert.strictEqual(pool.lowerBoundNodes, 37);
       assert.ok((pool.userNodesAtPeak - pool.lowerBoundNodes) / pool.lowerBoundNodes < 0.05, "within 5% of the lower bound");
     });
 
-    it("keeps 240 placeholders warm (60 arrivals a minute over a 4-minute node start) on 9 to 45 nodes", () => {
+    it("keeps 240 placeholders warm (60 arrivals a minute over a 4-minute node start) on 9 to 46 nodes", () => {
       assert.strictEqual(pool.placeholderUsers, 240);
-      assert.strictEqual(pool.userPoolMinNodes, 9); // ceil(240 / 28)
-      assert.strictEqual(pool.userPoolMaxNodes, 45); // ceil(1240 / 28)
+      assert.strictEqual(pool.userPoolMinNodes, 9); // ceil(240 / 27)
+      assert.strictEqual(pool.userPoolMaxNodes, 46); // ceil(1240 / 27)
     });
 
-    it("chooses 64 max pods per node (28 users + 10 DaemonSet pods fit the /25 step)", () => {
+    it("chooses 64 max pods per node (27 users + 10 DaemonSet pods fit the /25 step)", () => {
       assert.strictEqual(pool.maxPodsPerNode, 64);
     });
 
     it("checks the fixed default ranges hold every pool at its maximum, with a surge node per zone", () => {
-      // Regional, three zones: (45 + 3) user nodes × 128 + (3 + 3) core nodes × 256 = 7680 pod addresses;
-      // 48 + 6 nodes + 4 addresses GCP reserves = 58 node addresses.
-      assert.strictEqual(plan.addresses.podAddressesNeeded, 7680);
-      assert.strictEqual(plan.addresses.nodeAddressesNeeded, 58);
+      // Regional, three zones: (46 + 3) user nodes × 128 + (3 + 3) core nodes × 256 = 7808 pod addresses;
+      // 49 + 6 nodes + 4 addresses GCP reserves = 59 node addresses.
+      assert.strictEqual(plan.addresses.podAddressesNeeded, 7808);
+      assert.strictEqual(plan.addresses.nodeAddressesNeeded, 59);
       // The defaults do not move with the peak: GCP cannot resize a range a cluster uses.
       assert.deepStrictEqual(
         [plan.addresses.nodeCidr, plan.addresses.podCidr, plan.addresses.serviceCidr],
@@ -76,7 +78,7 @@ describe("capacity model", () => {
     });
 
     it("spreads each pool's minimum over the zones without exceeding its maximum", () => {
-      assert.strictEqual(initialNodesPerZone({ minNodes: 9, maxNodes: 45 }, 3), 3);
+      assert.strictEqual(initialNodesPerZone({ minNodes: 9, maxNodes: 46 }, 3), 3);
       assert.strictEqual(initialNodesPerZone({ minNodes: 2, maxNodes: 3 }, 3), 1);
       // One core node wanted, three zones, at most two nodes: start empty rather than above the maximum.
       assert.strictEqual(initialNodesPerZone({ minNodes: 1, maxNodes: 2 }, 3), 0);
@@ -84,11 +86,34 @@ describe("capacity model", () => {
     });
 
     it("asks for the regional quotas the pools need at their maximum", () => {
-      // 45 × 8 user vCPUs + 3 × 8 core vCPUs; disks: 45 × 100 + 3 × 50 GB boot, 1000 × 10 GiB homes, 1 GiB hub DB.
-      assert.deepStrictEqual(plan.quotas.cpusByQuota, { N2_CPUS: 384 });
-      assert.strictEqual(plan.quotas.cpus, 384);
-      assert.strictEqual(plan.quotas.ssdTotalGb, 4500 + 150 + 10_000 + 1);
+      // 46 × 8 user vCPUs + 3 × 8 core vCPUs; disks: 46 × 100 + 3 × 50 GB boot, 1000 × 10 GiB homes, 1 GiB hub DB.
+      assert.deepStrictEqual(plan.quotas.cpusByQuota, { N2_CPUS: 392 });
+      assert.strictEqual(plan.quotas.cpus, 392);
+      assert.strictEqual(plan.quotas.ssdTotalGb, 4600 + 150 + 10_000 + 1);
       assert.strictEqual(plan.quotas.inUseAddresses, 1);
+    });
+  });
+
+  describe("the sandbox's per-pod overhead", () => {
+    const config = loadStackConfig("event");
+    const capacity = config.capacity;
+
+    it("counts gVisor's allowance in every user's request, so a node holds fewer users", () => {
+      const bare = fitUsersOnNode(machine("n2-highmem-8"), capacity);
+      const sandboxed = fitUsersOnNode(machine("n2-highmem-8"), capacity, { cpuMillicores: 0, memoryMiB: 128 });
+      assert.strictEqual(bare.usersPerNodeBy.memory, 28); // 59056.48 / 2048
+      assert.strictEqual(sandboxed.usersPerNodeBy.memory, 27); // 59056.48 / 2176
+      const cpuToo = fitUsersOnNode(machine("n2-highmem-8"), capacity, { cpuMillicores: 50, memoryMiB: 0 });
+      assert.strictEqual(cpuToo.usersPerNodeBy.cpu, 24); // 7410 / 300
+    });
+
+    it("plans with the allowance only when userSandbox is gvisor", () => {
+      const none = planAll({ ...config, sandbox: { ...config.sandbox, userSandbox: "none" } });
+      assert.deepStrictEqual(none.userPool.perUserRequest, { cpuMillicores: 250, memoryMiB: 2048 });
+      assert.strictEqual(none.userPool.usersPerNode, 28);
+      const big = planAll({ ...config, sandbox: { userSandbox: "gvisor", podOverhead: { cpuMillicores: 0, memoryMiB: 1024 } } });
+      assert.deepStrictEqual(big.userPool.perUserRequest, { cpuMillicores: 250, memoryMiB: 3072 });
+      assert.strictEqual(big.userPool.usersPerNode, 19); // 59056.48 / 3072
     });
   });
 
@@ -102,14 +127,15 @@ describe("capacity model", () => {
       }
     }
     for (const shape of shapes) {
-      it(`schedules every peak user with its full guarantee on ${shape}`, () => {
+      it(`schedules every peak user with its full guarantee and the sandbox's allowance on ${shape}`, () => {
         for (const change of grid) {
           const capacity = { ...base, ...change, userMachineType: shape };
-          const pool = planUserPool(machine(shape), capacity);
+          const overhead = { cpuMillicores: 50, memoryMiB: 128 };
+          const pool = planUserPool(machine(shape), capacity, overhead);
           const label = `${shape} ${JSON.stringify(change)}`;
           assert.ok(pool.userNodesAtPeak * pool.usersPerNode >= capacity.peakUsers, label);
-          assert.ok(pool.usersPerNode * capacity.userMemoryGuaranteeGiB * 1024 <= pool.forUsers.memoryMiB, label);
-          assert.ok(pool.usersPerNode * capacity.userCpuGuarantee * 1000 <= pool.forUsers.cpuMillicores, label);
+          assert.ok(pool.usersPerNode * (capacity.userMemoryGuaranteeGiB * 1024 + overhead.memoryMiB) <= pool.forUsers.memoryMiB, label);
+          assert.ok(pool.usersPerNode * (capacity.userCpuGuarantee * 1000 + overhead.cpuMillicores) <= pool.forUsers.cpuMillicores, label);
           assert.ok(pool.usersPerNode + capacity.daemonSetOverhead.pods <= pool.maxPodsPerNode, label);
           assert.ok(pool.usersPerNode <= machine(shape).attachableDisks, label);
           assert.ok(pool.userPoolMaxNodes >= pool.userNodesAtPeak, label);

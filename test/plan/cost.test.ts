@@ -20,10 +20,10 @@ describe("cost estimate", () => {
     const diskHour = 0.1 / 730;
     const expectedPerHour =
       3 * (8 * 0.031611 + 32 * 0.004237) + // core n2-standard-8 × 3
-      45 * 0.524056 + // user n2-highmem-8 × 45 (pool maximum: peak plus placeholders)
-      (150 + 4500 + 10_001) * diskHour + // boot disks, homes and the hub database
+      46 * 0.524056 + // user n2-highmem-8 × 46 (pool maximum: peak plus placeholders, 27 sandboxed users a node)
+      (150 + 4600 + 10_001) * diskHour + // boot disks, homes and the hub database
       0.025 + // HTTPS and HTTP-redirect forwarding rules: the first five are one flat rate
-      0.044 + // NAT gateway: 48 VMs × 0.0014 capped at 0.044
+      0.044 + // NAT gateway: 49 VMs × 0.0014 capped at 0.044
       1 * 0.005 + // one NAT IP
       0.1; // cluster fee
     close(cost.perHourAtPeak, expectedPerHour, "per hour at peak");

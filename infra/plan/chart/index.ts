@@ -23,11 +23,11 @@ import {
   userSchedulerEnabled,
 } from "./operations";
 import { ChartSecretRefs, hubSecretKeys, oidcClientSecretEnv } from "./release";
+import { prePullerTolerations, sandboxRuntime, userPodResources } from "./sandbox";
 import { ShippedFiles } from "./shippedFiles";
 import { Z2jhValues } from "./types";
 import {
   disableTerminalsFlag,
-  gibToBytes,
   packageIndexEnv,
   profileList,
   shellEscapeGuardFiles,
@@ -42,6 +42,7 @@ export * from "./egress";
 export * from "./identity";
 export * from "./operations";
 export * from "./release";
+export * from "./sandbox";
 export * from "./shippedFiles";
 export * from "./summary";
 export * from "./types";
@@ -55,6 +56,8 @@ export function buildChartValues(config: StackConfig, plan: Plan, files: Shipped
   const { hub, capacity } = config;
   const core = coreResources(capacity.peakUsers);
   const egress = componentEgress(config);
+  const resources = userPodResources(capacity, config.sandbox);
+  const sandbox = sandboxRuntime(config.sandbox);
   return {
     hub: {
       config: {
@@ -121,21 +124,23 @@ export function buildChartValues(config: StackConfig, plan: Plan, files: Shipped
       // privileged as root with NET_ADMIN, which no Pod Security level admits (Z2JH administrator/security.md, "Audit Cloud Metadata server access"; jupyterhub_config.py).
       cloudMetadata: { blockWithIptables: false },
       networkPolicy: { enabled: true, egressAllowRules: noEgressAllowRules, egress: egress.singleuser },
-      cpu: { guarantee: capacity.userCpuGuarantee, limit: capacity.userCpuLimit },
-      memory: { guarantee: gibToBytes(capacity.userMemoryGuaranteeGiB), limit: gibToBytes(capacity.userMemoryLimitGiB) },
+      // The user's share plus the sandbox's allowance (sandbox.ts); the placeholders copy these.
+      cpu: resources.cpu,
+      memory: resources.memory,
       storage: { type: "dynamic", capacity: `${capacity.userStorageGiB}Gi` },
       startTimeout: serverStartTimeoutSeconds(capacity),
       cmd: singleuserCmd,
       extraEnv: packageIndexEnv(hub.packageIndexUrl),
       extraFiles: shellEscapeGuardFiles(hub.shellEscapeGuard, files),
       profileList: profileList(capacity, hub.userImage, hub.gpu),
+      ...(sandbox ? { extraPodConfig: sandbox } : {}),
     },
     scheduling: {
       // Off: its kube-scheduler is too old for GKE's control plane (see userSchedulerEnabled).
       userScheduler: { enabled: userSchedulerEnabled },
       // Real users evict placeholders; the capacity model sizes them for one node start-up of arrivals.
       podPriority: { enabled: true },
-      userPlaceholder: { enabled: true, replicas: plan.userPool.placeholderUsers },
+      userPlaceholder: { enabled: true, replicas: plan.userPool.placeholderUsers, ...(sandbox ? { extraPodSpec: sandbox } : {}) },
       // The pools carry the chart's node-purpose label (labels.ts), so placement can be required.
       corePods: { nodeAffinity: { matchNodePurpose: "require" } },
       userPods: { nodeAffinity: { matchNodePurpose: "require" } },
@@ -145,6 +150,7 @@ export function buildChartValues(config: StackConfig, plan: Plan, files: Shipped
       continuous: { enabled: true },
       // The pullers run on user nodes only; pulling the GPU image there would waste disk and time.
       pullProfileListImages: false,
+      ...(sandbox ? { extraTolerations: prePullerTolerations(config.sandbox) } : {}),
     },
     cull: {
       enabled: true,
