@@ -9,6 +9,7 @@ import { hubSecretName, JupyterHub } from "./components/jupyterhub";
 import { HubNetwork } from "./components/network";
 import { readShippedFiles } from "./files";
 import { buildChartValues, summarizeHubSecurity, z2jhChart } from "./plan/chart";
+import { edgeProtectionOutput } from "./plan/cloudArmor";
 import { workloadIdentityPool } from "./plan/cluster";
 import { hubHostnameList } from "./plan/hostnames";
 
@@ -60,6 +61,7 @@ export function deployHub(programConfig: ProgramConfig = readProgramConfig()) {
     existingZoneName: config.edge.existingZone?.name,
     namePrefix,
     protectZone: config.platform.deletionProtection,
+    securityPolicy: plan.securityPolicy,
   });
 
   // Depends on the whole cluster component: user and core pods are *required* on their pools.
@@ -83,6 +85,8 @@ export function deployHub(programConfig: ProgramConfig = readProgramConfig()) {
     sslPolicyName: edge.sslPolicyName,
     loadBalancerResources: edge.loadBalancerResources,
     backendTimeoutSeconds: config.edge.backendTimeoutSeconds,
+    securityPolicyName: edge.securityPolicyName,
+    logSampleRate: plan.securityPolicy.logSampleRate,
   }, { provider: cluster.kubernetesProvider, dependsOn: [hub.release] });
 
   return {
@@ -93,6 +97,7 @@ export function deployHub(programConfig: ProgramConfig = readProgramConfig()) {
     certificateName: edge.certificateName,
     hubNamespace: hub.namespace,
     securitySummary: summarizeHubSecurity(hubValues),
+    edgeProtection: edgeProtectionOutput(plan.securityPolicy),
     capacity: capacityOutput(plan),
     costEstimate: plan.cost,
     quotas: plan.quotas,

@@ -16,6 +16,7 @@ import { CostEstimate, estimateCost, PricedPool } from "./cost";
 import { lookupMachineType, MachineType } from "../catalog/machineTypes";
 import { AddressPlan, planAddresses, PoolAddressNeed } from "./network";
 import { userPodOverhead, userPoolSandbox } from "./sandbox";
+import { planSecurityPolicy, SecurityPolicyPlan } from "./cloudArmor";
 
 export interface QuotaNeeds {
   /** Regional CPUS quota: every vCPU of every pool at its maximum. */
@@ -41,6 +42,8 @@ export interface Plan {
   readonly natIps: number;
   readonly quotas: QuotaNeeds;
   readonly cost: CostEstimate;
+  /** Cloud Armor on the load balancer's backend (cloudArmor.ts). */
+  readonly securityPolicy: SecurityPolicyPlan;
 }
 
 // Cloud NAT ports per node: a node's ~30 users each open a few connections to the package mirror; the
@@ -164,6 +167,7 @@ export function planAll(config: StackConfig): Plan {
     natIps,
     quotas,
     cost,
+    securityPolicy: planSecurityPolicy(config.edge.cloudArmor, capacity.arrivalRatePerMinute),
   };
 }
 
@@ -172,6 +176,7 @@ export { initialNodesPerZone } from "./cluster";
 export type { MaintenanceExclusion, NodePoolSpec, NodePoolSpecs } from "./cluster";
 export type { UserPoolPlan } from "./capacity";
 export type { CostEstimate } from "./cost";
+export type { SecurityPolicyPlan } from "./cloudArmor";
 
 /** The `capacity` stack output: what an organiser checks before buying anything. */
 export function capacityOutput(plan: Plan) {
