@@ -100,6 +100,7 @@ describe("policy pack: metadata", () => {
       "jupyterhub-culling",
       "jupyterhub-user-egress",
       "k8s-namespace-pod-security",
+      "stack-user-sandbox",
     ]);
     for (const p of withConfig) {
       const properties = p.configSchema?.properties ?? {};
