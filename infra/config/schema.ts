@@ -352,8 +352,9 @@ export const configSchema = {
   },
   edgeLogSampleRate: {
     // Cloud Armor's decisions are written only into the load balancer's request log, at its sample rate
-    // (Cloud Armor docs, "Use request logging").
-    kind: "number", min: 0, max: 1, default: 1,
+    // (Cloud Armor docs, "Use request logging"); no logging at all is not offered (the policy pack's
+    // edge-backend-security-policy requires it).
+    kind: "number", min: 0.01, max: 1, default: 1,
     doc: "share of requests the load balancer logs, each with Cloud Armor's decision; below 1 the audit trail has gaps",
   },
   hubNamespace: {

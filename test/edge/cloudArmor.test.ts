@@ -282,6 +282,8 @@ describe("Cloud Armor at the edge", function () {
       assert.deepStrictEqual(issuesOf({ edgeAllowedRanges: Array.from({ length: 6 }, (_, i) => `198.51.${i}.0/24`) }), ["edgeAllowedRanges"]);
       assert.deepStrictEqual(issuesOf({ edgeWafMode: "block" }), ["edgeWafMode"]);
       assert.deepStrictEqual(issuesOf({ edgeLogSampleRate: 2 }), ["edgeLogSampleRate"]);
+      // No logging would leave no record of Cloud Armor's decisions (and fail edge-backend-security-policy).
+      assert.deepStrictEqual(issuesOf({ edgeLogSampleRate: 0 }), ["edgeLogSampleRate"]);
     });
   });
 
