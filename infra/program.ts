@@ -12,6 +12,11 @@ import { buildChartValues, summarizeHubSecurity, z2jhChart } from "./plan/chart"
 import { edgeProtectionOutput } from "./plan/cloudArmor";
 import { workloadIdentityPool } from "./plan/cluster";
 import { hubHostnameList } from "./plan/hostnames";
+import { EventBudget } from "./components/budget";
+import { HomeExport } from "./components/homeExport";
+import { EventMonitoring } from "./components/monitoring";
+import { ClusterCleanupWait, NetworkFirewallSweep } from "./components/teardown";
+import { planLifecycle, stackLabels } from "./plan/lifecycle";
 
 /**
  * The composition root: read and validate config, plan everything as plain data, then declare the
@@ -39,6 +44,10 @@ export function deployHub(programConfig: ProgramConfig = readProgramConfig()) {
     natMinPortsPerVm: plan.natMinPortsPerVm,
   });
 
+  // ---- The event's life: deleted after the cluster and before the network, this removes the firewall rules
+  // GKE leaves in the stack's VPC, which would stop the network's deletion (components/teardown.ts). -------
+  const firewallSweep = new NetworkFirewallSweep("network-firewall-sweep", { project, network: network.network.name }, { dependsOn: [network] });
+
   const cluster = new HardenedCluster("cluster", {
     project,
     workloadIdentityPool: workloadIdentityPool(config.platform.project),
@@ -52,7 +61,7 @@ export function deployHub(programConfig: ProgramConfig = readProgramConfig()) {
     nodePools: plan.nodePools,
     maintenanceExclusions: [plan.maintenanceExclusion],
     namePrefix,
-  });
+  }, { dependsOn: [firewallSweep] });
 
   // The edge needs no cluster, so the certificate starts provisioning while the cluster is created.
   const edge = new HubEdge("edge", {
@@ -64,6 +73,43 @@ export function deployHub(programConfig: ProgramConfig = readProgramConfig()) {
     securityPolicy: plan.securityPolicy,
   });
 
+  // ---- The event's life, before the hub (issue 12; docs/runbook.md) -------------------------------------
+  // The destroy wait sits between the cluster and what runs in it: it depends on the cluster, its pools and
+  // the network, and the hub (so the Gateway after it) depends on it, so `pulumi destroy` deletes the hub,
+  // then waits here until GKE has deleted the home disks and load-balancer pieces, then deletes the cluster.
+  const lifecycle = planLifecycle(config, plan.cost, plan.userPool.userPoolMaxNodes);
+  const labels = stackLabels(namePrefix);
+  const cleanupWait = new ClusterCleanupWait("cluster-cleanup-wait", {
+    project,
+    namePrefix,
+    namespace: lifecycle.teardown.namespace,
+    stackLabel: namePrefix,
+    network: network.network.name,
+    timeoutMinutes: lifecycle.teardown.timeoutMinutes,
+    pollSeconds: lifecycle.teardown.pollSeconds,
+  }, { dependsOn: [cluster, network] });
+  // The plan's pool specs always hold a user pool (NodePoolSpecs); the component's map is keyed by purpose.
+  const userPool = cluster.pools.user;
+  if (!userPool) throw new Error("the cluster declared no user pool");
+  const monitoring = new EventMonitoring("monitoring", {
+    project,
+    plan: lifecycle.monitoring,
+    notificationEmails: lifecycle.notificationEmails,
+    clusterName: cluster.cluster.name,
+    userPoolName: userPool.name,
+    labels,
+  });
+  if (lifecycle.budget.create) {
+    new EventBudget("budget", {
+      project,
+      budget: lifecycle.budget.budget,
+      channelNames: monitoring.channelNames,
+      // Cloud Billing allows 60 characters.
+      displayName: `JupyterHub ${config.edge.hubDomain} (${pulumi.getStack()})`.slice(0, 60),
+    });
+  }
+  // ---- end of the event's life, before the hub -------------------------------------------------------
+
   // Depends on the whole cluster component: user and core pods are *required* on their pools.
   const hub = new JupyterHub("hub", {
     namespace: config.hub.namespace,
@@ -72,7 +118,7 @@ export function deployHub(programConfig: ProgramConfig = readProgramConfig()) {
     oidcClientSecret,
   }, {
     provider: cluster.kubernetesProvider,
-    dependsOn: [cluster],
+    dependsOn: [cluster, cleanupWait],
   });
 
   // The Gateway's name is its Kubernetes name, so it stays a DNS label. It depends on the release, so
@@ -89,6 +135,18 @@ export function deployHub(programConfig: ProgramConfig = readProgramConfig()) {
     logSampleRate: plan.securityPolicy.logSampleRate,
   }, { provider: cluster.kubernetesProvider, dependsOn: [hub.release] });
 
+  // ---- The event's life, after the hub: where homes are exported to, and who may write there -----------
+  const homeExport = new HomeExport("home-export", {
+    project,
+    region: config.platform.region,
+    namePrefix,
+    plan: lifecycle.export,
+    namespace: hub.namespace,
+    labels,
+    kubernetesProvider: cluster.kubernetesProvider,
+  });
+  // ---- end of the event's life, after the hub --------------------------------------------------------
+
   return {
     hubUrl: edge.hubUrl,
     staticIp: edge.staticIp,
@@ -103,6 +161,11 @@ export function deployHub(programConfig: ProgramConfig = readProgramConfig()) {
     quotas: plan.quotas,
     clusterName: cluster.cluster.name,
     kubeconfig: cluster.kubeconfig,
+    lifecycle,
+    exportBucket: homeExport.bucketName,
+    exportServiceAccount: homeExport.kubernetesServiceAccount,
+    exportWriter: homeExport.writerEmail,
+    uptimeCheckId: monitoring.uptimeCheckId,
   };
 }
 

@@ -7,6 +7,7 @@
 // It lives in the pack (so `npm pack` ships it with the policies) and needs only the pack's own
 // dependencies, @pulumi/pulumi and @pulumi/policy.
 
+import * as policyProxyModule from "@pulumi/policy/proxy";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 
 /** The SDK versions every entry here was checked against (also the pins in both package.json files). */
@@ -32,7 +33,7 @@ export const wire = {
 // ---------------------------------------------------------------------------------------------------
 // The policy SDK's unknown-value proxy (@pulumi/policy proxy.ts). The analyzer server wraps every
 // resource's properties in it; the offline checker must wrap them the same way. These exports exist at
-// run time, but the published proxy.d.ts is `export {}` (they are marked @internal), hence the require.
+// run time, but the published proxy.d.ts is `export {}` (they are marked @internal), hence the cast.
 // ---------------------------------------------------------------------------------------------------
 
 interface PolicyProxyModule {
@@ -48,8 +49,7 @@ interface PolicyProxyModule {
   unknownObjectValue: string;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const policyProxy = require("@pulumi/policy/proxy") as PolicyProxyModule;
+const policyProxy = policyProxyModule as unknown as PolicyProxyModule;
 
 /** Wraps properties so that reading an unknown value throws `UnknownValueError`, as the server does. */
 export const unknownCheckingProxy: (value: unknown) => Record<string, unknown> = policyProxy.unknownCheckingProxy;

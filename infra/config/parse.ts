@@ -10,6 +10,7 @@ import {
   EventWindow,
   GpuConfig,
   HubConfig,
+  LifecycleConfig,
   PlatformConfig,
   PriceTable,
   SandboxConfig,
@@ -385,6 +386,23 @@ function parseHub(r: Reader): HubConfig {
   };
 }
 
+// Cloud Billing sends a budget's alerts to at most five Monitoring channels (billing/budget.d.ts,
+// allUpdatesRule.monitoringNotificationChannels).
+const maxNotificationChannels = 5;
+
+function parseLifecycle(r: Reader): LifecycleConfig {
+  const notificationEmails = r.stringList("notificationEmails");
+  if (notificationEmails.length > maxNotificationChannels && r.valid("notificationEmails")) {
+    r.report("notificationEmails", notificationEmails, `at most ${maxNotificationChannels} addresses (a budget notifies at most ${maxNotificationChannels} channels); use a mailing list`);
+  }
+  return {
+    billingAccount: r.optionalString("billingAccount"),
+    notificationEmails,
+    exportRetentionDays: r.integer("exportRetentionDays"),
+    teardownTimeoutMinutes: r.integer("teardownTimeoutMinutes"),
+  };
+}
+
 /** What parsing needs besides the stack's config. */
 export interface ParseOptions {
   /**
@@ -415,6 +433,7 @@ export function parseConfig(raw: RawConfig, options: ParseOptions = {}): StackCo
     edge: parseEdge(r),
     hub: parseHub(r),
     sandbox: parseSandbox(r),
+    lifecycle: parseLifecycle(r),
   };
   const { activeServerLimit } = config.hub;
   if (activeServerLimit !== undefined && activeServerLimit > config.capacity.peakUsers && r.valid("peakUsers", "activeServerLimit")) {

@@ -433,6 +433,27 @@ export const configSchema = {
     kind: "enum", values: ["sqlite-pvc", "sqlite-memory"] satisfies HubDbType[], default: "sqlite-pvc",
     doc: "the hub database",
   },
+  // The event's life around the hub (infra/plan/lifecycle.ts, docs/runbook.md).
+  billingAccount: {
+    kind: "string", unset: "no budget (the plan says so)", allowed: "a Cloud Billing account id such as 012345-6789AB-CDEF01",
+    // The id's form as the Cloud Billing API prints it (billingAccounts/{id}: three groups of six hex digits).
+    check: (v) => /^[0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6}$/.test(v) ? undefined
+      : "a Cloud Billing account id: three groups of six upper-case hex digits, e.g. 012345-6789AB-CDEF01",
+    doc: "the account that pays for the project; with it, a budget scoped to the project alerts at fractions of the cost estimate",
+  },
+  notificationEmails: {
+    // Cloud Billing sends budget alerts to at most 5 Monitoring channels (billing/budget.d.ts, allUpdatesRule).
+    kind: "stringList", item: /^[^@\s]+@[^@\s]+\.[^@\s]+$/, itemsAre: "email addresses (at most 5)", default: [],
+    doc: "organisers who get the budget, uptime and alert notifications",
+  },
+  exportRetentionDays: {
+    kind: "integer", min: 1, max: 365, default: 30,
+    doc: "days the home-directory export bucket keeps an archive before its lifecycle rule deletes it",
+  },
+  teardownTimeoutMinutes: {
+    kind: "integer", min: 5, max: 120, default: 30,
+    doc: "how long `pulumi destroy` waits for GKE to delete user disks and load-balancer pieces before it stops and lists them",
+  },
   gpuProfile: {
     kind: "object", unset: "none", limits: gpuLimits,
     allowed: "`{machineType, acceleratorType, acceleratorCount, maxNodes, image}`",

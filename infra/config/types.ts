@@ -167,6 +167,15 @@ export interface HubConfig {
   readonly gpu?: GpuConfig;
 }
 
+/** The event's life around the hub: budget, alerts, the export bucket and the destroy wait. */
+export interface LifecycleConfig {
+  /** Without one, no budget is created (the plan says so). */
+  readonly billingAccount?: string;
+  readonly notificationEmails: readonly string[];
+  readonly exportRetentionDays: number;
+  readonly teardownTimeoutMinutes: number;
+}
+
 export interface StackConfig {
   readonly platform: PlatformConfig;
   readonly capacity: CapacityConfig;
@@ -175,4 +184,5 @@ export interface StackConfig {
   readonly edge: EdgeConfig;
   readonly hub: HubConfig;
   readonly sandbox: SandboxConfig;
+  readonly lifecycle: LifecycleConfig;
 }

@@ -21,6 +21,13 @@ import { planSecurityPolicy, SecurityPolicyPlan } from "./cloudArmor";
 export interface QuotaNeeds {
   /** Regional CPUS quota: every vCPU of every pool at its maximum. */
   readonly cpus: number;
+  /**
+   * CPUS_ALL_REGIONS, the project-wide CPU quota a fresh project meets before (and beside) the regional one:
+   * the same vCPUs, since the stack runs in one region.
+   */
+  readonly cpusAllRegions: number;
+  /** GPUS_ALL_REGIONS, likewise project-wide, when a GPU profile is set. */
+  readonly gpusAllRegions: number;
   /** Family quotas such as N2_CPUS (E2 and N1 count against CPUS only). */
   readonly cpusByQuota: Readonly<Record<string, number>>;
   readonly gpusByQuota: Readonly<Record<string, number>>;
@@ -133,6 +140,8 @@ export function planAll(config: StackConfig): Plan {
     gpuSpec ? { [gpuQuota[gpuSpec.accelerator.type]]: gpuSpec.accelerator.count * gpuSpec.maxNodes } : {};
   const quotas: QuotaNeeds = {
     cpus,
+    cpusAllRegions: cpus,
+    gpusAllRegions: Object.values(gpusByQuota).reduce((a, b) => a + b, 0),
     cpusByQuota,
     gpusByQuota,
     ssdTotalGb: Math.ceil(pools.reduce((s, p) => s + p.maxNodes * p.bootDiskGiB, 0) + persistentDiskGiB),

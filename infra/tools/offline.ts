@@ -19,6 +19,8 @@ export interface DeclaredResource {
   readonly inputs: Record<string, unknown>;
   /** The mock's state for the resource (inputs plus plausible computed outputs). */
   readonly outputs: Record<string, unknown>;
+  /** Present (true) only for a resource Pulumi leaves in the cloud on delete, as preview --json shows it. */
+  readonly retainOnDelete?: true;
 }
 
 /** A data source the program called (an invoke), with the arguments it was called with. */
@@ -61,24 +63,34 @@ export function plainFromWire(value: unknown): unknown {
 
 const fakeProjectNumber = "123456789012";
 
+/** A nested input as a record: the mock hands the inputs over as untyped wire data. */
+function fieldsOf(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
 /** Plausible values for outputs the cloud would compute, keyed by type token. */
-function computedOutputs(type: string, name: string, inputs: Record<string, any>): Record<string, unknown> {
+function computedOutputs(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
   const resourceName = inputs.name ?? name;
   switch (type) {
     case "gcp:serviceaccount/account:Account":
-      return { email: `${inputs.accountId}@${inputs.project}.iam.gserviceaccount.com` };
-    case "gcp:container/cluster:Cluster":
+      return {
+        email: `${inputs.accountId}@${inputs.project}.iam.gserviceaccount.com`,
+        name: `projects/${inputs.project}/serviceAccounts/${inputs.accountId}@${inputs.project}.iam.gserviceaccount.com`,
+      };
+    case "gcp:container/cluster:Cluster": {
+      const endpoints = fieldsOf(inputs.controlPlaneEndpointsConfig);
       return {
         name: resourceName,
         endpoint: "192.0.2.10",
         controlPlaneEndpointsConfig: {
-          ...inputs.controlPlaneEndpointsConfig,
+          ...endpoints,
           dnsEndpointConfig: {
-            ...inputs.controlPlaneEndpointsConfig?.dnsEndpointConfig,
+            ...fieldsOf(endpoints.dnsEndpointConfig),
             endpoint: `gke-0123456789abcdef-${fakeProjectNumber}.${inputs.location}.gke.goog`,
           },
         },
       };
+    }
     case "gcp:dns/managedZone:ManagedZone":
       return { name: resourceName, nameServers: [1, 2, 3, 4].map((n) => `ns-cloud-a${n}.googledomains.com.`) };
     case "gcp:compute/globalAddress:GlobalAddress":
@@ -92,6 +104,11 @@ function computedOutputs(type: string, name: string, inputs: Record<string, any>
           data: `0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0.4.authorize.certificatemanager.goog.`,
         }],
       };
+    case "gcp:monitoring/uptimeCheckConfig:UptimeCheckConfig":
+      // Cloud Monitoring derives the id from the display name and adds a suffix.
+      return { name: `projects/${inputs.project}/uptimeCheckConfigs/${name}-a1b2c3`, uptimeCheckId: `${name}-a1b2c3` };
+    case "gcp:monitoring/notificationChannel:NotificationChannel":
+      return { name: `projects/${inputs.project}/notificationChannels/${1000 + name.length}` };
     default:
       return inputs.name === undefined && type.startsWith("gcp:") ? { name: resourceName } : {};
   }
@@ -108,7 +125,7 @@ export const mockKeySigningKeys = [
 ];
 
 /** Plausible answers of the data sources the program calls, keyed by invoke token. */
-function computedCallOutputs(token: string, inputs: Record<string, any>): Record<string, unknown> {
+function computedCallOutputs(token: string, inputs: Record<string, unknown>): Record<string, unknown> {
   switch (token) {
     case "gcp:dns/getKeys:getKeys":
       return {
@@ -116,6 +133,8 @@ function computedCallOutputs(token: string, inputs: Record<string, any>): Record
         keySigningKeys: mockKeySigningKeys.map((key) => ({ ...key, algorithm: "rsasha256", keyTag: Number(key.dsRecord.split(" ")[0]) })),
         zoneSigningKeys: [],
       };
+    case "gcp:organizations/getProject:getProject":
+      return { projectId: inputs.projectId, number: fakeProjectNumber };
     default:
       return {};
   }
@@ -184,6 +203,8 @@ export async function runOffline<T extends Record<string, unknown>>(
           dependencies: req.getDependenciesList(),
           inputs: plainFromWire(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
           outputs: plainFromWire(resp.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
+          // The generated request's getter (proto/resource_pb.d.ts `getRetainondelete`), read only when set.
+          ...((req as { getRetainondelete?: () => boolean | undefined }).getRetainondelete?.() ? { retainOnDelete: true as const } : {}),
         };
         resources.push(declared);
         onResource(declared);

@@ -41,6 +41,8 @@ function quotaRows(q: QuotaNeeds): Row[] {
     ["CPUS (regional)", String(q.cpus)],
     ...Object.entries(q.cpusByQuota).map(([k, v]): Row => [`${k} (regional)`, String(v)]),
     ...Object.entries(q.gpusByQuota).map(([k, v]): Row => [`${k} (regional)`, String(v)]),
+    ["CPUS_ALL_REGIONS (project-wide)", String(q.cpusAllRegions)],
+    ...(q.gpusAllRegions > 0 ? [["GPUS_ALL_REGIONS (project-wide)", String(q.gpusAllRegions)] as const] : []),
     ["SSD_TOTAL_GB (regional)", String(q.ssdTotalGb)],
     ["IN_USE_ADDRESSES (regional)", String(q.inUseAddresses)],
     ["global static addresses", String(q.globalStaticAddresses)],
@@ -64,6 +66,32 @@ function resourcesByType(run: OfflineRun<unknown>): Row[] {
   return [...counts.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([t, n]) => [t, String(n)]);
 }
 
+const isoDate = (d: { year: number; month: number; day: number }) =>
+  `${d.year}-${String(d.month).padStart(2, "0")}-${String(d.day).padStart(2, "0")}`;
+
+function lifecycleRows(l: ProgramExports["lifecycle"], outputs: Record<string, unknown>): Row[] {
+  const m = l.monitoring;
+  const budget: Row[] = l.budget.create
+    ? [
+        ["budget", `${money(l.budget.budget.amountUnits)} on billing account ${l.budget.budget.billingAccount}, ${isoDate(l.budget.budget.start)} to ${isoDate(l.budget.budget.end)}`],
+        ["budget alerts at", l.budget.budget.thresholds.map((t) => `${Math.round(t * 100)}%`).join(", ") + " of the cost estimate (actual spend)"],
+      ]
+    : [["budget", l.budget.reason]];
+  return [
+    ...budget,
+    ["notifications to", l.notificationEmails.length > 0 ? l.notificationEmails.join(", ") : "nobody (set notificationEmails); alerts show in Cloud Monitoring only"],
+    ["uptime check", `https://${m.uptime.host}${m.uptime.path} every ${m.uptime.periodSeconds} s; hub down after ${m.hubDownSeconds} s`],
+    ["alert: running servers", `≥ ${m.runningServersAlert} (limit ${m.activeServerLimit})`],
+    ["alert: user pool at maximum", `${m.userPoolMaxNodes} nodes for ${m.poolAtMaxSeconds} s`],
+    ["alert: proxy memory", `> ${Math.round(m.proxyMemoryLimitFraction * 100)}% of its limit`],
+    ["alert: load balancer 5xx", `> ${Math.round(m.lb5xxFraction * 100)}% of responses over ${m.lb5xxWindowSeconds} s`],
+    ["alert: spawn failures, no scale-up", "from the hub's log and the autoscaler's events"],
+    ["export bucket", `${String(outputs.exportBucket ?? "(named at creation)")}: kept at destroy, archives deleted after ${l.export.retentionDays} days`],
+    ["export identity", `Kubernetes service account ${l.export.namespace}/${l.export.kubernetesServiceAccount}, writes that bucket only`],
+    ["pulumi destroy", `waits up to ${l.teardown.timeoutMinutes} min for GKE to delete home disks and load-balancer pieces before the cluster`],
+  ];
+}
+
 const strings = (v: unknown): string[] | undefined => (Array.isArray(v) ? v.map(String) : undefined);
 
 /**
@@ -72,13 +100,14 @@ const strings = (v: unknown): string[] | undefined => (Array.isArray(v) ? v.map(
  * from the resolved stack outputs.
  */
 export function renderPlanText(run: OfflineRun<ProgramExports>): string {
-  const { capacity, quotas, costEstimate } = run.exported;
+  const { capacity, quotas, costEstimate, lifecycle } = run.exported;
   const o = run.outputs;
   const sections = [
     `Offline plan for stack "${run.stack}" (Pulumi mock runtime; nothing was created)\n`,
     table("Capacity", capacityRows(capacity)),
-    table("Regional quotas the event needs", quotaRows(quotas)),
+    table("Quotas the event needs (increases typically take two business days: docs/runbook.md)", quotaRows(quotas)),
     table(`Cost estimate (${costEstimate.currency})`, costRows(costEstimate)),
+    table("Before, during and after the event (docs/runbook.md)", lifecycleRows(lifecycle, o)),
   ];
   if (o.hubUrl) {
     const edgeRows: Row[] = [["hub URL", String(o.hubUrl)], ["user servers", `https://<user>.${new URL(String(o.hubUrl)).host}/user/<user>/`], ["static IP", String(o.staticIp)]];

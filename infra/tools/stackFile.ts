@@ -23,14 +23,17 @@ export interface StackFileConfig {
 
 export class StackFileError extends Error {}
 
+/** The stacks that have a file in `dir` (`Pulumi.<stack>.yaml`), in name order. */
+export function listStacks(dir = stacksDir): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir).flatMap((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1] ?? []).sort();
+}
+
 /** Reads `stacks/Pulumi.<stack>.yaml` the way the Pulumi CLI would present it to the program. */
 export function readStackFile(stack: string, dir = stacksDir): StackFileConfig {
   const file = path.join(dir, `Pulumi.${stack}.yaml`);
   if (!/^[A-Za-z0-9_.-]+$/.test(stack) || !fs.existsSync(file)) {
-    const known = fs.existsSync(dir)
-      ? fs.readdirSync(dir).flatMap((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1] ?? [])
-      : [];
-    throw new StackFileError(`no stack "${stack}" in ${dir}; stacks: ${known.join(", ") || "none"}`);
+    throw new StackFileError(`no stack "${stack}" in ${dir}; stacks: ${listStacks(dir).join(", ") || "none"}`);
   }
   const doc = YAML.parse(fs.readFileSync(file, "utf8")) ?? {};
   const config: Record<string, string> = {};

@@ -3,25 +3,8 @@ import { ConfigError } from "../../infra/config/errors";
 import { parseConfig } from "../../infra/config/parse";
 import { configSchema } from "../../infra/config/schema";
 import { planAll } from "../../infra/plan";
+import { assertRefused, configIssues } from "../support/refusals";
 import { loadStackConfig, rawWith, stackNames } from "../support/stacks";
-
-/** Parses (and plans, as the program does before declaring anything) and returns the issues raised. */
-function issuesOf(stack: string, changes: Record<string, unknown>) {
-  try {
-    planAll(parseConfig(rawWith(stack, changes)));
-  } catch (e) {
-    if (e instanceof ConfigError) return e.issues;
-    throw e;
-  }
-  assert.fail(`expected ${JSON.stringify(changes)} to be refused`);
-}
-
-function assertRefused(stack: string, changes: Record<string, unknown>, key: string, allowedFragment: RegExp) {
-  const issues = issuesOf(stack, changes);
-  const issue = issues.find((i) => i.key === key);
-  assert.ok(issue, `expected an issue for ${key}, got ${JSON.stringify(issues)}`);
-  assert.match(issue.allowed, allowedFragment);
-}
 
 describe("stack configuration", () => {
   for (const stack of stackNames) {
@@ -156,7 +139,7 @@ describe("config checks keys, the plan checks feasibility", () => {
     assert.strictEqual(parseConfig(rawWith("event", { userPoolMaxPodsPerNode: "64" })).capacity.userPoolMaxPodsPerNode, 64);
     assert.strictEqual(parseConfig(rawWith("event", { userPoolMaxPodsPerNode: "auto" })).capacity.userPoolMaxPodsPerNode, "auto");
     assert.match(
-      issuesOfParse("event", { userPoolMaxPodsPerNode: 4 }).find((i) => i.key === "userPoolMaxPodsPerNode")?.allowed ?? "",
+      configIssues("event", { userPoolMaxPodsPerNode: 4 }, { parseOnly: true }).find((i) => i.key === "userPoolMaxPodsPerNode")?.allowed ?? "",
       /auto or a whole number from 8 to 256/,
     );
   });
@@ -177,17 +160,7 @@ describe("config checks keys, the plan checks feasibility", () => {
   });
 
   it("checks a range's class and overlap with the key, before any plan", () => {
-    const keys = issuesOfParse("dev", { nodeCidr: "8.8.0.0/16", podCidr: "10.1.0.0/16" }).map((i) => i.key).sort();
+    const keys = configIssues("dev", { nodeCidr: "8.8.0.0/16", podCidr: "10.1.0.0/16" }, { parseOnly: true }).map((i) => i.key).sort();
     assert.deepStrictEqual(keys, ["nodeCidr", "serviceCidr"]);
   });
 });
-
-function issuesOfParse(stack: string, changes: Record<string, unknown>) {
-  try {
-    parseConfig(rawWith(stack, changes));
-  } catch (e) {
-    if (e instanceof ConfigError) return e.issues;
-    throw e;
-  }
-  return [];
-}

@@ -154,6 +154,10 @@ export const FLIPS: readonly Flip[] = [
   values("scheduling.userPods.nodeAffinity.matchNodePurpose", "prefer"),
   values("singleuser.extraPodConfig.runtimeClassName", undefined),
   values("scheduling.userPlaceholder.extraPodSpec.runtimeClassName", undefined),
+  values("hub.activeServerLimit", 0),
+  values("hub.concurrentSpawnLimit", 0),
+  values(["hub", "extraConfig", "audit-log"], "c.KubeSpawner.privileged = True\n"),
+  values("hub.config.KubeSpawner.container_security_context", { runAsUser: 0 }),
   values("cull.enabled", false),
   values("cull.timeout", 604800),
 ];
