@@ -87,7 +87,11 @@ export function deployHub(programConfig: ProgramConfig = readProgramConfig()) {
     network: network.network.name,
     timeoutMinutes: lifecycle.teardown.timeoutMinutes,
     pollSeconds: lifecycle.teardown.pollSeconds,
-  }, { dependsOn: [cluster, network] });
+  }, { dependsOn: [cluster, network, ...edge.loadBalancerResources] });
+  // The wait also depends on what the load balancer uses (the Cloud Armor policy a backend service names,
+  // the address a forwarding rule holds, the SSL policy and certificate map of the proxy), so `pulumi
+  // destroy` deletes those only once GKE's backend services and forwarding rules are gone: Compute refuses
+  // to delete what they still use (`resourceInUseByAnotherResource`).
   // The plan's pool specs always hold a user pool (NodePoolSpecs); the component's map is keyed by purpose.
   const userPool = cluster.pools.user;
   if (!userPool) throw new Error("the cluster declared no user pool");

@@ -73,6 +73,11 @@ for (const stack of stackNames) {
         one(r, "gcp:compute/network:Network"),
         one(r, "gcp:compute/subnetwork:Subnetwork"),
         one(r, "pulumi:providers:kubernetes"),
+        // What the load balancer's backend services and forwarding rules use, which GKE removes asynchronously.
+        one(r, "gcp:compute/securityPolicy:SecurityPolicy"),
+        one(r, "gcp:compute/sSLPolicy:SSLPolicy"),
+        one(r, "gcp:compute/globalAddress:GlobalAddress"),
+        one(r, "gcp:certificatemanager/certificateMap:CertificateMap"),
       ];
       assert.deepStrictEqual(underneath.filter((x) => !dependsOn(wait, x)).map((x) => x.name), []);
       assert.ok(!dependsOn(wait, one(r, "kubernetes:core/v1:Namespace")), "no cycle through the hub");
