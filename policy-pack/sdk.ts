@@ -86,6 +86,8 @@ export interface WireRegisterRequest {
   getCustom(): boolean;
   getProvider(): string;
   getDependenciesList(): string[];
+  /** The resource option `ignoreChanges` (proto field ignoreChanges). */
+  getIgnorechangesList(): string[];
   getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
 
@@ -125,4 +127,21 @@ export function mockRuntimeInternals(runtime: object): MockRuntimeInternals {
     },
     waitForRPCs: () => waitForRPCs(),
   };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Which config keys are secrets (@pulumi/pulumi runtime/config.ts `isConfigSecret`, @internal: exported at
+// run time, absent from config.d.ts). The Node language host passes the keys the stack file stores as
+// `secure:` values in PULUMI_CONFIG_SECRET_KEYS; `runtime.setAllConfig(config, secretKeys)` sets the same
+// store under mocks. The program uses it to refuse a secret written in plain text (infra/config/read.ts).
+// ---------------------------------------------------------------------------------------------------
+
+/** The caller's `isConfigSecret(fullyQualifiedKey)`: pass `pulumi.runtime`. */
+export function configSecretCheck(runtime: object): (fullKey: string) => boolean {
+  const r = runtime as { isConfigSecret?: (k: string) => boolean };
+  if (typeof r.isConfigSecret !== "function") {
+    throw new Error(`@pulumi/pulumi no longer exports runtime.isConfigSecret; re-check policy-pack/sdk.ts against it (written for ${SDK_VERSIONS["@pulumi/pulumi"]})`);
+  }
+  const isConfigSecret = r.isConfigSecret.bind(runtime);
+  return (fullKey) => isConfigSecret(fullKey);
 }

@@ -1,4 +1,4 @@
-import { IssueList } from "./errors";
+import { closest, didYouMean, IssueList, notShown } from "./errors";
 import { isPlainObject, RawConfig, Reader } from "./reader";
 import {
   AuthorizedNetwork,
@@ -20,7 +20,7 @@ import {
 import { configSchema, dnsLabel, knownKeys, oidcClientSecretKey, parseTimestamp, ruleLimits } from "./schema";
 import { acceleratorFamilies, lookupMachineType } from "../catalog/machineTypes";
 import { defaultPriceTable } from "../catalog/prices";
-import { overlaps, parseIpv4Cidr, touchesNonPublic } from "../catalog/cidr";
+import { nonPublicPart, overlaps, parseIpv4Cidr, readCidr, sharedAddresses } from "../catalog/cidr";
 import { isPinnedImage } from "../catalog/images";
 
 export { knownKeys, oidcClientSecretKey };
@@ -75,7 +75,10 @@ function parsePlatform(r: Reader): PlatformConfig {
   return platform;
 }
 
-/** The three cluster ranges must not share an address; each overlap is reported under the later key. */
+/**
+ * The three cluster ranges must not share an address. Each overlap is reported once, under the key the
+ * stack sets (the later one when it sets both), so a changed range is not blamed on a default beside it.
+ */
 function checkRangesApart(r: Reader, platform: PlatformConfig): void {
   const keys = ["nodeCidr", "podCidr", "serviceCidr"] as const;
   const ranges = keys.flatMap((key) => {
@@ -84,7 +87,9 @@ function checkRangesApart(r: Reader, platform: PlatformConfig): void {
   });
   ranges.forEach((a, i) =>
     ranges.slice(i + 1).forEach((b) => {
-      if (overlaps(a.cidr, b.cidr)) r.report(b.key, b.cidr.text, `must not overlap ${a.key} (${a.cidr.text})`);
+      if (!overlaps(a.cidr, b.cidr)) return;
+      const [blamed, other] = r.has(b.key) || !r.has(a.key) ? [b, a] : [a, b];
+      r.report(blamed.key, blamed.cidr.text, `must not overlap ${other.key} (${other.cidr.text}): both hold ${sharedAddresses(a.cidr, b.cidr)}`);
     }),
   );
 }
@@ -98,13 +103,14 @@ function parseAuthorizedNetworks(r: Reader): AuthorizedNetwork[] {
   }
   return items.flatMap((item, i) => {
     const cidrBlock = isPlainObject(item) ? item.cidrBlock : item;
-    const parsed = typeof cidrBlock === "string" ? parseIpv4Cidr(cidrBlock) : undefined;
-    if (!parsed) {
-      r.report(key, item, "an IPv4 CIDR (or {cidrBlock, displayName}) written as its network address", `${key}[${i}]`);
+    const read = readCidr(cidrBlock, "203.0.113.0/28");
+    if ("problem" in read) {
+      r.report(key, item, `an item is a CIDR or {cidrBlock, displayName}: ${read.problem}`, `${key}[${i}]`);
       return [];
     }
+    const parsed = read.cidr;
     if (parsed.prefix < widestPrefix) {
-      r.report(key, cidrBlock, `a network no wider than /${widestPrefix}: the control plane must not be open to the internet (CIS GKE 5.6.3)`, `${key}[${i}]`);
+      r.report(key, cidrBlock, `/${parsed.prefix} is wider than /${widestPrefix}: the control plane must not be open to the internet (CIS GKE 5.6.3); list your offices' or runners' own ranges`, `${key}[${i}]`);
       return [];
     }
     const displayName = isPlainObject(item) && typeof item.displayName === "string" ? item.displayName : `network-${i + 1}`;
@@ -247,9 +253,21 @@ function parseClientRanges(r: Reader, key: "edgeAllowedRanges" | "edgeDeniedRang
   const items = r.list(key);
   if (items.length > maxItems) r.report(key, items.length, `at most ${maxItems} ranges`);
   return items.flatMap((item, i) => {
-    const parsed = typeof item === "string" ? parseIpv4Cidr(item) : undefined;
-    if (!parsed || parsed.prefix < widestPrefix || touchesNonPublic(parsed)) {
-      r.report(key, item, `a public IPv4 CIDR written as its network address, no wider than /${widestPrefix} (clients reach the load balancer from the internet)`, `${key}[${i}]`);
+    const k = `${key}[${i}]`;
+    // Said as the other CIDR keys say it (readCidr, nonPublicPart): what is wrong with this range.
+    const read = readCidr(item, "203.0.113.0/24");
+    if ("problem" in read) {
+      r.report(key, item, `an item is a public IPv4 CIDR: ${read.problem}`, k);
+      return [];
+    }
+    const parsed = read.cidr;
+    if (parsed.prefix < widestPrefix) {
+      r.report(key, item, `/${parsed.prefix} is wider than /${widestPrefix}: a range that wide is a large part of the internet; name the clients' own ranges (e.g. the venue's NAT)`, k);
+      return [];
+    }
+    const nonPublic = nonPublicPart(parsed);
+    if (nonPublic !== undefined) {
+      r.report(key, item, `not a public client range: ${nonPublic}; clients reach the load balancer from the internet, so Cloud Armor never sees such an address`, k);
       return [];
     }
     return [parsed.text];
@@ -290,13 +308,19 @@ function parseEgress(r: Reader): EgressRule[] {
   return r.list(key).flatMap((item, i) => {
     const k = `${key}[${i}]`;
     const obj = isPlainObject(item) ? item : { cidr: item };
-    const parsed = typeof obj.cidr === "string" ? parseIpv4Cidr(obj.cidr) : undefined;
-    if (!parsed) {
-      r.report(key, item, "{cidr: <public IPv4 CIDR>, ports: [443], description: <why>}", k);
+    const read = readCidr(obj.cidr, "203.0.113.16/28");
+    if ("problem" in read) {
+      r.report(key, item, `an item is {cidr: <public IPv4 CIDR>, ports: [443], description: <why>}: ${read.problem}`, k);
       return [];
     }
-    if (parsed.prefix < widestPrefix || touchesNonPublic(parsed)) {
-      r.report(key, obj.cidr, `a public destination no wider than /${widestPrefix}: private ranges, link-local (the cloud metadata server 169.254.169.254) and the whole internet are never allowed to user pods`, k);
+    const parsed = read.cidr;
+    if (parsed.prefix < widestPrefix) {
+      r.report(key, obj.cidr, `/${parsed.prefix} is wider than /${widestPrefix}: user pods may reach named destinations, never the whole internet`, k);
+      return [];
+    }
+    const nonPublic = nonPublicPart(parsed);
+    if (nonPublic !== undefined) {
+      r.report(key, obj.cidr, `not a public destination: ${nonPublic}; user pods never reach private ranges, link-local (the cloud metadata server) or loopback`, k);
       return [];
     }
     const ports: unknown = obj.ports ?? defaultPorts;
@@ -342,9 +366,7 @@ function parseHub(r: Reader): HubConfig {
     userdataUrl: r.string("oidcUserdataUrl"),
     clientId: r.string("oidcClientId"),
   };
-  if (!r.has(oidcClientSecretKey)) {
-    r.report(oidcClientSecretKey, undefined, configSchema[oidcClientSecretKey].required);
-  }
+  r.secret(oidcClientSecretKey);
   const allowedGroups = r.stringList("oidcAllowedGroups");
   const adminGroups = r.stringList("oidcAdminGroups");
   const fullAdminGroups = r.stringList("oidcFullAdminGroups");
@@ -410,6 +432,19 @@ export interface ParseOptions {
    * The program passes the real clock (read.ts); without it the window is not compared with any time.
    */
   readonly now?: Date;
+  /**
+   * The keys Pulumi handed over as secrets (without the project prefix). When given, a key the schema marks
+   * `secret` that is set but not among them was written in plain text in the stack file, and is refused.
+   */
+  readonly secretKeys?: readonly string[];
+}
+
+/** A key the program does not read: the known keys it is closest to, and never the value of a near-secret. */
+function reportUnknownKey(issues: IssueList, key: string, value: unknown): void {
+  const near = closest(key, knownKeys);
+  const nearSecret = near.some((k) => { const spec = configSchema[k as keyof typeof configSchema]; return spec.kind === "string" && "secret" in spec; });
+  const hint = didYouMean(key, knownKeys) ?? "the keys are listed in the README's configuration table and in Pulumi.yaml";
+  issues.add(key, nearSecret ? notShown : value, `not a key this program reads; ${hint}`);
 }
 
 /**
@@ -419,11 +454,9 @@ export interface ParseOptions {
  */
 export function parseConfig(raw: RawConfig, options: ParseOptions = {}): StackConfig {
   const issues = new IssueList();
-  const r = new Reader(raw, issues);
+  const r = new Reader(raw, issues, options.secretKeys);
   for (const key of Object.keys(raw)) {
-    if (!knownKeys.includes(key)) {
-      issues.add(key, raw[key], `not a key this program reads; known keys: ${knownKeys.join(", ")}`);
-    }
+    if (!knownKeys.includes(key)) reportUnknownKey(issues, key, raw[key]);
   }
   const config: StackConfig = {
     platform: parsePlatform(r),

@@ -1,4 +1,4 @@
-import { IssueList } from "../config/errors";
+import { gibFromMib, IssueList, readable } from "../config/errors";
 import { configSchema } from "../config/schema";
 import { CapacityConfig, PlatformConfig, SandboxPodOverhead, StackConfig } from "../config/types";
 import { fitUsersOnNode, planUserPool, UserPoolPlan } from "./capacity";
@@ -86,12 +86,20 @@ function machine(name: string): MachineType {
 function feasibleUserPool(userMachine: MachineType, capacity: CapacityConfig, podOverhead: SandboxPodOverhead, issues: IssueList): UserPoolPlan | undefined {
   const fit = fitUsersOnNode(userMachine, capacity, podOverhead);
   if (fit.usersPerNode < 1) {
-    issues.add("userMachineType", userMachine.name, `a machine whose allocatable resources hold at least one user: after GKE's reservation and DaemonSets it leaves ${fit.forUsers.memoryMiB} MiB and ${fit.forUsers.cpuMillicores} m CPU, and ${fit.bindingConstraint} binds (per-user request ${fit.perUserRequest.memoryMiB} MiB, ${fit.perUserRequest.cpuMillicores} m CPU, the sandbox's overhead included)`);
+    // The sandbox's allowance is part of each user's request (capacity.ts userPodRequest), so the message
+    // names it when it is there: otherwise "guaranteed 6 GiB" would not explain a node refused with 6.1 GiB.
+    const added = [
+      // Three decimals: the default 128 MiB is 0.125 GiB exactly (messages speak GiB, as the guarantee does).
+      ...(podOverhead.memoryMiB > 0 ? [`${readable(podOverhead.memoryMiB / 1024, 3)} GiB`] : []),
+      ...(podOverhead.cpuMillicores > 0 ? [`${readable(podOverhead.cpuMillicores, 0)} millicores`] : []),
+    ];
+    const sandboxed = added.length > 0 ? ` and the gVisor sandbox's sandboxPodOverhead adds ${added.join(" and ")}` : "";
+    issues.add("userMachineType", userMachine.name, `too small to hold one user: after GKE's reservation and the DaemonSets a node leaves ${gibFromMib(fit.forUsers.memoryMiB)} of memory, ${readable(fit.forUsers.cpuMillicores, 0)} millicores of CPU and ${fit.forUsers.pods} pods for users, and each user is guaranteed ${readable(capacity.userMemoryGuaranteeGiB)} GiB and ${readable(capacity.userCpuGuarantee * 1000, 0)} millicores${sandboxed} (${fit.bindingConstraint} binds); pick a larger machine or lower the guarantee`);
     return undefined;
   }
   const pool = planUserPool(userMachine, capacity, podOverhead);
   if (pool.userPoolMaxNodes > MAX_NODES_PER_POOL) {
-    issues.add("userMachineType", userMachine.name, `a machine that holds the peak on at most ${MAX_NODES_PER_POOL} nodes; this one needs ${pool.userPoolMaxNodes} (${fit.usersPerNode} users per node)`);
+    issues.add("userMachineType", userMachine.name, `too small for the peak: a machine that holds it on at most ${MAX_NODES_PER_POOL} nodes; this one holds ${fit.usersPerNode} users per node (${fit.bindingConstraint} binds), so it needs ${pool.userPoolMaxNodes} nodes`);
   }
   return pool;
 }
@@ -114,12 +122,16 @@ export function planAll(config: StackConfig): Plan {
   const gpuSpec = hub.gpu && gpuPoolSpec(hub.gpu, platform, zones, sandbox);
   // Without a user pool the ranges are still checked against the other pools: a lower bound, so a range
   // reported too small is too small whatever the user machine.
-  const checkedPools: NodePoolSpec[] = [coreSpec, ...(userSpec ? [userSpec] : []), ...(gpuSpec ? [gpuSpec] : [])];
+  // A user pool over the node limit is refused under userMachineType already: leaving it out of the check
+  // keeps one bad machine from also reporting ranges that would be big enough for an acceptable one.
+  const userChecked = userSpec && userSpec.maxNodes <= MAX_NODES_PER_POOL ? [userSpec] : [];
+  const checkedPools: NodePoolSpec[] = [coreSpec, ...userChecked, ...(gpuSpec ? [gpuSpec] : [])];
   const addresses = planAddresses(
     platform,
     checkedPools.map<PoolAddressNeed>((p) => ({ pool: p.purpose, maxNodes: p.maxNodes, maxPodsPerNode: p.maxPodsPerNode })),
     zones,
     issues,
+    userChecked.length === 0 ? " besides the user pool, which is refused under userMachineType" : "",
   );
   if (!userPool || !userSpec || issues.count > 0) throw issues.error();
   const pools = nodePoolSpecs(coreSpec, userSpec, gpuSpec);

@@ -21,6 +21,8 @@ export interface DeclaredResource {
   readonly outputs: Record<string, unknown>;
   /** Present (true) only for a resource Pulumi leaves in the cloud on delete, as preview --json shows it. */
   readonly retainOnDelete?: true;
+  /** The resource option `ignoreChanges`: properties whose change Pulumi leaves as deployed. */
+  readonly ignoreChanges: readonly string[];
 }
 
 /** A data source the program called (an invoke), with the arguments it was called with. */
@@ -37,6 +39,51 @@ export interface OfflineRun<T = Record<string, unknown>> {
   readonly outputs: Record<string, unknown>;
   /** What the program returned, unresolved and typed: its plain-data outputs can be read as they are. */
   readonly exported: T;
+  /**
+   * Every string the mock runtime made up because only the cloud knows it (ids, generated names, the
+   * static IP, name servers, endpoints, DNS records): a value holding one of them is a placeholder, not
+   * what `pulumi up` will produce.
+   */
+  readonly invented: ReadonlySet<string>;
+}
+
+/** The strings of `value`'s leaves. */
+function leafStrings(value: unknown, into: Set<string> = new Set()): Set<string> {
+  if (typeof value === "string") into.add(value);
+  else if (Array.isArray(value)) value.forEach((v) => leafStrings(v, into));
+  else if (value !== null && typeof value === "object") Object.values(value).forEach((v) => leafStrings(v, into));
+  return into;
+}
+
+/**
+ * What `computedOutputs` / `computedCallOutputs` made up: a name the program did not set (Pulumi or the
+ * cloud picks the real one), and the fields only the cloud knows. The email of a service account is left
+ * out: the mock derives it from the inputs exactly as IAM does.
+ */
+function inventedIn(made: Record<string, unknown>, inputs: Record<string, unknown>): string[] {
+  const field = (value: unknown, key: string): unknown =>
+    value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>)[key] : undefined;
+  const each = (list: unknown, key: string): unknown[] => (Array.isArray(list) ? list.map((x) => field(x, key)) : []);
+  return [
+    ...(inputs.name === undefined && typeof made.name === "string" ? [made.name] : []),
+    ...leafStrings([
+      made.address,
+      made.endpoint,
+      made.nameServers,
+      field(field(made.controlPlaneEndpointsConfig, "dnsEndpointConfig"), "endpoint"),
+      each(made.dnsResourceRecords, "data"),
+      each(made.keySigningKeys, "dsRecord"),
+      made.id,
+    ]),
+  ];
+}
+
+/**
+ * True when `value` holds a string the mock runtime invented: equal to one, or containing one that cannot
+ * occur by chance (an address, a DNS name, a record: it has a dot), as a URL holds the static IP.
+ */
+export function holdsInvented(value: unknown, invented: ReadonlySet<string>): boolean {
+  return [...leafStrings(value)].some((s) => invented.has(s) || [...invented].some((made) => made.includes(".") && s.includes(made)));
 }
 
 export const secretMarker = "[secret]";
@@ -170,16 +217,22 @@ export async function runOffline<T extends Record<string, unknown>>(
 ): Promise<OfflineRun<T>> {
   const resources: DeclaredResource[] = [];
   const invokes: DeclaredInvoke[] = [];
+  const invented = new Set<string>();
   pulumi.runtime.setAllConfig(config, [...secretKeys]);
   await pulumi.runtime.setMocks(
     {
       newResource: (args) => {
-        const state = { ...args.inputs, ...computedOutputs(args.type, args.name, args.inputs) };
-        return { id: `${args.name}-id`, state };
+        const made = computedOutputs(args.type, args.name, args.inputs);
+        const id = `${args.name}-id`;
+        invented.add(id);
+        inventedIn(made, args.inputs).forEach((s) => invented.add(s));
+        return { id, state: { ...args.inputs, ...made } };
       },
       call: (args) => {
         invokes.push({ token: args.token, inputs: plainFromWire(args.inputs) as Record<string, unknown> });
-        return { ...args.inputs, ...computedCallOutputs(args.token, args.inputs) };
+        const made = computedCallOutputs(args.token, args.inputs);
+        inventedIn(made, args.inputs).forEach((s) => invented.add(s));
+        return { ...args.inputs, ...made };
       },
     },
     projectName,
@@ -201,6 +254,7 @@ export async function runOffline<T extends Record<string, unknown>>(
           parent: req.getParent() || undefined,
           provider: req.getProvider() || undefined,
           dependencies: req.getDependenciesList(),
+          ignoreChanges: req.getIgnorechangesList(),
           inputs: plainFromWire(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
           outputs: plainFromWire(resp.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
           // The generated request's getter (proto/resource_pb.d.ts `getRetainondelete`), read only when set.
@@ -215,5 +269,5 @@ export async function runOffline<T extends Record<string, unknown>>(
   const exported = program();
   const outputs = (await resolveDeep(exported)) as Record<string, unknown>;
   await runtime.waitForRPCs();
-  return { stack, resources, invokes, outputs, exported };
+  return { stack, resources, invokes, outputs, exported, invented };
 }

@@ -1,6 +1,7 @@
 import type { CostEstimate } from "../plan/cost";
 import type { QuotaNeeds } from "../plan";
-import type { OfflineRun } from "./offline";
+import { gibFromMib } from "../config/errors";
+import { holdsInvented, type OfflineRun } from "./offline";
 import type { ProgramExports } from "./plan";
 
 // The human form of the offline plan: what an organiser reads before spending anything.
@@ -20,9 +21,9 @@ function capacityRows(c: ProgramExports["capacity"]): Row[] {
   return [
     ["peak concurrent users", String(c.peakUsers)],
     ["user machine type", String(c.machineType)],
-    ["node allocatable (GKE formula)", `${c.nodeAllocatable.cpuMillicores} m CPU, ${Math.floor(c.nodeAllocatable.memoryMiB)} MiB`],
-    ["left for users after DaemonSets", `${c.availableForUsersPerNode.cpuMillicores} m CPU, ${Math.floor(c.availableForUsersPerNode.memoryMiB)} MiB, ${c.availableForUsersPerNode.pods} pods, ${c.availableForUsersPerNode.disks} disks`],
-    ["request per user pod", `${c.perUserRequest.cpuMillicores} m CPU, ${c.perUserRequest.memoryMiB} MiB${c.userSandbox === "gvisor" ? " (gVisor sandbox included)" : ""}`],
+    ["node allocatable (GKE formula)", `${c.nodeAllocatable.cpuMillicores} millicores CPU, ${gibFromMib(c.nodeAllocatable.memoryMiB)} memory`],
+    ["left for users after DaemonSets", `${c.availableForUsersPerNode.cpuMillicores} millicores CPU, ${gibFromMib(c.availableForUsersPerNode.memoryMiB)} memory, ${c.availableForUsersPerNode.pods} pods, ${c.availableForUsersPerNode.disks} disks`],
+    ["request per user pod", `${c.perUserRequest.cpuMillicores} millicores CPU, ${gibFromMib(c.perUserRequest.memoryMiB)} memory${c.userSandbox === "gvisor" ? " (gVisor sandbox included)" : ""}`],
     ["users per node by memory/cpu/pods/disks", `${by.memory} / ${by.cpu} / ${by.pods} / ${by.disks}`],
     ["users per node", `${c.usersPerNode} (${c.bindingConstraint} binds)`],
     ["user nodes at peak", `${c.userNodesAtPeak} (bin-packing lower bound ${c.lowerBoundNodes})`],
@@ -92,6 +93,9 @@ function lifecycleRows(l: ProgramExports["lifecycle"], outputs: Record<string, u
   ];
 }
 
+/** Marks a value the mock runtime made up (see `OfflineRun.invented`). */
+export const placeholderMark = "[placeholder]";
+
 const strings = (v: unknown): string[] | undefined => (Array.isArray(v) ? v.map(String) : undefined);
 
 /**
@@ -110,10 +114,14 @@ export function renderPlanText(run: OfflineRun<ProgramExports>): string {
     table("Before, during and after the event (docs/runbook.md)", lifecycleRows(lifecycle, o)),
   ];
   if (o.hubUrl) {
-    const edgeRows: Row[] = [["hub URL", String(o.hubUrl)], ["user servers", `https://<user>.${new URL(String(o.hubUrl)).host}/user/<user>/`], ["static IP", String(o.staticIp)]];
+    // The static IP and the name servers exist only once Google has allocated them: under mocks they are
+    // made up, and shown marked so nobody points a registrar at them.
+    const mark = (value: unknown, text: string) => holdsInvented(value, run.invented) ? `${text}  ${placeholderMark}` : text;
+    const edgeRows: Row[] = [["hub URL", mark(o.hubUrl, String(o.hubUrl))], ["user servers", `https://<user>.${new URL(String(o.hubUrl)).host}/user/<user>/`], ["static IP", mark(o.staticIp, String(o.staticIp))]];
     const nameServers = strings(o.nameServers);
-    if (nameServers) edgeRows.push(["delegate the zone to", nameServers.join(", ")]);
+    if (nameServers) edgeRows.push(["delegate the zone to", mark(nameServers, nameServers.join(", "))]);
     sections.push(table("Per-user subdomains", edgeRows));
+    if (edgeRows.some(([, v]) => v.endsWith(placeholderMark))) sections.push(`${placeholderMark}: made up by the mock runtime; \`pulumi stack output\` gives the real value after \`pulumi up\`\n`);
   }
   const summary = strings(o.securitySummary);
   if (summary) {

@@ -57,7 +57,11 @@ function runExport(dir: string, users: object[], run = "r1", batch = "b000", asU
   const spool = path.join(dir, "spool");
   fs.mkdirSync(spool, { recursive: true });
   if (asUser !== undefined) fs.chmodSync(spool, 0o777);
-  const args = [program, "--homes", path.join(dir, "homes"), "--users", usersFile, "--dest", `file://${path.join(dir, "bucket")}`, "--run", run, "--batch", batch, "--spool", spool];
+  // The unprivileged user may not be able to enter the checkout (a clone in a 0700 temp folder, as CI's may
+  // be), so it runs a copy of the same program from the scratch folder it already reads.
+  const programPath = asUser === undefined ? program : path.join(dir, "export_homes.py");
+  if (asUser !== undefined) fs.copyFileSync(program, programPath);
+  const args = [programPath, "--homes", path.join(dir, "homes"), "--users", usersFile, "--dest", `file://${path.join(dir, "bucket")}`, "--run", run, "--batch", batch, "--spool", spool];
   if (asUser === undefined) return runPython(args, { cwd: dir });
   // An unprivileged run, as the Job runs (uid 1000 there): util-linux setpriv drops root and every capability.
   const r = spawnSync("setpriv", [`--reuid=${asUser}`, `--regid=${asUser}`, "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "/usr/bin/python3", ...args], { encoding: "utf8", cwd: dir, env: { PATH: "/usr/bin:/bin", PYTHONDONTWRITEBYTECODE: "1" } });

@@ -76,14 +76,14 @@ describe("the capacity model, for any user shape (property)", () => {
           // (a pool that large may also outgrow the stack's default ranges, which are then named too).
           const [issue, ...more] = issues;
           assert.strictEqual(issue?.key, "userMachineType", JSON.stringify(issues));
-          if (/hold at least one user/.test(issue.allowed)) {
+          if (/too small to hold one user/.test(issue.allowed)) {
             assert.deepStrictEqual(more, []);
             const maxPods = changes.userPoolMaxPodsPerNode === "auto" ? maxPodsSteps[maxPodsSteps.length - 1] : (changes.userPoolMaxPodsPerNode as number);
             const holds = Math.min(Math.floor(room.memoryMiB / memMiB), Math.floor(room.cpuMillicores / cpuMillicores), maxPods - overhead.pods, machine.attachableDisks);
             assert.ok(holds < 1, `refused although a node holds ${holds} users`);
             seen["no user fits"]++;
           } else {
-            const [, needed, perNode] = /this one needs (\d+) \((\d+) users per node\)/.exec(issue.allowed) ?? [];
+            const [, perNode, needed] = /this one holds (\d+) users per node \([a-z]+ binds\), so it needs (\d+) nodes/.exec(issue.allowed) ?? [];
             assert.ok(Number(perNode) >= 1 && Number(needed) === Math.ceil((peak + placeholders) / Number(perNode)), issue.allowed);
             assert.ok(Number(needed) > MAX_NODES, issue.allowed);
             assert.ok(more.every((i) => i.key === "nodeCidr" || i.key === "podCidr"), JSON.stringify(more));

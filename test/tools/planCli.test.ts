@@ -37,6 +37,17 @@ describe("npm run plan", function () {
     assert.match(stdout, /gcp:container\/cluster:Cluster\s+1/);
   });
 
+  it("marks the values only the mock runtime made up, and says capacity in GiB and millicores", () => {
+    const { code, stdout, stderr } = plan("--stack", "event");
+    assert.strictEqual(code, 0, stderr);
+    assert.match(stdout, /^ {2}static IP {13}203\.0\.113\.10 {2}\[placeholder\]$/m);
+    assert.match(stdout, /^ {2}delegate the zone to {2}ns-cloud-a1\.googledomains\.com\..* {2}\[placeholder\]$/m);
+    assert.match(stdout, /^ {2}hub URL {15}https:\/\/hub\.example\.com\/$/m);
+    assert.match(stdout, /^\[placeholder\]: made up by the mock runtime; `pulumi stack output` gives the real value after `pulumi up`$/m);
+    assert.match(stdout, /left for users after DaemonSets +7410 millicores CPU, 57\.67 GiB memory, 54 pods, 127 disks/);
+    assert.doesNotMatch(stdout, /\bMiB\b|\bm CPU\b|\d+Gi\b/);
+  });
+
   it("prints one JSON document shaped like `pulumi preview --json`, with the stack outputs", () => {
     const { code, stdout, stderr } = plan("--stack", "dev", "--json");
     assert.strictEqual(code, 0, stderr);

@@ -7,8 +7,7 @@
 // administrator/security.md; CIS GKE Benchmark 1.9.0 4.1.6.
 
 import { checkSettings, get, isUnknown, notFalse, notTrue, violation, type Setting } from "../core";
-import { k8sPssAppArmor, k8sPssHostNamespaces, k8sPssHostPorts, k8sPssHostProcess, k8sPssPrivileged, k8sPssProcMount, k8sPssSelinux, k8sPssSysctls } from "../kubernetes/baseline";
-import { k8sPssCapabilities, k8sPssPrivilegeEscalation, k8sPssRunAsNonRoot, k8sPssRunAsUser, k8sPssSeccomp, k8sPssVolumeTypes } from "../kubernetes/restricted";
+import { pssPolicies } from "../kubernetes/pss";
 import type { PodPolicy } from "../kubernetes/shared";
 import { derivePods, userPods } from "../z2jh/pods";
 import { KUBESPAWNER, onPods, profileOverrides, valuesPolicy, Z2JH_TEMPLATES } from "./shared";
@@ -62,22 +61,7 @@ export const jupyterhubNonRoot = valuesPolicy({
 });
 
 /** The Pod Security Standards controls (baseline and restricted), as the pack checks workloads. */
-const PSS_CHECKS: readonly PodPolicy[] = [
-  k8sPssHostProcess,
-  k8sPssHostNamespaces,
-  k8sPssPrivileged,
-  k8sPssCapabilities,
-  k8sPssHostPorts,
-  k8sPssAppArmor,
-  k8sPssSelinux,
-  k8sPssProcMount,
-  k8sPssSeccomp,
-  k8sPssSysctls,
-  k8sPssVolumeTypes,
-  k8sPssPrivilegeEscalation,
-  k8sPssRunAsNonRoot,
-  k8sPssRunAsUser,
-];
+const PSS_CHECKS: readonly PodPolicy[] = pssPolicies;
 
 /**
  * Pod Security Standards restricted (which includes baseline) on every pod the values produce: user
