@@ -29,7 +29,14 @@ describe("npm run plan", function () {
     assert.match(stdout, /^Capacity$/m);
     assert.match(stdout, /users per node\s+27 \(memory binds\)/);
     assert.match(stdout, /user nodes at peak\s+38 \(bin-packing lower bound 37\)/);
-    assert.match(stdout, /request per user pod\s+250 m CPU, 2176 MiB \(gVisor sandbox included\)/);
+    // 0.25 vCPU; 2 GiB + 128 MiB gVisor allowance = 2176 MiB = 2.125 GiB, said to two decimals.
+    assert.match(stdout, /request per user pod\s+250 millicores CPU, 2\.13 GiB memory \(gVisor sandbox included\)/);
+    // Cloud Armor from arrivalRatePerMinute 60: logins 60 × 3 requests × 2 = 360 a minute, banned above five
+    // minutes of that (1800 per 300 s) for 600 s; hub API (60 × 3 + 60 staff) × 2 = 480 a minute.
+    assert.match(stdout, /^Edge protection \(Cloud Armor/m);
+    assert.match(stdout, /logins per client IP +360 per 60 s; banned 600 s above 1800 per 300 s\n/);
+    assert.match(stdout, /hub API per client IP +480 per 60 s\n/);
+    assert.match(stdout, /WAF +preview \(logged, not enforced\) on \/hub\/\*/);
     assert.match(stdout, /^Cost estimate \(USD\)$/m);
     assert.match(stdout, /per hour at peak\s+\$\d+\.\d\d/);
     assert.match(stdout, /whole event: 72 h at peak \+ 48 h idle \(upper bound\)\s+\$\d+/);
