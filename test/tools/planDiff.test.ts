@@ -133,7 +133,11 @@ describe("the offline plan against a previous plan or a stack export", function 
       "Changes against state.json: the deployed stack (pulumi stack export)",
       "  +- replace  gcp:container/nodePool:NodePool  cluster-user  !! replaces the node pool: every server on it stops",
       "        maxPodsPerNode: 32 -> 64  (forces replacement: maxPodsPerNode)",
-      "        autoscaling.totalMaxNodeCount: 89 -> 45",
+      // The export's pool predates GKE Sandbox; the event stack asks for it (userSandbox: gvisor), and
+      // sandboxConfig is ForceNew (replaceFields.ts). 46 = ceil((1000 + 240) / 27 users a node under the
+      // 128 MiB allowance).
+      "        nodeConfig.sandboxConfig.type: (unset) -> \"GVISOR\"  (forces replacement: nodeConfig.sandboxConfig)",
+      "        autoscaling.totalMaxNodeCount: 89 -> 46",
       "        autoscaling.totalMinNodeCount: 18 -> 9",
       "  +- replace  gcp:dns/managedZone:ManagedZone  edge-zone  !! replaces the DNS zone: new name servers, so the hub does not resolve until the registrar's delegation and DS record are changed",
       "        dnsName: \"hub.example.org.\" -> \"hub.example.com.\"  (forces replacement: dnsName)",
