@@ -321,7 +321,10 @@ export const configSchema = {
     // gVisor's own kernel runs inside the pod's cgroup, under the pod's limits (google/gvisor#10264), so
     // this allowance is added to each user pod's request and limit: the user keeps the promised share and
     // the scheduler reserves what the capacity model counts. Memory: a conservative allowance for the
-    // sandbox's resident kernel and file proxy, not a measurement. CPU: none by default, because an idle
+    // sandbox's resident kernel and file proxy, about three times what they held beside an idle IPython on
+    // Debian's runsc with ptrace (sentry 33 MiB + gofer 10.5 MiB PSS, `sh bench/gvisor_memory.sh`; README),
+    // the rest headroom for what grows with use inside the sandbox's memory file (its tmpfs, gVisor docs
+    // "Resource Model"). CPU: none by default, because an idle
     // sandbox spends none and a busy one spends it on the user's own system calls, inside the user's limit.
     // Check `kubectl top pod` (pod-level figures work under gVisor) on the rehearsal and override.
     kind: "object", default: { cpuMillicores: 0, memoryMiB: 128 },
