@@ -1,13 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ProgramConfig, readProgramConfig } from "./config/read";
-import { capacityOutput, planAll } from "./plan";
+import { capacityOutput, planAll, rushOutput } from "./plan";
 import { HardenedCluster } from "./components/cluster";
 import { ProjectApis } from "./components/apis";
 import { HubEdge } from "./components/edge";
 import { HubGateway } from "./components/gateway";
 import { hubSecretName, JupyterHub } from "./components/jupyterhub";
 import { HubNetwork } from "./components/network";
-import { readShippedFiles } from "./files";
+import { PlaceholderCalendar } from "./components/placeholderCalendar";
+import { readCalendarScript, readShippedFiles } from "./files";
 import { buildChartValues, summarizeHubSecurity, z2jhChart } from "./plan/chart";
 import { edgeProtectionOutput } from "./plan/cloudArmor";
 import { workloadIdentityPool } from "./plan/cluster";
@@ -25,6 +26,8 @@ import { planLifecycle, stackLabels } from "./plan/lifecycle";
 export function deployHub(programConfig: ProgramConfig = readProgramConfig()) {
   const { config, oidcClientSecret } = programConfig;
   const plan = planAll(config);
+  // Prices of another region, a class that misses its wait target: said where `pulumi up` shows it.
+  for (const warning of plan.warnings) void pulumi.log.warn(warning);
   // The hub's chart values are plan data too: built here, before anything is declared, from the shipped
   // Python read once from infra/files, and naming the Secret the JupyterHub component creates.
   const hubValues = buildChartValues(config, plan, readShippedFiles(), { secretName: hubSecretName });
@@ -125,6 +128,13 @@ export function deployHub(programConfig: ProgramConfig = readProgramConfig()) {
     dependsOn: [cluster, cleanupWait],
   });
 
+  // rush tuning: warm room before each class, from the plan's calendar. It scales the chart's
+  // user-placeholder StatefulSet, so it comes after the release (which creates that StatefulSet empty).
+  new PlaceholderCalendar("hub-placeholder-calendar", { namespace: hub.namespace, windows: plan.rush.calendar, script: readCalendarScript() }, {
+    provider: cluster.kubernetesProvider,
+    dependsOn: [hub.release],
+  });
+
   // The Gateway's name is its Kubernetes name, so it stays a DNS label. It depends on the release, so
   // `pulumi destroy` removes the load balancer before the proxy Service it points at.
   new HubGateway("hub-gateway", {
@@ -162,6 +172,7 @@ export function deployHub(programConfig: ProgramConfig = readProgramConfig()) {
     edgeProtection: edgeProtectionOutput(plan.securityPolicy),
     capacity: capacityOutput(plan),
     costEstimate: plan.cost,
+    rush: rushOutput(plan),
     quotas: plan.quotas,
     clusterName: cluster.cluster.name,
     kubeconfig: cluster.kubeconfig,

@@ -21,7 +21,7 @@
 // (`hub_connect_url`, Z2JH 4.4.0 files/hub/jupyterhub_config.py), so activity reports and token checks are
 // not counted against any client here.
 
-import { CloudArmorConfig } from "../config/types";
+import { ClassSpec, CloudArmorConfig } from "../config/types";
 
 /** Where the hub serves its pages and API (JupyterHub's `/hub/` prefix; base_url is `/`). */
 export const hubPathPrefix = "/hub/";
@@ -105,6 +105,14 @@ export function windowFor(perMinute: number, max: number): RateLimitThreshold {
     if (count <= max) return { count, intervalSec };
   }
   throw new RangeError(`${perMinute} requests a minute exceed Cloud Armor's ${max} per 10 s`);
+}
+
+/**
+ * The timetable's busiest arrival in users a minute: a class's users over its arrivalMinutes, as the rush
+ * model reads it (rush/hub.ts peakArrivalPerSecond, per second). Per minute so a whole rate stays whole.
+ */
+export function peakArrivalPerMinute(classes: readonly Pick<ClassSpec, "users" | "arrivalMinutes">[]): number {
+  return Math.max(0, ...classes.map((c) => c.users / c.arrivalMinutes));
 }
 
 /** The per-client limits for an event whose busiest minute brings `arrivalRatePerMinute` users. */

@@ -54,8 +54,9 @@ describe("stack configuration", () => {
       ["a missing peak", { peakUsers: undefined }, "peakUsers", /required/],
       ["a machine that cannot hold one user", { userMachineType: "e2-standard-2", userMemoryGuaranteeGiB: 8, userMemoryLimitGiB: 8 }, "userMachineType", /too small to hold one user.*memory binds/],
       // e2-standard-2 leaves (8192 − 1843.2 reserved − 100 eviction − 768 DaemonSets) = 5480.8 MiB; each user
-      // takes 1024 + 128 (gVisor) = 1152 MiB, so 4 a node; ceil((5000 + 4 placeholders) / 4) = 1251 nodes.
-      ["a peak that needs a fleet of small machines", { peakUsers: 5000, userMachineType: "e2-standard-2" }, "userMachineType", /at most 500 nodes; this one holds 4 users per node \(memory binds\), so it needs 1251 nodes/],
+      // takes 1024 + 128 (gVisor) = 1152 MiB, so 4 a node; the pool holds the peak's users and no placeholders
+      // on top (issue 13): 5000 / 4 = 1250 nodes.
+      ["a peak that needs a fleet of small machines", { peakUsers: 5000, userMachineType: "e2-standard-2" }, "userMachineType", /at most 500 nodes; this one holds 4 users per node \(memory binds\), so it needs 1250 nodes/],
       ["a moving image tag", { userImage: "quay.io/jupyter/scipy-notebook:main" }, "userImage", /moving tag/],
       ["a shared-core machine", { coreMachineType: "e2-medium" }, "coreMachineType", /dedicated cores/],
       ["an unknown machine type", { userMachineType: "n2-giant-1000" }, "userMachineType", /n2-highmem-8/],
@@ -95,11 +96,12 @@ describe("stack configuration", () => {
     for (const [what, changes, key, allowed] of cases) {
       it(`refuses ${what}`, () => assertRefused("dev", changes, key, allowed));
     }
-    // The event stack's pools at their maximum need 7,808 pod and 59 node addresses (see capacity tests).
+    // The shipped event under gVisor (e2-highmem-16, 55 users a node, 19 nodes, 110 pods a node): pods
+    // (19 + 3) × 256 + (3 + 3) × 256 = 7168; nodes (19 + 3) + (3 + 3) + 4 GCP reserves = 32, so a /28 is short.
     it("refuses a pod range too small for the event's peak", () =>
-      assertRefused("event", { podCidr: "10.32.0.0/20" }, "podCidr", /at least 7808 addresses \(\/19 or wider\)/));
+      assertRefused("event", { podCidr: "10.32.0.0/20" }, "podCidr", /at least 7168 addresses \(\/19 or wider\)/));
     it("refuses a node range too small for the event's nodes", () =>
-      assertRefused("event", { nodeCidr: "10.0.0.0/27" }, "nodeCidr", /at least 59 addresses/));
+      assertRefused("event", { nodeCidr: "10.0.0.0/28" }, "nodeCidr", /at least 32 addresses/));
   });
 
   it("reports every problem at once, each with the key, the value and what is allowed", () => {
@@ -123,7 +125,9 @@ describe("stack configuration", () => {
   it("overrides one price and keeps the rest of the table", () => {
     const config = parseConfig(rawWith("event", { priceOverrides: { vcpuHour: { n2: 0.04 }, clusterFeeHour: 0 } }));
     assert.strictEqual(config.prices.vcpuHour.n2, 0.04);
-    assert.strictEqual(config.prices.vcpuHour.e2, 0.021811);
+    // us-central1's E2 vCPU-hour in Google's billing catalogue (2026-07-30), the stack's region.
+    assert.strictEqual(config.prices.vcpuHour.e2, 0.02181159);
+    assert.strictEqual(config.prices.region, "us-central1");
     assert.strictEqual(config.prices.clusterFeeHour, 0);
   });
 });
@@ -153,7 +157,8 @@ describe("config checks keys, the plan checks feasibility", () => {
   });
 
   it("reports every feasibility problem at once: ranges too small for a pool that fits", () => {
-    const config = parseConfig(rawWith("event", { nodeCidr: "10.0.0.0/27", podCidr: "10.32.0.0/20" }));
+    // The shipped event needs 32 node and 7168 pod addresses (test/plan/capacity.test.ts): a /28 and a /20 are short.
+    const config = parseConfig(rawWith("event", { nodeCidr: "10.0.0.0/28", podCidr: "10.32.0.0/20" }));
     assert.throws(() => planAll(config), (e: unknown) => {
       assert.ok(e instanceof ConfigError);
       assert.deepStrictEqual(e.issues.map((i) => i.key).sort(), ["nodeCidr", "podCidr"]);
@@ -162,9 +167,10 @@ describe("config checks keys, the plan checks feasibility", () => {
   });
 
   it("checks the ranges of a refused user machine against the other pools only, so they are not blamed for its fleet", () => {
-    // e2-standard-2 needs 620 nodes for the event's peak, over the 500-node limit: the /27 node range would
-    // be too small for that fleet, but big enough for one that fits; only a range too small even without
-    // the user pool is reported beside the machine (test/config/messages.test.ts has the exact words).
+    // e2-standard-2 holds 2 users per node: 1100 users need 550 nodes, over the 500-node limit (the event's
+    // 1000 need exactly 500, allowed, since placeholders no longer add nodes: issue 13). The /27 node range
+    // would be too small for that fleet but is big enough for the other pools; only a range too small even
+    // without the user pool is reported beside the machine (test/config/messages.test.ts has the exact words).
     const keys = (changes: Record<string, unknown>) => {
       try {
         planAll(parseConfig(rawWith("event", changes)));
@@ -174,8 +180,8 @@ describe("config checks keys, the plan checks feasibility", () => {
       }
       return [];
     };
-    assert.deepStrictEqual(keys({ userMachineType: "e2-standard-2", nodeCidr: "10.0.0.0/27", podCidr: "10.32.0.0/20" }), ["userMachineType"]);
-    assert.deepStrictEqual(keys({ userMachineType: "e2-standard-2", nodeCidr: "10.0.0.0/29" }), ["nodeCidr", "userMachineType"]);
+    assert.deepStrictEqual(keys({ peakUsers: 1100, userMachineType: "e2-standard-2", nodeCidr: "10.0.0.0/27", podCidr: "10.32.0.0/20" }), ["userMachineType"]);
+    assert.deepStrictEqual(keys({ peakUsers: 1100, userMachineType: "e2-standard-2", nodeCidr: "10.0.0.0/29" }), ["nodeCidr", "userMachineType"]);
   });
 
   it("checks a range's class and overlap with the key, before any plan", () => {

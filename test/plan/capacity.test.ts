@@ -3,7 +3,8 @@ import { CapacityConfig } from "../../infra/config/types";
 import { fitUsersOnNode, gkeAllocatable, planUserPool, podBlockAddresses } from "../../infra/plan/capacity";
 import { initialNodesPerZone, planAll } from "../../infra/plan";
 import { lookupMachineType, machineTypes } from "../../infra/catalog/machineTypes";
-import { loadStackConfig } from "../support/stacks";
+import { parseConfig } from "../../infra/config/parse";
+import { loadStackConfig, rawWith, stacksAsOf } from "../support/stacks";
 
 const machine = (name: string) => lookupMachineType(name)!;
 
@@ -33,32 +34,59 @@ describe("capacity model", () => {
     assert.deepStrictEqual([8, 16, 32, 64, 110, 256].map(podBlockAddresses), [16, 32, 64, 128, 256, 512]);
   });
 
-  describe("the 1,000-user event stack", () => {
-    const config = loadStackConfig("event");
-    const plan = planAll(config);
+  describe("the 1,000-user event stack as shipped, under gVisor", () => {
+    const plan = planAll(loadStackConfig("event"));
     const pool = plan.userPool;
 
-    it("fits 27 sandboxed users on an n2-highmem-8 and names memory as the binding constraint", () => {
-      // Each user pod asks 2048 MiB plus gVisor's 128 MiB allowance (sandboxPodOverhead) = 2176 MiB.
-      // 59824.48 − 768 MiB of DaemonSets = 59056.48 MiB; / 2176 = 27.1 → 27.
-      // 7910 − 500 m = 7410 m; / 250 m per user (no CPU allowance) = 29.6 → 29. Pods: 64 − 10 = 54. Disks: 127.
+    it("counts gVisor's 128 MiB in each user's request, so auto picks e2-highmem-16 with 55 users a node", () => {
+      // 2048 MiB + 128 MiB (sandboxPodOverhead) = 2176 MiB a user. e2-highmem-16: 131072 MiB less GKE's
+      // 9543.68 MiB reservation (25% of 4 GiB, 20% of 4, 10% of 8, 6% of 112) and 100 MiB eviction =
+      // 121428.32; less 768 MiB of DaemonSets = 120660.32; / 2176 = 55.4 → 55. CPU: 15390 m / 250 = 61.
       assert.deepStrictEqual(pool.perUserRequest, { cpuMillicores: 250, memoryMiB: 2176 });
-      assert.deepStrictEqual(pool.usersPerNodeBy, { memory: 27, cpu: 29, pods: 54, disks: 127 });
-      assert.strictEqual(pool.usersPerNode, 27);
+      assert.strictEqual(pool.machineType, "e2-highmem-16");
+      assert.strictEqual(pool.usersPerNode, 55);
       assert.strictEqual(pool.bindingConstraint, "memory");
     });
 
-    it("needs 38 user nodes at peak, one above the bin-packing lower bound of 37", () => {
-      // ceil(1000 / 27) = 38; lower bound ceil(1000 · 2176 / 59056.48) = ceil(36.85) = 37.
-      assert.strictEqual(pool.userNodesAtPeak, 38);
-      assert.strictEqual(pool.lowerBoundNodes, 37);
+    it("sizes the pool to ceil(1000 / 55) = 19 nodes (lower bound ceil(1000 × 2176 / 120660.32) = 19), 110 pods a node", () => {
+      assert.strictEqual(pool.userPoolMaxNodes, 19);
+      assert.strictEqual(pool.lowerBoundNodes, 19);
+      assert.strictEqual(pool.maxPodsPerNode, 110); // 55 + 10 DaemonSet pods → the 110 step
+      // (19 + 3) × 256 + (3 + 3) × 256 pod addresses; (19 + 3) + (3 + 3) + 4 node addresses.
+      assert.strictEqual(plan.addresses.podAddressesNeeded, 7168);
+      assert.strictEqual(plan.addresses.nodeAddressesNeeded, 32);
+    });
+  });
+
+  // The event stack as shipped runs users under gVisor; main's worked figures below are the same stack
+  // without the sandbox (`userSandbox: none`), and the next block works the shipped one.
+  describe("the 1,000-user event stack (without the sandbox)", () => {
+    const config = parseConfig(rawWith("event", { userSandbox: "none" }), { now: stacksAsOf });
+    const plan = planAll(config);
+    const pool = plan.userPool;
+
+    it("fits 28 users on the chosen e2-highmem-8 (the shape of an n2-highmem-8) and names memory as binding", () => {
+      assert.strictEqual(pool.machineType, "e2-highmem-8");
+      // 59824.48 − 768 MiB of DaemonSets = 59056.48 MiB; / 2048 MiB per user = 28.8 → 28.
+      // 7910 − 500 m = 7410 m; / 250 m per user = 29.6 → 29. Pods: 64 − 10 = 54. Disks: 127.
+      assert.deepStrictEqual(pool.usersPerNodeBy, { memory: 28, cpu: 29, pods: 54, disks: 127 });
+      assert.strictEqual(pool.usersPerNode, 28);
+      assert.strictEqual(pool.bindingConstraint, "memory");
+    });
+
+    it("needs 36 user nodes at peak, one above the bin-packing lower bound of 35", () => {
+      // ceil(1000 / 28) = 36; lower bound ceil(1000 · 2048 / 59056.48) = ceil(34.68) = 35.
+      assert.strictEqual(pool.userNodesAtPeak, 36);
+      assert.strictEqual(pool.lowerBoundNodes, 35);
       assert.ok((pool.userNodesAtPeak - pool.lowerBoundNodes) / pool.lowerBoundNodes < 0.05, "within 5% of the lower bound");
     });
 
-    it("keeps 240 placeholders warm (60 arrivals a minute over a 4-minute node start) on 9 to 46 nodes", () => {
-      assert.strictEqual(pool.placeholderUsers, 240);
-      assert.strictEqual(pool.userPoolMinNodes, 9); // ceil(240 / 27)
-      assert.strictEqual(pool.userPoolMaxNodes, 46); // ceil(1240 / 27)
+    it("sizes the pool from 0 (warm room comes from the calendar) to the peak's 36 nodes, placeholders not on top", () => {
+      assert.strictEqual(pool.userPoolMinNodes, 0);
+      assert.strictEqual(pool.userPoolMaxNodes, 36); // ceil(1000 / 28)
+      // The most the calendar holds at once: the largest class's warm room (test/plan/rush.test.ts).
+      assert.strictEqual(pool.placeholderUsers, Math.max(...plan.rush.classes.map((c) => c.placeholders)));
+      assert.ok(pool.placeholderUsers > 0 && pool.placeholderUsers <= 1000);
     });
 
     it("chooses 64 max pods per node (27 users + 10 DaemonSet pods fit the /25 step)", () => {
@@ -66,10 +94,10 @@ describe("capacity model", () => {
     });
 
     it("checks the fixed default ranges hold every pool at its maximum, with a surge node per zone", () => {
-      // Regional, three zones: (46 + 3) user nodes × 128 + (3 + 3) core nodes × 256 = 7808 pod addresses;
-      // 49 + 6 nodes + 4 addresses GCP reserves = 59 node addresses.
-      assert.strictEqual(plan.addresses.podAddressesNeeded, 7808);
-      assert.strictEqual(plan.addresses.nodeAddressesNeeded, 59);
+      // Regional, three zones: (36 + 3) user nodes × 128 + (3 + 3) core nodes × 256 = 6528 pod addresses;
+      // 39 + 6 nodes + 4 addresses GCP reserves = 49 node addresses.
+      assert.strictEqual(plan.addresses.podAddressesNeeded, 6528);
+      assert.strictEqual(plan.addresses.nodeAddressesNeeded, 49);
       // The defaults do not move with the peak: GCP cannot resize a range a cluster uses.
       assert.deepStrictEqual(
         [plan.addresses.nodeCidr, plan.addresses.podCidr, plan.addresses.serviceCidr],
@@ -86,10 +114,11 @@ describe("capacity model", () => {
     });
 
     it("asks for the regional quotas the pools need at their maximum", () => {
-      // 46 × 8 user vCPUs + 3 × 8 core vCPUs; disks: 46 × 100 + 3 × 50 GB boot, 1000 × 10 GiB homes, 1 GiB hub DB.
-      assert.deepStrictEqual(plan.quotas.cpusByQuota, { N2_CPUS: 392 });
-      assert.strictEqual(plan.quotas.cpus, 392);
-      assert.strictEqual(plan.quotas.ssdTotalGb, 4600 + 150 + 10_000 + 1);
+      // 36 × 8 user vCPUs (E2: CPUS only) + 3 × 8 core vCPUs (N2); disks: 36 × 100 + 3 × 50 GB boot,
+      // 1000 × 10 GiB homes, 1 GiB hub DB.
+      assert.deepStrictEqual(plan.quotas.cpusByQuota, { N2_CPUS: 24 });
+      assert.strictEqual(plan.quotas.cpus, 312);
+      assert.strictEqual(plan.quotas.ssdTotalGb, 3600 + 150 + 10_000 + 1);
       assert.strictEqual(plan.quotas.inUseAddresses, 1);
     });
   });
@@ -108,10 +137,12 @@ describe("capacity model", () => {
     });
 
     it("plans with the allowance only when userSandbox is gvisor", () => {
-      const none = planAll({ ...config, sandbox: { ...config.sandbox, userSandbox: "none" } });
+      // Pinned to n2-highmem-8 (59056.48 MiB for users), so `auto` does not move with the request.
+      const pinned = { ...config, capacity: { ...config.capacity, userMachineType: "n2-highmem-8" } };
+      const none = planAll({ ...pinned, sandbox: { ...config.sandbox, userSandbox: "none" } });
       assert.deepStrictEqual(none.userPool.perUserRequest, { cpuMillicores: 250, memoryMiB: 2048 });
       assert.strictEqual(none.userPool.usersPerNode, 28);
-      const big = planAll({ ...config, sandbox: { userSandbox: "gvisor", podOverhead: { cpuMillicores: 0, memoryMiB: 1024 } } });
+      const big = planAll({ ...pinned, sandbox: { userSandbox: "gvisor", podOverhead: { cpuMillicores: 0, memoryMiB: 1024 } } });
       assert.deepStrictEqual(big.userPool.perUserRequest, { cpuMillicores: 250, memoryMiB: 3072 });
       assert.strictEqual(big.userPool.usersPerNode, 19); // 59056.48 / 3072
     });
@@ -131,7 +162,7 @@ describe("capacity model", () => {
         for (const change of grid) {
           const capacity = { ...base, ...change, userMachineType: shape };
           const overhead = { cpuMillicores: 50, memoryMiB: 128 };
-          const pool = planUserPool(machine(shape), capacity, overhead);
+          const pool = planUserPool(machine(shape), capacity, 0, overhead);
           const label = `${shape} ${JSON.stringify(change)}`;
           assert.ok(pool.userNodesAtPeak * pool.usersPerNode >= capacity.peakUsers, label);
           assert.ok(pool.usersPerNode * (capacity.userMemoryGuaranteeGiB * 1024 + overhead.memoryMiB) <= pool.forUsers.memoryMiB, label);
@@ -163,10 +194,13 @@ describe("capacity model", () => {
     assert.strictEqual(fit.usersPerNode, 22);
   });
 
-  it("knows only Persistent-Disk machine families, each with a disk attach limit", () => {
+  it("knows each family's disk attach limit, and which families cannot hold the pd-balanced homes", () => {
     for (const m of machineTypes.values()) {
-      assert.ok(["e2", "n2", "n1"].includes(m.family), m.name);
-      assert.strictEqual(m.attachableDisks, m.sharedCore ? 15 : 127, m.name);
+      assert.ok(["e2", "n2", "n2d", "n1", "c3", "n4"].includes(m.family), m.name);
+      // PD CSI driver node.go: 127, 15 for e2-medium; N4 (Gen4) by vCPUs: 15 up to 8, 31 above.
+      const expected = m.family === "n4" ? (m.vcpus <= 8 ? 15 : 31) : m.sharedCore ? 15 : 127;
+      assert.strictEqual(m.attachableDisks, expected, m.name);
+      assert.strictEqual(m.notForUsers !== undefined, ["c3", "n4"].includes(m.family), m.name);
     }
   });
 });

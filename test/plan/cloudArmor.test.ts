@@ -9,6 +9,7 @@ import {
   ArmorRule,
   DEFAULT_RULE_PRIORITY,
   edgeRateLimits,
+  peakArrivalPerMinute,
   HEADROOM,
   HUB_API_REQUESTS_PER_START,
   REQUESTS_PER_LOGIN,
@@ -27,20 +28,24 @@ const ALLOWED_BAN_DURATIONS = [60, 120, 180, 240, 300, 600, 900, 1200, 1800, 270
 
 describe("Cloud Armor at the edge: the plan", () => {
   describe("per-client limits, derived from the arrival rate", () => {
-    it("the event stack (60 arrivals a minute): 360 logins and 480 hub API requests a minute per IP, a ban above 1,800 logins in 5 minutes", () => {
-      const limits = edgeRateLimits(loadStackConfig("event").capacity.arrivalRatePerMinute);
-      // Login: 60 users × 3 requests (login page, redirect, callback) × headroom 2 = 360.
-      assert.deepStrictEqual(limits.login.threshold, { count: 360, intervalSec: 60 });
-      // Five minutes at that rate: 1,800; a client above it is banned ten minutes.
-      assert.deepStrictEqual(limits.login.ban, { threshold: { count: 1800, intervalSec: 300 }, durationSec: 600 });
-      // Hub API: (60 starts × 3 requests + 60 staff requests) × 2 = 480.
-      assert.deepStrictEqual(limits.hubApi.threshold, { count: 480, intervalSec: 60 });
+    it("the event stack (its busiest class: 1,000 users over 10 minutes, 100 a minute): 600 logins and 720 hub API requests a minute per IP, a ban above 3,000 logins in 5 minutes", () => {
+      const limits = edgeRateLimits(peakArrivalPerMinute(loadStackConfig("event").rush.classes));
+      // Login: 100 users × 3 requests (login page, redirect, callback) × headroom 2 = 600.
+      assert.deepStrictEqual(limits.login.threshold, { count: 600, intervalSec: 60 });
+      // Five minutes at that rate: 3,000; a client above it is banned ten minutes.
+      assert.deepStrictEqual(limits.login.ban, { threshold: { count: 3000, intervalSec: 300 }, durationSec: 600 });
+      // Hub API: (100 starts × 3 requests + 60 staff requests) × 2 = 720.
+      assert.deepStrictEqual(limits.hubApi.threshold, { count: 720, intervalSec: 60 });
     });
 
-    it("the dev rehearsal (1 a minute) keeps a floor of a request a second for a person reloading a page", () => {
-      const limits = edgeRateLimits(loadStackConfig("dev").capacity.arrivalRatePerMinute);
-      assert.deepStrictEqual(limits.login.threshold, { count: 60, intervalSec: 60 }); // 1 × 3 × 2 = 6 < 60
-      assert.deepStrictEqual(limits.hubApi.threshold, { count: 126, intervalSec: 60 }); // (3 + 60) × 2
+    it("the dev rehearsal (10 users over 5 minutes, 2 a minute) keeps a floor of a request a second for a person reloading a page", () => {
+      const limits = edgeRateLimits(peakArrivalPerMinute(loadStackConfig("dev").rush.classes));
+      assert.deepStrictEqual(limits.login.threshold, { count: 60, intervalSec: 60 }); // 2 × 3 × 2 = 12 < 60
+      assert.deepStrictEqual(limits.hubApi.threshold, { count: 132, intervalSec: 60 }); // (6 + 60) × 2
+    });
+
+    it("reads the busiest class, whole: 600 over 15 minutes is 40 a minute, 1,000 over 10 is 100", () => {
+      assert.strictEqual(peakArrivalPerMinute([{ users: 600, arrivalMinutes: 15 }, { users: 1000, arrivalMinutes: 10 }]), 100);
     });
 
     it("at 5,000 arrivals a minute shortens the login window to stay within a ban rule's 10,000, and only throttles", () => {
@@ -52,7 +57,7 @@ describe("Cloud Armor at the edge: the plan", () => {
       assert.strictEqual(rule.rateLimitOptions?.banThreshold, undefined);
     });
 
-    it("for every arrival rate the config allows, admits the whole event's peak from one NAT'd address, within Cloud Armor's bounds", () => {
+    it("for every arrival rate from 1 to 5,000 a minute (a timetable's users over its arrivalMinutes), admits the whole event's peak from one NAT'd address, within Cloud Armor's bounds", () => {
       for (let rate = 1; rate <= 5_000; rate += rate < 100 ? 1 : 37) {
         const { login, hubApi } = edgeRateLimits(rate);
         const perMinute = (t: { count: number; intervalSec: number }) => (t.count * 60) / t.intervalSec;
@@ -67,11 +72,12 @@ describe("Cloud Armor at the edge: the plan", () => {
         if (login.ban) assert.ok(ALLOWED_BAN_DURATIONS.includes(login.ban.durationSec));
       }
     });
+
   });
 
   describe("the policy's rules", () => {
     const event = loadStackConfig("event");
-    const limits = edgeRateLimits(event.capacity.arrivalRatePerMinute);
+    const limits = edgeRateLimits(peakArrivalPerMinute(event.rush.classes));
 
     it("run range lists first, then the WAF, then the rate limits (which allow what they do not limit), then the default allow", () => {
       const rules = securityPolicyRules({ ...noRanges, allowedClientRanges: ["198.51.100.0/24"], deniedClientRanges: ["203.0.113.0/24"] }, limits);

@@ -14,19 +14,13 @@ import { hubRoles } from "../hubRoles";
 import { noEgressAllowRules } from "../netpol";
 import { componentEgress } from "./egress";
 import { authenticatorConfig } from "./identity";
-import {
-  concurrentSpawnLimit,
-  consecutiveSpawnFailureLimit,
-  coreResources,
-  proxyKeepAliveFlag,
-  serverStartTimeoutSeconds,
-  userSchedulerEnabled,
-} from "./operations";
+import { consecutiveSpawnFailureLimit, proxyKeepAliveFlag, userSchedulerEnabled } from "./operations";
 import { ChartSecretRefs, hubSecretKeys, oidcClientSecretEnv } from "./release";
 import { prePullerTolerations, sandboxRuntime, userPodResources } from "./sandbox";
 import { ShippedFiles } from "./shippedFiles";
 import { Z2jhValues } from "./types";
 import {
+  activityIntervalEnv,
   disableTerminalsFlag,
   packageIndexEnv,
   profileList,
@@ -54,7 +48,7 @@ export * from "./userPods";
  */
 export function buildChartValues(config: StackConfig, plan: Plan, files: ShippedFiles, refs: ChartSecretRefs): Z2jhValues {
   const { hub, capacity } = config;
-  const core = coreResources(capacity.peakUsers);
+  const tuning = plan.hubTuning; // rush tuning (infra/plan/rush/hub.ts)
   const egress = componentEgress(config);
   const resources = userPodResources(capacity, config.sandbox);
   const sandbox = sandboxRuntime(config.sandbox);
@@ -87,6 +81,7 @@ export function buildChartValues(config: StackConfig, plan: Plan, files: Shipped
           automount_service_account_token: false,
           container_security_context: userContainerSecurityContext,
           ...(hub.terminalsEnabled ? {} : { args: [disableTerminalsFlag] }),
+          ...tuning.kubeSpawner, // rush tuning: Kubernetes API and server timeouts
         },
       },
       existingSecret: refs.secretName,
@@ -97,12 +92,12 @@ export function buildChartValues(config: StackConfig, plan: Plan, files: Shipped
       },
       extraConfig: { "audit-log": files.auditLog },
       loadRoles: hubRoles(hub.oidc.adminGroups),
-      concurrentSpawnLimit: concurrentSpawnLimit(capacity, hub.concurrentSpawnLimit),
+      concurrentSpawnLimit: tuning.concurrentSpawnLimit, // rush tuning
       consecutiveFailureLimit: consecutiveSpawnFailureLimit,
       // Never more servers than the cluster is sized for.
       activeServerLimit: hub.activeServerLimit ?? capacity.peakUsers,
       db: { type: hub.dbType },
-      resources: core.hub,
+      resources: tuning.resources.hub, // rush tuning
       networkPolicy: { enabled: true, egressAllowRules: noEgressAllowRules, egress: egress.hub },
     },
     proxy: {
@@ -111,7 +106,7 @@ export function buildChartValues(config: StackConfig, plan: Plan, files: Shipped
       https: { enabled: false },
       chp: {
         extraCommandLineFlags: [proxyKeepAliveFlag],
-        resources: core.proxy,
+        resources: tuning.resources.proxy, // rush tuning
         networkPolicy: { enabled: true, egressAllowRules: noEgressAllowRules, egress: egress.proxy },
       },
     },
@@ -128,9 +123,9 @@ export function buildChartValues(config: StackConfig, plan: Plan, files: Shipped
       cpu: resources.cpu,
       memory: resources.memory,
       storage: { type: "dynamic", capacity: `${capacity.userStorageGiB}Gi` },
-      startTimeout: serverStartTimeoutSeconds(capacity),
+      startTimeout: tuning.startTimeoutSeconds, // rush tuning
       cmd: singleuserCmd,
-      extraEnv: packageIndexEnv(hub.packageIndexUrl),
+      extraEnv: { ...packageIndexEnv(hub.packageIndexUrl), ...activityIntervalEnv(tuning.activityIntervalSeconds) }, // rush tuning
       extraFiles: shellEscapeGuardFiles(hub.shellEscapeGuard, files),
       profileList: profileList(capacity, hub.userImage, hub.gpu),
       ...(sandbox ? { extraPodConfig: sandbox } : {}),
@@ -138,9 +133,10 @@ export function buildChartValues(config: StackConfig, plan: Plan, files: Shipped
     scheduling: {
       // Off: its kube-scheduler is too old for GKE's control plane (see userSchedulerEnabled).
       userScheduler: { enabled: userSchedulerEnabled },
-      // Real users evict placeholders; the capacity model sizes them for one node start-up of arrivals.
+      // Real users evict placeholders. rush tuning: the placeholder calendar (components/placeholderCalendar.ts)
+      // owns the count, raising it before each class; the release only creates the StatefulSet, empty.
       podPriority: { enabled: true },
-      userPlaceholder: { enabled: true, replicas: plan.userPool.placeholderUsers, ...(sandbox ? { extraPodSpec: sandbox } : {}) },
+      userPlaceholder: { enabled: true, replicas: 0, ...(sandbox ? { extraPodSpec: sandbox } : {}) },
       // The pools carry the chart's node-purpose label (labels.ts), so placement can be required.
       corePods: { nodeAffinity: { matchNodePurpose: "require" } },
       userPods: { nodeAffinity: { matchNodePurpose: "require" } },

@@ -64,6 +64,11 @@ export function gibToBytes(gib: number): number {
   return Math.round(gib * 1024 ** 3);
 }
 
+/** rush tuning: how often user servers report activity to the hub (infra/plan/rush/hub.ts). */
+export function activityIntervalEnv(seconds: number): Record<string, string> {
+  return { JUPYTERHUB_ACTIVITY_INTERVAL: String(seconds) };
+}
+
 /** pip inside user pods can only reach the approved mirror; without one, it has nowhere to go. */
 export function packageIndexEnv(packageIndexUrl: string | undefined): Record<string, string> {
   return packageIndexUrl ? { PIP_INDEX_URL: packageIndexUrl } : {};
