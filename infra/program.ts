@@ -10,6 +10,7 @@ import { HubNetwork } from "./components/network";
 import { PlaceholderCalendar } from "./components/placeholderCalendar";
 import { readCalendarScript, readShippedFiles } from "./files";
 import { buildChartValues, summarizeHubSecurity, z2jhChart } from "./plan/chart";
+import { edgeProtectionOutput } from "./plan/cloudArmor";
 import { workloadIdentityPool } from "./plan/cluster";
 import { hubHostnameList } from "./plan/hostnames";
 import { EventBudget } from "./components/budget";
@@ -72,6 +73,7 @@ export function deployHub(programConfig: ProgramConfig = readProgramConfig()) {
     existingZoneName: config.edge.existingZone?.name,
     namePrefix,
     protectZone: config.platform.deletionProtection,
+    securityPolicy: plan.securityPolicy,
   });
 
   // ---- The event's life, before the hub (issue 12; docs/runbook.md) -------------------------------------
@@ -88,7 +90,11 @@ export function deployHub(programConfig: ProgramConfig = readProgramConfig()) {
     network: network.network.name,
     timeoutMinutes: lifecycle.teardown.timeoutMinutes,
     pollSeconds: lifecycle.teardown.pollSeconds,
-  }, { dependsOn: [cluster, network] });
+  }, { dependsOn: [cluster, network, ...edge.loadBalancerResources] });
+  // The wait also depends on what the load balancer uses (the Cloud Armor policy a backend service names,
+  // the address a forwarding rule holds, the SSL policy and certificate map of the proxy), so `pulumi
+  // destroy` deletes those only once GKE's backend services and forwarding rules are gone: Compute refuses
+  // to delete what they still use (`resourceInUseByAnotherResource`).
   // The plan's pool specs always hold a user pool (NodePoolSpecs); the component's map is keyed by purpose.
   const userPool = cluster.pools.user;
   if (!userPool) throw new Error("the cluster declared no user pool");
@@ -139,6 +145,8 @@ export function deployHub(programConfig: ProgramConfig = readProgramConfig()) {
     sslPolicyName: edge.sslPolicyName,
     loadBalancerResources: edge.loadBalancerResources,
     backendTimeoutSeconds: config.edge.backendTimeoutSeconds,
+    securityPolicyName: edge.securityPolicyName,
+    logSampleRate: plan.securityPolicy.logSampleRate,
   }, { provider: cluster.kubernetesProvider, dependsOn: [hub.release] });
 
   // ---- The event's life, after the hub: where homes are exported to, and who may write there -----------
@@ -161,6 +169,7 @@ export function deployHub(programConfig: ProgramConfig = readProgramConfig()) {
     certificateName: edge.certificateName,
     hubNamespace: hub.namespace,
     securitySummary: summarizeHubSecurity(hubValues),
+    edgeProtection: edgeProtectionOutput(plan.securityPolicy),
     capacity: capacityOutput(plan),
     costEstimate: plan.cost,
     rush: rushOutput(plan),

@@ -74,7 +74,7 @@ for (const stack of stackNames) {
     it("logs users in by the configured claim (default email) with the configured scopes (default openid email profile)", async () => {
       const run = await stackRun(stack);
       const auth = inputs(one(run, T.release)).values.hub.config.GenericOAuthenticator;
-      // the shipped stacks keep the defaults, which is what this asserts (parse.ts's schema, README table)
+      // the shipped stacks keep the defaults, which is what this asserts (parse.ts's schema, docs/configuration.md's table)
       assert.strictEqual(fileConfig[`${projectName}:oidcUsernameClaim`], undefined);
       assert.strictEqual(fileConfig[`${projectName}:oidcScopes`], undefined);
       assert.strictEqual(auth.username_claim, "email", "the user name must come from the email claim: another claim (a display name) could collide between users or be chosen by them");
