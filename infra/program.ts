@@ -2,15 +2,17 @@ import * as pulumi from "@pulumi/pulumi";
 import { ProgramConfig, readProgramConfig } from "./config/read";
 import { capacityOutput, planAll } from "./plan";
 import { HardenedCluster } from "./components/cluster";
-import { ProjectApis } from "./components/apis";
+import { ProjectApis, requiredApis } from "./components/apis";
 import { HubEdge } from "./components/edge";
 import { HubGateway } from "./components/gateway";
 import { hubSecretName, JupyterHub } from "./components/jupyterhub";
 import { HubNetwork } from "./components/network";
+import { PackageProxy, PackageRegistry } from "./components/registry";
 import { readShippedFiles } from "./files";
 import { buildChartValues, summarizeHubSecurity, z2jhChart } from "./plan/chart";
 import { workloadIdentityPool } from "./plan/cluster";
 import { hubHostnameList } from "./plan/hostnames";
+import { missingApis, packagesOutput, planPackages } from "./plan/packages";
 
 /**
  * The composition root: read and validate config, plan everything as plain data, then declare the
@@ -19,10 +21,17 @@ import { hubHostnameList } from "./plan/hostnames";
 export function deployHub(programConfig: ProgramConfig = readProgramConfig()) {
   const { config, oidcClientSecret } = programConfig;
   const plan = planAll(config);
+  const namePrefix = dnsSafePrefix(pulumi.getStack());
+  // Packages and the user image through Artifact Registry (plan/packages.ts), named with the stack's prefix.
+  const packages = planPackages(config, namePrefix);
+  const missing = missingApis(packages.apis, requiredApis);
+  if (missing.length > 0) {
+    throw new Error(`packageMode ${packages.mode} needs Google APIs that infra/components/apis.ts does not turn on: ${missing.join(", ")}; add them to requiredApis`);
+  }
   // The hub's chart values are plan data too: built here, before anything is declared, from the shipped
   // Python read once from infra/files, and naming the Secret the JupyterHub component creates.
-  const hubValues = buildChartValues(config, plan, readShippedFiles(), { secretName: hubSecretName });
-  const namePrefix = dnsSafePrefix(pulumi.getStack());
+  const files = readShippedFiles();
+  const hubValues = buildChartValues(config, plan, files, { secretName: hubSecretName }, packages);
 
   // Every Google resource takes its project id from `apis.project`, which resolves only once the APIs are
   // on and usable, so nothing is created before that (one way to wait, carried by the value itself).
@@ -62,7 +71,16 @@ export function deployHub(programConfig: ProgramConfig = readProgramConfig()) {
     protectZone: config.platform.deletionProtection,
   });
 
-  // Depends on the whole cluster component: user and core pods are *required* on their pools.
+  const registry = new PackageRegistry("registry", {
+    project,
+    plan: packages,
+    network: network.network.id,
+    nodeServiceAccountEmail: cluster.nodeServiceAccount.email,
+    workloadIdentityPool: workloadIdentityPool(config.platform.project),
+  });
+
+  // Depends on the whole cluster component: user and core pods are *required* on their pools; and on the
+  // registry, whose repositories, read grants and private DNS the image pullers need for the user image.
   const hub = new JupyterHub("hub", {
     namespace: config.hub.namespace,
     chart: z2jhChart,
@@ -70,8 +88,17 @@ export function deployHub(programConfig: ProgramConfig = readProgramConfig()) {
     oidcClientSecret,
   }, {
     provider: cluster.kubernetesProvider,
-    dependsOn: [cluster],
+    dependsOn: [cluster, registry],
   });
+
+  if (packages.proxy && registry.proxyServiceAccount) {
+    new PackageProxy("package-proxy", {
+      namespace: hub.namespace,
+      plan: packages.proxy,
+      googleServiceAccountEmail: registry.proxyServiceAccount.email,
+      source: files.packageProxy,
+    }, { provider: cluster.kubernetesProvider, dependsOn: [registry] });
+  }
 
   // The Gateway's name is its Kubernetes name, so it stays a DNS label. It depends on the release, so
   // `pulumi destroy` removes the load balancer before the proxy Service it points at.
@@ -93,6 +120,7 @@ export function deployHub(programConfig: ProgramConfig = readProgramConfig()) {
     certificateName: edge.certificateName,
     hubNamespace: hub.namespace,
     securitySummary: summarizeHubSecurity(hubValues),
+    packages: packagesOutput(packages),
     capacity: capacityOutput(plan),
     costEstimate: plan.cost,
     quotas: plan.quotas,

@@ -134,10 +134,14 @@ for (const stack of stackNames) {
 
     it("runs nodes under a dedicated least-privilege service account, never the default compute one", async () => {
       const r = await run(stack);
-      const sa: any = one(r, "gcp:serviceaccount/account:Account").outputs;
-      const roles = ofType(r, "gcp:projects/iAMMember:IAMMember").map((m: any) => m.inputs.role).sort();
-      // Only Google's node role: nothing is pulled from Artifact Registry, so no project-wide reader.
-      assert.deepStrictEqual(roles, ["roles/container.defaultNodeServiceAccount"]);
+      const sa: any = ofType(r, "gcp:serviceaccount/account:Account").find((a) => a.name === "cluster-nodes")!.outputs;
+      const grants = ofType(r, "gcp:projects/iAMMember:IAMMember").map((m: any) => [m.inputs.role, m.inputs.member]).sort();
+      // Google's node role, and Service Usage Consumer, which image streaming needs with a custom node
+      // service account (GKE image-streaming requirements); reading images is per repository, never here.
+      assert.deepStrictEqual(grants, [
+        ["roles/container.defaultNodeServiceAccount", `serviceAccount:${sa.email}`],
+        ["roles/serviceusage.serviceUsageConsumer", `serviceAccount:${sa.email}`],
+      ]);
       for (const p of ["core", "user"]) {
         assert.strictEqual(pool(r, p).nodeConfig.serviceAccount, sa.email);
       }
@@ -206,7 +210,9 @@ for (const stack of stackNames) {
       assert.strictEqual(r.outputs.hubUrl, `https://${config.edge.hubDomain}/`);
       // The outputs carry what Google assigns to the address and the zone.
       assert.strictEqual(r.outputs.staticIp, one(r, "gcp:compute/globalAddress:GlobalAddress").outputs.address);
-      assert.deepStrictEqual(r.outputs.nameServers, one(r, "gcp:dns/managedZone:ManagedZone").outputs.nameServers);
+      const publicZone = ofType(r, "gcp:dns/managedZone:ManagedZone").filter((z: any) => z.inputs.visibility === "public");
+      assert.strictEqual(publicZone.length, 1);
+      assert.deepStrictEqual(r.outputs.nameServers, publicZone[0].outputs.nameServers);
       assert.deepStrictEqual(r.outputs.dsRecords, mockKeySigningKeys.filter((k) => k.isActive).map((k) => k.dsRecord));
       assert.strictEqual(r.outputs.certificateName, one(r, "gcp:certificatemanager/certificate:Certificate").outputs.name);
     });
@@ -228,8 +234,17 @@ for (const stack of stackNames) {
       const wait = one(r, "pulumi-nodejs:dynamic:Resource");
       const google = r.resources.filter((x) => x.custom && x.type.startsWith("gcp:") && x.type !== "gcp:projects/service:Service");
       assert.ok(google.length >= 20, `only ${google.length} Google resources`);
-      assert.deepStrictEqual(google.filter((x) => !x.dependencies.includes(wait.urn)).map((x) => x.type), []);
-      for (const x of google) assert.strictEqual(x.inputs.project, config.platform.project, x.type);
+      // A service account's IAM binding has no project of its own (@pulumi/gcp serviceaccount/iAMMember:
+      // serviceAccountId, role, member): it waits through the account it binds, which takes its project
+      // from the wait.
+      const noProject = ["gcp:serviceaccount/iAMMember:IAMMember"];
+      const withProject = google.filter((x) => !noProject.includes(x.type));
+      assert.deepStrictEqual(withProject.filter((x) => !x.dependencies.includes(wait.urn)).map((x) => x.type), []);
+      for (const x of withProject) assert.strictEqual(x.inputs.project, config.platform.project, x.type);
+      for (const x of google.filter((g) => noProject.includes(g.type))) {
+        assert.ok(x.dependencies.some((d) => withProject.some((g) => g.urn === d)), `${x.name} waits for nothing`);
+        assert.strictEqual(x.inputs.project, undefined, x.type);
+      }
       // The data source reading the zone's DS records waits too: it takes the same project.
       assert.ok(r.invokes.length > 0 && r.invokes.every((i) => i.inputs.project === config.platform.project));
     });

@@ -10,6 +10,7 @@
 // files/hub/jupyterhub_config.py in github.com/jupyterhub/zero-to-jupyterhub-k8s at tag 4.4.0).
 import { StackConfig } from "../../config/types";
 import { Plan } from "../index";
+import { PackagePlan, planPackages } from "../packages";
 import { hubRoles } from "../hubRoles";
 import { noEgressAllowRules } from "../netpol";
 import { componentEgress } from "./egress";
@@ -28,7 +29,8 @@ import { Z2jhValues } from "./types";
 import {
   disableTerminalsFlag,
   gibToBytes,
-  packageIndexEnv,
+  packageConfigFiles,
+  packageEnv,
   profileList,
   shellEscapeGuardFiles,
   singleuserCmd,
@@ -47,14 +49,26 @@ export * from "./summary";
 export * from "./types";
 export * from "./userPods";
 
+/** The name prefix `buildChartValues` plans repositories with when it is not given the stack's package plan. */
+export const defaultPackagePrefix = "hub";
+
 /**
  * The chart values for a stack. Pure: the shipped Python arrives as text in `files` (read once by the
- * program, infra/files/index.ts), and the Secret the values name arrives in `refs`.
+ * program, infra/files/index.ts), and the Secret the values name arrives in `refs`. `packages` is the
+ * stack's package plan (planPackages with the stack's name prefix, as the program passes it); without it
+ * the repositories are named with `defaultPackagePrefix`.
  */
-export function buildChartValues(config: StackConfig, plan: Plan, files: ShippedFiles, refs: ChartSecretRefs): Z2jhValues {
+export function buildChartValues(
+  config: StackConfig,
+  plan: Plan,
+  files: ShippedFiles,
+  refs: ChartSecretRefs,
+  packages: PackagePlan = planPackages(config, defaultPackagePrefix),
+): Z2jhValues {
   const { hub, capacity } = config;
   const core = coreResources(capacity.peakUsers);
-  const egress = componentEgress(config);
+  const egress = componentEgress(config, packages.userEgress);
+  const pulledFrom = (configured: string) => packages.images.find((i) => i.configured === configured)?.pulled ?? configured;
   return {
     hub: {
       config: {
@@ -113,7 +127,9 @@ export function buildChartValues(config: StackConfig, plan: Plan, files: Shipped
       },
     },
     singleuser: {
-      image: splitImageRef(hub.userImage),
+      // The user image from Artifact Registry (a remote repository of its registry), where image
+      // streaming applies; same image, same tag or digest (plan/packages.ts).
+      image: splitImageRef(pulledFrom(hub.userImage)),
       uid: userUid,
       fsGid: userFsGid,
       allowPrivilegeEscalation: false,
@@ -126,9 +142,9 @@ export function buildChartValues(config: StackConfig, plan: Plan, files: Shipped
       storage: { type: "dynamic", capacity: `${capacity.userStorageGiB}Gi` },
       startTimeout: serverStartTimeoutSeconds(capacity),
       cmd: singleuserCmd,
-      extraEnv: packageIndexEnv(hub.packageIndexUrl),
-      extraFiles: shellEscapeGuardFiles(hub.shellEscapeGuard, files),
-      profileList: profileList(capacity, hub.userImage, hub.gpu),
+      extraEnv: packageEnv(),
+      extraFiles: { ...shellEscapeGuardFiles(hub.shellEscapeGuard, files), ...packageConfigFiles(packages) },
+      profileList: profileList(capacity, hub.userImage, hub.gpu, pulledFrom),
     },
     scheduling: {
       // Off: its kube-scheduler is too old for GKE's control plane (see userSchedulerEnabled).

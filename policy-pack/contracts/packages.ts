@@ -1,0 +1,65 @@
+// Packages and images through Artifact Registry: the names and addresses the program writes and the pack
+// checks, so both read a pip configuration and a registry address the same way. Pure, no infra/ imports.
+
+/** Where the hub ships pip's configuration in user pods, and the variable that makes pip read it first. */
+export const pipConfigPath = "/etc/pip.conf";
+export const pipConfigEnv = "PIP_CONFIG_FILE";
+/** conda's first system-wide configuration file (conda/base/context.py, SEARCH_PATH). */
+export const condaConfigPath = "/etc/conda/.condarc";
+
+/**
+ * Environment variables that give pip an index or a place to fetch from (pip reads every option from
+ * `PIP_<OPTION>`; pip/_internal/configuration.py `_load_environment_vars`).
+ */
+export const pipSourceEnvVars = ["PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "PIP_FIND_LINKS"] as const;
+/** The pip.conf options that name an index or a place to fetch from. */
+export const pipSourceOptions = ["index-url", "extra-index-url", "find-links"] as const;
+
+/**
+ * Google's restricted VIP, restricted.googleapis.com: it serves only the APIs VPC Service Controls
+ * supports, Artifact Registry among them (VPC Service Controls docs, "Configure restricted access for GKE
+ * private clusters", which routes `pkg.dev` to it). The private VIP, 199.36.153.8/30, would also serve APIs
+ * a perimeter cannot protect.
+ */
+export const restrictedGoogleApisCidr = "199.36.153.4/30";
+export const restrictedGoogleApisAddresses = ["199.36.153.4", "199.36.153.5", "199.36.153.6", "199.36.153.7"] as const;
+
+/** Artifact Registry's domain: `<location>-python.pkg.dev`, `<location>-docker.pkg.dev`. */
+export const artifactRegistryDomain = "pkg.dev";
+
+/** Whether a host is Artifact Registry's (`<location>-<format>.pkg.dev`). */
+export function isArtifactRegistryHost(host: string): boolean {
+  return /^[a-z0-9-]+\.pkg\.dev$/.test(host.toLowerCase());
+}
+
+/** Whether a host is a Service's cluster-local name (`<service>.<namespace>.svc[.cluster.local]`). */
+export function clusterServiceOf(host: string): { readonly name: string; readonly namespace: string } | undefined {
+  const m = /^([a-z0-9-]+)\.([a-z0-9-]+)\.svc(\.cluster\.local)?$/.exec(host.toLowerCase());
+  return m ? { name: m[1] as string, namespace: m[2] as string } : undefined;
+}
+
+/**
+ * The values pip reads from a pip.conf for the options that name a source, from any section (pip reads
+ * `[global]` and the command's own section, e.g. `[install]`). Multi-line values (pip splits
+ * extra-index-url and find-links on whitespace) are split. A line-based reading of configparser's format:
+ * `key = value` or `key: value`, continuation lines indented, `#` and `;` comment lines.
+ */
+export function pipConfigSources(text: string): { readonly option: string; readonly value: string }[] {
+  const found: { option: string; value: string }[] = [];
+  let current: string | undefined;
+  for (const raw of text.split(/\r?\n/)) {
+    if (/^\s*[#;]/.test(raw) || raw.trim() === "") continue;
+    if (/^\s/.test(raw) && current !== undefined) {
+      for (const v of raw.trim().split(/\s+/)) found.push({ option: current, value: v });
+      continue;
+    }
+    current = undefined;
+    const m = /^([A-Za-z0-9_-]+)\s*[=:]\s*(.*)$/.exec(raw.trim());
+    if (!m) continue;
+    const option = (m[1] as string).toLowerCase().replace(/_/g, "-");
+    if (!(pipSourceOptions as readonly string[]).includes(option)) continue;
+    current = option;
+    for (const v of (m[2] as string).trim().split(/\s+/).filter((x) => x !== "")) found.push({ option, value: v });
+  }
+  return found;
+}
