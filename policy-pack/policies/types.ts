@@ -17,6 +17,8 @@ export const GCP = {
   serviceAccount: "gcp:serviceaccount/account:Account",
   projectIamMember: "gcp:projects/iAMMember:IAMMember",
   projectIamBinding: "gcp:projects/iAMBinding:IAMBinding",
+  artifactRegistryRepository: "gcp:artifactregistry/repository:Repository",
+  artifactRegistryIamMember: "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember",
 } as const;
 
 export const K8S = {

@@ -44,6 +44,25 @@ const remove = (type: string, name?: string): Mutation => (stack) => {
 };
 
 const cluster = (path: string | readonly (string | number)[], value: unknown) => set(T.cluster, undefined, path, value);
+
+// Packages and the user image through Artifact Registry, in the shape the program declares it
+// (components/registry.ts, plan/packages.ts): a remote PyPI repository behind the package proxy's Service,
+// a remote Docker repository of quay.io, and pip and the user image pointed at them.
+const AR = "gcp:artifactregistry/repository:Repository";
+const AR_IAM = "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember";
+const proxyIndex = `http://package-proxy.${NS}.svc.cluster.local/simple/`;
+const pipConf = (index: string) => `[global]\nindex-url = ${index}\ntrusted-host = package-proxy.${NS}.svc.cluster.local\n`;
+// A function, so each case gets objects of its own to make insecure.
+const withRegistry: Mutation = (stack) => all(
+  add({ type: AR, name: "registry-python", inputs: { format: "PYTHON", mode: "REMOTE_REPOSITORY", repositoryId: "test-pypi", location: "europe-west1", remoteRepositoryConfig: { pythonRepository: { publicRepository: "PYPI" } } } }),
+  add({ type: AR, name: "registry-quay-io", inputs: { format: "DOCKER", mode: "REMOTE_REPOSITORY", repositoryId: "test-quay-io", location: "europe-west1", remoteRepositoryConfig: { commonRepository: { uri: "https://quay.io" } } } }),
+  add({ type: AR_IAM, name: "registry-nodes-read", inputs: { repository: "test-quay-io", location: "europe-west1", role: "roles/artifactregistry.reader", member: `serviceAccount:${NODE_SA}` } }),
+  add({ type: T.service, name: "package-proxy-service", inputs: { apiVersion: "v1", kind: "Service", metadata: { name: "package-proxy", namespace: NS }, spec: { type: "ClusterIP", ports: [{ port: 80 }] } } }),
+  values("singleuser.image.name", "europe-west1-docker.pkg.dev/jupyterhub-test/test-quay-io/jupyterhub/k8s-singleuser-sample"),
+  values("singleuser.extraFiles", { "pip-config": { mountPath: "/etc/pip.conf", stringData: pipConf(proxyIndex), mode: 0o444 } }),
+  values("singleuser.extraEnv", { PIP_CONFIG_FILE: "/etc/pip.conf" }),
+)(stack);
+const registry = (...mutations: Mutation[]): Mutation => all(withRegistry, ...mutations);
 const userPool = (path: string | readonly (string | number)[], value: unknown) => set(T.nodePool, "cluster-user", path, value);
 
 /** Each policy blocked by at least one insecure input. */
@@ -327,10 +346,37 @@ export const CASES: readonly Case[] = [
     expect: 'value: "gpu"',
   },
   { policy: "stack-user-pods-on-user-nodes", title: "no user pool", mutate: userPool(["nodeConfig", "labels", "hub.jupyter.org/node-purpose"], "core"), expect: "dedicated node pool" },
+  { policy: "stack-packages-through-registry", title: "pip pointed at PyPI beside a mirror", mutate: registry(values(["singleuser", "extraFiles", "pip-config", "stringData"], pipConf("https://pypi.org/simple"))), expect: "https://pypi.org/simple is neither Artifact Registry" },
+  { policy: "stack-packages-through-registry", title: "an extra index in an [install] section", mutate: registry(values(["singleuser", "extraFiles", "pip-config", "stringData"], `${pipConf(proxyIndex)}[install]\nextra-index-url =\n    https://download.pytorch.org/whl/cpu\n`)), expect: "extra-index-url in /etc/pip.conf: https://download.pytorch.org/whl/cpu" },
+  { policy: "stack-packages-through-registry", title: "PIP_INDEX_URL naming PyPI", mutate: registry(values(["singleuser", "extraEnv", "PIP_INDEX_URL"], "https://pypi.org/simple")), expect: "PIP_INDEX_URL: https://pypi.org/simple" },
+  { policy: "stack-packages-through-registry", title: "a profile's PIP_FIND_LINKS", mutate: registry(values("singleuser.profileList", [{ slug: "x", kubespawner_override: { environment: { PIP_FIND_LINKS: "https://example.org/wheels" } } }])), expect: "PIP_FIND_LINKS" },
+  { policy: "stack-packages-through-registry", title: "a Python repository without a pip configuration", mutate: registry(values("singleuser.extraFiles", {})), expect: "so pip would use PyPI" },
+  { policy: "stack-packages-through-registry", title: "pip's configuration file not named", mutate: registry(values("singleuser.extraEnv", {})), expect: "PIP_CONFIG_FILE" },
+  { policy: "stack-packages-through-registry", title: "an index on a Service the stack does not declare", mutate: registry(values(["singleuser", "extraFiles", "pip-config", "stringData"], pipConf("http://pypi-cache.other.svc.cluster.local/simple/"))), expect: "nor a Service of this stack" },
+  { policy: "stack-packages-through-registry", title: "the user image still from quay.io", mutate: registry(values("singleuser.image.name", "quay.io/jupyterhub/k8s-singleuser-sample")), expect: "not a public registry" },
+  { policy: "stack-packages-through-registry", title: "a GPU profile image from Docker Hub", mutate: registry(values("singleuser.profileList", [{ slug: "gpu", kubespawner_override: { image: "jupyter/pytorch-notebook:cuda12-2025-11-03" } }])), expect: "kubespawner_override.image" },
+  { policy: "stack-packages-through-registry", title: "user egress to Google's private VIP", mutate: registry((stack) => (inputs(stack, T.release) as any).values.singleuser.networkPolicy.egress.push({ to: [{ ipBlock: { cidr: "199.36.153.8/30" } }], ports: [{ port: 443, protocol: "TCP" }] })), expect: "Google's API front ends" },
+  { policy: "stack-packages-through-registry", title: "user egress to the whole internet", mutate: registry(values("singleuser.networkPolicy.egressAllowRules.nonPrivateIPs", true)), expect: "nonPrivateIPs to false" },
+  { policy: "stack-packages-through-registry", title: "a repository readable by anyone", mutate: registry(add({ type: AR_IAM, name: "public", inputs: { repository: "test-pypi", role: "roles/artifactregistry.reader", member: "allUsers" } })), expect: "must not be public" },
+  { policy: "stack-packages-through-registry", title: "an upstream over plain HTTP", mutate: registry(set(AR, "registry-quay-io", "remoteRepositoryConfig.commonRepository.uri", "http://quay.io")), expect: "over HTTPS" },
+  { policy: "stack-packages-through-registry", title: "a NetworkPolicy that leaves egress open", mutate: registry(set(T.networkPolicy, undefined, "spec.policyTypes", ["Ingress"])), expect: 'add "Egress"' },
+  { policy: "stack-packages-through-registry", title: "a NetworkPolicy to the whole internet", mutate: registry(set(T.networkPolicy, undefined, "spec.egress", [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ port: 443 }] }])), expect: "whole internet" },
 ];
 
 /** Inputs each policy must leave alone (besides the secure stack itself). */
 export const PASSES: readonly Pass[] = [
+  { policy: "stack-packages-through-registry", title: "pip, the user image and egress through the registry and its proxy", mutate: withRegistry },
+  { policy: "stack-packages-through-registry", title: "an index on Artifact Registry itself", mutate: registry(values(["singleuser", "extraFiles", "pip-config", "stringData"], "[global]\nindex-url = https://europe-west1-python.pkg.dev/p/r/simple/\n")) },
+  {
+    policy: "stack-packages-through-registry",
+    title: "only the user image's repository, and pip with no index",
+    mutate: all(withRegistry, remove(AR, "registry-python"), values(["singleuser", "extraFiles", "pip-config", "stringData"], "[global]\nno-index = true\n")),
+  },
+  {
+    policy: "gke-node-service-account-roles",
+    title: "Service Usage Consumer, which image streaming needs",
+    mutate: add({ type: T.iamMember, name: "nodes-serviceusage", inputs: { member: `serviceAccount:${NODE_SA}`, project: "p", role: "roles/serviceusage.serviceUsageConsumer" } }),
+  },
   { policy: "jupyterhub-admin-access-off", title: "full admins the pack is told to allow", mutate: values("hub.config.GenericOAuthenticator.admin_groups", ["hub-operators"]), config: { "jupyterhub-admin-access-off": { allowFullAdmins: true } } },
   { policy: "jupyterhub-admin-access-off", title: "a role reaching only its bearer's own server", mutate: values(["hub", "loadRoles", "hub-staff", "scopes"], ["admin-ui", "access:servers!server"]) },
   { policy: "gke-control-plane-access", title: "IP endpoint disabled, no authorised networks", mutate: all(cluster("controlPlaneEndpointsConfig.ipEndpointsConfig.enabled", false), cluster("masterAuthorizedNetworksConfig", undefined)) },

@@ -6,6 +6,7 @@
 //   hostnames.ts           Stack       every served hostname has a certificate, map entry and DNS record
 //   userNodes.ts           Stack       user pods only on tainted user nodes with the metadata server
 //   nodeServiceAccount.ts  GKE         the node service account's project roles
+//   packages.ts            Stack       packages and the user image only through Artifact Registry
 //   gateway.ts             Edge        backend policies, HTTPS-only routes, the Gateway's SSL policy
 //   namespaces.ts          Kubernetes  every workload's namespace has a NetworkPolicy
 //   shared.ts                          resource selection and namespace helpers
@@ -19,12 +20,14 @@ import { edgeBackendPoliciesAttached, edgeGatewaySslPolicy, edgeHttpRedirectsOnl
 import { stackHostnamesCovered } from "./hostnames";
 import { k8sNamespaceNetworkPolicy } from "./namespaces";
 import { gkeNodeServiceAccountRoles } from "./nodeServiceAccount";
+import { stackPackagesThroughRegistry } from "./packages";
 import { stackUserPodsOnUserNodes } from "./userNodes";
 
 export const stackPolicies: readonly HardeningStackPolicy[] = [
   stackNetworkPolicyEnforced,
   stackHostnamesCovered,
   stackUserPodsOnUserNodes,
+  stackPackagesThroughRegistry,
   gkeNodeServiceAccountRoles,
   edgeBackendPoliciesAttached,
   edgeGatewaySslPolicy,
