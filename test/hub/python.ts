@@ -31,13 +31,14 @@ export function removeScratchDirs(): void {
   for (const dir of scratchDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 }
 
-export function runPython(args: readonly string[], opts: { input?: string; cwd: string; timeout?: number }): SpawnSyncReturns<string> {
+export function runPython(args: readonly string[], opts: { input?: string; cwd: string; timeout?: number; env?: Record<string, string> }): SpawnSyncReturns<string> {
   const result = spawnSync(systemPython, [...args], {
     encoding: "utf8",
     input: opts.input,
     cwd: opts.cwd,
     // PYTHONDONTWRITEBYTECODE: drivers import real_hub.py from test/hub, which must stay free of __pycache__
-    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: opts.cwd, IPYTHONDIR: path.join(opts.cwd, ".ipython"), LANG: "C.UTF-8", PYTHONDONTWRITEBYTECODE: "1" },
+    // `env` adds variables (PIP_CONFIG_FILE, say); nothing else of this machine's environment goes in.
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: opts.cwd, IPYTHONDIR: path.join(opts.cwd, ".ipython"), LANG: "C.UTF-8", PYTHONDONTWRITEBYTECODE: "1", ...opts.env },
     timeout: opts.timeout ?? 60_000,
   });
   if (result.error) throw result.error;
