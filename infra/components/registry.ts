@@ -63,7 +63,7 @@ export class PackageRegistry extends pulumi.ComponentResource {
         // A repository in another project is granted there; it must exist and the deployer must be allowed to.
         project: repo.project === plan.project ? project : repo.project,
         location: repo.location,
-        repository: created ? created.name : repo.repositoryId,
+        repository: created ? created.repositoryId : repo.repositoryId,
         role: artifactRegistryReader,
         member: nodeMember,
       }, { ...child, dependsOn: created ? [created] : [] });
@@ -79,7 +79,7 @@ export class PackageRegistry extends pulumi.ComponentResource {
       new gcp.artifactregistry.RepositoryIamMember(`${name}-proxy-read`, {
         project,
         location: plan.python!.location,
-        repository: python.name,
+        repository: python.repositoryId,
         role: artifactRegistryReader,
         member: pulumi.interpolate`serviceAccount:${sa.email}`,
       }, child);

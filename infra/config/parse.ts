@@ -20,6 +20,7 @@ import { acceleratorFamilies, lookupMachineType } from "../catalog/machineTypes"
 import { defaultPriceTable } from "../catalog/prices";
 import { overlaps, parseIpv4Cidr, touchesNonPublic } from "../catalog/cidr";
 import { isPinnedImage } from "../catalog/images";
+import { publicIndexHosts } from "../../policy-pack/contracts/packages";
 
 export { knownKeys, oidcClientSecretKey };
 
@@ -292,9 +293,10 @@ export function normalizeProjectName(name: string): string {
   return name.replace(/[-_.]+/g, "-").toLowerCase();
 }
 
-// PyPI's own hosts: an organisation that wants PyPI uses packageMode mirror, which goes through Artifact
-// Registry and the registry proxy, rather than opening PyPI's CDN to user pods.
-const publicIndexHosts = ["pypi.org", "pypi.python.org", "files.pythonhosted.org", "test.pypi.org"];
+// PyPI's own hosts (the contract the pack checks too): an organisation that wants PyPI uses packageMode
+// mirror, which goes through Artifact Registry and the registry proxy, rather than opening PyPI's CDN to
+// user pods.
+const publicIndexHostList: readonly string[] = publicIndexHosts;
 
 function parsePackages(r: Reader): PackagesConfig {
   const mode = r.oneOf("packageMode");
@@ -313,7 +315,7 @@ function parsePackages(r: Reader): PackagesConfig {
       r.report("condaChannelUrl", condaChannelUrl, "packageMode mirror or curated: with packageMode none users install nothing, so a channel would never be used");
     }
   }
-  if (indexUrl !== undefined && publicIndexHosts.includes(new URL(indexUrl).hostname)) {
+  if (indexUrl !== undefined && publicIndexHostList.includes(new URL(indexUrl).hostname)) {
     r.report("packageIndexUrl", indexUrl, "an index your organisation runs, not the public PyPI: for PyPI set packageMode mirror and leave packageIndexUrl out (Artifact Registry then proxies PyPI)");
   }
   if (indexUrl !== undefined && denyList.length > 0 && r.valid("packageDenyList")) {

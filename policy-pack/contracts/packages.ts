@@ -24,6 +24,9 @@ export const pipSourceOptions = ["index-url", "extra-index-url", "find-links"] a
 export const restrictedGoogleApisCidr = "199.36.153.4/30";
 export const restrictedGoogleApisAddresses = ["199.36.153.4", "199.36.153.5", "199.36.153.6", "199.36.153.7"] as const;
 
+/** PyPI's own hosts (its index, its legacy name, its files, its test instance). */
+export const publicIndexHosts = ["pypi.org", "pypi.python.org", "files.pythonhosted.org", "test.pypi.org"] as const;
+
 /** Artifact Registry's domain: `<location>-python.pkg.dev`, `<location>-docker.pkg.dev`. */
 export const artifactRegistryDomain = "pkg.dev";
 

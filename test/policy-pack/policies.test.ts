@@ -348,6 +348,12 @@ export const CASES: readonly Case[] = [
   { policy: "stack-user-pods-on-user-nodes", title: "no user pool", mutate: userPool(["nodeConfig", "labels", "hub.jupyter.org/node-purpose"], "core"), expect: "dedicated node pool" },
   { policy: "stack-packages-through-registry", title: "pip pointed at PyPI beside a mirror", mutate: registry(values(["singleuser", "extraFiles", "pip-config", "stringData"], pipConf("https://pypi.org/simple"))), expect: "https://pypi.org/simple is neither Artifact Registry" },
   { policy: "stack-packages-through-registry", title: "an extra index in an [install] section", mutate: registry(values(["singleuser", "extraFiles", "pip-config", "stringData"], `${pipConf(proxyIndex)}[install]\nextra-index-url =\n    https://download.pytorch.org/whl/cpu\n`)), expect: "extra-index-url in /etc/pip.conf: https://download.pytorch.org/whl/cpu" },
+  {
+    policy: "stack-packages-through-registry",
+    title: "PyPI itself beside the user image's repository alone",
+    mutate: all(withRegistry, remove(AR, "registry-python"), values(["singleuser", "extraFiles", "pip-config", "stringData"], "[global]\nindex-url = https://pypi.org/simple\n")),
+    expect: "https://pypi.org/simple is PyPI itself",
+  },
   { policy: "stack-packages-through-registry", title: "PIP_INDEX_URL naming PyPI", mutate: registry(values(["singleuser", "extraEnv", "PIP_INDEX_URL"], "https://pypi.org/simple")), expect: "PIP_INDEX_URL: https://pypi.org/simple" },
   { policy: "stack-packages-through-registry", title: "a profile's PIP_FIND_LINKS", mutate: registry(values("singleuser.profileList", [{ slug: "x", kubespawner_override: { environment: { PIP_FIND_LINKS: "https://example.org/wheels" } } }])), expect: "PIP_FIND_LINKS" },
   { policy: "stack-packages-through-registry", title: "a Python repository without a pip configuration", mutate: registry(values("singleuser.extraFiles", {})), expect: "so pip would use PyPI" },
@@ -367,6 +373,11 @@ export const CASES: readonly Case[] = [
 export const PASSES: readonly Pass[] = [
   { policy: "stack-packages-through-registry", title: "pip, the user image and egress through the registry and its proxy", mutate: withRegistry },
   { policy: "stack-packages-through-registry", title: "an index on Artifact Registry itself", mutate: registry(values(["singleuser", "extraFiles", "pip-config", "stringData"], "[global]\nindex-url = https://europe-west1-python.pkg.dev/p/r/simple/\n")) },
+  {
+    policy: "stack-packages-through-registry",
+    title: "only the user image's repository, and pip on the organisation's own index",
+    mutate: all(withRegistry, remove(AR, "registry-python"), values(["singleuser", "extraFiles", "pip-config", "stringData"], "[global]\nindex-url = https://pypi-mirror.example.edu/simple\n")),
+  },
   {
     policy: "stack-packages-through-registry",
     title: "only the user image's repository, and pip with no index",

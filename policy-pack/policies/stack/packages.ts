@@ -3,8 +3,9 @@
 // through it, and nothing may quietly open another way in:
 //   - pip in user pods is configured (/etc/pip.conf named by PIP_CONFIG_FILE) and every index, extra index
 //     and find-links location it names, in that file or in PIP_* variables, is Artifact Registry
-//     (`*.pkg.dev`) or a Service the stack declares (the registry proxy); with a Python repository it must
-//     name one, without one it may instead say `no-index`;
+//     (`*.pkg.dev`) or a Service the stack declares (the registry proxy), and it must name one; without a
+//     Python repository (only the user image comes through Artifact Registry) pip may say `no-index` or use
+//     an index the organisation runs, never PyPI itself;
 //   - remote repositories fetch their upstream over HTTPS;
 //   - user pods cannot reach the internet, nor Google's API front ends (199.36.153.0/24: the restricted and
 //     private VIPs, where anyone's public repository and bucket answer) — the proxy is their way in;
@@ -22,6 +23,7 @@ import {
   pipConfigPath,
   pipConfigSources,
   pipSourceEnvVars,
+  publicIndexHosts,
 } from "../../contracts/packages";
 import { entries, get, isUnknown, list, show, stackPolicy, UNKNOWN, type StackFinding, type StackResource } from "../core";
 import { overlaps, parseCidr, type Range } from "../cidr";
@@ -43,9 +45,16 @@ function hostOf(source: string): string | undefined {
   }
 }
 
-/** Why a pip source is not the registry, or undefined when it is. */
-function sourceProblem(source: string, services: ReadonlySet<string>): string | undefined {
+/**
+ * Why a pip source is not allowed, or undefined when it is. With a Python repository in the stack, only
+ * the registry or a Service of the stack (its proxy) may be named; without one (the user image alone is in
+ * Artifact Registry) pip may use an index the organisation runs, but never PyPI itself.
+ */
+function sourceProblem(source: string, services: ReadonlySet<string>, python: boolean): string | undefined {
   const host = hostOf(source);
+  if (!python) {
+    return host !== undefined && (publicIndexHosts as readonly string[]).includes(host) ? `${source} is PyPI itself` : undefined;
+  }
   if (host === undefined) return `${source} is not a URL of the registry`;
   if (isArtifactRegistryHost(host)) return undefined;
   const service = clusterServiceOf(host);
@@ -77,7 +86,7 @@ function releaseFindings(release: StackResource, services: ReadonlySet<string>, 
           findings.push(`Packages must come through the registry: give ${pipConfigPath} an index-url naming the registry or its proxy${python ? "" : ", or no-index = true"} (found: no index-url, so pip would use PyPI).`);
         }
         for (const { option, value } of sources) {
-          const problem = sourceProblem(value, services);
+          const problem = sourceProblem(value, services, python);
           if (problem) findings.push(`Packages must come through the registry, not a public index: ${option} in ${pipConfigPath}: ${problem}.`);
         }
       }
@@ -93,7 +102,7 @@ function releaseFindings(release: StackResource, services: ReadonlySet<string>, 
     for (const [name, value] of envSources) {
       if (!(pipSourceEnvVars as readonly string[]).includes(name) || typeof value !== "string" || isUnknown(value)) continue;
       for (const source of value.split(/\s+/).filter((s) => s !== "")) {
-        const problem = sourceProblem(source, services);
+        const problem = sourceProblem(source, services, python);
         if (problem) findings.push(`Packages must come through the registry, not a public index: ${name}: ${problem}.`);
       }
     }
