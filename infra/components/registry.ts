@@ -174,7 +174,7 @@ export interface PackageProxyArgs {
 
 /** Z2JH 4.4.0's hub image, which the chart runs anyway; the proxy needs python3 and nothing else. */
 export const defaultProxyImage = "quay.io/jupyterhub/k8s-hub:4.4.0";
-/** The uid the hub image runs as (Z2JH images/hub/Dockerfile: jovyan, 1000). */
+/** The uid the hub image runs as (Z2JH 4.4.0 images/hub/Dockerfile: python:3.12-slim-bookworm, jovyan 1000). */
 const proxyUid = 1000;
 const sourceDir = "/srv/package-proxy";
 

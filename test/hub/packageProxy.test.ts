@@ -186,6 +186,19 @@ describe("the package proxy and pip's shipped configuration, with Debian's pip",
     assert.match(index.text, /href="\/simple\/demo-pkg\/"/);
   });
 
+  it("exits cleanly on SIGTERM, as the container's first process must (Python ignores it there by default)", async () => {
+    const port = await freePort();
+    const proxy = spawn(systemPython, ["-I", proxySource], {
+      stdio: "ignore",
+      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", UPSTREAM_URL: `http://127.0.0.1:${registry.index}${upstreamBase}`, PORT: String(port) },
+    });
+    children.push(proxy);
+    await waitFor(async () => (await get(`http://127.0.0.1:${port}/healthz`).catch(() => ({ status: 0 }))).status === 200, "a second proxy");
+    const exited = new Promise<[number | null, string | null]>((resolve) => proxy.on("exit", (code, signal) => resolve([code, signal])));
+    proxy.kill("SIGTERM");
+    assert.deepStrictEqual(await exited, [0, null]);
+  });
+
   it("finds nothing but the mirror without flags; an explicit --index-url is not stopped by the configuration", () => {
     // Only on the "public" index: the shipped configuration never looks there...
     const implicit = pip(["download", "--no-deps", "-d", scratchDir("pip-dl-"), "other-only"], mirrorConf);

@@ -24,6 +24,7 @@ import http.server
 import json
 import os
 import re
+import signal
 import sys
 import threading
 import time
@@ -217,6 +218,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 
 def main():
+    # Run as the container's first process (no init in front of it), Python would ignore SIGTERM and the
+    # pod would wait out its grace period on every rollout.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     server = http.server.ThreadingHTTPServer(("", PORT), Handler)
     server.daemon_threads = True
     print(f"package proxy on :{PORT} for {UPSTREAM_URL}; {len(DENY)} denied projects", flush=True)
