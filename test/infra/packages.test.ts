@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import * as YAML from "yaml";
 import { requiredApis } from "../../infra/components/apis";
 import { ConfigError } from "../../infra/config/errors";
 import { parseConfig } from "../../infra/config/parse";
@@ -269,6 +270,9 @@ describe("the package plan", () => {
     assert.match(text, /^allowlist_channels: {2}#!final\n {2}- https:\/\/conda\.example\.edu\/course$/m);
     assert.doesNotMatch(text, /offline/);
     assert.match(condarcText("none", undefined), /^offline: true {2}#!final$/m);
+    // Valid YAML (conda reads .condarc as YAML; `#!final` is a comment to YAML, a flag to conda).
+    assert.deepStrictEqual(YAML.parse(text), { channels: ["https://conda.example.edu/course"], allowlist_channels: ["https://conda.example.edu/course"] });
+    assert.deepStrictEqual(YAML.parse(condarcText("mirror", undefined)), { offline: true });
   });
 });
 
