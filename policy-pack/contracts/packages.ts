@@ -16,10 +16,11 @@ export const pipSourceEnvVars = ["PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "PIP_FI
 export const pipSourceOptions = ["index-url", "extra-index-url", "find-links"] as const;
 
 /**
- * Google's restricted VIP, restricted.googleapis.com: it serves only the APIs VPC Service Controls
- * supports, Artifact Registry among them (VPC Service Controls docs, "Configure restricted access for GKE
- * private clusters", which routes `pkg.dev` to it). The private VIP, 199.36.153.8/30, would also serve APIs
- * a perimeter cannot protect.
+ * Google's restricted VIP, restricted.googleapis.com, IPv4 199.36.153.4/30 (VPC Service Controls docs,
+ * "Private Google Access with VPC Service Controls"): it serves only the APIs VPC Service Controls supports
+ * and their dependencies, Artifact Registry among them ("Configure restricted access for GKE private
+ * clusters" routes `pkg.dev` to it). The private VIP, 199.36.153.8/30, would also serve APIs a perimeter
+ * cannot protect.
  */
 export const restrictedGoogleApisCidr = "199.36.153.4/30";
 export const restrictedGoogleApisAddresses = ["199.36.153.4", "199.36.153.5", "199.36.153.6", "199.36.153.7"] as const;
