@@ -13,6 +13,11 @@ import { buildChartValues, summarizeHubSecurity, z2jhChart } from "./plan/chart"
 import { workloadIdentityPool } from "./plan/cluster";
 import { hubHostnameList } from "./plan/hostnames";
 import { missingApis, packagesOutput, planPackages } from "./plan/packages";
+import { EventBudget } from "./components/budget";
+import { HomeExport } from "./components/homeExport";
+import { EventMonitoring } from "./components/monitoring";
+import { ClusterCleanupWait, NetworkFirewallSweep } from "./components/teardown";
+import { planLifecycle, stackLabels } from "./plan/lifecycle";
 
 /**
  * The composition root: read and validate config, plan everything as plain data, then declare the
@@ -47,6 +52,10 @@ export function deployHub(programConfig: ProgramConfig = readProgramConfig()) {
     natMinPortsPerVm: plan.natMinPortsPerVm,
   });
 
+  // ---- The event's life: deleted after the cluster and before the network, this removes the firewall rules
+  // GKE leaves in the stack's VPC, which would stop the network's deletion (components/teardown.ts). -------
+  const firewallSweep = new NetworkFirewallSweep("network-firewall-sweep", { project, network: network.network.name }, { dependsOn: [network] });
+
   const cluster = new HardenedCluster("cluster", {
     project,
     workloadIdentityPool: workloadIdentityPool(config.platform.project),
@@ -60,7 +69,7 @@ export function deployHub(programConfig: ProgramConfig = readProgramConfig()) {
     nodePools: plan.nodePools,
     maintenanceExclusions: [plan.maintenanceExclusion],
     namePrefix,
-  });
+  }, { dependsOn: [firewallSweep] });
 
   // The edge needs no cluster, so the certificate starts provisioning while the cluster is created.
   const edge = new HubEdge("edge", {
@@ -71,16 +80,58 @@ export function deployHub(programConfig: ProgramConfig = readProgramConfig()) {
     protectZone: config.platform.deletionProtection,
   });
 
+  // ---- The event's life, before the hub (issue 12; docs/runbook.md) -------------------------------------
+  // The destroy wait sits between the cluster and what runs in it: it depends on the cluster, its pools and
+  // the network, and the hub (so the Gateway after it) depends on it, so `pulumi destroy` deletes the hub,
+  // then waits here until GKE has deleted the home disks and load-balancer pieces, then deletes the cluster.
+  const lifecycle = planLifecycle(config, plan.cost, plan.userPool.userPoolMaxNodes);
+  const labels = stackLabels(namePrefix);
+  const cleanupWait = new ClusterCleanupWait("cluster-cleanup-wait", {
+    project,
+    namePrefix,
+    namespace: lifecycle.teardown.namespace,
+    stackLabel: namePrefix,
+    network: network.network.name,
+    timeoutMinutes: lifecycle.teardown.timeoutMinutes,
+    pollSeconds: lifecycle.teardown.pollSeconds,
+  }, { dependsOn: [cluster, network] });
+  // The plan's pool specs always hold a user pool (NodePoolSpecs); the component's map is keyed by purpose.
+  const userPool = cluster.pools.user;
+  if (!userPool) throw new Error("the cluster declared no user pool");
+  const monitoring = new EventMonitoring("monitoring", {
+    project,
+    plan: lifecycle.monitoring,
+    notificationEmails: lifecycle.notificationEmails,
+    clusterName: cluster.cluster.name,
+    userPoolName: userPool.name,
+    labels,
+  });
+  if (lifecycle.budget.create) {
+    new EventBudget("budget", {
+      project,
+      budget: lifecycle.budget.budget,
+      channelNames: monitoring.channelNames,
+      // Cloud Billing allows 60 characters.
+      displayName: `JupyterHub ${config.edge.hubDomain} (${pulumi.getStack()})`.slice(0, 60),
+    });
+  }
+  // ---- end of the event's life, before the hub -------------------------------------------------------
+
   const registry = new PackageRegistry("registry", {
     project,
     plan: packages,
     network: network.network.id,
     nodeServiceAccountEmail: cluster.nodeServiceAccount.email,
     workloadIdentityPool: workloadIdentityPool(config.platform.project),
+    // The stack label marks its repositories and zone for the leftover check (infra/tools/leftovers.ts).
+    labels,
   });
 
-  // Depends on the whole cluster component: user and core pods are *required* on their pools; and on the
-  // registry, whose repositories, read grants and private DNS the image pullers need for the user image.
+  // Depends on the whole cluster component: user and core pods are *required* on their pools; on the
+  // destroy wait (above); and on the registry, whose repositories, read grants and private DNS the image
+  // pullers need for the user image. So `pulumi destroy` deletes the hub (and the package proxy, which sits
+  // in the hub's namespace and depends on the registry) before the registry, and the registry before the
+  // cluster and the network it reads (its node read grants and private zone name them).
   const hub = new JupyterHub("hub", {
     namespace: config.hub.namespace,
     chart: z2jhChart,
@@ -88,7 +139,7 @@ export function deployHub(programConfig: ProgramConfig = readProgramConfig()) {
     oidcClientSecret,
   }, {
     provider: cluster.kubernetesProvider,
-    dependsOn: [cluster, registry],
+    dependsOn: [cluster, cleanupWait, registry],
   });
 
   if (packages.proxy && registry.proxyServiceAccount) {
@@ -112,6 +163,18 @@ export function deployHub(programConfig: ProgramConfig = readProgramConfig()) {
     backendTimeoutSeconds: config.edge.backendTimeoutSeconds,
   }, { provider: cluster.kubernetesProvider, dependsOn: [hub.release] });
 
+  // ---- The event's life, after the hub: where homes are exported to, and who may write there -----------
+  const homeExport = new HomeExport("home-export", {
+    project,
+    region: config.platform.region,
+    namePrefix,
+    plan: lifecycle.export,
+    namespace: hub.namespace,
+    labels,
+    kubernetesProvider: cluster.kubernetesProvider,
+  });
+  // ---- end of the event's life, after the hub --------------------------------------------------------
+
   return {
     hubUrl: edge.hubUrl,
     staticIp: edge.staticIp,
@@ -126,6 +189,11 @@ export function deployHub(programConfig: ProgramConfig = readProgramConfig()) {
     quotas: plan.quotas,
     clusterName: cluster.cluster.name,
     kubeconfig: cluster.kubeconfig,
+    lifecycle,
+    exportBucket: homeExport.bucketName,
+    exportServiceAccount: homeExport.kubernetesServiceAccount,
+    exportWriter: homeExport.writerEmail,
+    uptimeCheckId: monitoring.uptimeCheckId,
   };
 }
 

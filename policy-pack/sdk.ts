@@ -7,6 +7,7 @@
 // It lives in the pack (so `npm pack` ships it with the policies) and needs only the pack's own
 // dependencies, @pulumi/pulumi and @pulumi/policy.
 
+import * as policyProxyModule from "@pulumi/policy/proxy";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 
 /** The SDK versions every entry here was checked against (also the pins in both package.json files). */
@@ -32,7 +33,7 @@ export const wire = {
 // ---------------------------------------------------------------------------------------------------
 // The policy SDK's unknown-value proxy (@pulumi/policy proxy.ts). The analyzer server wraps every
 // resource's properties in it; the offline checker must wrap them the same way. These exports exist at
-// run time, but the published proxy.d.ts is `export {}` (they are marked @internal), hence the require.
+// run time, but the published proxy.d.ts is `export {}` (they are marked @internal), hence the cast.
 // ---------------------------------------------------------------------------------------------------
 
 interface PolicyProxyModule {
@@ -48,8 +49,7 @@ interface PolicyProxyModule {
   unknownObjectValue: string;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const policyProxy = require("@pulumi/policy/proxy") as PolicyProxyModule;
+const policyProxy = policyProxyModule as unknown as PolicyProxyModule;
 
 /** Wraps properties so that reading an unknown value throws `UnknownValueError`, as the server does. */
 export const unknownCheckingProxy: (value: unknown) => Record<string, unknown> = policyProxy.unknownCheckingProxy;
@@ -86,6 +86,8 @@ export interface WireRegisterRequest {
   getCustom(): boolean;
   getProvider(): string;
   getDependenciesList(): string[];
+  /** The resource option `ignoreChanges` (proto field ignoreChanges). */
+  getIgnorechangesList(): string[];
   getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
 
@@ -125,4 +127,21 @@ export function mockRuntimeInternals(runtime: object): MockRuntimeInternals {
     },
     waitForRPCs: () => waitForRPCs(),
   };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Which config keys are secrets (@pulumi/pulumi runtime/config.ts `isConfigSecret`, @internal: exported at
+// run time, absent from config.d.ts). The Node language host passes the keys the stack file stores as
+// `secure:` values in PULUMI_CONFIG_SECRET_KEYS; `runtime.setAllConfig(config, secretKeys)` sets the same
+// store under mocks. The program uses it to refuse a secret written in plain text (infra/config/read.ts).
+// ---------------------------------------------------------------------------------------------------
+
+/** The caller's `isConfigSecret(fullyQualifiedKey)`: pass `pulumi.runtime`. */
+export function configSecretCheck(runtime: object): (fullKey: string) => boolean {
+  const r = runtime as { isConfigSecret?: (k: string) => boolean };
+  if (typeof r.isConfigSecret !== "function") {
+    throw new Error(`@pulumi/pulumi no longer exports runtime.isConfigSecret; re-check policy-pack/sdk.ts against it (written for ${SDK_VERSIONS["@pulumi/pulumi"]})`);
+  }
+  const isConfigSecret = r.isConfigSecret.bind(runtime);
+  return (fullKey) => isConfigSecret(fullKey);
 }

@@ -18,6 +18,9 @@ export const requiredApis = [
   "certificatemanager.googleapis.com",
   "logging.googleapis.com",
   "monitoring.googleapis.com",
+  // The export bucket (components/homeExport.ts) and the budget (components/budget.ts).
+  "storage.googleapis.com",
+  "billingbudgets.googleapis.com",
 ] as const;
 
 /**

@@ -1,4 +1,4 @@
-import { IssueList } from "./errors";
+import { closest, didYouMean, IssueList, notShown } from "./errors";
 import { isPlainObject, RawConfig, Reader } from "./reader";
 import {
   AuthorizedNetwork,
@@ -10,6 +10,7 @@ import {
   EventWindow,
   GpuConfig,
   HubConfig,
+  LifecycleConfig,
   PackagesConfig,
   PlatformConfig,
   PriceTable,
@@ -18,7 +19,7 @@ import {
 import { configSchema, dnsLabel, knownKeys, oidcClientSecretKey, parseTimestamp, ruleLimits } from "./schema";
 import { acceleratorFamilies, lookupMachineType } from "../catalog/machineTypes";
 import { defaultPriceTable } from "../catalog/prices";
-import { overlaps, parseIpv4Cidr, touchesNonPublic } from "../catalog/cidr";
+import { nonPublicPart, overlaps, parseIpv4Cidr, readCidr, sharedAddresses } from "../catalog/cidr";
 import { isPinnedImage } from "../catalog/images";
 import { publicIndexHosts } from "../../policy-pack/contracts/packages";
 
@@ -74,7 +75,10 @@ function parsePlatform(r: Reader): PlatformConfig {
   return platform;
 }
 
-/** The three cluster ranges must not share an address; each overlap is reported under the later key. */
+/**
+ * The three cluster ranges must not share an address. Each overlap is reported once, under the key the
+ * stack sets (the later one when it sets both), so a changed range is not blamed on a default beside it.
+ */
 function checkRangesApart(r: Reader, platform: PlatformConfig): void {
   const keys = ["nodeCidr", "podCidr", "serviceCidr"] as const;
   const ranges = keys.flatMap((key) => {
@@ -83,7 +87,9 @@ function checkRangesApart(r: Reader, platform: PlatformConfig): void {
   });
   ranges.forEach((a, i) =>
     ranges.slice(i + 1).forEach((b) => {
-      if (overlaps(a.cidr, b.cidr)) r.report(b.key, b.cidr.text, `must not overlap ${a.key} (${a.cidr.text})`);
+      if (!overlaps(a.cidr, b.cidr)) return;
+      const [blamed, other] = r.has(b.key) || !r.has(a.key) ? [b, a] : [a, b];
+      r.report(blamed.key, blamed.cidr.text, `must not overlap ${other.key} (${other.cidr.text}): both hold ${sharedAddresses(a.cidr, b.cidr)}`);
     }),
   );
 }
@@ -97,13 +103,14 @@ function parseAuthorizedNetworks(r: Reader): AuthorizedNetwork[] {
   }
   return items.flatMap((item, i) => {
     const cidrBlock = isPlainObject(item) ? item.cidrBlock : item;
-    const parsed = typeof cidrBlock === "string" ? parseIpv4Cidr(cidrBlock) : undefined;
-    if (!parsed) {
-      r.report(key, item, "an IPv4 CIDR (or {cidrBlock, displayName}) written as its network address", `${key}[${i}]`);
+    const read = readCidr(cidrBlock, "203.0.113.0/28");
+    if ("problem" in read) {
+      r.report(key, item, `an item is a CIDR or {cidrBlock, displayName}: ${read.problem}`, `${key}[${i}]`);
       return [];
     }
+    const parsed = read.cidr;
     if (parsed.prefix < widestPrefix) {
-      r.report(key, cidrBlock, `a network no wider than /${widestPrefix}: the control plane must not be open to the internet (CIS GKE 5.6.3)`, `${key}[${i}]`);
+      r.report(key, cidrBlock, `/${parsed.prefix} is wider than /${widestPrefix}: the control plane must not be open to the internet (CIS GKE 5.6.3); list your offices' or runners' own ranges`, `${key}[${i}]`);
       return [];
     }
     const displayName = isPlainObject(item) && typeof item.displayName === "string" ? item.displayName : `network-${i + 1}`;
@@ -244,13 +251,19 @@ function parseEgress(r: Reader): EgressRule[] {
   return r.list(key).flatMap((item, i) => {
     const k = `${key}[${i}]`;
     const obj = isPlainObject(item) ? item : { cidr: item };
-    const parsed = typeof obj.cidr === "string" ? parseIpv4Cidr(obj.cidr) : undefined;
-    if (!parsed) {
-      r.report(key, item, "{cidr: <public IPv4 CIDR>, ports: [443], description: <why>}", k);
+    const read = readCidr(obj.cidr, "203.0.113.16/28");
+    if ("problem" in read) {
+      r.report(key, item, `an item is {cidr: <public IPv4 CIDR>, ports: [443], description: <why>}: ${read.problem}`, k);
       return [];
     }
-    if (parsed.prefix < widestPrefix || touchesNonPublic(parsed)) {
-      r.report(key, obj.cidr, `a public destination no wider than /${widestPrefix}: private ranges, link-local (the cloud metadata server 169.254.169.254) and the whole internet are never allowed to user pods`, k);
+    const parsed = read.cidr;
+    if (parsed.prefix < widestPrefix) {
+      r.report(key, obj.cidr, `/${parsed.prefix} is wider than /${widestPrefix}: user pods may reach named destinations, never the whole internet`, k);
+      return [];
+    }
+    const nonPublic = nonPublicPart(parsed);
+    if (nonPublic !== undefined) {
+      r.report(key, obj.cidr, `not a public destination: ${nonPublic}; user pods never reach private ranges, link-local (the cloud metadata server) or loopback`, k);
       return [];
     }
     const ports: unknown = obj.ports ?? defaultPorts;
@@ -332,9 +345,7 @@ function parseHub(r: Reader): HubConfig {
     userdataUrl: r.string("oidcUserdataUrl"),
     clientId: r.string("oidcClientId"),
   };
-  if (!r.has(oidcClientSecretKey)) {
-    r.report(oidcClientSecretKey, undefined, configSchema[oidcClientSecretKey].required);
-  }
+  r.secret(oidcClientSecretKey);
   const allowedGroups = r.stringList("oidcAllowedGroups");
   const adminGroups = r.stringList("oidcAdminGroups");
   const fullAdminGroups = r.stringList("oidcFullAdminGroups");
@@ -376,6 +387,23 @@ function parseHub(r: Reader): HubConfig {
   };
 }
 
+// Cloud Billing sends a budget's alerts to at most five Monitoring channels (billing/budget.d.ts,
+// allUpdatesRule.monitoringNotificationChannels).
+const maxNotificationChannels = 5;
+
+function parseLifecycle(r: Reader): LifecycleConfig {
+  const notificationEmails = r.stringList("notificationEmails");
+  if (notificationEmails.length > maxNotificationChannels && r.valid("notificationEmails")) {
+    r.report("notificationEmails", notificationEmails, `at most ${maxNotificationChannels} addresses (a budget notifies at most ${maxNotificationChannels} channels); use a mailing list`);
+  }
+  return {
+    billingAccount: r.optionalString("billingAccount"),
+    notificationEmails,
+    exportRetentionDays: r.integer("exportRetentionDays"),
+    teardownTimeoutMinutes: r.integer("teardownTimeoutMinutes"),
+  };
+}
+
 /** What parsing needs besides the stack's config. */
 export interface ParseOptions {
   /**
@@ -383,6 +411,19 @@ export interface ParseOptions {
    * The program passes the real clock (read.ts); without it the window is not compared with any time.
    */
   readonly now?: Date;
+  /**
+   * The keys Pulumi handed over as secrets (without the project prefix). When given, a key the schema marks
+   * `secret` that is set but not among them was written in plain text in the stack file, and is refused.
+   */
+  readonly secretKeys?: readonly string[];
+}
+
+/** A key the program does not read: the known keys it is closest to, and never the value of a near-secret. */
+function reportUnknownKey(issues: IssueList, key: string, value: unknown): void {
+  const near = closest(key, knownKeys);
+  const nearSecret = near.some((k) => { const spec = configSchema[k as keyof typeof configSchema]; return spec.kind === "string" && "secret" in spec; });
+  const hint = didYouMean(key, knownKeys) ?? "the keys are listed in the README's configuration table and in Pulumi.yaml";
+  issues.add(key, nearSecret ? notShown : value, `not a key this program reads; ${hint}`);
 }
 
 /**
@@ -392,11 +433,9 @@ export interface ParseOptions {
  */
 export function parseConfig(raw: RawConfig, options: ParseOptions = {}): StackConfig {
   const issues = new IssueList();
-  const r = new Reader(raw, issues);
+  const r = new Reader(raw, issues, options.secretKeys);
   for (const key of Object.keys(raw)) {
-    if (!knownKeys.includes(key)) {
-      issues.add(key, raw[key], `not a key this program reads; known keys: ${knownKeys.join(", ")}`);
-    }
+    if (!knownKeys.includes(key)) reportUnknownKey(issues, key, raw[key]);
   }
   const config: StackConfig = {
     platform: parsePlatform(r),
@@ -405,6 +444,7 @@ export function parseConfig(raw: RawConfig, options: ParseOptions = {}): StackCo
     prices: parsePrices(r),
     edge: parseEdge(r),
     hub: parseHub(r),
+    lifecycle: parseLifecycle(r),
   };
   const { activeServerLimit } = config.hub;
   if (activeServerLimit !== undefined && activeServerLimit > config.capacity.peakUsers && r.valid("peakUsers", "activeServerLimit")) {

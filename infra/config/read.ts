@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { oidcClientSecretKey, parseConfig, RawConfig } from "./parse";
+import { configSecretCheck } from "../../policy-pack/sdk";
+import { knownKeys, oidcClientSecretKey, parseConfig, RawConfig } from "./parse";
 import { StackConfig } from "./types";
 
 export const projectName = "jupyterhub-gke";
@@ -23,6 +24,9 @@ export function readProgramConfig({ now = new Date() }: { now?: Date } = {}): Pr
     if (key.startsWith(prefix)) raw[key.slice(prefix.length)] = value;
     else if (key === "gcp:project" || key === "gcp:region") raw[key] = value;
   }
-  const config = parseConfig(raw as RawConfig, { now });
+  // Which keys the stack file stores encrypted, so a secret written there in plain text is refused.
+  const isSecret = configSecretCheck(pulumi.runtime);
+  const secretKeys = knownKeys.filter((k) => isSecret(k.includes(":") ? k : `${prefix}${k}`));
+  const config = parseConfig(raw as RawConfig, { now, secretKeys });
   return { config, oidcClientSecret: new pulumi.Config(projectName).requireSecret(oidcClientSecretKey) };
 }

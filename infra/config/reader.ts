@@ -2,8 +2,8 @@
 // kind, bounds, the entry's own check), and every bad value becomes one issue in the shared list. parse.ts
 // builds the typed config with it and adds the rules between keys.
 
-import { IssueList } from "./errors";
-import { ConfigKey, ConfigSchema, configSchema, knownKeys } from "./schema";
+import { IssueList, notShown } from "./errors";
+import { ConfigKey, ConfigSchema, configSchema, KeySpec, knownKeys, specOf } from "./schema";
 
 /**
  * Raw stack config: the project's own keys without the `jupyterhub-gke:` prefix, plus `gcp:project` and
@@ -25,7 +25,11 @@ export class Reader {
   private readonly invalid = new Set<string>();
   private readonly asked = new Set<string>();
 
-  constructor(private readonly raw: RawConfig, readonly issues: IssueList) {}
+  /**
+   * `secretKeys`: the keys Pulumi handed over as secrets (stored `secure:` in the stack file). When given,
+   * a secret key that is set but not among them was written in plain text and is refused.
+   */
+  constructor(private readonly raw: RawConfig, readonly issues: IssueList, private readonly secretKeys?: readonly string[]) {}
 
   /** Keys of the schema that nothing read: an entry added without its use. */
   unread(): string[] {
@@ -52,11 +56,28 @@ export class Reader {
     return keys.every((k) => !this.invalid.has(k));
   }
 
+  /** A required key that is not set: what it is for, what it takes, and the command that sets it. */
   private missing(key: ConfigKey, what?: string): void {
+    const spec: KeySpec = configSchema[key];
+    if (spec.required === undefined) return;
+    const takes = spec.kind === "string" && spec.secret ? undefined : what ?? spec.allowed;
+    const why = typeof spec.required === "string" ? spec.required : `required: ${spec.doc}${takes ? ` (${takes})` : ""}`;
+    this.report(key, undefined, `${why}; set it with \`${setCommand(key, spec)}\``);
+  }
+
+  /**
+   * A secret key: present, and handed over as a secret. Its value is never read here (read.ts keeps it a
+   * Pulumi secret); a plain-text one is refused without repeating it.
+   */
+  secret(key: KeysWhere<{ readonly secret: true }>): void {
     const spec = configSchema[key];
-    if (!("required" in spec)) return;
-    const message = typeof spec.required === "string" ? spec.required : `this key is required${what ? `: ${what}` : ""}`;
-    this.report(key, undefined, message);
+    if (!this.has(key)) {
+      this.missing(key);
+      return;
+    }
+    if (this.secretKeys !== undefined && !this.secretKeys.includes(key)) {
+      this.report(key, notShown, `a secret must not be written in plain text in the stack file: delete that line (and rotate the secret if the file was shared), then set it encrypted with \`${setCommand(key, spec)}\``);
+    }
   }
 
   string(key: Exclude<OfKind<"string">, Optional>): string {
@@ -104,7 +125,7 @@ export class Reader {
 
   private readNumber(key: OfKind<"integer" | "number">, integer: boolean): number | undefined {
     const { min, max } = configSchema[key];
-    const range = `${integer ? "a whole number" : "a number"} from ${min} to ${max}`;
+    const range = `${integer ? "a whole number" : "a number"} from ${min} to ${max}${unitOf(key)}`;
     if (!this.has(key)) {
       this.missing(key, range);
       return undefined;
@@ -152,8 +173,8 @@ export class Reader {
     const spec = configSchema[key];
     const fallback: readonly string[] = "default" in spec ? spec.default : [];
     if (!this.has(key)) {
-      if ("nonEmpty" in spec) this.report(key, undefined, spec.nonEmpty);
-      else this.missing(key);
+      if (specOf(key).required !== undefined) this.missing(key);
+      else if ("nonEmpty" in spec) this.report(key, undefined, spec.nonEmpty);
       return fallback;
     }
     const v = this.value(key);
@@ -194,6 +215,7 @@ export class Reader {
   }
 }
 
+
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
@@ -211,4 +233,24 @@ function decode(v: unknown): unknown {
     }
   }
   return v;
+}
+
+/** " GiB", " seconds"…: the unit a number key is in, from its entry or the end of its name. */
+function unitOf(key: OfKind<"integer" | "number">): string {
+  const spec = specOf(key);
+  const declared = spec.kind === "integer" || spec.kind === "number" ? spec.unit : undefined;
+  const byName = /(GiB|Seconds|Minutes)$/.exec(key)?.[1];
+  const unit = declared ?? (byName === "GiB" ? "GiB" : byName?.toLowerCase());
+  return unit ? ` ${unit}` : "";
+}
+
+/**
+ * The command that sets `key` to the example of its schema entry, as a person pastes it: a list item by
+ * `--path`, a secret with `--secret` and its placeholder quoted (the shell would read `<` as a redirect).
+ */
+export function setCommand(key: string, spec: KeySpec): string {
+  const example = spec.example ?? "<value>";
+  if (spec.kind === "string" && spec.secret) return `pulumi config set --secret ${key} '${example}'`;
+  if (spec.kind === "stringList") return `pulumi config set --path '${key}[0]' ${example}`;
+  return `pulumi config set ${key} ${example}`;
 }

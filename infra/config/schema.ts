@@ -1,8 +1,9 @@
 // schema.ts is one table of every key (about 60 entries, each with its source); it is long because it is
 // the one place they live, not because it mixes concerns.
 import { acceleratorFamilies, machineTypes } from "../catalog/machineTypes";
-import { isPrivate, parseIpv4Cidr } from "../catalog/cidr";
+import { isPrivate, readCidr } from "../catalog/cidr";
 import { isPinnedImage } from "../catalog/images";
+import { didYouMean } from "./errors";
 import { gcpRegions } from "../catalog/regions";
 import { ClusterLocationType, HubDbType, PackageMode, ReleaseChannel } from "./types";
 
@@ -29,12 +30,13 @@ interface Doc {
 
 /**
  * Exactly one of: a default, required (optionally with the message to give when it is missing), or
- * optional with no fixed default (`unset` says what leaving it out means).
+ * optional with no fixed default (`unset` says what leaving it out means). A required key carries an
+ * example value: the message for a missing key turns it into the `pulumi config set` command to paste.
  */
 type Presence<T> =
-  | { readonly default: T; readonly required?: never; readonly unset?: never }
-  | { readonly required: true | string; readonly default?: never; readonly unset?: never }
-  | { readonly unset: string; readonly default?: never; readonly required?: never };
+  | { readonly default: T; readonly required?: never; readonly unset?: never; readonly example?: never }
+  | { readonly required: true | string; readonly example: string; readonly default?: never; readonly unset?: never }
+  | { readonly unset: string; readonly default?: never; readonly required?: never; readonly example?: never };
 
 /** A string; `check` returns what is allowed when the value is wrong, or undefined when it is right. */
 interface StringKind {
@@ -53,11 +55,15 @@ interface IntegerKind {
   readonly kind: "integer";
   readonly min: number;
   readonly max: number;
+  /** The unit of the number, for messages, when the key's name does not end in it (…GiB, …Seconds). */
+  readonly unit?: string;
 }
 interface NumberKind {
   readonly kind: "number";
   readonly min: number;
   readonly max: number;
+  /** As for IntegerKind. */
+  readonly unit?: string;
 }
 /** `auto`, or a whole number within the bounds. */
 interface AutoOrIntegerKind {
@@ -135,21 +141,38 @@ function httpsUrl(v: string): string | undefined {
 }
 
 // Shared-core machines (e2-medium) share physical cores with other tenants and hold few pods and disks;
-// the policy pack refuses them too (gke-node-machine-type).
+// the policy pack refuses them too (gke-node-machine-type). Whether a machine is big enough for a user is
+// the plan's question (infra/plan/index.ts), reported under the same key.
 const dedicatedCoreMachines = [...machineTypes.values()].filter((m) => !m.sharedCore).map((m) => m.name);
-const machine = (v: string) =>
-  dedicatedCoreMachines.includes(v)
-    ? undefined
-    : `a machine type with dedicated cores that the capacity model knows: ${dedicatedCoreMachines.join(", ")}`;
+const knownFamilies = [...new Set([...machineTypes.values()].map((m) => m.family))];
+
+/** Why a machine type is refused, naming the reason: shared-core, a shape or a family the model does not know. */
+function machine(v: string): string | undefined {
+  const known = machineTypes.get(v);
+  if (known && !known.sharedCore) return undefined;
+  if (known) {
+    return `${v} is shared-core: it shares physical cores with other VMs and attaches only ${known.attachableDisks} disks; pick a type with dedicated cores, e.g. ${v.split("-")[0]}-standard-2`;
+  }
+  const [family, kind] = v.split("-");
+  const guess = didYouMean(v, dedicatedCoreMachines);
+  if (knownFamilies.includes(family)) {
+    const series = dedicatedCoreMachines.filter((m) => m.startsWith(`${family}-${kind}-`));
+    const shapes = series.length > 0 ? series : dedicatedCoreMachines.filter((m) => m.startsWith(`${family}-`));
+    return `not an ${family.toUpperCase()} shape the capacity model knows${guess ? ` (${guess})` : ""}; it knows ${shapes.join(", ")}`;
+  }
+  return `not a machine type the capacity model knows${guess ? ` (${guess})` : ""}: it knows the ${knownFamilies.map((f) => f.toUpperCase()).join(", ")} families with dedicated cores, whose disks attach as Persistent Disk (newer families such as C3 and N4 attach Hyperdisk, with far fewer disks per node); e.g. n2-highmem-8`;
+}
 
 /**
  * A GKE range: written as its network address (GCP rejects host bits, and an organiser who wrote them
  * meant something else) and inside RFC 1918. Whether it is big enough is the plan's question.
  */
 function clusterRange(v: string): string | undefined {
-  const cidr = parseIpv4Cidr(v);
-  if (!cidr) return "an IPv4 CIDR written as its network address, e.g. 10.0.0.0/20";
-  if (!isPrivate(cidr)) return "a range inside RFC 1918 space (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16)";
+  const read = readCidr(v, "10.0.0.0/20");
+  if ("problem" in read) return read.problem;
+  if (!isPrivate(read.cidr)) {
+    return `not a private range: a cluster range must lie inside RFC 1918 space (10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16)`;
+  }
   return undefined;
 }
 
@@ -175,14 +198,18 @@ const gpuLimits = { acceleratorCounts: [1, 2, 4], maxNodes: { min: 1, max: 100 }
 /** Every key the program reads, in documentation order. */
 export const configSchema = {
   "gcp:project": {
-    kind: "string", required: true, doc: "where everything is created", allowed: "a GCP project id",
+    kind: "string", required: true, example: "my-event-project", doc: "where everything is created", allowed: "a GCP project id",
     check: (v) => projectIdPattern.test(v) ? undefined
       : "a GCP project id: 6-30 characters, lower-case letters, digits and hyphens, starting with a letter",
   },
   "gcp:region": {
-    kind: "string", required: true, doc: "cluster region; prices are quoted for us-central1",
+    kind: "string", required: true, example: "europe-west1", doc: "cluster region; prices are quoted for us-central1",
     allowed: "a GCP region with GKE",
-    check: (v) => gcpRegions.includes(v) ? undefined : `a GCP region, one of: ${gcpRegions.join(", ")}`,
+    check: (v) => {
+      if (gcpRegions.includes(v)) return undefined;
+      const guess = didYouMean(v, gcpRegions);
+      return `a GCP region with GKE${guess ? ` (${guess})` : ""}, one of: ${gcpRegions.join(", ")}`;
+    },
   },
   clusterLocationType: {
     kind: "enum", values: ["regional", "zonal"] satisfies ClusterLocationType[], default: "regional",
@@ -239,13 +266,13 @@ export const configSchema = {
     doc: "the ClusterIP service range; GCP cannot resize it once the cluster uses it",
   },
   peakUsers: {
-    kind: "integer", min: 1, max: peakUsersMax, required: true, doc: "concurrent users at the busiest moment",
+    kind: "integer", min: 1, max: peakUsersMax, required: true, example: "500", doc: "concurrent users at the busiest moment",
   },
   userCpuGuarantee: {
-    kind: "number", min: 0.01, max: 64, default: 0.1, allowed: "0.01–64 cores, at most `userCpuLimit`",
+    kind: "number", min: 0.01, max: 64, unit: "vCPU", default: 0.1, allowed: "0.01–64 vCPU, at most `userCpuLimit`",
     doc: "each user's CPU request",
   },
-  userCpuLimit: { kind: "number", min: 0.01, max: 64, default: 1, allowed: "0.01–64 cores", doc: "each user's CPU cap" },
+  userCpuLimit: { kind: "number", min: 0.01, max: 64, unit: "vCPU", default: 1, allowed: "0.01–64 vCPU", doc: "each user's CPU cap" },
   userMemoryGuaranteeGiB: {
     // Z2JH's default guarantee is 1G; its optimisation guide advises starting at a 2:1 limit:guarantee.
     kind: "number", min: 0.125, max: 512, default: 1, allowed: "0.125–512 GiB, at most `userMemoryLimitGiB`",
@@ -283,11 +310,11 @@ export const configSchema = {
     doc: "what GKE's own DaemonSets take from each user node",
   },
   eventStart: {
-    kind: "string", required: true, check: timestamp, allowed: "an ISO 8601 timestamp with a time zone",
+    kind: "string", required: true, example: "2027-06-07T08:00:00Z", check: timestamp, allowed: "an ISO 8601 timestamp with a time zone",
     doc: "start of the cost window and of the \"no upgrades\" maintenance exclusion",
   },
   eventEnd: {
-    kind: "string", required: true, check: timestamp,
+    kind: "string", required: true, example: "2027-06-09T18:00:00Z", check: timestamp,
     allowed: `an ISO 8601 timestamp with a time zone, after \`eventStart\` and at most ${ruleLimits.eventMaxDays} days later, still ahead when the program runs`,
     doc: "end of the cost window and of the \"no upgrades\" maintenance exclusion",
   },
@@ -296,7 +323,7 @@ export const configSchema = {
     doc: "your negotiated or regional prices",
   },
   hubDomain: {
-    kind: "string", required: true, allowed: "a lower-case DNS name, no wildcard",
+    kind: "string", required: true, example: "hub.example.org", allowed: "a lower-case DNS name, no wildcard",
     check: (v) => isValidHubDomain(v) ? undefined
       : "a lower-case DNS name of at least two labels, no wildcard, no trailing dot, at most 189 characters (room for a user's label), e.g. hub.example.com",
     doc: "users are served at `<label>.<hubDomain>`",
@@ -318,13 +345,13 @@ export const configSchema = {
       : "a DNS label of its own (not default or a system namespace)",
     doc: "namespace of the release",
   },
-  oidcAuthorizeUrl: { kind: "string", required: true, check: httpsUrl, allowed: "an https URL", doc: "the identity provider's authorize endpoint" },
-  oidcTokenUrl: { kind: "string", required: true, check: httpsUrl, allowed: "an https URL", doc: "the identity provider's token endpoint" },
-  oidcUserdataUrl: { kind: "string", required: true, check: httpsUrl, allowed: "an https URL", doc: "the identity provider's userinfo endpoint" },
-  oidcClientId: { kind: "string", required: true, allowed: "a string", doc: "OAuth client id" },
+  oidcAuthorizeUrl: { kind: "string", required: true, example: "https://login.example.org/oauth2/v1/authorize", check: httpsUrl, allowed: "an https URL", doc: "the identity provider's authorize endpoint" },
+  oidcTokenUrl: { kind: "string", required: true, example: "https://login.example.org/oauth2/v1/token", check: httpsUrl, allowed: "an https URL", doc: "the identity provider's token endpoint" },
+  oidcUserdataUrl: { kind: "string", required: true, example: "https://login.example.org/oauth2/v1/userinfo", check: httpsUrl, allowed: "an https URL", doc: "the identity provider's userinfo endpoint" },
+  oidcClientId: { kind: "string", required: true, example: "jupyterhub-my-event", allowed: "a string", doc: "OAuth client id" },
   oidcClientSecret: {
     kind: "string", secret: true, allowed: "`pulumi config set --secret`",
-    required: "required: set it with `pulumi config set --secret oidcClientSecret <value>`",
+    required: true, example: "<client secret from your identity provider>",
     doc: "OAuth client secret; the offline plan substitutes a marked placeholder",
   },
   oidcScopes: {
@@ -335,7 +362,7 @@ export const configSchema = {
   oidcGroupsClaim: { kind: "string", default: "groups", allowed: "a claim name", doc: "which claim lists the user's groups" },
   oidcAllowedGroups: {
     kind: "stringList", item: /^\S+$/, itemsAre: "group names", allowed: "at least one group",
-    required: "at least one group: letting every account of the identity provider in is not offered",
+    required: "at least one group: letting every account of the identity provider in is not offered", example: "workshop-participants",
     nonEmpty: "at least one group: letting every account of the identity provider in is not offered",
     doc: "who may log in; allow-all is not offered",
   },
@@ -404,6 +431,27 @@ export const configSchema = {
   hubDbType: {
     kind: "enum", values: ["sqlite-pvc", "sqlite-memory"] satisfies HubDbType[], default: "sqlite-pvc",
     doc: "the hub database",
+  },
+  // The event's life around the hub (infra/plan/lifecycle.ts, docs/runbook.md).
+  billingAccount: {
+    kind: "string", unset: "no budget (the plan says so)", allowed: "a Cloud Billing account id such as 012345-6789AB-CDEF01",
+    // The id's form as the Cloud Billing API prints it (billingAccounts/{id}: three groups of six hex digits).
+    check: (v) => /^[0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6}$/.test(v) ? undefined
+      : "a Cloud Billing account id: three groups of six upper-case hex digits, e.g. 012345-6789AB-CDEF01",
+    doc: "the account that pays for the project; with it, a budget scoped to the project alerts at fractions of the cost estimate",
+  },
+  notificationEmails: {
+    // Cloud Billing sends budget alerts to at most 5 Monitoring channels (billing/budget.d.ts, allUpdatesRule).
+    kind: "stringList", item: /^[^@\s]+@[^@\s]+\.[^@\s]+$/, itemsAre: "email addresses (at most 5)", default: [],
+    doc: "organisers who get the budget, uptime and alert notifications",
+  },
+  exportRetentionDays: {
+    kind: "integer", min: 1, max: 365, default: 30,
+    doc: "days the home-directory export bucket keeps an archive before its lifecycle rule deletes it",
+  },
+  teardownTimeoutMinutes: {
+    kind: "integer", min: 5, max: 120, default: 30,
+    doc: "how long `pulumi destroy` waits for GKE to delete user disks and load-balancer pieces before it stops and lists them",
   },
   gpuProfile: {
     kind: "object", unset: "none", limits: gpuLimits,

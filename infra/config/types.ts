@@ -150,6 +150,15 @@ export interface HubConfig {
   readonly gpu?: GpuConfig;
 }
 
+/** The event's life around the hub: budget, alerts, the export bucket and the destroy wait. */
+export interface LifecycleConfig {
+  /** Without one, no budget is created (the plan says so). */
+  readonly billingAccount?: string;
+  readonly notificationEmails: readonly string[];
+  readonly exportRetentionDays: number;
+  readonly teardownTimeoutMinutes: number;
+}
+
 export interface StackConfig {
   readonly platform: PlatformConfig;
   readonly capacity: CapacityConfig;
@@ -157,4 +166,5 @@ export interface StackConfig {
   readonly prices: PriceTable;
   readonly edge: EdgeConfig;
   readonly hub: HubConfig;
+  readonly lifecycle: LifecycleConfig;
 }

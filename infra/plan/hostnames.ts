@@ -17,7 +17,7 @@
 //   idna's bidi check raises on an unknown direction there, so upstream hashes them; this port encodes.
 // Either way the result is one label under the hub domain, which is what the certificate relies on.
 // JupyterHub 5 and idna cannot be installed on the machines that run the tests, so that comparison is
-// not repeated there; the tests pin labels taken from upstream instead (test/edge/hostnames.test.ts).
+// not repeated there; the tests pin labels taken from upstream instead (test/plan/hostnames.test.ts).
 
 import { createHash } from "node:crypto";
 import { canonicalName } from "../../policy-pack/contracts/hostnames";

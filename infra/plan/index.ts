@@ -1,4 +1,4 @@
-import { IssueList } from "../config/errors";
+import { gibFromMib, IssueList, readable } from "../config/errors";
 import { configSchema } from "../config/schema";
 import { CapacityConfig, PlatformConfig, StackConfig } from "../config/types";
 import { fitUsersOnNode, planUserPool, UserPoolPlan } from "./capacity";
@@ -19,6 +19,13 @@ import { AddressPlan, planAddresses, PoolAddressNeed } from "./network";
 export interface QuotaNeeds {
   /** Regional CPUS quota: every vCPU of every pool at its maximum. */
   readonly cpus: number;
+  /**
+   * CPUS_ALL_REGIONS, the project-wide CPU quota a fresh project meets before (and beside) the regional one:
+   * the same vCPUs, since the stack runs in one region.
+   */
+  readonly cpusAllRegions: number;
+  /** GPUS_ALL_REGIONS, likewise project-wide, when a GPU profile is set. */
+  readonly gpusAllRegions: number;
   /** Family quotas such as N2_CPUS (E2 and N1 count against CPUS only). */
   readonly cpusByQuota: Readonly<Record<string, number>>;
   readonly gpusByQuota: Readonly<Record<string, number>>;
@@ -75,12 +82,12 @@ function machine(name: string): MachineType {
 function feasibleUserPool(userMachine: MachineType, capacity: CapacityConfig, issues: IssueList): UserPoolPlan | undefined {
   const fit = fitUsersOnNode(userMachine, capacity);
   if (fit.usersPerNode < 1) {
-    issues.add("userMachineType", userMachine.name, `a machine whose allocatable resources hold at least one user: after GKE's reservation and DaemonSets it leaves ${fit.forUsers.memoryMiB} MiB and ${fit.forUsers.cpuMillicores} m CPU, and ${fit.bindingConstraint} binds (per-user guarantee ${capacity.userMemoryGuaranteeGiB} GiB, ${capacity.userCpuGuarantee} CPU)`);
+    issues.add("userMachineType", userMachine.name, `too small to hold one user: after GKE's reservation and the DaemonSets a node leaves ${gibFromMib(fit.forUsers.memoryMiB)} of memory, ${readable(fit.forUsers.cpuMillicores, 0)} millicores of CPU and ${fit.forUsers.pods} pods for users, and each user is guaranteed ${readable(capacity.userMemoryGuaranteeGiB)} GiB and ${readable(capacity.userCpuGuarantee * 1000, 0)} millicores (${fit.bindingConstraint} binds); pick a larger machine or lower the guarantee`);
     return undefined;
   }
   const pool = planUserPool(userMachine, capacity);
   if (pool.userPoolMaxNodes > MAX_NODES_PER_POOL) {
-    issues.add("userMachineType", userMachine.name, `a machine that holds the peak on at most ${MAX_NODES_PER_POOL} nodes; this one needs ${pool.userPoolMaxNodes} (${fit.usersPerNode} users per node)`);
+    issues.add("userMachineType", userMachine.name, `too small for the peak: a machine that holds it on at most ${MAX_NODES_PER_POOL} nodes; this one holds ${fit.usersPerNode} users per node (${fit.bindingConstraint} binds), so it needs ${pool.userPoolMaxNodes} nodes`);
   }
   return pool;
 }
@@ -102,12 +109,16 @@ export function planAll(config: StackConfig): Plan {
   const gpuSpec = hub.gpu && gpuPoolSpec(hub.gpu, platform, zones);
   // Without a user pool the ranges are still checked against the other pools: a lower bound, so a range
   // reported too small is too small whatever the user machine.
-  const checkedPools: NodePoolSpec[] = [coreSpec, ...(userSpec ? [userSpec] : []), ...(gpuSpec ? [gpuSpec] : [])];
+  // A user pool over the node limit is refused under userMachineType already: leaving it out of the check
+  // keeps one bad machine from also reporting ranges that would be big enough for an acceptable one.
+  const userChecked = userSpec && userSpec.maxNodes <= MAX_NODES_PER_POOL ? [userSpec] : [];
+  const checkedPools: NodePoolSpec[] = [coreSpec, ...userChecked, ...(gpuSpec ? [gpuSpec] : [])];
   const addresses = planAddresses(
     platform,
     checkedPools.map<PoolAddressNeed>((p) => ({ pool: p.purpose, maxNodes: p.maxNodes, maxPodsPerNode: p.maxPodsPerNode })),
     zones,
     issues,
+    userChecked.length === 0 ? " besides the user pool, which is refused under userMachineType" : "",
   );
   if (!userPool || !userSpec || issues.count > 0) throw issues.error();
   const pools = nodePoolSpecs(coreSpec, userSpec, gpuSpec);
@@ -128,6 +139,8 @@ export function planAll(config: StackConfig): Plan {
     gpuSpec ? { [gpuQuota[gpuSpec.accelerator.type]]: gpuSpec.accelerator.count * gpuSpec.maxNodes } : {};
   const quotas: QuotaNeeds = {
     cpus,
+    cpusAllRegions: cpus,
+    gpusAllRegions: Object.values(gpusByQuota).reduce((a, b) => a + b, 0),
     cpusByQuota,
     gpusByQuota,
     ssdTotalGb: Math.ceil(pools.reduce((s, p) => s + p.maxNodes * p.bootDiskGiB, 0) + persistentDiskGiB),

@@ -44,6 +44,8 @@ export function planAddresses(
   pools: readonly PoolAddressNeed[],
   zones: number,
   issues: IssueList,
+  /** Said after "for the pools at their maximum" when a pool was left out of the count. */
+  scope = "",
 ): AddressPlan {
   const need = addressesNeeded(pools, zones);
   const ranges = { nodeCidr: platform.nodeCidr, podCidr: platform.podCidr, serviceCidr: platform.serviceCidr };
@@ -51,7 +53,7 @@ export function planAddresses(
   for (const key of ["nodeCidr", "podCidr", "serviceCidr"] as const) {
     const cidr = parseIpv4Cidr(ranges[key]);
     if (cidr && addressCount(cidr.prefix) < minimum[key]) {
-      issues.add(key, cidr.text, `a range of at least ${minimum[key]} addresses (/${prefixFor(minimum[key])} or wider) for the pools at their maximum`);
+      issues.add(key, cidr.text, `a range of at least ${minimum[key]} addresses (/${prefixFor(minimum[key])} or wider) for the pools at their maximum${scope}`);
     }
   }
   return { ...ranges, nodeAddressesNeeded: need.nodes, podAddressesNeeded: need.pods };

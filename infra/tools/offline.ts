@@ -19,6 +19,10 @@ export interface DeclaredResource {
   readonly inputs: Record<string, unknown>;
   /** The mock's state for the resource (inputs plus plausible computed outputs). */
   readonly outputs: Record<string, unknown>;
+  /** Present (true) only for a resource Pulumi leaves in the cloud on delete, as preview --json shows it. */
+  readonly retainOnDelete?: true;
+  /** The resource option `ignoreChanges`: properties whose change Pulumi leaves as deployed. */
+  readonly ignoreChanges: readonly string[];
 }
 
 /** A data source the program called (an invoke), with the arguments it was called with. */
@@ -35,6 +39,51 @@ export interface OfflineRun<T = Record<string, unknown>> {
   readonly outputs: Record<string, unknown>;
   /** What the program returned, unresolved and typed: its plain-data outputs can be read as they are. */
   readonly exported: T;
+  /**
+   * Every string the mock runtime made up because only the cloud knows it (ids, generated names, the
+   * static IP, name servers, endpoints, DNS records): a value holding one of them is a placeholder, not
+   * what `pulumi up` will produce.
+   */
+  readonly invented: ReadonlySet<string>;
+}
+
+/** The strings of `value`'s leaves. */
+function leafStrings(value: unknown, into: Set<string> = new Set()): Set<string> {
+  if (typeof value === "string") into.add(value);
+  else if (Array.isArray(value)) value.forEach((v) => leafStrings(v, into));
+  else if (value !== null && typeof value === "object") Object.values(value).forEach((v) => leafStrings(v, into));
+  return into;
+}
+
+/**
+ * What `computedOutputs` / `computedCallOutputs` made up: a name the program did not set (Pulumi or the
+ * cloud picks the real one), and the fields only the cloud knows. The email of a service account is left
+ * out: the mock derives it from the inputs exactly as IAM does.
+ */
+function inventedIn(made: Record<string, unknown>, inputs: Record<string, unknown>): string[] {
+  const field = (value: unknown, key: string): unknown =>
+    value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>)[key] : undefined;
+  const each = (list: unknown, key: string): unknown[] => (Array.isArray(list) ? list.map((x) => field(x, key)) : []);
+  return [
+    ...(inputs.name === undefined && typeof made.name === "string" ? [made.name] : []),
+    ...leafStrings([
+      made.address,
+      made.endpoint,
+      made.nameServers,
+      field(field(made.controlPlaneEndpointsConfig, "dnsEndpointConfig"), "endpoint"),
+      each(made.dnsResourceRecords, "data"),
+      each(made.keySigningKeys, "dsRecord"),
+      made.id,
+    ]),
+  ];
+}
+
+/**
+ * True when `value` holds a string the mock runtime invented: equal to one, or containing one that cannot
+ * occur by chance (an address, a DNS name, a record: it has a dot), as a URL holds the static IP.
+ */
+export function holdsInvented(value: unknown, invented: ReadonlySet<string>): boolean {
+  return [...leafStrings(value)].some((s) => invented.has(s) || [...invented].some((made) => made.includes(".") && s.includes(made)));
 }
 
 export const secretMarker = "[secret]";
@@ -61,24 +110,34 @@ export function plainFromWire(value: unknown): unknown {
 
 const fakeProjectNumber = "123456789012";
 
+/** A nested input as a record: the mock hands the inputs over as untyped wire data. */
+function fieldsOf(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
 /** Plausible values for outputs the cloud would compute, keyed by type token. */
-function computedOutputs(type: string, name: string, inputs: Record<string, any>): Record<string, unknown> {
+function computedOutputs(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
   const resourceName = inputs.name ?? name;
   switch (type) {
     case "gcp:serviceaccount/account:Account":
-      return { email: `${inputs.accountId}@${inputs.project}.iam.gserviceaccount.com` };
-    case "gcp:container/cluster:Cluster":
+      return {
+        email: `${inputs.accountId}@${inputs.project}.iam.gserviceaccount.com`,
+        name: `projects/${inputs.project}/serviceAccounts/${inputs.accountId}@${inputs.project}.iam.gserviceaccount.com`,
+      };
+    case "gcp:container/cluster:Cluster": {
+      const endpoints = fieldsOf(inputs.controlPlaneEndpointsConfig);
       return {
         name: resourceName,
         endpoint: "192.0.2.10",
         controlPlaneEndpointsConfig: {
-          ...inputs.controlPlaneEndpointsConfig,
+          ...endpoints,
           dnsEndpointConfig: {
-            ...inputs.controlPlaneEndpointsConfig?.dnsEndpointConfig,
+            ...fieldsOf(endpoints.dnsEndpointConfig),
             endpoint: `gke-0123456789abcdef-${fakeProjectNumber}.${inputs.location}.gke.goog`,
           },
         },
       };
+    }
     case "gcp:dns/managedZone:ManagedZone":
       return { name: resourceName, nameServers: [1, 2, 3, 4].map((n) => `ns-cloud-a${n}.googledomains.com.`) };
     case "gcp:compute/globalAddress:GlobalAddress":
@@ -92,6 +151,11 @@ function computedOutputs(type: string, name: string, inputs: Record<string, any>
           data: `0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0.4.authorize.certificatemanager.goog.`,
         }],
       };
+    case "gcp:monitoring/uptimeCheckConfig:UptimeCheckConfig":
+      // Cloud Monitoring derives the id from the display name and adds a suffix.
+      return { name: `projects/${inputs.project}/uptimeCheckConfigs/${name}-a1b2c3`, uptimeCheckId: `${name}-a1b2c3` };
+    case "gcp:monitoring/notificationChannel:NotificationChannel":
+      return { name: `projects/${inputs.project}/notificationChannels/${1000 + name.length}` };
     default:
       return inputs.name === undefined && type.startsWith("gcp:") ? { name: resourceName } : {};
   }
@@ -108,7 +172,7 @@ export const mockKeySigningKeys = [
 ];
 
 /** Plausible answers of the data sources the program calls, keyed by invoke token. */
-function computedCallOutputs(token: string, inputs: Record<string, any>): Record<string, unknown> {
+function computedCallOutputs(token: string, inputs: Record<string, unknown>): Record<string, unknown> {
   switch (token) {
     case "gcp:dns/getKeys:getKeys":
       return {
@@ -116,6 +180,8 @@ function computedCallOutputs(token: string, inputs: Record<string, any>): Record
         keySigningKeys: mockKeySigningKeys.map((key) => ({ ...key, algorithm: "rsasha256", keyTag: Number(key.dsRecord.split(" ")[0]) })),
         zoneSigningKeys: [],
       };
+    case "gcp:organizations/getProject:getProject":
+      return { projectId: inputs.projectId, number: fakeProjectNumber };
     default:
       return {};
   }
@@ -151,16 +217,22 @@ export async function runOffline<T extends Record<string, unknown>>(
 ): Promise<OfflineRun<T>> {
   const resources: DeclaredResource[] = [];
   const invokes: DeclaredInvoke[] = [];
+  const invented = new Set<string>();
   pulumi.runtime.setAllConfig(config, [...secretKeys]);
   await pulumi.runtime.setMocks(
     {
       newResource: (args) => {
-        const state = { ...args.inputs, ...computedOutputs(args.type, args.name, args.inputs) };
-        return { id: `${args.name}-id`, state };
+        const made = computedOutputs(args.type, args.name, args.inputs);
+        const id = `${args.name}-id`;
+        invented.add(id);
+        inventedIn(made, args.inputs).forEach((s) => invented.add(s));
+        return { id, state: { ...args.inputs, ...made } };
       },
       call: (args) => {
         invokes.push({ token: args.token, inputs: plainFromWire(args.inputs) as Record<string, unknown> });
-        return { ...args.inputs, ...computedCallOutputs(args.token, args.inputs) };
+        const made = computedCallOutputs(args.token, args.inputs);
+        inventedIn(made, args.inputs).forEach((s) => invented.add(s));
+        return { ...args.inputs, ...made };
       },
     },
     projectName,
@@ -182,8 +254,11 @@ export async function runOffline<T extends Record<string, unknown>>(
           parent: req.getParent() || undefined,
           provider: req.getProvider() || undefined,
           dependencies: req.getDependenciesList(),
+          ignoreChanges: req.getIgnorechangesList(),
           inputs: plainFromWire(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
           outputs: plainFromWire(resp.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
+          // The generated request's getter (proto/resource_pb.d.ts `getRetainondelete`), read only when set.
+          ...((req as { getRetainondelete?: () => boolean | undefined }).getRetainondelete?.() ? { retainOnDelete: true as const } : {}),
         };
         resources.push(declared);
         onResource(declared);
@@ -194,5 +269,5 @@ export async function runOffline<T extends Record<string, unknown>>(
   const exported = program();
   const outputs = (await resolveDeep(exported)) as Record<string, unknown>;
   await runtime.waitForRPCs();
-  return { stack, resources, invokes, outputs, exported };
+  return { stack, resources, invokes, outputs, exported, invented };
 }

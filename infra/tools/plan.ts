@@ -4,7 +4,10 @@ import { projectName, readProgramConfig } from "../config/read";
 import { deployHub } from "../program";
 import { DeclaredResource, OfflineRun, runOffline } from "./offline";
 import { readStackFile, StackFileError } from "./stackFile";
+import * as fs from "fs";
 import { renderPlanText } from "./planText";
+import { diffPlans, PlanDiff, PreviousDocumentError, readPrevious, renderPlanDiff } from "./planDiff";
+import { holdsInvented } from "./offline";
 
 // `npm run plan -- --stack <name> [--json]`: the real program under Pulumi's mock runtime, with the
 // stack's own config file; nothing leaves this machine and no credentials are needed.
@@ -14,7 +17,7 @@ export interface PreviewStep {
   readonly urn: string;
   readonly provider?: string;
   /** The declared resource as preview shows it: everything but its logical name and mock outputs. */
-  readonly newState: Omit<DeclaredResource, "name" | "outputs">;
+  readonly newState: Omit<DeclaredResource, "name" | "outputs" | "ignoreChanges">;
 }
 
 /** The subset of `pulumi preview --json` this plan reproduces, plus the stack outputs. */
@@ -30,16 +33,18 @@ export type ProgramExports = ReturnType<typeof deployHub>;
 /** When the offline plan runs: the real clock unless `asOf` says otherwise (see `readProgramConfig`). */
 export interface PlanClock {
   readonly asOf?: Date;
+  /** Where the stack files are: `stacks/` unless a test plans a stack file of its own. */
+  readonly stacksDir?: string;
 }
 
 /** Runs the program for a stack file under mocks. */
-export async function planStack(stack: string, { asOf }: PlanClock = {}): Promise<OfflineRun<ProgramExports>> {
-  const { config, secretKeys } = readStackFile(stack);
+export async function planStack(stack: string, { asOf, stacksDir }: PlanClock = {}): Promise<OfflineRun<ProgramExports>> {
+  const { config, secretKeys } = readStackFile(stack, stacksDir);
   return runOffline(stack, config, secretKeys, () => deployHub(readProgramConfig({ now: asOf })));
 }
 
 function step(r: DeclaredResource): PreviewStep {
-  const { name: _name, outputs: _outputs, ...newState } = r;
+  const { name: _name, outputs: _outputs, ignoreChanges: _ignoreChanges, ...newState } = r;
   return { op: "create", urn: r.urn, provider: r.provider, newState };
 }
 
@@ -50,7 +55,7 @@ export function stackUrn(stack: string): string {
 
 export function toPreviewDocument(run: OfflineRun<unknown>): PreviewDocument {
   const root = stackUrn(run.stack);
-  const rootStep = step({ type: "pulumi:pulumi:Stack", name: `${projectName}-${run.stack}`, urn: root, custom: false, dependencies: [], inputs: {}, outputs: {} });
+  const rootStep = step({ type: "pulumi:pulumi:Stack", name: `${projectName}-${run.stack}`, urn: root, custom: false, dependencies: [], inputs: {}, outputs: {}, ignoreChanges: [] });
   const steps = [rootStep, ...run.resources.map((r) => step(r.parent ? r : { ...r, parent: root }))];
   return {
     steps,
@@ -59,14 +64,19 @@ export function toPreviewDocument(run: OfflineRun<unknown>): PreviewDocument {
   };
 }
 
+/** The plan's changes against a previous plan or stack export (`--against`). */
+export function planDiffAgainst(run: OfflineRun<unknown>, previous: unknown): PlanDiff {
+  return diffPlans(readPrevious(previous), run.resources, (v) => holdsInvented(v, run.invented));
+}
+
 /** Same as `npm run plan -- --stack <name> --json`, for tests and the policy checker. */
 export async function runOfflinePlan(stack: string, clock: PlanClock = {}): Promise<PreviewDocument> {
   return toPreviewDocument(await planStack(stack, clock));
 }
 
 async function main(argv: string[]): Promise<number> {
-  const usage = "usage: npm run plan -- --stack <name> [--json] [--as-of <ISO 8601 time>]";
-  let values: { stack?: string; json?: boolean; help?: boolean; "as-of"?: string };
+  const usage = "usage: npm run plan -- --stack <name> [--json] [--as-of <ISO 8601 time>] [--against <previous plan JSON or pulumi stack export>]";
+  let values: { stack?: string; json?: boolean; help?: boolean; "as-of"?: string; against?: string };
   try {
     ({ values } = parseArgs({
       args: argv,
@@ -75,6 +85,8 @@ async function main(argv: string[]): Promise<number> {
         json: { type: "boolean" },
         // Plan as `pulumi up` would at that moment (the event window must not have ended by then).
         "as-of": { type: "string" },
+        // What would change: against `npm run --silent plan -- --json` output or `pulumi stack export`.
+        against: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -96,13 +108,29 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`--as-of takes an ISO 8601 time such as 2027-12-01T00:00:00Z, got ${JSON.stringify(values["as-of"])}\n${usage}\n`);
     return 2;
   }
+  let previous: unknown;
+  if (values.against !== undefined) {
+    try {
+      previous = JSON.parse(fs.readFileSync(values.against, "utf8"));
+    } catch (e) {
+      process.stderr.write(`--against: cannot read ${values.against} as JSON: ${(e as Error).message}\n`);
+      return 2;
+    }
+  }
   try {
     const run = await planStack(values.stack, { asOf });
-    const text = values.json ? `${JSON.stringify(toPreviewDocument(run), null, 2)}\n` : renderPlanText(run);
+    const diff = values.against !== undefined ? planDiffAgainst(run, previous) : undefined;
+    const text = values.json
+      ? `${JSON.stringify({ ...toPreviewDocument(run), ...(diff ? { changes: diff } : {}) }, null, 2)}\n`
+      : `${renderPlanText(run)}${diff ? `\n${renderPlanDiff(diff, values.against ?? "")}` : ""}`;
     // A pipe takes large writes asynchronously: wait for it, or process.exit would cut the document short.
     await new Promise<void>((resolve, reject) => process.stdout.write(text, (e) => (e ? reject(e) : resolve())));
     return 0;
   } catch (e) {
+    if (e instanceof PreviousDocumentError) {
+      process.stderr.write(`--against ${values.against}: ${e.message}\n`);
+      return 2;
+    }
     if (e instanceof ConfigError || e instanceof StackFileError) {
       process.stderr.write(`${e.message}\n`);
       return 1;

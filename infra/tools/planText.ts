@@ -1,6 +1,7 @@
 import type { CostEstimate } from "../plan/cost";
 import type { QuotaNeeds } from "../plan";
-import type { OfflineRun } from "./offline";
+import { gibFromMib } from "../config/errors";
+import { holdsInvented, type OfflineRun } from "./offline";
 import type { ProgramExports } from "./plan";
 
 // The human form of the offline plan: what an organiser reads before spending anything.
@@ -20,8 +21,8 @@ function capacityRows(c: ProgramExports["capacity"]): Row[] {
   return [
     ["peak concurrent users", String(c.peakUsers)],
     ["user machine type", String(c.machineType)],
-    ["node allocatable (GKE formula)", `${c.nodeAllocatable.cpuMillicores} m CPU, ${Math.floor(c.nodeAllocatable.memoryMiB)} MiB`],
-    ["left for users after DaemonSets", `${c.availableForUsersPerNode.cpuMillicores} m CPU, ${Math.floor(c.availableForUsersPerNode.memoryMiB)} MiB, ${c.availableForUsersPerNode.pods} pods, ${c.availableForUsersPerNode.disks} disks`],
+    ["node allocatable (GKE formula)", `${c.nodeAllocatable.cpuMillicores} millicores CPU, ${gibFromMib(c.nodeAllocatable.memoryMiB)} memory`],
+    ["left for users after DaemonSets", `${c.availableForUsersPerNode.cpuMillicores} millicores CPU, ${gibFromMib(c.availableForUsersPerNode.memoryMiB)} memory, ${c.availableForUsersPerNode.pods} pods, ${c.availableForUsersPerNode.disks} disks`],
     ["users per node by memory/cpu/pods/disks", `${by.memory} / ${by.cpu} / ${by.pods} / ${by.disks}`],
     ["users per node", `${c.usersPerNode} (${c.bindingConstraint} binds)`],
     ["user nodes at peak", `${c.userNodesAtPeak} (bin-packing lower bound ${c.lowerBoundNodes})`],
@@ -40,6 +41,8 @@ function quotaRows(q: QuotaNeeds): Row[] {
     ["CPUS (regional)", String(q.cpus)],
     ...Object.entries(q.cpusByQuota).map(([k, v]): Row => [`${k} (regional)`, String(v)]),
     ...Object.entries(q.gpusByQuota).map(([k, v]): Row => [`${k} (regional)`, String(v)]),
+    ["CPUS_ALL_REGIONS (project-wide)", String(q.cpusAllRegions)],
+    ...(q.gpusAllRegions > 0 ? [["GPUS_ALL_REGIONS (project-wide)", String(q.gpusAllRegions)] as const] : []),
     ["SSD_TOTAL_GB (regional)", String(q.ssdTotalGb)],
     ["IN_USE_ADDRESSES (regional)", String(q.inUseAddresses)],
     ["global static addresses", String(q.globalStaticAddresses)],
@@ -63,6 +66,35 @@ function resourcesByType(run: OfflineRun<unknown>): Row[] {
   return [...counts.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([t, n]) => [t, String(n)]);
 }
 
+const isoDate = (d: { year: number; month: number; day: number }) =>
+  `${d.year}-${String(d.month).padStart(2, "0")}-${String(d.day).padStart(2, "0")}`;
+
+function lifecycleRows(l: ProgramExports["lifecycle"], outputs: Record<string, unknown>): Row[] {
+  const m = l.monitoring;
+  const budget: Row[] = l.budget.create
+    ? [
+        ["budget", `${money(l.budget.budget.amountUnits)} on billing account ${l.budget.budget.billingAccount}, ${isoDate(l.budget.budget.start)} to ${isoDate(l.budget.budget.end)}`],
+        ["budget alerts at", l.budget.budget.thresholds.map((t) => `${Math.round(t * 100)}%`).join(", ") + " of the cost estimate (actual spend)"],
+      ]
+    : [["budget", l.budget.reason]];
+  return [
+    ...budget,
+    ["notifications to", l.notificationEmails.length > 0 ? l.notificationEmails.join(", ") : "nobody (set notificationEmails); alerts show in Cloud Monitoring only"],
+    ["uptime check", `https://${m.uptime.host}${m.uptime.path} every ${m.uptime.periodSeconds} s; hub down after ${m.hubDownSeconds} s`],
+    ["alert: running servers", `≥ ${m.runningServersAlert} (limit ${m.activeServerLimit})`],
+    ["alert: user pool at maximum", `${m.userPoolMaxNodes} nodes for ${m.poolAtMaxSeconds} s`],
+    ["alert: proxy memory", `> ${Math.round(m.proxyMemoryLimitFraction * 100)}% of its limit`],
+    ["alert: load balancer 5xx", `> ${Math.round(m.lb5xxFraction * 100)}% of responses over ${m.lb5xxWindowSeconds} s`],
+    ["alert: spawn failures, no scale-up", "from the hub's log and the autoscaler's events"],
+    ["export bucket", `${String(outputs.exportBucket ?? "(named at creation)")}: kept at destroy, archives deleted after ${l.export.retentionDays} days`],
+    ["export identity", `Kubernetes service account ${l.export.namespace}/${l.export.kubernetesServiceAccount}, writes that bucket only`],
+    ["pulumi destroy", `waits up to ${l.teardown.timeoutMinutes} min for GKE to delete home disks and load-balancer pieces before the cluster`],
+  ];
+}
+
+/** Marks a value the mock runtime made up (see `OfflineRun.invented`). */
+export const placeholderMark = "[placeholder]";
+
 const strings = (v: unknown): string[] | undefined => (Array.isArray(v) ? v.map(String) : undefined);
 
 /**
@@ -71,19 +103,24 @@ const strings = (v: unknown): string[] | undefined => (Array.isArray(v) ? v.map(
  * from the resolved stack outputs.
  */
 export function renderPlanText(run: OfflineRun<ProgramExports>): string {
-  const { capacity, quotas, costEstimate } = run.exported;
+  const { capacity, quotas, costEstimate, lifecycle } = run.exported;
   const o = run.outputs;
   const sections = [
     `Offline plan for stack "${run.stack}" (Pulumi mock runtime; nothing was created)\n`,
     table("Capacity", capacityRows(capacity)),
-    table("Regional quotas the event needs", quotaRows(quotas)),
+    table("Quotas the event needs (increases typically take two business days: docs/runbook.md)", quotaRows(quotas)),
     table(`Cost estimate (${costEstimate.currency})`, costRows(costEstimate)),
+    table("Before, during and after the event (docs/runbook.md)", lifecycleRows(lifecycle, o)),
   ];
   if (o.hubUrl) {
-    const edgeRows: Row[] = [["hub URL", String(o.hubUrl)], ["user servers", `https://<user>.${new URL(String(o.hubUrl)).host}/user/<user>/`], ["static IP", String(o.staticIp)]];
+    // The static IP and the name servers exist only once Google has allocated them: under mocks they are
+    // made up, and shown marked so nobody points a registrar at them.
+    const mark = (value: unknown, text: string) => holdsInvented(value, run.invented) ? `${text}  ${placeholderMark}` : text;
+    const edgeRows: Row[] = [["hub URL", mark(o.hubUrl, String(o.hubUrl))], ["user servers", `https://<user>.${new URL(String(o.hubUrl)).host}/user/<user>/`], ["static IP", mark(o.staticIp, String(o.staticIp))]];
     const nameServers = strings(o.nameServers);
-    if (nameServers) edgeRows.push(["delegate the zone to", nameServers.join(", ")]);
+    if (nameServers) edgeRows.push(["delegate the zone to", mark(nameServers, nameServers.join(", "))]);
     sections.push(table("Per-user subdomains", edgeRows));
+    if (edgeRows.some(([, v]) => v.endsWith(placeholderMark))) sections.push(`${placeholderMark}: made up by the mock runtime; \`pulumi stack output\` gives the real value after \`pulumi up\`\n`);
   }
   const summary = strings(o.securitySummary);
   if (summary) {

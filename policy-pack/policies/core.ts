@@ -150,13 +150,20 @@ export interface Setting {
   readonly requirement: string;
 }
 
-/** One message per setting `target` breaks; `where` prefixes the path (e.g. `nodePools[0].nodeConfig`). */
-export function checkSettings(target: unknown, settings: readonly Setting[], where = ""): string[] {
+/** Where a setting's path is set, for messages: a prefix (e.g. `nodePools[0].nodeConfig`), or a locator. */
+export type Where = string | ((path: readonly string[]) => string);
+
+/**
+ * One message per setting `target` breaks; `where` prefixes the path, or locates it when the object was
+ * assembled from several inputs (a pod derived from chart values, policies/z2jh/pods.ts).
+ */
+export function checkSettings(target: unknown, settings: readonly Setting[], where: Where = ""): string[] {
   const messages: string[] = [];
   for (const setting of settings) {
     const value = get(target, setting.path);
     if (isUnknown(value) || setting.ok(value)) continue;
-    messages.push(violation(setting.requirement, join(where, pathText(setting.path)), setting.fix, value));
+    const location = typeof where === "string" ? join(where, pathText(setting.path)) : where(segments(setting.path));
+    messages.push(violation(setting.requirement, location, setting.fix, value));
   }
   return messages;
 }
@@ -164,6 +171,20 @@ export function checkSettings(target: unknown, settings: readonly Setting[], whe
 /** The pack's message shape: the requirement, what to set instead, and what was found. */
 export function violation(requirement: string, where: string, fix: string, found: unknown): string {
   return `${requirement}: set ${where} to ${fix} (found: ${show(found)}).`;
+}
+
+/**
+ * A path for messages: `base` followed by each segment as `.key`, `[index]`, or `["key"]` for keys that
+ * are not plain words (`values.singleuser.profileList[1].kubespawner_override`).
+ */
+export function appendPath(base: string, segments: readonly (string | number)[]): string {
+  let text = base;
+  for (const segment of segments) {
+    if (typeof segment === "number") text += `[${segment}]`;
+    else if (/^[A-Za-z_$][\w$-]*$/.test(segment)) text += text === "" ? segment : `.${segment}`;
+    else text += `[${JSON.stringify(segment)}]`;
+  }
+  return text;
 }
 
 export function join(prefix: string, path: string): string {

@@ -2,10 +2,13 @@
 // document (or the offline plan, which prints the same shape) or a `pulumi stack export` document, the
 // way the engine would during `pulumi preview --policy-pack policy-pack`.
 //
-//   npm run policy:check -- <file|-> [--config <policy-config.json>]
+//   npm run policy:check -- <file|-> [--config <policy-config.json>] [--urns]
 //
-// Prints `<level> <policy-name> <urn>: <message>` per violation; exits 1 when a mandatory policy is
-// violated (or a policy fails), 0 otherwise, and 2 when a file cannot be read or is malformed.
+// Prints `<level> <policy-name> <resource>: <message>` per violation, the resource by its name and kind
+// (`cluster (Cluster)`; `--urns` prints the full URN instead), followed by the stack config keys that fix
+// it when the caller knows them (the program's `npm run policy:check` does: infra/tools/policyCheck.ts).
+// Exits 1 when a mandatory policy is violated (or a policy fails), 0 otherwise, and 2 when a file cannot
+// be read or is malformed.
 
 import * as fs from "fs";
 import * as path from "path";
@@ -61,8 +64,28 @@ export async function runPolicies(doc: unknown, options: CheckOptions = {}): Pro
   return { findings, failures, resourceCount: resources.length, unreadableSecrets, unknownConfigKeys };
 }
 
-export function formatFinding(finding: Finding): string {
-  return `${finding.level} ${finding.policy} ${finding.urn}: ${finding.message.replace(/\s*\n\s*/g, " ")}`;
+/**
+ * A resource as a person names it: its name and the last part of its type, from the URN
+ * (`urn:pulumi:<stack>::<project>::<parent types$>type::<name>`); anything else as it is.
+ */
+export function shortResourceName(urn: string): string {
+  const m = /^urn:pulumi:[^:]*::[^:]*::(.+)::([^:]+)$/.exec(urn);
+  if (!m) return urn;
+  const type = m[1].slice(m[1].lastIndexOf("$") + 1);
+  return `${m[2]} (${type.slice(type.lastIndexOf(":") + 1)})`;
+}
+
+export interface FormatOptions {
+  /** Print the full URN rather than the short name. */
+  readonly urns?: boolean;
+  /** The stack config keys that fix a violation of this policy on this resource, if the caller knows them. */
+  readonly fixHint?: (policy: string, urn: string) => string | undefined;
+}
+
+export function formatFinding(finding: Finding, { urns = false, fixHint }: FormatOptions = {}): string {
+  const resource = urns ? finding.urn : shortResourceName(finding.urn);
+  const hint = fixHint?.(finding.policy, finding.urn);
+  return `${finding.level} ${finding.policy} ${resource}: ${finding.message.replace(/\s*\n\s*/g, " ")}${hint ? ` (fix with stack config: ${hint})` : ""}`;
 }
 
 export function exitCode(result: CheckResult): 0 | 1 {
@@ -85,13 +108,22 @@ export function readJson(file: string, what: string): unknown {
   }
 }
 
-const USAGE = "usage: npm run policy:check -- <preview-or-export.json | -> [--config <policy-config.json>]";
+const USAGE = "usage: npm run policy:check -- <preview-or-export.json | -> [--config <policy-config.json>] [--urns]";
 
 /** The CLI; returns the exit code. */
-export async function main(argv: readonly string[], out: (line: string) => void = console.log, err: (line: string) => void = console.error): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  out: (line: string) => void = console.log,
+  err: (line: string) => void = console.error,
+  { fixHint }: Pick<FormatOptions, "fixHint"> = {},
+): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args: [...argv], allowPositionals: true, options: { config: { type: "string" }, help: { type: "boolean", short: "h" } } });
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: { config: { type: "string" }, urns: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+    });
   } catch (e) {
     err(`${(e as Error).message}\n${USAGE}`);
     return 2;
@@ -109,8 +141,11 @@ export async function main(argv: readonly string[], out: (line: string) => void 
     const doc = readJson(file, "document");
     const config = parsed.values.config !== undefined ? readJson(parsed.values.config, "policy config") : undefined;
     const result = await runPolicies(doc, { config });
-    for (const finding of result.findings) out(formatFinding(finding));
-    for (const failure of result.failures) out(`error ${failure.policy} ${failure.urn}: the policy failed: ${failure.error}`);
+    const format: FormatOptions = { urns: parsed.values.urns === true, fixHint };
+    for (const finding of result.findings) out(formatFinding(finding, format));
+    for (const failure of result.failures) {
+      out(`error ${failure.policy} ${format.urns ? failure.urn : shortResourceName(failure.urn)}: the policy failed: ${failure.error}`);
+    }
     for (const key of result.unknownConfigKeys) err(`warning: policy config names "${key}", which is not a policy of ${PACK_NAME}`);
     if (result.unreadableSecrets.length > 0) {
       err(`warning: ${result.unreadableSecrets.length} secret value(s) are encrypted and were treated as unknown; export with \`pulumi stack export --show-secrets\` to check them`);

@@ -1,3 +1,4 @@
+// SLOW: starts a real JupyterHub (Python) for each stack.
 import * as assert from "assert";
 import * as path from "path";
 import { parseConfig } from "../../infra/config/parse";

@@ -1,12 +1,19 @@
+// SLOW: starts a real IPython and pip.
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { shippedFilesDir } from "../../infra/files";
+import { probeRunsc } from "../../bench/runsc";
 import { removeScratchDirs, requirePythonModule, runPython, scratchDir } from "./python";
 
 // The shell-escape guard against a real IPython (Debian's 8.5). Each escape would create a marker file
 // if it ran; the control run without the guard shows the same cells do run shell commands, so the
 // assertions below can fail.
+//
+// Every case runs twice: natively, and inside gVisor (`runsc do`, as bench/runsc.ts runs it), where user
+// pods run under GKE Sandbox. The sandboxed process sees the host's files through gVisor's gofer, with the
+// same env and cwd (runsc/cmd/do.go, gVisor release-20221219.0), and its writes reach the host, so a marker
+// file made inside shows up here: the control proves that under gVisor too.
 
 const guardFile = path.join(shippedFilesDir, "ipython", "refuse_shell_escapes.py");
 const systemConfigFile = path.join(shippedFilesDir, "ipython", "ipython_config.py");
@@ -35,8 +42,8 @@ const ordinaryCells = {
   "import json": "import json; print(json.dumps({'ok': True}))",
 };
 
-function runCells(guard: string, dir: string, cells: Record<string, string>): CellResults {
-  const result = runPython([driver, guard], { input: JSON.stringify(cells), cwd: dir });
+function runCells(guard: string, dir: string, cells: Record<string, string>, sandbox: boolean): CellResults {
+  const result = runPython([driver, guard], { input: JSON.stringify(cells), cwd: dir, sandbox });
   assert.strictEqual(result.status, 0, result.stderr);
   return JSON.parse(result.stdout) as CellResults;
 }
@@ -45,21 +52,38 @@ function markers(dir: string): string[] {
   return fs.readdirSync(dir).filter((f) => f.startsWith("ran-")).sort();
 }
 
-describe("the IPython shell-escape guard, in a real IPython", function () {
-  this.timeout(60_000);
-  before(() => requirePythonModule("IPython"));
+for (const sandbox of [false, true]) describe(`the IPython shell-escape guard, in a real IPython${sandbox ? ", inside gVisor (runsc)" : ""}`, function () {
+  this.timeout(120_000);
+  before(function () {
+    requirePythonModule("IPython");
+    if (!sandbox) return;
+    const runsc = probeRunsc();
+    // Only a missing runsc skips (.ci/run installs it); one that is installed but cannot run fails loudly.
+    if (!runsc.ok && runsc.missing) {
+      console.warn(`      skipped, the guard is not tested inside gVisor: ${runsc.reason}`);
+      this.skip();
+    }
+    if (!runsc.ok) throw new Error(runsc.reason);
+  });
   after(removeScratchDirs);
+
+  it(sandbox ? "runs inside gVisor: the kernel log is gVisor's" : "runs natively: the kernel log is not gVisor's", () => {
+    const dir = scratchDir("guard-kernel-");
+    const dmesg = runPython(["-c", "import subprocess; print(subprocess.run(['dmesg'], capture_output=True, text=True).stdout)"], { cwd: dir, sandbox });
+    assert.strictEqual(dmesg.status, 0, dmesg.stderr);
+    (sandbox ? assert.match : assert.doesNotMatch)(dmesg.stdout, /Starting gVisor/);
+  });
 
   it("control: without the guard, these cells do run shell commands", () => {
     const dir = scratchDir("no-guard-");
     const cells = escapeCells(dir);
-    runCells("-", dir, cells);
+    runCells("-", dir, cells, sandbox);
     assert.strictEqual(markers(dir).length, Object.keys(cells).length, `markers: ${markers(dir).join(", ")}`);
   });
 
   it("refuses every shell escape with the explanation, and none of them runs", () => {
     const dir = scratchDir("guard-");
-    const results = runCells(guardFile, dir, escapeCells(dir));
+    const results = runCells(guardFile, dir, escapeCells(dir), sandbox);
     for (const [cell, { output, error }] of Object.entries(results)) {
       assert.strictEqual(error, "ShellEscapeRefused", `${cell}: ${output}`);
       assert.match(output, explanation, cell);
@@ -69,7 +93,7 @@ describe("the IPython shell-escape guard, in a real IPython", function () {
 
   it("lets ordinary Python run", () => {
     const dir = scratchDir("guard-ok-");
-    const results = runCells(guardFile, dir, ordinaryCells);
+    const results = runCells(guardFile, dir, ordinaryCells, sandbox);
     assert.deepStrictEqual(results.arithmetic, { output: "2\n", error: null });
     assert.deepStrictEqual(results["import json"], { output: '{"ok": true}\n', error: null });
   });
@@ -79,7 +103,7 @@ describe("the IPython shell-escape guard, in a real IPython", function () {
     const results = runCells(guardFile, dir, {
       pip: "%pip --version",
       chained: `%pip --version; touch ${path.join(dir, "ran-pip")}`,
-    });
+    }, sandbox);
     // pip itself runs and answers (this is the pip of the interpreter the kernel runs on)...
     assert.match(results.pip.output, /^pip \d+\.\d+/m);
     // ...and a chained shell command is handed to pip as an argument, never to a shell.
@@ -90,10 +114,10 @@ describe("the IPython shell-escape guard, in a real IPython", function () {
   it("is loaded by the shipped system-wide ipython_config.py, as every kernel would load it", () => {
     const dir = scratchDir("guard-config-");
     const marker = path.join(dir, "ran-config");
-    const refused = runPython(["-m", "IPython", "--colors=NoColor", `--config=${systemConfigFile}`, "-c", `!touch ${marker}`], { cwd: dir });
+    const refused = runPython(["-m", "IPython", "--colors=NoColor", `--config=${systemConfigFile}`, "-c", `!touch ${marker}`], { cwd: dir, sandbox });
     assert.match(refused.stdout + refused.stderr, explanation);
     assert.ok(!fs.existsSync(marker), "the shell command ran");
-    const ok = runPython(["-m", "IPython", "--colors=NoColor", `--config=${systemConfigFile}`, "-c", "print(6 * 7)"], { cwd: dir });
+    const ok = runPython(["-m", "IPython", "--colors=NoColor", `--config=${systemConfigFile}`, "-c", "print(6 * 7)"], { cwd: dir, sandbox });
     assert.strictEqual(ok.status, 0, ok.stderr);
     assert.match(ok.stdout, /42/);
   });

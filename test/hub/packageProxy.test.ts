@@ -1,3 +1,4 @@
+// SLOW: runs the package proxy and Debian's pip as real processes against stand-in servers.
 import * as assert from "assert";
 import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";

@@ -1,3 +1,4 @@
+// SLOW: starts the real configurable-http-proxy and waits out idle timeouts.
 import * as assert from "assert";
 import { ChildProcess, spawn } from "child_process";
 import * as http from "http";

@@ -1,3 +1,4 @@
+// SLOW: runs a real python3 and JupyterHub behind its proxy.
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
@@ -128,8 +129,10 @@ describe("Python shipped to the hub and to user pods", function () {
     assert.deepStrictEqual(syntaxErrors(sources), []);
   });
 
-  it("ships every file under infra/files: the loader reads each one, and nothing else", () => {
-    const onDisk = pythonFiles(shippedFilesDir).map((f) => path.relative(shippedFilesDir, f)).sort();
+  it("ships every chart file under infra/files: the loader reads each one, and nothing else", () => {
+    // infra/files/ops/ holds what the operations commands run in Jobs and pods (infra/tools/ops.ts reads
+    // them there); they never enter the chart values.
+    const onDisk = pythonFiles(shippedFilesDir).map((f) => path.relative(shippedFilesDir, f)).filter((f) => !f.startsWith("ops/")).sort();
     assert.deepStrictEqual(Object.values(shippedFilePaths).sort(), onDisk);
     const read = readShippedFiles();
     for (const [key, relative] of Object.entries(shippedFilePaths)) {

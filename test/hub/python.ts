@@ -2,6 +2,7 @@ import { spawnSync, SpawnSyncReturns } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { runsc, runscDoArgs } from "../../bench/runsc";
 
 // The Python these tests run: Debian's, which `apt-get install -y python3-ipython` (run by .ci/run) gives
 // a real IPython 8.5 and traitlets. `python3` on PATH may be another interpreter without them.
@@ -31,8 +32,10 @@ export function removeScratchDirs(): void {
   for (const dir of scratchDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 }
 
-export function runPython(args: readonly string[], opts: { input?: string; cwd: string; timeout?: number; env?: Record<string, string> }): SpawnSyncReturns<string> {
-  const result = spawnSync(systemPython, [...args], {
+/** `sandbox`: run the same interpreter inside gVisor (`runsc do`, bench/runsc.ts), with the same env and cwd. */
+export function runPython(args: readonly string[], opts: { input?: string; cwd: string; timeout?: number; sandbox?: boolean; env?: Record<string, string> }): SpawnSyncReturns<string> {
+  const [command, argv] = opts.sandbox ? [runsc, [...runscDoArgs, systemPython, ...args]] : [systemPython, [...args]];
+  const result = spawnSync(command, argv, {
     encoding: "utf8",
     input: opts.input,
     cwd: opts.cwd,

@@ -1,3 +1,4 @@
+// SLOW: starts a real JupyterHub and single-user jupyter_server processes.
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
@@ -6,7 +7,7 @@ import { readShippedFiles } from "../../infra/files";
 import { planAll } from "../../infra/plan";
 import { buildChartValues } from "../../infra/plan/chart";
 import { loadStackConfig } from "../support/stacks";
-import { chartDefaultsPath } from "./chartSchema";
+import { chartDefaultsPath } from "../support/chartSchema";
 import { removeScratchDirs, requirePythonModule, runPython, scratchDir } from "./python";
 
 // "Terminals stay off" against a user who plants start-up files in their own (persistent) home: a real

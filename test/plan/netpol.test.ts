@@ -10,7 +10,7 @@ import {
   httpsPort,
   noEgressAllowRules,
 } from "../../infra/plan/netpol";
-import { chartDefaultsPath } from "../hub/chartSchema";
+import { chartDefaultsPath } from "../support/chartSchema";
 
 const labels = (np: Parameters<typeof admittedMetadataPaths>[0], defaults: EgressAllowRules = noEgressAllowRules) =>
   admittedMetadataPaths(np, defaults).map((p) => p.label);

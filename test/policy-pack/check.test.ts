@@ -12,7 +12,7 @@ import { resourcePolicy, stackPolicy, type HardeningPolicy } from "../../policy-
 import { gkePrivateNodes } from "../../policy-pack/policies/gke/networking";
 import { gkeNodePoolMaxNodes } from "../../policy-pack/policies/gke/pools";
 import { jupyterhubNoLiteralSecrets } from "../../policy-pack/policies/jupyterhub/secrets";
-import { ConfigError, DocumentError, exitCode, formatFinding, main, runPolicies } from "../../policy-pack/tools/check";
+import { ConfigError, DocumentError, exitCode, formatFinding, main, runPolicies, shortResourceName } from "../../policy-pack/tools/check";
 import { readDocument } from "../../policy-pack/tools/document";
 import { reconcileConfig } from "../../policy-pack/tools/engine";
 import { secureStack, TYPES as T } from "./fixtures";
@@ -296,8 +296,19 @@ describe("policy:check CLI", () => {
     assert.match(err.join("\n"), /0 mandatory and 4 advisory violations/);
   });
 
-  it("prints `<level> <policy> <urn>: <message>` and exits 1 on a mandatory violation", async () => {
+  it("prints `<level> <policy> <name> (<kind>): <message>` and exits 1 on a mandatory violation", async () => {
     const { code, out } = await cli(write("insecure.json", previewDoc(insecureCluster())));
+    assert.strictEqual(code, 1);
+    assert.ok(
+      out.includes(
+        "mandatory gke-private-nodes cluster (Cluster): GKE nodes must not have external IP addresses: set privateClusterConfig.enablePrivateNodes to true (found: false).",
+      ),
+      out.join("\n"),
+    );
+  });
+
+  it("prints the full URN with --urns", async () => {
+    const { code, out } = await cli(write("insecure-urns.json", previewDoc(insecureCluster())), "--urns");
     assert.strictEqual(code, 1);
     assert.ok(
       out.includes(
@@ -305,6 +316,13 @@ describe("policy:check CLI", () => {
       ),
       out.join("\n"),
     );
+  });
+
+  it("adds the stack config keys that fix a violation when the caller knows them (the pack itself does not)", async () => {
+    const out: string[] = [];
+    const hint = (policy: string, urn: string) => (policy === "gke-private-nodes" && urn.endsWith("::cluster") ? "someKey" : undefined);
+    await main([write("insecure-hint.json", previewDoc(insecureCluster()))], (l) => out.push(l), () => undefined, { fixHint: hint });
+    assert.ok(out.includes("mandatory gke-private-nodes cluster (Cluster): GKE nodes must not have external IP addresses: set privateClusterConfig.enablePrivateNodes to true (found: false). (fix with stack config: someKey)"), out.join("\n"));
   });
 
   it("reads a stack export and a policy config", async () => {
@@ -330,6 +348,12 @@ describe("policy:check CLI", () => {
       assert.strictEqual(code, 2, args.join(" "));
       assert.match(err.join("\n"), message);
     }
+  });
+
+  it("names a resource by the last part of its URN and its kind, and leaves anything else as it is", () => {
+    assert.strictEqual(shortResourceName("urn:pulumi:event::jupyterhub-gke::jupyterhub-gke:cluster:HardenedCluster$gcp:container/nodePool:NodePool::cluster-user"), "cluster-user (NodePool)");
+    assert.strictEqual(shortResourceName("urn:pulumi:event::jupyterhub-gke::pulumi:pulumi:Stack::jupyterhub-gke-event"), "jupyterhub-gke-event (Stack)");
+    assert.strictEqual(shortResourceName("(stack)"), "(stack)");
   });
 
   it("formats a multi-line message on one line", () => {

@@ -97,6 +97,8 @@ export function secureValues(): Record<string, unknown> {
         },
       },
       existingSecret: "hub-secret",
+      activeServerLimit: 1000,
+      concurrentSpawnLimit: 120,
       networkPolicy: {
         enabled: true,
         egressAllowRules: { cloudMetadataServer: false, nonPrivateIPs: false, privateIPs: false },

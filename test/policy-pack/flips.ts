@@ -161,6 +161,10 @@ export const FLIPS: readonly Flip[] = [
   values(["singleuser", "extraFiles", "pip-config", "stringData"], "[global]\nindex-url = https://pypi.org/simple\n"),
   values("singleuser.networkPolicy.egress", [{ to: [{ ipBlock: { cidr: "199.36.153.8/30" } }], ports: [{ protocol: "TCP", port: 443 }] }]),
   values("scheduling.userPods.nodeAffinity.matchNodePurpose", "prefer"),
+  values("hub.activeServerLimit", 0),
+  values("hub.concurrentSpawnLimit", 0),
+  values(["hub", "extraConfig", "audit-log"], "c.KubeSpawner.privileged = True\n"),
+  values("hub.config.KubeSpawner.container_security_context", { runAsUser: 0 }),
   values("cull.enabled", false),
   values("cull.timeout", 604800),
 ];

@@ -98,7 +98,9 @@ describe("policy pack: metadata", () => {
       "gke-user-node-pid-limit",
       "jupyterhub-admin-access-off",
       "jupyterhub-culling",
+      "jupyterhub-extra-config-reviewed",
       "jupyterhub-user-egress",
+      "jupyterhub-user-images",
       "k8s-namespace-pod-security",
     ]);
     for (const p of withConfig) {

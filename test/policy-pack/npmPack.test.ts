@@ -18,10 +18,10 @@ import * as path from "path";
 import { promisify } from "util";
 import { allPolicies } from "../../policy-pack/policies";
 
-/* eslint-disable @typescript-eslint/no-var-requires, @typescript-eslint/no-explicit-any */
-const grpc = require("@grpc/grpc-js");
-const analyzerRpc = require("@pulumi/pulumi/proto/analyzer_grpc_pb");
-const { Empty } = require("google-protobuf/google/protobuf/empty_pb");
+// The engine's side of the analyzer protocol: the SDK's generated gRPC stubs, with their own typings.
+import * as grpc from "@grpc/grpc-js";
+import * as analyzerRpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
+import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 
 const run = promisify(execFile);
 const root = path.resolve(__dirname, "../..");

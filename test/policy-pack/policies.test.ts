@@ -6,43 +6,11 @@ import * as assert from "assert";
 import { allPolicies } from "../../policy-pack/policies";
 import { areaOf, type HardeningPolicy } from "../../policy-pack/policies/core";
 import { HUB, NODE_SA, NS, secureStack, TYPES as T } from "./fixtures";
-import { assertNoViolation, assertViolation, check, clone, find, getPath, setPath, UNKNOWN_STRING, type FixtureResource } from "./support";
-
-type Stack = FixtureResource[];
-type Mutation = (stack: Stack) => void;
-
-interface Case {
-  readonly policy: string;
-  readonly title: string;
-  readonly mutate: Mutation;
-  /** A fragment of the expected message. */
-  readonly expect: string;
-  readonly level?: "mandatory" | "advisory";
-  readonly config?: unknown;
-}
-
-interface Pass {
-  readonly policy: string;
-  readonly title: string;
-  readonly mutate: Mutation;
-  readonly config?: unknown;
-}
+import { VALUES_POD_CASES, VALUES_POD_PASSES } from "./valuesPodCases";
+import { add, all, pod, remove, set, values, type Case, type Mutation, type Pass, type Stack } from "./mutations";
+import { assertNoViolation, assertViolation, check, clone, find, getPath, setPath, UNKNOWN_STRING } from "./support";
 
 const inputs = (stack: Stack, type: string, name?: string) => find(stack, type, name).inputs;
-const set = (type: string, name: string | undefined, path: string | readonly (string | number)[], value: unknown): Mutation => (stack) =>
-  setPath(inputs(stack, type, name), path, value);
-const values = (path: string | readonly (string | number)[], value: unknown): Mutation => (stack) =>
-  setPath(inputs(stack, T.release) as Record<string, unknown>, typeof path === "string" ? `values.${path}` : ["values", ...path], value);
-const pod = (path: string | readonly (string | number)[], value: unknown): Mutation => (stack) =>
-  setPath(inputs(stack, T.deployment), typeof path === "string" ? `spec.template.spec.${path}` : ["spec", "template", "spec", ...path], value);
-const all = (...mutations: Mutation[]): Mutation => (stack) => mutations.forEach((m) => m(stack));
-const add = (resource: FixtureResource): Mutation => (stack) => {
-  stack.push(resource);
-};
-const remove = (type: string, name?: string): Mutation => (stack) => {
-  stack.splice(stack.indexOf(find(stack, type, name)), 1);
-};
-
 const cluster = (path: string | readonly (string | number)[], value: unknown) => set(T.cluster, undefined, path, value);
 
 // Packages and the user image through Artifact Registry, in the shape the program declares it
@@ -67,6 +35,7 @@ const userPool = (path: string | readonly (string | number)[], value: unknown) =
 
 /** Each policy blocked by at least one insecure input. */
 export const CASES: readonly Case[] = [
+  ...VALUES_POD_CASES,
   // GKE
   { policy: "gke-private-nodes", title: "public nodes", mutate: cluster("privateClusterConfig.enablePrivateNodes", false), expect: "external IP" },
   { policy: "gke-private-nodes", title: "a pool opting out", mutate: userPool("networkConfig.enablePrivateNodes", false), expect: "opt out" },
@@ -218,7 +187,7 @@ export const CASES: readonly Case[] = [
   {
     policy: "jupyterhub-metadata-egress",
     title: "autohttps reaches metadata",
-    mutate: values("proxy.https", { enabled: true, type: "letsencrypt" }),
+    mutate: values("proxy.https", { enabled: true, type: "letsencrypt", hosts: [HUB] }),
     expect: "autohttps",
   },
   { policy: "jupyterhub-user-egress", title: "the internet (chart default nonPrivateIPs)", mutate: values("singleuser.networkPolicy.egressAllowRules.nonPrivateIPs", undefined), expect: "not the whole internet" },
@@ -267,9 +236,6 @@ export const CASES: readonly Case[] = [
     mutate: values("singleuser.profileList", [{ display_name: "x", profile_options: { img: { choices: { a: { kubespawner_override: { uid: 0 } } } } } }]),
     expect: "choices.a.kubespawner_override.uid",
   },
-  { policy: "jupyterhub-user-restricted", title: "capabilities kept", mutate: values("hub.config.KubeSpawner.container_security_context.capabilities", undefined), expect: "drop every Linux capability" },
-  { policy: "jupyterhub-user-restricted", title: "no seccomp profile", mutate: values("hub.config.KubeSpawner.container_security_context.seccompProfile", undefined), expect: "seccomp" },
-  { policy: "jupyterhub-user-restricted", title: "kubespawner's defaults", mutate: values("hub.config.KubeSpawner.container_security_context", undefined), expect: "container_security_context.capabilities.drop" },
   { policy: "jupyterhub-user-no-api-token", title: "a user service account", mutate: values("singleuser.serviceAccountName", "hub"), expect: "service account" },
   { policy: "jupyterhub-user-no-api-token", title: "an API token", mutate: values("hub.config.KubeSpawner.automount_service_account_token", true), expect: "API token" },
   { policy: "jupyterhub-user-resource-limits", title: "no memory limit", mutate: values("singleuser.memory.limit", null), expect: "memory limit" },
@@ -388,6 +354,7 @@ export const PASSES: readonly Pass[] = [
     title: "Service Usage Consumer, which image streaming needs",
     mutate: add({ type: T.iamMember, name: "nodes-serviceusage", inputs: { member: `serviceAccount:${NODE_SA}`, project: "p", role: "roles/serviceusage.serviceUsageConsumer" } }),
   },
+  ...VALUES_POD_PASSES,
   { policy: "jupyterhub-admin-access-off", title: "full admins the pack is told to allow", mutate: values("hub.config.GenericOAuthenticator.admin_groups", ["hub-operators"]), config: { "jupyterhub-admin-access-off": { allowFullAdmins: true } } },
   { policy: "jupyterhub-admin-access-off", title: "a role reaching only its bearer's own server", mutate: values(["hub", "loadRoles", "hub-staff", "scopes"], ["admin-ui", "access:servers!server"]) },
   { policy: "gke-control-plane-access", title: "IP endpoint disabled, no authorised networks", mutate: all(cluster("controlPlaneEndpointsConfig.ipEndpointsConfig.enabled", false), cluster("masterAuthorizedNetworksConfig", undefined)) },
@@ -435,14 +402,6 @@ export const PASSES: readonly Pass[] = [
       values("singleuser.networkPolicy.egressAllowRules.nonPrivateIPs", true),
     ),
     config: { "jupyterhub-user-egress": { allowInternetEgress: true } },
-  },
-  {
-    policy: "jupyterhub-user-restricted",
-    title: "seccomp on the pod instead of the container",
-    mutate: all(
-      values("hub.config.KubeSpawner.container_security_context.seccompProfile", undefined),
-      values("hub.config.KubeSpawner.pod_security_context.seccompProfile.type", "RuntimeDefault"),
-    ),
   },
   { policy: "jupyterhub-pinned-versions", title: "a digest-pinned image", mutate: values("singleuser.image", { name: `quay.io/jupyterhub/k8s-singleuser-sample@sha256:${"a".repeat(64)}` }) },
   {

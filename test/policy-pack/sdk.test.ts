@@ -9,7 +9,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { mockRuntimeInternals, PROXY_TARGET_KEY, SDK_VERSIONS, UNKNOWN_SENTINELS, UnknownValueError, unknownCheckingProxy, wire } from "../../policy-pack/sdk";
+import { configSecretCheck, mockRuntimeInternals, PROXY_TARGET_KEY, SDK_VERSIONS, UNKNOWN_SENTINELS, UnknownValueError, unknownCheckingProxy, wire } from "../../policy-pack/sdk";
 
 const root = path.resolve(__dirname, "../..");
 const packDir = path.join(root, "policy-pack");
@@ -69,5 +69,17 @@ describe("policy pack: SDK internals (policy-pack/sdk.ts)", () => {
     assert.strictEqual(typeof internals.waitForRPCs, "function");
     // `waitForRPCs` is @internal (absent from settings.d.ts): if a release drops it, this says where to look.
     assert.throws(() => mockRuntimeInternals({ getMonitor: () => undefined }), /re-check policy-pack\/sdk\.ts/);
+  });
+
+  it("tell which config keys Pulumi handed over as secrets, through the caller's own SDK copy", () => {
+    const saved = pulumi.runtime.allConfig();
+    try {
+      pulumi.runtime.setAllConfig({ "p:plain": "a", "p:hidden": "b" }, ["p:hidden"]);
+      const isSecret = configSecretCheck(pulumi.runtime);
+      assert.deepStrictEqual([isSecret("p:hidden"), isSecret("p:plain"), isSecret("p:unset")], [true, false, false]);
+    } finally {
+      pulumi.runtime.setAllConfig(saved, []);
+    }
+    assert.throws(() => configSecretCheck({}), /re-check policy-pack\/sdk\.ts/);
   });
 });

@@ -1,3 +1,4 @@
+// SLOW: starts the pack's analyzer as the Pulumi CLI does and talks gRPC to it.
 // Conformance: the offline checker reports exactly what the real analyzer does. The pack entry
 // (policy-pack/index.ts) runs in a child process, as the Pulumi CLI runs it, and this test plays the
 // engine over gRPC: Configure with the reconciled config, Analyze for every resource, AnalyzeStack for
@@ -14,14 +15,16 @@ import { reconcileConfig, type Finding } from "../../policy-pack/tools/engine";
 import { secureStack, TYPES as T } from "./fixtures";
 import { find, previewDoc, setPath } from "./support";
 
-/* eslint-disable @typescript-eslint/no-var-requires, @typescript-eslint/no-explicit-any */
-const grpc = require("@grpc/grpc-js");
-const analyzerRpc = require("@pulumi/pulumi/proto/analyzer_grpc_pb");
-const analyzerPb = require("@pulumi/pulumi/proto/analyzer_pb");
-const { Struct } = require("google-protobuf/google/protobuf/struct_pb");
-const { Empty } = require("google-protobuf/google/protobuf/empty_pb");
+// The engine's side of the analyzer protocol: the SDK's generated gRPC stubs, with their own typings.
+import * as grpc from "@grpc/grpc-js";
+import * as analyzerRpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
+import * as analyzerPb from "@pulumi/pulumi/proto/analyzer_pb";
+import { Empty } from "google-protobuf/google/protobuf/empty_pb";
+import { Struct, type JavaScriptValue } from "google-protobuf/google/protobuf/struct_pb";
 
 const packDir = path.resolve(__dirname, "../../policy-pack");
+/** Properties as the engine sends them: a protobuf Struct of the document's JSON. */
+const struct = (properties: Record<string, unknown>) => Struct.fromJavaScript(properties as Record<string, JavaScriptValue>);
 const LEVEL_NAMES: Record<number, Finding["level"] | "remediate" | "disabled"> = { 0: "advisory", 1: "mandatory", 2: "disabled", 3: "remediate" };
 const LEVEL_CODES = { advisory: 0, mandatory: 1, disabled: 2, remediate: 3 } as const;
 
@@ -119,7 +122,7 @@ describe("policy pack: the offline checker matches the real analyzer server", fu
     for (const [name, config] of reconcileConfig(allPolicies, PACK_ENFORCEMENT_LEVEL, CONFIG)) {
       const policyConfig = new analyzerPb.PolicyConfig();
       policyConfig.setEnforcementlevel(LEVEL_CODES[config.enforcementLevel]);
-      policyConfig.setProperties(Struct.fromJavaScript({ ...config.properties }));
+      policyConfig.setProperties(struct({ ...config.properties }));
       configure.getPolicyconfigMap().set(name, policyConfig);
     }
     await call(client, "configure", configure);
@@ -136,7 +139,7 @@ describe("policy pack: the offline checker matches the real analyzer server", fu
       request.setType(state.type);
       request.setUrn(state.urn);
       request.setName(state.name);
-      request.setProperties(Struct.fromJavaScript(state.inputs));
+      request.setProperties(struct(state.inputs));
       request.setOptions(options(state));
       record((await call<any>(client, "analyze", request)).getDiagnosticsList(), state.urn);
     }
@@ -147,7 +150,7 @@ describe("policy pack: the offline checker matches the real analyzer server", fu
         resource.setType(state.type);
         resource.setUrn(state.urn);
         resource.setName(state.name);
-        resource.setProperties(Struct.fromJavaScript(state.outputs ?? state.inputs));
+        resource.setProperties(struct(state.outputs ?? state.inputs));
         resource.setOptions(options(state));
         if (state.parent) resource.setParent(state.parent);
         resource.setDependenciesList([...state.dependencies]);

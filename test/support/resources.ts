@@ -15,3 +15,10 @@ export function one(run: OfflineRun, type: string): DeclaredResource {
 
 /** A declared resource's inputs, loosely typed for reading nested fields in assertions. */
 export const inputs = (r: DeclaredResource): any => r.inputs;
+
+/** The resource of a type token with a logical name; fails the test when there is none. */
+export function named(run: OfflineRun, type: string, name: string): DeclaredResource {
+  const found = ofType(run, type).find((r) => r.name === name);
+  assert.ok(found, `no ${type} named ${name}; found ${ofType(run, type).map((r) => r.name).join(", ") || "none"}`);
+  return found;
+}

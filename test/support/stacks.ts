@@ -1,9 +1,13 @@
 import { parseConfig, RawConfig } from "../../infra/config/parse";
 import { StackConfig } from "../../infra/config/types";
-import { stackRawConfig } from "../../infra/tools/stackFile";
+import { listStacks, stackRawConfig } from "../../infra/tools/stackFile";
 
-/** The stacks shipped in stacks/, which every behaviour test runs against. */
-export const stackNames = ["dev", "event"] as const;
+/**
+ * The stacks shipped in stacks/ (every `Pulumi.<stack>.yaml`), which every behaviour test runs against: a
+ * stack added there is tested like the others without a test naming it.
+ */
+export const stackNames: readonly string[] = listStacks();
+if (stackNames.length === 0) throw new Error("no stacks/Pulumi.<stack>.yaml found: the tests have nothing to run against");
 
 /**
  * The day the example stacks' event windows were last moved forward. Every test plans the stacks as of this
@@ -20,7 +24,7 @@ const DAY_MS = 86_400_000;
  * is at least 180 days after `asOf` and lasts 72 hours; the dev rehearsal is the Monday a week earlier,
  * 09:00 to 17:00 UTC.
  */
-export function exampleWindows(asOf: Date): Record<(typeof stackNames)[number], { start: Date; end: Date }> {
+export function exampleWindows(asOf: Date): Readonly<Record<"event" | "dev", { start: Date; end: Date }>> {
   const earliest = asOf.getTime() + 180 * DAY_MS;
   let year = new Date(earliest).getUTCFullYear();
   const firstMondayOfDecember = (y: number) => {
@@ -36,14 +40,23 @@ export function exampleWindows(asOf: Date): Record<(typeof stackNames)[number], 
   };
 }
 
+const rawConfigs = new Map<string, RawConfig>();
+
+/** A stack file's raw config, read once per process (every value is a string, so sharing it is safe). */
+function rawConfig(name: string): RawConfig {
+  let raw = rawConfigs.get(name);
+  if (!raw) rawConfigs.set(name, (raw = Object.freeze(stackRawConfig(name))));
+  return raw;
+}
+
 /** A stack file's config, parsed and validated exactly as the program does it, as of `stacksAsOf`. */
 export function loadStackConfig(name: string): StackConfig {
-  return parseConfig(stackRawConfig(name), { now: stacksAsOf });
+  return parseConfig(rawConfig(name), { now: stacksAsOf });
 }
 
 /** A stack's raw config with some keys changed (undefined removes a key), for the bad-value tests. */
 export function rawWith(name: string, changes: Record<string, unknown>): RawConfig {
-  const raw: Record<string, unknown> = { ...stackRawConfig(name) };
+  const raw: Record<string, unknown> = { ...rawConfig(name) };
   for (const [k, v] of Object.entries(changes)) {
     if (v === undefined) delete raw[k];
     else raw[k] = v;

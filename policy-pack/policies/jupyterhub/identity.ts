@@ -10,15 +10,21 @@ import { checkSettings, entries, get, isFalse, isRecord, isTrue, isUnknown, list
 import { authenticatorSections } from "../z2jh";
 import { JH_WEBSECURITY, valuesPolicy } from "./shared";
 
-const INSECURE_AUTHENTICATOR = /dummy|shared-?password/i;
+/**
+ * Authenticators that let anyone in, or one shared secret: the chart's default `dummy`, `shared-password`,
+ * and two the hub image ships (Z2JH 4.4.0 images/hub/requirements.txt): tmpauthenticator (`tmp`, a fresh
+ * account for anyone who asks) and firstuseauthenticator (`firstuse`, the first person to log in with a
+ * name sets its password).
+ */
+const INSECURE_AUTHENTICATOR = /dummy|shared-?password|^tmp$|tmpauthenticator|^firstuse$|firstuseauthenticator/i;
 
 /** Dummy and shared-password authenticators let anyone who knows the URL (or one password) in. */
 export const jupyterhubAuthenticator = valuesPolicy({
   name: "jupyterhub-authenticator",
-  description: "Checks that the hub uses a real identity provider, not the chart's default dummy authenticator or a shared password.",
+  description: "Checks that the hub uses a real identity provider, not the chart's default dummy authenticator, a shared password, temporary accounts or first-use passwords.",
   severity: "critical",
   remediationSteps:
-    'Set `hub.config.JupyterHub.authenticator_class: "generic-oauth"` (or another OAuthenticator) with its client settings, and keep Dummy/SharedPassword out of `hub.extraConfig`.',
+    'Set `hub.config.JupyterHub.authenticator_class: "generic-oauth"` (or another OAuthenticator) with its client settings, and keep Dummy, SharedPassword, Tmp and FirstUse authenticators out of `hub.extraConfig`.',
   sources: ["Z2JH values.yaml (default: dummy)", "Z2JH docs: administrator/authentication.md", JH_WEBSECURITY],
   check: (values) => {
     const messages = checkSettings(values, [
@@ -30,7 +36,7 @@ export const jupyterhubAuthenticator = valuesPolicy({
       },
     ], "values");
     for (const [key, snippet] of entries(get(values, "hub.extraConfig"))) {
-      if (typeof snippet === "string" && /DummyAuthenticator|SharedPasswordAuthenticator/.test(snippet)) {
+      if (typeof snippet === "string" && /DummyAuthenticator|SharedPasswordAuthenticator|TmpAuthenticator|FirstUseAuthenticator/.test(snippet)) {
         messages.push(`hub.extraConfig must not configure a dummy or shared-password authenticator: remove it from values.hub.extraConfig.${key} and set hub.config.JupyterHub.authenticator_class instead.`);
       }
     }
@@ -72,6 +78,13 @@ export const jupyterhubAllowlist = valuesPolicy({
     for (const [section, traits] of sections) {
       if (isTrue(traits.allow_all)) {
         messages.push(violation("The hub must not admit every account of the identity provider", `values.hub.config.${section}.allow_all`, "false", traits.allow_all));
+      }
+      // CILogonOAuthenticator (OAuthenticator 17.4.0 cilogon.py 190, 414): `allowed_idps.<idp>.allow_all` admits every
+      // account of that identity provider.
+      for (const [idp, spec] of entries(traits.allowed_idps)) {
+        if (isTrue(get(spec, "allow_all"))) {
+          messages.push(violation("The hub must not admit every account of an identity provider", `values.hub.config.${section}.allowed_idps["${idp}"].allow_all`, "false (and list allowed users or groups)", true));
+        }
       }
     }
     const allowlisted = sections.some(([, traits]) => ALLOW_TRAITS.some((t) => hasEntries(traits[t])));
@@ -144,6 +157,71 @@ export const jupyterhubAdminAccessOff = valuesPolicy<AdminConfig>({
       const reaching = scopes.filter((s) => typeof s === "string" && !isUnknown(s) && reachesOtherUsers(s));
       if (reaching.length > 0) {
         messages.push(violation(`Role ${key} must not let its holders open other users' servers or act as them (${reaching.join(", ")})`, `values.hub.loadRoles.${key}.scopes`, "scopes without access:servers, shares, tokens, admin:users or admin:auth_state", scopes));
+      }
+    }
+    return messages;
+  },
+});
+
+/** OAuthenticator 17.4 traits (and deprecated aliases) that switch certificate checks off when false. */
+const VERIFY_TRAITS = ["validate_server_cert", "tls_verify", "validate_cert"];
+/** tornado HTTPRequest and requests kwargs that do the same in `http_request_kwargs`. */
+const VERIFY_KWARGS = ["validate_cert", "verify"];
+/** OAuth endpoints the hub itself calls with the user's code or token. */
+const SERVER_SIDE_URLS = ["token_url", "userdata_url"];
+/** Python's ssl.CERT_REQUIRED, the only ldap3 `Tls(validate=...)` that checks the directory's certificate. */
+const CERT_REQUIRED = 2;
+
+/** Entries of the hub's extraEnv as [name, value, where], map or list form. */
+function hubEnv(values: Record<string, unknown>): [string, unknown, string][] {
+  const env = get(values, "hub.extraEnv");
+  if (Array.isArray(env)) return env.map((e, i) => [String(get(e, "name")), get(e, "value"), `values.hub.extraEnv[${i}].value`]);
+  return entries(env).map(([name, v]) => [name, v, `values.hub.extraEnv.${name}`]);
+}
+
+function usesLdap(values: Record<string, unknown>): boolean {
+  const cls = get(values, "hub.config.JupyterHub.authenticator_class");
+  return (typeof cls === "string" && /ldap/i.test(cls)) || get(values, "hub.config.LDAPAuthenticator.server_address") !== undefined;
+}
+
+/**
+ * The hub must know it talks to the real identity provider: OAuthenticator 17.4.0 oauth2.py
+ * (`validate_server_cert`, default from OAUTH_TLS_VERIFY: "0" turns it off; `http_request_kwargs` passed to
+ * every tornado HTTPRequest), generic.py (`tls_verify` alias) and openshift.py (`validate_cert` alias);
+ * ldapauthenticator 2.0.2 (`tls_strategy: insecure` sends passwords in clear, and `tls_kwargs` builds the
+ * ldap3 `Tls` object, whose default `validate=ssl.CERT_NONE` (ldap3 2.9.1 core/tls.py) accepts any
+ * certificate, so the directory's certificate is checked only with `tls_kwargs.validate: 2`).
+ */
+export const jupyterhubIdpTlsVerified = valuesPolicy({
+  name: "jupyterhub-idp-tls-verified",
+  description: "Checks that the hub verifies the identity provider's TLS certificate (OAuth and LDAP, in any authenticator class) and never reaches it without TLS.",
+  severity: "critical",
+  remediationSteps:
+    "Remove `validate_server_cert: false` (and `tls_verify`, `validate_cert`, `http_request_kwargs.validate_cert: false`) from every `hub.config` authenticator section and `OAUTH_TLS_VERIFY` from `hub.extraEnv`; use https:// token and userdata URLs; for LDAP set `tls_strategy` to before_bind or on_connect and `tls_kwargs: { validate: 2, ca_certs_file: <CA bundle> }`. Add a private CA with `http_request_kwargs.ca_certs` rather than turning checks off.",
+  sources: ["OAuthenticator 17.4.0 oauthenticator/oauth2.py (validate_server_cert, http_request_kwargs)", "ldapauthenticator 2.0.2 ldapauthenticator.py (tls_strategy, tls_kwargs)", "ldap3 2.9.1 ldap3/core/tls.py (Tls validate=ssl.CERT_NONE)"],
+  check: (values) => {
+    const messages: string[] = [];
+    for (const [section, traits] of entries(get(values, "hub.config"))) {
+      const base = `values.hub.config.${section}`;
+      for (const name of VERIFY_TRAITS) {
+        if (get(traits, name) === false) messages.push(violation("The hub must verify the identity provider's certificate", `${base}.${name}`, "true (or remove it)", false));
+      }
+      for (const name of VERIFY_KWARGS) {
+        if (get(traits, ["http_request_kwargs", name]) === false) messages.push(violation("The hub must verify the identity provider's certificate", `${base}.http_request_kwargs.${name}`, "true (or remove it)", false));
+      }
+      for (const name of SERVER_SIDE_URLS) {
+        const url = get(traits, name);
+        if (typeof url === "string" && /^http:\/\//i.test(url.trim())) messages.push(violation("The hub must reach the identity provider over TLS", `${base}.${name}`, "an https:// URL", url));
+      }
+      if (get(traits, "tls_strategy") === "insecure") messages.push(violation("The hub must not send LDAP passwords without TLS", `${base}.tls_strategy`, '"before_bind" or "on_connect"', "insecure"));
+    }
+    for (const [name, value, where] of hubEnv(values)) {
+      if (name === "OAUTH_TLS_VERIFY" && String(value).trim() === "0") messages.push(violation("The hub must verify the identity provider's certificate", where, 'nothing (remove it; "0" turns verification off)', value));
+    }
+    if (usesLdap(values)) {
+      const validate = get(values, "hub.config.LDAPAuthenticator.tls_kwargs.validate");
+      if (!isUnknown(validate) && validate !== CERT_REQUIRED) {
+        messages.push(violation("The hub must verify the LDAP server's certificate (ldap3 accepts any certificate by default)", "values.hub.config.LDAPAuthenticator.tls_kwargs.validate", "2 (ssl.CERT_REQUIRED), with ca_certs_file", validate));
       }
     }
     return messages;

@@ -3,15 +3,20 @@
 // Sources: Z2JH docs administrator/security.md and administrator/optimization.md; JupyterHub 5.5
 // explanation/websecurity.md ("not suitable for untrusted users in its default configuration").
 // One module per concern:
-//   identity.ts     authenticator, allowlist, admins and roles
+//   identity.ts     authenticator, allowlist, admins and roles, the identity provider's TLS
 //   webSecurity.ts  subdomain per user server, no user config
 //   network.ts      the chart's NetworkPolicies, metadata server, iptables init container, proxy Service
 //   userEgress.ts   where user pods may connect
-//   podSecurity.ts  non-root, capabilities, seccomp, no API token
-//   limits.ts       CPU and memory limits, culling
-//   images.ts       pinned chart version and images
-//   secrets.ts      no literal secrets in values
-//   shared.ts       the values-policy factory and profile overrides
+//   podSecurity.ts  every derived pod meets PSS restricted; non-root keys; no API token for users
+//   volumes.ts      storage shared by all users is read-only
+//   limits.ts       CPU and memory limits per profile, culling, the hub's server and spawn limits
+//   images.ts       pinned chart version and images, allowed user images, no typed-in image
+//   secrets.ts      no literal secrets in values, nothing secret in user pods
+//   code.ts         hub.extraConfig Python reviewed (shipped or acknowledged by digest)
+//   shared.ts       the values-policy factory, profile overrides, findings on derived pods
+//
+// Rules about pods judge the pods derived from the values (../z2jh/pods.ts: user servers for each profile
+// and option, the hub, the proxy and the chart's other pods), not a list of keys.
 //
 // Each check reads `props.values` of a `helm.v3.Release` (or `helm.v4.Chart`) of the jupyterhub chart;
 // other releases are not applicable. Chart defaults matter: where the chart's default is insecure
@@ -22,19 +27,22 @@
 // pack follow.
 
 import type { HardeningResourcePolicy } from "../core";
-import { jupyterhubAdminAccessOff, jupyterhubAllowlist, jupyterhubAuthenticator } from "./identity";
-import { jupyterhubPinnedVersions } from "./images";
-import { jupyterhubCulling, jupyterhubUserResourceLimits } from "./limits";
+import { jupyterhubExtraConfigReviewed } from "./code";
+import { jupyterhubAdminAccessOff, jupyterhubAllowlist, jupyterhubAuthenticator, jupyterhubIdpTlsVerified } from "./identity";
+import { jupyterhubPinnedVersions, jupyterhubUserImages } from "./images";
+import { jupyterhubCulling, jupyterhubEventLimits, jupyterhubUserResourceLimits } from "./limits";
 import { jupyterhubMetadataEgress, jupyterhubNetworkPolicies, jupyterhubNoIptablesInitContainer, jupyterhubProxyServicePrivate } from "./network";
-import { jupyterhubNonRoot, jupyterhubUserNoApiToken, jupyterhubUserRestricted } from "./podSecurity";
-import { jupyterhubNoLiteralSecrets } from "./secrets";
+import { jupyterhubNonRoot, jupyterhubPodSecurity, jupyterhubUserNoApiToken } from "./podSecurity";
+import { jupyterhubNoLiteralSecrets, jupyterhubUserPodSecrets } from "./secrets";
 import { jupyterhubUserEgress } from "./userEgress";
+import { jupyterhubUserSharedVolumesReadOnly } from "./volumes";
 import { jupyterhubDisableUserConfig, jupyterhubSubdomainHost } from "./webSecurity";
 
 export const jupyterhubPolicies: readonly HardeningResourcePolicy[] = [
   jupyterhubAuthenticator,
   jupyterhubAllowlist,
   jupyterhubAdminAccessOff,
+  jupyterhubIdpTlsVerified,
   jupyterhubSubdomainHost,
   jupyterhubDisableUserConfig,
   jupyterhubNetworkPolicies,
@@ -42,11 +50,16 @@ export const jupyterhubPolicies: readonly HardeningResourcePolicy[] = [
   jupyterhubUserEgress,
   jupyterhubNoIptablesInitContainer,
   jupyterhubNonRoot,
-  jupyterhubUserRestricted,
+  jupyterhubPodSecurity,
   jupyterhubUserNoApiToken,
+  jupyterhubUserSharedVolumesReadOnly,
   jupyterhubUserResourceLimits,
+  jupyterhubEventLimits,
   jupyterhubCulling,
   jupyterhubPinnedVersions,
+  jupyterhubUserImages,
   jupyterhubNoLiteralSecrets,
+  jupyterhubUserPodSecrets,
+  jupyterhubExtraConfigReviewed,
   jupyterhubProxyServicePrivate,
 ];

@@ -26,9 +26,14 @@ export const jupyterhubNetworkPolicies = valuesSettings({
   })),
 });
 
-/** Whether the chart deploys the autohttps (traefik) pod. */
+/**
+ * Whether the chart deploys the autohttps (traefik) pod: Z2JH 4.4.0 templates/proxy/autohttps/deployment.yaml
+ * and netpol.yaml, `proxy.https.enabled` with `type: letsencrypt` (the chart's default type) and hosts.
+ */
 function autohttpsDeployed(values: Record<string, unknown>): boolean {
-  return get(values, "proxy.https.enabled") === true && get(values, "proxy.https.type") !== "offload";
+  const hosts = get(values, "proxy.https.hosts");
+  const type = get(values, "proxy.https.type") ?? "letsencrypt";
+  return get(values, "proxy.https.enabled") === true && type === "letsencrypt" && (isUnknown(hosts) || (Array.isArray(hosts) && hosts.length > 0));
 }
 
 const OWNER_NAMES: Readonly<Record<keyof typeof chartEgressDefaults, string>> = {

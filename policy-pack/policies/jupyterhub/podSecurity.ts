@@ -1,12 +1,16 @@
-// The security context of user servers and the chart's own pods: non-root without privilege escalation
-// (singleuser, hub.config.KubeSpawner, profile overrides, every containerSecurityContext), every Linux
-// capability dropped and a seccomp profile for user servers, and no Kubernetes API credentials for users.
-// Sources: Pod Security Standards (restricted); kubespawner 7.0.0 kubespawner/objects.py; Z2JH 4.4.0
-// values.yaml and docs administrator/security.md; CIS GKE Benchmark 1.9.0 4.1.6.
+// The security of user servers and the chart's own pods: every pod the values produce meets the Pod
+// Security Standards restricted profile (judged on the pods derived from the values, ../z2jh/pods.ts);
+// the security-context keys themselves never ask for root or privilege (a key that a higher-priority one
+// overrides is still refused: it is a mistake waiting for the override to go); and users get no
+// Kubernetes API credentials. Sources: Pod Security Standards (baseline, restricted); kubespawner 7.0.0
+// kubespawner/spawner.py and objects.py; Z2JH 4.4.0 values.yaml, jupyterhub_config.py, templates and docs
+// administrator/security.md; CIS GKE Benchmark 1.9.0 4.1.6.
 
-import { checkSettings, get, isUnknown, notFalse, notTrue, type Setting } from "../core";
-import { SECCOMP_TYPES } from "../kubernetesFacts";
-import { profileOverrides, valuesPolicy } from "./shared";
+import { checkSettings, get, isUnknown, notFalse, notTrue, violation, type Setting } from "../core";
+import { pssPolicies } from "../kubernetes/pss";
+import type { PodPolicy } from "../kubernetes/shared";
+import { derivePods, userPods } from "../z2jh/pods";
+import { KUBESPAWNER, onPods, profileOverrides, valuesPolicy, Z2JH_TEMPLATES } from "./shared";
 
 const NON_ROOT_CONTEXT: readonly Setting[] = [
   { path: "runAsUser", ok: (v) => v !== 0, fix: "a non-zero uid (e.g. 1000)", requirement: "Containers must not run as root" },
@@ -56,72 +60,51 @@ export const jupyterhubNonRoot = valuesPolicy({
   ],
 });
 
-/** Pod-level places a user server's seccomp profile can come from instead of its container's. */
-const USER_POD_SECCOMP_PATHS = [
-  "hub.config.KubeSpawner.pod_security_context.seccompProfile.type",
-  "singleuser.extraPodConfig.securityContext.seccompProfile.type",
-];
+/** The Pod Security Standards controls (baseline and restricted), as the pack checks workloads. */
+const PSS_CHECKS: readonly PodPolicy[] = pssPolicies;
 
 /**
- * Pod Security Standards restricted asks what kubespawner 7 does not emit by itself: every capability
- * dropped and a seccomp profile (kubespawner 7.0.0 kubespawner/objects.py); without them user pods also
- * fail a restricted namespace.
+ * Pod Security Standards restricted (which includes baseline) on every pod the values produce: user
+ * servers for each profile and option choice, and the chart's own pods with whatever values add to them
+ * (init and extra containers, volumes, security contexts, extraPodSpec). A restricted namespace rejects
+ * any pod that fails, so a failure here is also a user server that does not start on the day. The
+ * chart's privileged iptables init container is jupyterhub-no-iptables-init-container's.
  */
-export const jupyterhubUserRestricted = valuesPolicy({
-  name: "jupyterhub-user-restricted",
-  description: "Checks that user servers drop every Linux capability and run with a seccomp profile (Pod Security Standards restricted).",
+export const jupyterhubPodSecurity = valuesPolicy({
+  name: "jupyterhub-pod-security",
+  description:
+    "Checks that every pod the release creates from its values (user servers for each profile and option, the hub, the proxy and the chart's other pods, with their init and extra containers, volumes and security contexts) meets the Pod Security Standards restricted profile.",
   severity: "high",
   remediationSteps:
-    'Set `hub.config.KubeSpawner.container_security_context: { runAsNonRoot: true, runAsUser: 1000, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, seccompProfile: { type: "RuntimeDefault" } }` (it also applies to profile overrides that do not replace it).',
-  sources: ["Pod Security Standards: restricted (Capabilities, Seccomp)", "kubespawner 7 objects.py", "Z2JH docs: administrator/security.md"],
-  check: (values) => {
-    const contexts = [
-      { where: "values.hub.config.KubeSpawner.container_security_context", context: get(values, "hub.config.KubeSpawner.container_security_context") },
-      ...profileOverrides(values)
-        .map(({ where, override }) => ({ where: `${where}.container_security_context`, context: get(override, "container_security_context") }))
-        .filter(({ context }) => context !== undefined),
-    ];
-    const podSeccomp = USER_POD_SECCOMP_PATHS.map((path) => get(values, path));
-    if (podSeccomp.some(isUnknown)) return [];
-    const podHasSeccomp = podSeccomp.some((v) => typeof v === "string" && SECCOMP_TYPES.includes(v));
-    return contexts.flatMap(({ where, context }) =>
-      checkSettings(context, [
-        {
-          path: "capabilities.drop",
-          ok: (v) => Array.isArray(v) && v.includes("ALL"),
-          fix: '["ALL"]',
-          requirement: "User servers must drop every Linux capability",
-        },
-        {
-          path: "seccompProfile.type",
-          ok: (v) => (v === undefined ? podHasSeccomp : typeof v === "string" && SECCOMP_TYPES.includes(v)),
-          fix: '"RuntimeDefault"',
-          requirement: "User servers must run with a seccomp profile",
-        },
-      ], where),
-    );
-  },
+    'Set the values key each finding names: give user servers `hub.config.KubeSpawner.container_security_context: { runAsNonRoot: true, runAsUser: 1000, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, seccompProfile: { type: "RuntimeDefault" } }` (profile overrides merge into it), give added init and extra containers the same securityContext, and mount only configMap, secret, emptyDir, PVC, projected, downwardAPI, CSI or ephemeral volumes.',
+  sources: ["Pod Security Standards: restricted", "Pod Security Standards: baseline", KUBESPAWNER, Z2JH_TEMPLATES],
+  check: (values) => onPods(derivePods(values), (pod) => PSS_CHECKS.flatMap((policy) => policy.checkPod(pod))),
 });
 
-/** Z2JH security.md: users get no Kubernetes API credentials (no service account, no token). */
+/**
+ * Z2JH security.md: users get no Kubernetes API credentials. Judged on every user-server pod, so a
+ * profile or extraPodConfig that adds a service account or a token is seen too (kubespawner 7 objects.py:
+ * without a service account the pod gets `automountServiceAccountToken: false`; with one, Kubernetes
+ * mounts its token unless the trait says otherwise).
+ */
 export const jupyterhubUserNoApiToken = valuesPolicy({
   name: "jupyterhub-user-no-api-token",
-  description: "Checks that user servers get no Kubernetes service account and no API token.",
+  description: "Checks that user servers get no Kubernetes service account and no API token, in every profile.",
   severity: "high",
   remediationSteps:
-    "Leave `singleuser.serviceAccountName` unset and set `hub.config.KubeSpawner.automount_service_account_token: false` (kubespawner's default without a service account).",
-  sources: ["Z2JH docs: administrator/security.md (Kubernetes API access)", "CIS GKE 1.9.0 4.1.6"],
-  check: (values) => [
-    ...checkSettings(values, [
-      { path: "singleuser.serviceAccountName", ok: (v) => v === undefined || v === null || v === "", fix: "null (no service account)", requirement: "User servers must not run as a Kubernetes service account" },
-      { path: "hub.config.KubeSpawner.automount_service_account_token", ok: notTrue, fix: "false", requirement: "User servers must not carry a Kubernetes API token" },
-      { path: "hub.config.KubeSpawner.service_account", ok: (v) => v === undefined || v === null || v === "", fix: "null", requirement: "User servers must not run as a Kubernetes service account" },
-    ], "values"),
-    ...profileOverrides(values).flatMap(({ where, override }) =>
-      checkSettings(override, [
-        { path: "automount_service_account_token", ok: notTrue, fix: "false", requirement: "User servers must not carry a Kubernetes API token" },
-        { path: "service_account", ok: (v) => v === undefined || v === null || v === "", fix: "null", requirement: "User servers must not run as a Kubernetes service account" },
-      ], where),
-    ),
-  ],
+    "Leave `singleuser.serviceAccountName` unset and set `hub.config.KubeSpawner.automount_service_account_token: false` (kubespawner's default without a service account); never set `service_account`, `automount_service_account_token` or `serviceAccountName` in profile overrides or `singleuser.extraPodConfig`.",
+  sources: ["Z2JH docs: administrator/security.md (Kubernetes API access)", "CIS GKE 1.9.0 4.1.6", KUBESPAWNER],
+  check: (values) =>
+    onPods(userPods(values), (pod) => {
+      const account = get(pod.spec, "serviceAccountName");
+      const automount = get(pod.spec, "automountServiceAccountToken");
+      const messages: string[] = [];
+      if (!isUnknown(account) && account !== undefined && account !== null && account !== "") {
+        messages.push(violation("User servers must not run as a Kubernetes service account", pod.locate(["serviceAccountName"]), "null (no service account)", account));
+      }
+      if (!isUnknown(automount) && automount !== false) {
+        messages.push(violation("User servers must not carry a Kubernetes API token", pod.locate(["automountServiceAccountToken"]), "false", automount));
+      }
+      return messages;
+    }),
 });

@@ -1,13 +1,17 @@
 // What the JupyterHub modules share: the factory for policies over the values of a jupyterhub chart
 // release (other Helm releases are not applicable), the profile-list overrides several checks must read
-// as well as `hub.config.KubeSpawner`, and the two documents most checks cite.
+// as well as `hub.config.KubeSpawner`, the reporting of findings on the pods derived from the values
+// (../z2jh/pods.ts), and the documents most checks cite.
 
 import { checkSettings, entries, get, list, resourcePolicy, UNKNOWN, type CheckContext, type HardeningResourcePolicy, type PolicyText, type Setting } from "../core";
 import { HELM_TYPES } from "../types";
 import { isJupyterHubRelease, valuesOf } from "../z2jh";
+import type { DerivedPod } from "../z2jh/pods";
 
 export const Z2JH_SECURITY = "Z2JH docs: administrator/security.md";
 export const JH_WEBSECURITY = "JupyterHub 5.5 docs: explanation/websecurity.md";
+export const KUBESPAWNER = "kubespawner 7.0.0 kubespawner/spawner.py (_load_profile, _apply_overrides) and objects.py (make_pod)";
+export const Z2JH_TEMPLATES = "Z2JH 4.4.0 jupyterhub/files/hub/jupyterhub_config.py and templates (hub, proxy, scheduling, image-puller)";
 
 type ValuesCheck<C> = (values: Record<string, unknown>, context: CheckContext<C>, props: Record<string, unknown>) => Iterable<string>;
 
@@ -45,4 +49,30 @@ export function profileOverrides(values: Record<string, unknown>): { readonly wh
     }
     return found.filter((f) => f.override !== undefined);
   });
+}
+
+/** "user servers", or the pods' labels, at most three and a count of the rest. */
+function podsText(labels: readonly string[], pods: readonly DerivedPod[]): string {
+  const users = pods.filter((p) => p.kind === "user").map((p) => p.label);
+  let named = [...labels];
+  if (users.length > 1 && users.every((u) => named.includes(u))) {
+    named = ["every user server", ...named.filter((l) => !users.includes(l))];
+  }
+  return named.length <= 3 ? named.join("; ") : `${named.slice(0, 3).join("; ")} and ${named.length - 3} more`;
+}
+
+/**
+ * Runs `check` on each pod and reports each distinct finding once, naming the pods it was found in: a
+ * problem in the base user configuration shows up in every profile's pod but has one fix.
+ */
+export function onPods(pods: readonly DerivedPod[], check: (pod: DerivedPod) => Iterable<string>): string[] {
+  const found = new Map<string, string[]>();
+  for (const pod of pods) {
+    for (const message of check(pod)) {
+      const labels = found.get(message) ?? [];
+      if (!labels.includes(pod.label)) labels.push(pod.label);
+      found.set(message, labels);
+    }
+  }
+  return [...found].map(([message, labels]) => `In ${podsText(labels, pods)}: ${message}`);
 }

@@ -5,7 +5,7 @@
 // restricted form (./restricted.ts).
 
 import { checkSettings, entries, get, isUnknown, list, notTrue, UNKNOWN, violation } from "../core";
-import { containersOnly, podAndContainers, podPolicy, PSS } from "./shared";
+import { containerAt, containersOnly, podAndContainers, podPolicy, PSS } from "./shared";
 
 export const k8sPssHostProcess = podPolicy({
   name: "k8s-pss-host-process",
@@ -29,7 +29,7 @@ export const k8sPssHostNamespaces = podPolicy({
     ok: notTrue,
     fix: "false",
     requirement: "Pods must not share the node's namespaces",
-  })), pod.where),
+  })), (path) => pod.locate(path)),
 });
 
 export const k8sPssPrivileged = podPolicy({
@@ -48,11 +48,11 @@ export const k8sPssHostPorts = podPolicy({
   remediationSteps: "Remove `ports[].hostPort` and expose the port with a Service instead.",
   sources: [`${PSS}: baseline (Host Ports)`, "CKV_K8S_26"],
   check: (pod) =>
-    pod.containers.flatMap(({ where, container }) => {
-      const ports = list(get(container, "ports"));
+    pod.containers.flatMap((c) => {
+      const ports = list(get(c.container, "ports"));
       if (ports === UNKNOWN) return [];
       return ports.flatMap((port, i) =>
-        checkSettings(port, [{ path: "hostPort", ok: (v) => v === undefined || v === 0, fix: "nothing (remove it)", requirement: "Containers must not bind node ports" }], `${where}.ports[${i}]`),
+        checkSettings(port, [{ path: "hostPort", ok: (v) => v === undefined || v === 0, fix: "nothing (remove it)", requirement: "Containers must not bind node ports" }], (path) => containerAt(pod, c, ["ports", i, ...path])),
       );
     }),
 });
@@ -132,7 +132,7 @@ export const k8sPssSysctls = podPolicy({
       const name = get(sysctl, "name");
       return isUnknown(name) || (typeof name === "string" && SAFE_SYSCTLS.includes(name))
         ? []
-        : [violation("Pods must not change unsafe kernel parameters", `${pod.where}.securityContext.sysctls[${i}]`, "nothing (remove it)", name)];
+        : [violation("Pods must not change unsafe kernel parameters", pod.locate(["securityContext", "sysctls", i]), "nothing (remove it)", name)];
     });
   },
 });

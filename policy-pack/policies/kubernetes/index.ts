@@ -15,34 +15,13 @@
 // pack follow.
 
 import type { HardeningResourcePolicy } from "../core";
-import { k8sPssAppArmor, k8sPssHostNamespaces, k8sPssHostPorts, k8sPssHostProcess, k8sPssPrivileged, k8sPssProcMount, k8sPssSelinux, k8sPssSysctls } from "./baseline";
 import { k8sNamespacePodSecurity } from "./namespaces";
-import {
-  k8sPssCapabilities,
-  k8sPssPrivilegeEscalation,
-  k8sPssRunAsNonRoot,
-  k8sPssRunAsUser,
-  k8sPssSeccomp,
-  k8sPssVolumeTypes,
-} from "./restricted";
+import { pssPolicies } from "./pss";
 import { k8sNoPublicLoadBalancer } from "./services";
 import { k8sPinnedImages, k8sResourceLimits, k8sServiceAccountToken } from "./workloads";
 
 export const kubernetesPolicies: readonly HardeningResourcePolicy[] = [
-  k8sPssHostProcess,
-  k8sPssHostNamespaces,
-  k8sPssPrivileged,
-  k8sPssCapabilities,
-  k8sPssHostPorts,
-  k8sPssAppArmor,
-  k8sPssSelinux,
-  k8sPssProcMount,
-  k8sPssSeccomp,
-  k8sPssSysctls,
-  k8sPssVolumeTypes,
-  k8sPssPrivilegeEscalation,
-  k8sPssRunAsNonRoot,
-  k8sPssRunAsUser,
+  ...pssPolicies,
   k8sResourceLimits,
   k8sServiceAccountToken,
   k8sPinnedImages,

@@ -6,7 +6,7 @@
 
 import { entries, get, isUnknown, list, UNKNOWN, violation } from "../core";
 import { SECCOMP_TYPES } from "../kubernetesFacts";
-import { containersOnly, podAndContainers, podPolicy, PSS } from "./shared";
+import { containerAt, containersOnly, podAndContainers, podPolicy, PSS } from "./shared";
 
 export const k8sPssCapabilities = podPolicy({
   name: "k8s-pss-capabilities",
@@ -42,13 +42,13 @@ export const k8sPssSeccomp = podPolicy({
     if (isUnknown(podType)) return [];
     const messages: string[] = [];
     if (podType !== undefined && !allowed(podType)) {
-      messages.push(violation("Pods must not run unconfined by seccomp", `${pod.where}.securityContext.seccompProfile.type`, '"RuntimeDefault"', podType));
+      messages.push(violation("Pods must not run unconfined by seccomp", pod.locate(["securityContext", "seccompProfile", "type"]), '"RuntimeDefault"', podType));
     }
-    for (const { where, container } of pod.containers) {
-      const type = get(container, "securityContext.seccompProfile.type");
+    for (const c of pod.containers) {
+      const type = get(c.container, "securityContext.seccompProfile.type");
       if (isUnknown(type)) continue;
       if (type === undefined ? !allowed(podType) : !allowed(type)) {
-        messages.push(violation("Every container must run with a seccomp profile", `${where}.securityContext.seccompProfile.type (or the pod's)`, '"RuntimeDefault"', type));
+        messages.push(violation("Every container must run with a seccomp profile", `${containerAt(pod, c, ["securityContext", "seccompProfile", "type"])} (or the pod's)`, '"RuntimeDefault"', type));
       }
     }
     return messages;
@@ -69,7 +69,7 @@ export const k8sPssVolumeTypes = podPolicy({
     return volumes.flatMap((volume, i) => {
       const kinds = entries(volume).map(([k]) => k).filter((k) => k !== "name");
       const bad = kinds.filter((k) => !ALLOWED_VOLUME_TYPES.includes(k));
-      return bad.length === 0 ? [] : [violation("Pods must not mount node or network volumes", `${pod.where}.volumes[${i}]`, `one of ${ALLOWED_VOLUME_TYPES.join(", ")}`, bad.join(", "))];
+      return bad.length === 0 ? [] : [violation("Pods must not mount node or network volumes", pod.locate(["volumes", i]), `one of ${ALLOWED_VOLUME_TYPES.join(", ")}`, bad.join(", "))];
     });
   },
 });
@@ -95,11 +95,11 @@ export const k8sPssRunAsNonRoot = podPolicy({
     const podValue = get(pod.spec, "securityContext.runAsNonRoot");
     if (isUnknown(podValue)) return [];
     const messages: string[] = [];
-    for (const { where, container } of pod.containers) {
-      const value = get(container, "securityContext.runAsNonRoot");
+    for (const c of pod.containers) {
+      const value = get(c.container, "securityContext.runAsNonRoot");
       if (isUnknown(value)) continue;
       if (value === false || (value === undefined && podValue !== true)) {
-        messages.push(violation("Containers must be required to run as non-root", `${where}.securityContext.runAsNonRoot (or the pod's)`, "true", value));
+        messages.push(violation("Containers must be required to run as non-root", `${containerAt(pod, c, ["securityContext", "runAsNonRoot"])} (or the pod's)`, "true", value));
       }
     }
     return messages;

@@ -4,7 +4,7 @@
 
 import { checkSettings, get, isUnknown, violation } from "../core";
 import { unpinnedImage } from "../kubernetesFacts";
-import { podPolicy } from "./shared";
+import { containerAt, podPolicy } from "./shared";
 
 export const k8sResourceLimits = podPolicy({
   name: "k8s-resource-limits",
@@ -14,14 +14,14 @@ export const k8sResourceLimits = podPolicy({
   sources: ["CKV_K8S_11", "CKV_K8S_13", "kube-score container-resources", "Polaris cpuLimitsMissing/memoryLimitsMissing"],
   check: (pod) =>
     pod.containers
-      .filter(({ where }) => !where.includes(".ephemeralContainers["))
-      .flatMap(({ where, container }) =>
-        checkSettings(container, ["cpu", "memory"].map((r) => ({
+      .filter((c) => c.path[0] !== "ephemeralContainers")
+      .flatMap((c) =>
+        checkSettings(c.container, ["cpu", "memory"].map((r) => ({
           path: `resources.limits.${r}`,
           ok: (v) => v !== undefined && v !== null && v !== "",
           fix: r === "cpu" ? '"500m" (for example)' : '"512Mi" (for example)',
           requirement: `Containers must have a ${r} limit`,
-        })), where),
+        })), (path) => containerAt(pod, c, path)),
       ),
 });
 
@@ -37,7 +37,7 @@ export const k8sServiceAccountToken = podPolicy({
     if (isUnknown(automount) || isUnknown(account)) return [];
     const defaultAccount = account === undefined || account === "" || account === "default";
     if (!defaultAccount || automount === false) return [];
-    return [violation("Pods must not carry the default service account's token", `${pod.where}.automountServiceAccountToken`, "false", automount)];
+    return [violation("Pods must not carry the default service account's token", pod.locate(["automountServiceAccountToken"]), "false", automount)];
   },
 });
 
@@ -48,10 +48,10 @@ export const k8sPinnedImages = podPolicy({
   remediationSteps: 'Set every `image` to "<name>:<version>" or "<name>@sha256:<digest>".',
   sources: ["CKV_K8S_14", "CKV_K8S_43", "kube-score container-image-tag"],
   check: (pod) =>
-    pod.containers.flatMap(({ where, container }) => {
-      const image = get(container, "image");
+    pod.containers.flatMap((c) => {
+      const image = get(c.container, "image");
       if (typeof image !== "string" || isUnknown(image)) return [];
       const reason = unpinnedImage(image);
-      return reason === undefined ? [] : [violation(`Images must be pinned; ${image} ${reason}`, `${where}.image`, '"<name>:<version>" or a digest', image)];
+      return reason === undefined ? [] : [violation(`Images must be pinned; ${image} ${reason}`, containerAt(pod, c, ["image"]), '"<name>:<version>" or a digest', image)];
     }),
 });

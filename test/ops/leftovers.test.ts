@@ -1,0 +1,168 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as http from "http";
+import { AddressInfo } from "net";
+import * as path from "path";
+import { googleAuthLibrary } from "google-gax";
+import { findLeftovers, leftoverReport, listProject, StackFootprint, sweepFirewallRules, waitForClusterCleanup, clusterMadeKinds } from "../../infra/tools/leftovers";
+
+// The leftover check and the destroy wait, with Google's own client libraries (@google-cloud/compute,
+// @google-cloud/storage) talking to a loopback server that answers with recorded API responses
+// (test/fixtures/gcp-api, shapes from the API references). The libraries do their real work: URL building,
+// paging, JSON decoding into their message types.
+
+const fixtures = path.join(__dirname, "..", "fixtures", "gcp-api");
+const project = "jupyterhub-event-example";
+const footprint: StackFootprint = { project, namePrefix: "event", namespace: "jupyterhub", stackLabel: "event", network: "network-vpc-4d5e6f7" };
+
+const routes: Record<string, string> = {
+  [`/compute/v1/projects/${project}/aggregated/disks`]: "disks-aggregated-page1.json",
+  [`/compute/v1/projects/${project}/aggregated/disks?pageToken=CkQKQgoWdXMtY2VudHJhbDEtYg`]: "disks-aggregated-page2.json",
+  [`/compute/v1/projects/${project}/global/snapshots`]: "snapshots.json",
+  [`/compute/v1/projects/${project}/global/addresses`]: "global-addresses.json",
+  [`/compute/v1/projects/${project}/aggregated/addresses`]: "addresses-aggregated.json",
+  [`/compute/v1/projects/${project}/global/forwardingRules`]: "global-forwarding-rules.json",
+  [`/compute/v1/projects/${project}/aggregated/forwardingRules`]: "forwarding-rules-aggregated.json",
+  [`/compute/v1/projects/${project}/aggregated/networkEndpointGroups`]: "negs-aggregated.json",
+  [`/compute/v1/projects/${project}/global/backendServices`]: "backend-services.json",
+  [`/compute/v1/projects/${project}/global/firewalls`]: "firewalls.json",
+  [`/storage/v1/b?project=${project}`]: "buckets.json",
+};
+
+/** Serves the fixtures; `empty` answers every list as an empty project would. */
+async function fakeGoogle(state: { empty: boolean }): Promise<{ port: number; requests: string[]; close: () => Promise<void> }> {
+  const requests: string[] = [];
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://x");
+    res.setHeader("content-type", "application/json");
+    // Deleting a firewall rule answers with a running operation; GlobalOperations.wait then reports it done
+    // (Compute API: firewalls.delete, globalOperations.wait; the Operation resource's status field).
+    const del = /^\/compute\/v1\/projects\/[^/]+\/global\/firewalls\/([^/?]+)$/.exec(url.pathname);
+    const wait = /^\/compute\/v1\/projects\/[^/]+\/global\/operations\/([^/?]+)\/wait$/.exec(url.pathname);
+    if ((req.method === "DELETE" && del) || (req.method === "POST" && wait)) {
+      requests.push(`${req.method} ${url.pathname}`);
+      const name = del ? `operation-delete-${del[1]}` : wait![1];
+      res.end(JSON.stringify({ kind: "compute#operation", name, operationType: "delete", status: del ? "RUNNING" : "DONE", progress: del ? 0 : 100 }));
+      return;
+    }
+    // The libraries add their own parameters (alt, prettyPrint, returnPartialSuccess): match on the rest.
+    for (const p of ["alt", "prettyPrint", "returnPartialSuccess", "$alt"]) url.searchParams.delete(p);
+    const key = url.pathname + (url.search ? url.search : "");
+    requests.push(key);
+    const file = routes[key];
+    res.setHeader("content-type", "application/json");
+    if (!file) {
+      res.statusCode = 404;
+      res.end(JSON.stringify({ error: { code: 404, message: `no fixture for ${key}` } }));
+      return;
+    }
+    res.end(state.empty ? JSON.stringify({ kind: "list" }) : fs.readFileSync(path.join(fixtures, file)));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as AddressInfo).port;
+  return { port, requests, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+function clientOptions(port: number) {
+  // No credentials: google-gax's REST transport with an auth client that adds none (google-auth-library's
+  // PassThroughClient), and Cloud Storage's custom endpoint, which sends none by default.
+  const { PassThroughClient } = googleAuthLibrary;
+  return {
+    compute: { apiEndpoint: "127.0.0.1", port, protocol: "http", authClient: new PassThroughClient() },
+    storage: { apiEndpoint: `http://127.0.0.1:${port}` },
+  };
+}
+
+describe("the leftover check, against recorded Google API responses", function () {
+  this.timeout(60_000);
+  const state = { empty: false };
+  let google: Awaited<ReturnType<typeof fakeGoogle>>;
+  before(async () => (google = await fakeGoogle(state)));
+  after(() => google.close());
+  beforeEach(() => (state.empty = false));
+
+  it("lists the stack's billable pieces, and only the stack's, on every page", async () => {
+    const found = await findLeftovers(footprint, clientOptions(google.port));
+    assert.deepStrictEqual(found.map((l) => [l.kind, l.name, l.location, l.retained ?? false]), [
+      ["disk", "pvc-0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0", "us-central1-a", false],
+      ["disk", "pvc-9a8b7c6d-5e4f-3a2b-1c0d-efefefefefef", "us-central1-c", false],
+      ["snapshot", "snapshot-7c1e2f3a-0000-4000-8000-000000000001", "global", false],
+      ["address", "event-hub-ip", "global", false],
+      ["forwarding rule", "gkegw1-x7k2-jupyterhub-hub-gateway-9q1w2e3r4t5y", "global", false],
+      ["network endpoint group", "k8s1-1a2b3c4d-jupyterhub-proxy-public-80-5e6f7a8b", "us-central1-a", false],
+      ["bucket", "event-home-export-1a2b3c4", "US-CENTRAL1", true],
+    ]);
+    assert.match(found[0].why, /^home disk of PVC jupyterhub\/claim-ada$/);
+    // The second page of disks was asked for with the first page's token.
+    assert.ok(google.requests.includes(`/compute/v1/projects/${project}/aggregated/disks?pageToken=CkQKQgoWdXMtY2VudHJhbDEtYg`));
+    const report = leftoverReport(found);
+    assert.strictEqual(report.failed, true);
+    assert.strictEqual(report.lines.length, 7);
+    assert.match(report.lines.at(-1)!, /^kept\s+bucket event-home-export-1a2b3c4/);
+  });
+
+  it("passes an empty project, and a project whose only leftover is the export bucket kept on purpose", async () => {
+    state.empty = true;
+    const none = await findLeftovers(footprint, clientOptions(google.port));
+    assert.deepStrictEqual(none, []);
+    assert.strictEqual(leftoverReport(none).failed, false);
+    state.empty = false;
+    const onlyBucket = (await findLeftovers(footprint, clientOptions(google.port))).filter((l) => l.kind === "bucket");
+    assert.strictEqual(leftoverReport(onlyBucket).failed, false);
+  });
+
+  it("waits during destroy until GKE's own pieces are gone, then returns", async () => {
+    let looks = 0;
+    const slept: number[] = [];
+    await waitForClusterCleanup(footprint, {
+      timeoutMs: 60_000,
+      pollMs: 15_000,
+      list: async () => {
+        looks += 1;
+        state.empty = looks >= 3; // GKE finishes after the second look
+        return listProject(project, { ...clientOptions(google.port), only: clusterMadeKinds });
+      },
+      sleep: async (ms) => { slept.push(ms); },
+      now: () => slept.reduce((a, b) => a + b, 0),
+    });
+    assert.strictEqual(looks, 3);
+    assert.deepStrictEqual(slept, [15_000, 15_000]);
+  });
+
+  it("sweeps the firewall rules GKE left in the stack's network, and only those, waiting for each delete", async () => {
+    const before = google.requests.length;
+    const deleted = await sweepFirewallRules(project, "network-vpc-4d5e6f7", { compute: clientOptions(google.port).compute });
+    assert.deepStrictEqual(deleted, ["gkegw1-x7k2-l7-network-vpc-4d5e6f7-global", "gke-cluster-1a2b3c4d-all"]);
+    assert.deepStrictEqual(google.requests.slice(before).filter((r) => !r.startsWith("/")), [
+      "DELETE /compute/v1/projects/jupyterhub-event-example/global/firewalls/gkegw1-x7k2-l7-network-vpc-4d5e6f7-global",
+      "POST /compute/v1/projects/jupyterhub-event-example/global/operations/operation-delete-gkegw1-x7k2-l7-network-vpc-4d5e6f7-global/wait",
+      "DELETE /compute/v1/projects/jupyterhub-event-example/global/firewalls/gke-cluster-1a2b3c4d-all",
+      "POST /compute/v1/projects/jupyterhub-event-example/global/operations/operation-delete-gke-cluster-1a2b3c4d-all/wait",
+    ]);
+  });
+
+  it("gives up after the timeout with the list of what is left and what to do", async () => {
+    const slept: number[] = [];
+    await assert.rejects(
+      waitForClusterCleanup(footprint, {
+        timeoutMs: 60_000,
+        pollMs: 20_000,
+        list: () => listProject(project, { ...clientOptions(google.port), only: clusterMadeKinds }),
+        sleep: async (ms) => { slept.push(ms); },
+        now: () => slept.reduce((a, b) => a + b, 0),
+      }),
+      (e: Error) => {
+        assert.match(e.message, /^gave up after 1 minutes waiting for GKE to delete what it made for namespace jupyterhub in project jupyterhub-event-example; 5 left:/);
+        for (const name of ["disk pvc-0b1c2d3e", "disk pvc-9a8b7c6d", "network endpoint group k8s1-1a2b3c4d", "forwarding rule gkegw1-x7k2-jupyterhub-hub-gateway",
+          "backend service gkegw1-x7k2-jupyterhub-proxy-public-80"]) {
+          assert.ok(e.message.includes(name), `${name} in ${e.message}`);
+        }
+        assert.ok(!e.message.includes("firewall"), "firewall rules are the network sweep's, after the cluster");
+        assert.ok(!e.message.includes("other-team"));
+        assert.match(e.message, /The cluster and the network were not deleted, so GKE can still finish\. Run `pulumi destroy` again/);
+        return true;
+      },
+    );
+    assert.deepStrictEqual(slept, [20_000, 20_000, 20_000]);
+  });
+});

@@ -1,0 +1,94 @@
+// SLOW: starts real processes (Python, tar, kubectl stand-ins or a network namespace).
+import * as assert from "assert";
+import { spawnSync } from "child_process";
+import * as path from "path";
+import { shippedFilesDir } from "../../infra/files";
+import { userUid } from "../../infra/plan/chart";
+import { Claim, parseProbeOutput, smokeClaims, smokeReport } from "../../infra/tools/smoke";
+import { systemPython } from "../hub/python";
+
+// The in-pod probe runs here for real, in a network namespace of its own (`unshare --net`: only loopback,
+// so nothing it tries can leave this machine), against loopback servers; privileges are dropped with
+// util-linux's setpriv the way a restricted pod has them dropped.
+
+const probe = path.join(shippedFilesDir, "ops", "smoke_probe.py");
+const driver = path.join(__dirname, "smoke_driver.py");
+
+function runProbe(claims: object[], asUser: number | null = null) {
+  const r = spawnSync("unshare", ["--net", systemPython, driver, probe, JSON.stringify({ claims, asUser })], { encoding: "utf8", timeout: 90_000 });
+  if (r.error) throw r.error;
+  return { status: r.status, results: parseProbeOutput(r.stdout), stderr: r.stderr };
+}
+
+const passOf = (results: { id: string; pass: boolean }[]) => Object.fromEntries(results.map((r) => [r.id, r.pass]));
+
+describe("the smoke test's in-pod probe", function () {
+  this.timeout(120_000);
+
+  it("passes DNS, the hub's API and an open allowlisted port, and fails each when it does not work", () => {
+    const { status, results } = runProbe([
+      { id: "dns", kind: "dns", name: "localhost" },
+      { id: "dns-bad", kind: "dns", name: "does-not-exist.invalid" },
+      { id: "hub", kind: "http", urlFromEnv: "JUPYTERHUB_API_URL", status: [200] },
+      { id: "hub-bad", kind: "http", url: "$HTTP_ERROR", status: [200] },
+      { id: "open", kind: "open", host: "127.0.0.1", port: "$OPEN_PORT" },
+      { id: "open-bad", kind: "open", host: "127.0.0.1", port: "$CLOSED_PORT" },
+    ]);
+    assert.deepStrictEqual(passOf(results), { "dns": true, "dns-bad": false, "hub": true, "hub-bad": false, "open": true, "open-bad": false });
+    assert.strictEqual(status, 1, "any failed claim makes the probe exit non-zero");
+  });
+
+  it("counts a blocked destination only when nothing gets through: a listener or a refusal fails the claim", () => {
+    const { results } = runProbe([
+      { id: "metadata", kind: "blocked", host: "169.254.169.254", port: 80 },
+      { id: "wi-metadata", kind: "blocked", host: "169.254.169.252", port: 988 },
+      { id: "private", kind: "blocked", host: "10.0.0.1", port: 10250 },
+      { id: "listening", kind: "blocked", host: "127.0.0.1", port: "$OPEN_PORT" },
+      { id: "refused", kind: "blocked", host: "127.0.0.1", port: "$CLOSED_PORT" },
+    ]);
+    assert.deepStrictEqual(passOf(results), { metadata: true, "wi-metadata": true, private: true, listening: false, refused: false });
+    assert.match(results.find((r) => r.id === "metadata")!.detail, /unreachable/);
+    assert.match(results.find((r) => r.id === "refused")!.detail, /refused \(the network let the connection through\)/);
+  });
+
+  it("fails the identity claims for root with every capability, and passes them for a stripped-down uid", () => {
+    const identity = [
+      { id: "uid", kind: "uid", uid: 65534 },
+      { id: "capabilities", kind: "capabilities" },
+      { id: "no-new-privs", kind: "no_new_privs" },
+    ];
+    const root = runProbe(identity);
+    assert.deepStrictEqual(passOf(root.results), { uid: false, capabilities: false, "no-new-privs": false });
+    const nobody = runProbe(identity, 65534);
+    assert.deepStrictEqual(passOf(nobody.results), { uid: true, capabilities: true, "no-new-privs": true }, nobody.stderr);
+    assert.strictEqual(nobody.status, 0);
+    // Root is never accepted, even when asked for.
+    assert.deepStrictEqual(passOf(runProbe([{ id: "uid", kind: "uid", uid: 0 }]).results), { uid: false });
+  });
+});
+
+describe("the smoke test's claims and report", () => {
+  const targets = { hubDomain: "hub.example.com", uid: userUid, coreNodeIp: "10.0.0.5", proxyPodIp: "10.32.1.7" };
+
+  it("checks every claim of the security summary, and counts one it could not check as a failure", () => {
+    const { claims, missing } = smokeClaims(targets);
+    assert.deepStrictEqual(claims.map((c) => [c.id, c.kind]), [
+      ["dns", "dns"], ["hub-api", "http"],
+      ["metadata-169.254.169.254:80", "blocked"], ["metadata-169.254.169.252:988", "blocked"],
+      ["internet-1.1.1.1:443", "blocked"], ["internet-8.8.8.8:53", "blocked"],
+      ["uid", "uid"], ["capabilities", "capabilities"], ["no-new-privs", "no_new_privs"], ["seccomp", "seccomp"],
+      ["private-kubelet", "blocked"], ["private-proxy-api", "blocked"],
+    ]);
+    assert.strictEqual((claims.find((c) => c.id === "uid") as Claim).uid, 1000);
+    assert.deepStrictEqual(missing.map((m) => m.id), ["other-user"]);
+    const results = claims.map((c) => ({ id: c.id, pass: true, detail: "ok" }));
+    const report = smokeReport(claims, results, missing);
+    assert.strictEqual(report.ok, false);
+    assert.strictEqual(report.lines.at(-1), "FAIL  other users' servers are unreachable: not checked, start a second test user's server first");
+    const complete = smokeClaims({ ...targets, otherUserPodIp: "10.32.2.9" });
+    const all = complete.claims.map((c) => ({ id: c.id, pass: true, detail: "ok" }));
+    assert.strictEqual(smokeReport(complete.claims, all, complete.missing).ok, true);
+    assert.strictEqual(smokeReport(complete.claims, all.slice(1), complete.missing).ok, false, "a claim without an answer fails");
+    assert.ok(smokeReport(complete.claims, all, complete.missing).lines.every((l) => l.startsWith("PASS  ")));
+  });
+});

@@ -1,0 +1,52 @@
+// SLOW: runs the whole program under Pulumi's mock runtime.
+import * as assert from "assert";
+import { stackRun } from "./support/runs";
+import { stackNames } from "./support/stacks";
+
+// URNs of the resources whose replacement would hurt during an event. Pulumi identifies a resource by its
+// URN (stack, project, parent chain of component types, type token, logical name): a refactor that moves a
+// resource into another component, renames a component type or changes a logical name makes `pulumi up`
+// delete the old resource and create a new one (Pulumi docs, "Resource names" and "aliases"). For these
+// that means a new cluster or node pool (every user server stops), a new DNS zone (new name servers: the
+// delegation must be redone), a new static address (DNS points at the old one), a new namespace or release
+// (every home disk is deleted with its PVC), or a certificate that must be issued again.
+//
+// The list is written out by hand on purpose: a change that alters one of these URNs must either add
+// `aliases` to the resource (then update the list here and say why in the commit) or not happen.
+
+const pinned = (stack: string): string[] => {
+  const urn = (parents: string, type: string, name: string) =>
+    `urn:pulumi:${stack}::jupyterhub-gke::${parents}$${type}::${name}`;
+  const cluster = "jupyterhub-gke:cluster:HardenedCluster";
+  const edge = "jupyterhub-gke:edge:HubEdge";
+  const network = "jupyterhub-gke:network:HubNetwork";
+  const hub = "jupyterhub-gke:hub:JupyterHub";
+  return [
+    urn(network, "gcp:compute/network:Network", "network-vpc"),
+    urn(network, "gcp:compute/subnetwork:Subnetwork", "network-nodes"),
+    urn(cluster, "gcp:serviceaccount/account:Account", "cluster-nodes"),
+    urn(cluster, "gcp:container/cluster:Cluster", "cluster"),
+    urn(cluster, "gcp:container/nodePool:NodePool", "cluster-core"),
+    urn(cluster, "gcp:container/nodePool:NodePool", "cluster-user"),
+    urn(edge, "gcp:dns/managedZone:ManagedZone", "edge-zone"),
+    urn(edge, "gcp:compute/globalAddress:GlobalAddress", "edge-ip"),
+    urn(edge, "gcp:certificatemanager/dnsAuthorization:DnsAuthorization", "edge-dns-auth"),
+    urn(edge, "gcp:certificatemanager/certificate:Certificate", "edge-cert"),
+    urn(edge, "gcp:certificatemanager/certificateMap:CertificateMap", "edge-certmap"),
+    urn(edge, "gcp:certificatemanager/certificateMapEntry:CertificateMapEntry", "edge-certmap-hub"),
+    urn(edge, "gcp:certificatemanager/certificateMapEntry:CertificateMapEntry", "edge-certmap-wildcard"),
+    urn(hub, "kubernetes:core/v1:Namespace", "hub-namespace"),
+    urn(hub, "kubernetes:helm.sh/v3:Release", "hub-release"),
+  ];
+};
+
+for (const stack of stackNames) {
+  describe(`the ${stack} stack's event-critical URNs`, function () {
+    this.timeout(120_000);
+    it("are unchanged, so no refactor silently replaces the cluster, a pool, the zone, the address, the hub or the certificate", async () => {
+      const declared = new Set((await stackRun(stack)).resources.map((r) => r.urn));
+      const missing = pinned(stack).filter((urn) => !declared.has(urn));
+      assert.deepStrictEqual(missing, [], `these URNs changed (add aliases, or the resource is replaced on the next pulumi up):\n${missing.join("\n")}`);
+    });
+  });
+}
