@@ -13,7 +13,7 @@ import { findLeftovers, leftoverReport, listProject, StackFootprint, sweepFirewa
 
 const fixtures = path.join(__dirname, "..", "fixtures", "gcp-api");
 const project = "jupyterhub-event-example";
-const footprint: StackFootprint = { project, namePrefix: "event", namespace: "jupyterhub", stackLabel: "event", network: "network-vpc-4d5e6f7" };
+const footprint: StackFootprint = { project, namePrefix: "event", namespace: "jupyterhub", stackLabel: "event", network: "network-vpc-4d5e6f7", region: "us-central1" };
 
 const routes: Record<string, string> = {
   [`/compute/v1/projects/${project}/aggregated/disks`]: "disks-aggregated-page1.json",
@@ -27,6 +27,8 @@ const routes: Record<string, string> = {
   [`/compute/v1/projects/${project}/global/backendServices`]: "backend-services.json",
   [`/compute/v1/projects/${project}/global/firewalls`]: "firewalls.json",
   [`/storage/v1/b?project=${project}`]: "buckets.json",
+  [`/v1/projects/${project}/locations/us-central1/repositories`]: "ar-repositories-page1.json",
+  [`/v1/projects/${project}/locations/us-central1/repositories?pageToken=CiNldmVudC1xdWF5LWlv`]: "ar-repositories-page2.json",
 };
 
 /** Serves the fixtures; `empty` answers every list as an empty project would. */
@@ -70,6 +72,8 @@ function clientOptions(port: number) {
   return {
     compute: { apiEndpoint: "127.0.0.1", port, protocol: "http", authClient: new PassThroughClient() },
     storage: { apiEndpoint: `http://127.0.0.1:${port}` },
+    // Artifact Registry's REST method, called with the Compute client's auth (here the PassThroughClient).
+    artifactRegistry: `http://127.0.0.1:${port}`,
   };
 }
 
@@ -91,14 +95,22 @@ describe("the leftover check, against recorded Google API responses", function (
       ["forwarding rule", "gkegw1-x7k2-jupyterhub-hub-gateway-9q1w2e3r4t5y", "global", false],
       ["network endpoint group", "k8s1-1a2b3c4d-jupyterhub-proxy-public-80-5e6f7a8b", "us-central1-a", false],
       ["bucket", "event-home-export-1a2b3c4", "US-CENTRAL1", true],
+      // A repository `pulumi destroy` did not delete (a failed destroy, a state edit), by label and by name.
+      ["repository", "event-pypi", "us-central1", false],
+      ["repository", "event-quay-io", "us-central1", false],
     ]);
+    assert.strictEqual(found.at(-2)!.why, "labelled jupyterhub-gke-stack=event");
+    assert.strictEqual(found.at(-1)!.why, "named event-*");
+    // The second page of repositories was asked for with the first page's token.
+    assert.ok(google.requests.includes(`/v1/projects/${project}/locations/us-central1/repositories?pageToken=CiNldmVudC1xdWF5LWlv`));
     assert.match(found[0].why, /^home disk of PVC jupyterhub\/claim-ada$/);
     // The second page of disks was asked for with the first page's token.
     assert.ok(google.requests.includes(`/compute/v1/projects/${project}/aggregated/disks?pageToken=CkQKQgoWdXMtY2VudHJhbDEtYg`));
     const report = leftoverReport(found);
     assert.strictEqual(report.failed, true);
-    assert.strictEqual(report.lines.length, 7);
-    assert.match(report.lines.at(-1)!, /^kept\s+bucket event-home-export-1a2b3c4/);
+    assert.strictEqual(report.lines.length, 9);
+    assert.match(report.lines[6], /^kept\s+bucket event-home-export-1a2b3c4/);
+    assert.strictEqual(report.lines.at(-1), "LEFT  repository event-quay-io (us-central1): named event-*");
   });
 
   it("passes an empty project, and a project whose only leftover is the export bucket kept on purpose", async () => {
