@@ -111,19 +111,26 @@ for (const mode of Object.keys(modes)) {
       const nodeSa = named(r, T.account, "cluster-nodes").outputs.email as string;
       const grants = ofType(r, T.repositoryIam).map((g) => [inputs(g).repository, inputs(g).role, inputs(g).member]);
       const expected = [["event-quay-io", "roles/artifactregistry.reader", `serviceAccount:${nodeSa}`]];
+      // Workload Identity bindings by account: the home export's writer (infra/components/homeExport.ts) in
+      // every mode, and with a Python repository the proxy's, for the proxy's Kubernetes service account only.
+      const writer = named(r, T.account, "home-export-writer").outputs;
+      const exportBinding = [writer.name, "roles/iam.workloadIdentityUser", `serviceAccount:${PROJECT}.svc.id.goog[jupyterhub/home-export]`];
+      const bindings = ofType(r, T.accountIam).map((b) => [inputs(b).serviceAccountId, inputs(b).role, inputs(b).member]);
       if (python) {
-        const proxySa = named(r, T.account, "registry-proxy").outputs.email as string;
+        const proxy = named(r, T.account, "registry-proxy").outputs;
+        const proxySa = proxy.email as string;
         expected.push([mode === "mirror" ? "event-pypi" : "event-python", "roles/artifactregistry.reader", `serviceAccount:${proxySa}`]);
-        // Workload Identity: the proxy's Kubernetes service account, and only it, may act as that account.
-        assert.deepStrictEqual(ofType(r, T.accountIam).map((b) => [inputs(b).role, inputs(b).member]), [
-          ["roles/iam.workloadIdentityUser", `serviceAccount:${PROJECT}.svc.id.goog[jupyterhub/package-proxy]`],
-        ]);
-        const ksa = inputs(ofType(r, T.serviceAccount)[0]);
+        assert.deepStrictEqual(bindings.sort(), [
+          [proxy.name, "roles/iam.workloadIdentityUser", `serviceAccount:${PROJECT}.svc.id.goog[jupyterhub/package-proxy]`],
+          exportBinding,
+        ].sort());
+        const ksa = inputs(ofType(r, T.serviceAccount).find((k) => inputs(k).metadata.name === "package-proxy")!);
         assert.strictEqual(ksa.metadata.annotations["iam.gke.io/gcp-service-account"], proxySa);
         assert.strictEqual(ksa.automountServiceAccountToken, false);
+        assert.deepStrictEqual(ofType(r, T.account).map((a) => a.name).sort(), ["cluster-nodes", "home-export-writer", "registry-proxy"]);
       } else {
-        assert.deepStrictEqual(ofType(r, T.accountIam), []);
-        assert.deepStrictEqual(ofType(r, T.account).map((a) => a.name), ["cluster-nodes"]);
+        assert.deepStrictEqual(bindings, [exportBinding]);
+        assert.deepStrictEqual(ofType(r, T.account).map((a) => a.name).sort(), ["cluster-nodes", "home-export-writer"]);
       }
       assert.deepStrictEqual(grants.sort(), expected.sort());
       assert.ok(ofType(r, T.projectIam).every((g) => !/artifactregistry/.test(inputs(g).role)));

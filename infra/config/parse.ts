@@ -322,10 +322,10 @@ function parsePackages(r: Reader): PackagesConfig {
       r.report("packageDenyList", denyList, "no deny list with packageMode none, where nothing can be installed at all; set packageMode mirror (or curated) to allow installs with a deny list");
     }
     if (indexUrl !== undefined) {
-      r.report("packageIndexUrl", indexUrl, "packageMode mirror or curated: with packageMode none users install nothing, so an index would never be used");
+      r.report("packageIndexUrl", indexUrl, "only with packageMode mirror or curated: with packageMode none users install nothing, so an index would never be used; set packageMode mirror or remove packageIndexUrl");
     }
     if (condaChannelUrl !== undefined) {
-      r.report("condaChannelUrl", condaChannelUrl, "packageMode mirror or curated: with packageMode none users install nothing, so a channel would never be used");
+      r.report("condaChannelUrl", condaChannelUrl, "only with packageMode mirror or curated: with packageMode none users install nothing, so a channel would never be used; set packageMode mirror or remove condaChannelUrl");
     }
   }
   if (indexUrl !== undefined && publicIndexHostList.includes(new URL(indexUrl).hostname)) {
