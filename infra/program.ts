@@ -1,14 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ProgramConfig, readProgramConfig } from "./config/read";
-import { capacityOutput, planAll } from "./plan";
+import { capacityOutput, planAll, rushOutput } from "./plan";
 import { HardenedCluster } from "./components/cluster";
 import { ProjectApis, requiredApis } from "./components/apis";
 import { HubEdge } from "./components/edge";
 import { HubGateway } from "./components/gateway";
 import { hubSecretName, JupyterHub } from "./components/jupyterhub";
 import { HubNetwork } from "./components/network";
+import { PlaceholderCalendar } from "./components/placeholderCalendar";
 import { PackageProxy, PackageRegistry } from "./components/registry";
-import { readShippedFiles } from "./files";
+import { readCalendarScript, readShippedFiles } from "./files";
 import { buildChartValues, summarizeHubSecurity, z2jhChart } from "./plan/chart";
 import { workloadIdentityPool } from "./plan/cluster";
 import { hubHostnameList } from "./plan/hostnames";
@@ -33,6 +34,8 @@ export function deployHub(programConfig: ProgramConfig = readProgramConfig()) {
   if (missing.length > 0) {
     throw new Error(`packageMode ${packages.mode} needs Google APIs that infra/components/apis.ts does not turn on: ${missing.join(", ")}; add them to requiredApis`);
   }
+  // Prices of another region, a class that misses its wait target: said where `pulumi up` shows it.
+  for (const warning of plan.warnings) void pulumi.log.warn(warning);
   // The hub's chart values are plan data too: built here, before anything is declared, from the shipped
   // Python read once from infra/files, and naming the Secret the JupyterHub component creates.
   const files = readShippedFiles();
@@ -151,6 +154,13 @@ export function deployHub(programConfig: ProgramConfig = readProgramConfig()) {
     }, { provider: cluster.kubernetesProvider, dependsOn: [registry] });
   }
 
+  // rush tuning: warm room before each class, from the plan's calendar. It scales the chart's
+  // user-placeholder StatefulSet, so it comes after the release (which creates that StatefulSet empty).
+  new PlaceholderCalendar("hub-placeholder-calendar", { namespace: hub.namespace, windows: plan.rush.calendar, script: readCalendarScript() }, {
+    provider: cluster.kubernetesProvider,
+    dependsOn: [hub.release],
+  });
+
   // The Gateway's name is its Kubernetes name, so it stays a DNS label. It depends on the release, so
   // `pulumi destroy` removes the load balancer before the proxy Service it points at.
   new HubGateway("hub-gateway", {
@@ -186,6 +196,7 @@ export function deployHub(programConfig: ProgramConfig = readProgramConfig()) {
     packages: packagesOutput(packages),
     capacity: capacityOutput(plan),
     costEstimate: plan.cost,
+    rush: rushOutput(plan),
     quotas: plan.quotas,
     clusterName: cluster.cluster.name,
     kubeconfig: cluster.kubeconfig,

@@ -181,12 +181,27 @@ for (const stack of stackNames) {
         ...(stack === "event" ? [[named(r, "gcp:serviceaccount/account:Account", "registry-proxy").outputs.name, "roles/iam.workloadIdentityUser", `${pool}/package-proxy]`]] : []),
         [writer.outputs.name, "roles/iam.workloadIdentityUser", `${pool}/home-export]`],
       ].sort());
-      const writers = ofType(r, "kubernetes:core/v1:ServiceAccount").filter((k: any) => k.inputs.metadata.annotations?.["iam.gke.io/gcp-service-account"] === writer.outputs.email);
+      // The Kubernetes service accounts: the export's, the placeholder calendar's (issue 13: warm room follows
+      // the schedule; it may only scale the placeholder StatefulSet and has no Google identity) and, in
+      // packageMode mirror (the event stack), the package proxy's.
+      const accounts: any[] = ofType(r, "kubernetes:core/v1:ServiceAccount").map((a) => a.inputs);
+      assert.deepStrictEqual(
+        accounts.map((a) => a.metadata.name).sort(),
+        [...(stack === "event" ? ["package-proxy"] : []), "home-export", "placeholder-calendar"].sort(),
+      );
+      const writers = accounts.filter((a) => a.metadata.annotations?.["iam.gke.io/gcp-service-account"] === writer.outputs.email);
       assert.strictEqual(writers.length, 1);
-      const ksa: any = writers[0].inputs;
+      const ksa = writers[0];
       assert.deepStrictEqual([ksa.metadata.namespace, ksa.metadata.name], [config.hub.namespace, "home-export"]);
       assert.strictEqual(ksa.metadata.annotations["iam.gke.io/gcp-service-account"], writer.outputs.email);
       assert.strictEqual(ksa.automountServiceAccountToken, false);
+      const calendar = accounts.find((a) => a.metadata.name === "placeholder-calendar");
+      assert.strictEqual(calendar.metadata.namespace, config.hub.namespace);
+      assert.strictEqual(calendar.metadata.annotations?.["iam.gke.io/gcp-service-account"], undefined, "no Google identity for the calendar");
+      const binding: any = ofType(r, "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding").find((b: any) => b.inputs.subjects?.some((x: any) => x.name === "placeholder-calendar"))?.inputs;
+      assert.ok(binding, "the calendar's account is bound to its role");
+      const role: any = ofType(r, "kubernetes:rbac.authorization.k8s.io/v1:Role").find((x: any) => x.inputs.metadata.name === binding.roleRef.name)?.inputs;
+      assert.deepStrictEqual(role.rules, [{ apiGroups: ["apps"], resources: ["statefulsets/scale"], resourceNames: ["user-placeholder"], verbs: ["get", "patch"] }]);
     });
 
     it("checks the hub's health URL and alerts at thresholds from the plan: the peak and the pool maximum", async () => {
@@ -242,7 +257,9 @@ describe("the offline plan's text", function () {
     assert.match(event, /budget {2,}\$\d+\.00 on billing account 012345-6789AB-CDEF01, 2027-12-04 to 2027-12-11/);
     assert.match(event, /budget alerts at {2,}50%, 80%, 100%, 150% of the cost estimate/);
     assert.match(event, /notifications to {2,}organisers@example\.com/);
-    assert.match(event, /alert: user pool at maximum {2,}45 nodes for 600 s/);
+    // ceil(1000 users / 28 per e2-highmem-8 node) = 36: the pool holds the peak's users, placeholders give
+    // way to them (issue 13).
+    assert.match(event, /alert: user pool at maximum {2,}36 nodes for 600 s/);
     assert.match(event, /export bucket {2,}event-home-export: kept at destroy, archives deleted after 30 days/);
     assert.match(event, /pulumi destroy {2,}waits up to 30 min/);
     const dev = renderPlanText((await run("dev")) as OfflineRun<ProgramExports>);

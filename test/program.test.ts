@@ -178,7 +178,7 @@ for (const stack of stackNames) {
       const plan = planAll(config);
       assert.deepStrictEqual(
         [capacity.peakUsers, capacity.machineType, capacity.usersPerNode, capacity.bindingConstraint, capacity.userNodesAtPeak, capacity.userPoolMaxNodes, capacity.maxPodsPerNode, capacity.podRangeCidr],
-        [config.capacity.peakUsers, config.capacity.userMachineType, plan.userPool.usersPerNode, plan.userPool.bindingConstraint, plan.userPool.userNodesAtPeak, plan.userPool.userPoolMaxNodes, plan.userPool.maxPodsPerNode, plan.addresses.podCidr],
+        [config.capacity.peakUsers, plan.userPool.machineType, plan.userPool.usersPerNode, plan.userPool.bindingConstraint, plan.userPool.userNodesAtPeak, plan.userPool.userPoolMaxNodes, plan.userPool.maxPodsPerNode, plan.addresses.podCidr],
       );
       assert.strictEqual(costEstimate.currency, "USD");
       assert.ok(costEstimate.perHourAtPeak > 0 && costEstimate.perEvent > costEstimate.perHourAtPeak);

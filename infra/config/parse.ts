@@ -3,6 +3,7 @@ import { isPlainObject, RawConfig, Reader } from "./reader";
 import {
   AuthorizedNetwork,
   CapacityConfig,
+  ClassSpec,
   ClusterLocation,
   DaemonSetOverhead,
   EdgeConfig,
@@ -14,11 +15,12 @@ import {
   PackagesConfig,
   PlatformConfig,
   PriceTable,
+  RushConfig,
   StackConfig,
 } from "./types";
-import { configSchema, dnsLabel, knownKeys, oidcClientSecretKey, parseTimestamp, ruleLimits } from "./schema";
+import { configSchema, dnsLabel, knownKeys, oidcClientSecretKey, parseTimestamp, retiredKeys, ruleLimits } from "./schema";
 import { acceleratorFamilies, lookupMachineType } from "../catalog/machineTypes";
-import { defaultPriceTable } from "../catalog/prices";
+import { defaultPriceTable, pricesFor } from "../catalog/prices";
 import { nonPublicPart, overlaps, parseIpv4Cidr, readCidr, sharedAddresses } from "../catalog/cidr";
 import { isPinnedImage } from "../catalog/images";
 import { publicIndexHosts } from "../../policy-pack/contracts/packages";
@@ -153,10 +155,106 @@ function parseCapacity(r: Reader): CapacityConfig {
     userMemoryLimitGiB,
     userStorageGiB: r.integer("userStorageGiB"),
     userMachineType: r.string("userMachineType"),
+    userNodesPackingSlack: r.number("userNodesPackingSlack"),
+    userMachineFamilies: r.stringList("userMachineFamilies"),
     userPoolMaxPodsPerNode: r.autoOrInteger("userPoolMaxPodsPerNode"),
-    arrivalRatePerMinute: r.number("arrivalRatePerMinute"),
-    nodeStartupMinutes: r.number("nodeStartupMinutes"),
     daemonSetOverhead: parseDaemonSetOverhead(r),
+  };
+}
+
+const classFields = ["name", "start", "users", "arrivalMinutes", "durationMinutes"] as const;
+const MINUTE_MS = 60_000;
+
+/**
+ * The timetable: each class an object with a start inside the event window, at most `peakUsers` users
+ * (the hub's active-server limit), and classes that run at once holding no more than `peakUsers` together.
+ * Unset (or empty), one class: the peak arriving over ten minutes from the event's start.
+ */
+function parseTimetable(r: Reader, peakUsers: number, event: EventWindow): readonly ClassSpec[] {
+  const key = "timetable";
+  const { maxClasses, arrivalMinutes: arrival, durationMinutes: duration } = configSchema[key].limits;
+  const peakKnown = r.valid("peakUsers");
+  const windowKnown = r.valid("eventStart", "eventEnd") && event.end.getTime() > event.start.getTime();
+  const items = r.list(key);
+  if (items.length === 0) {
+    const minutes = windowKnown ? Math.min(180, (event.end.getTime() - event.start.getTime()) / MINUTE_MS) : 180;
+    return [{ name: "class 1", start: event.start, users: peakUsers, arrivalMinutes: 10, durationMinutes: Math.max(10, minutes) }];
+  }
+  if (items.length > maxClasses) r.report(key, items.length, `at most ${maxClasses} classes`);
+  const shape = `{name, start: <ISO 8601 time>, users: 1–${peakKnown ? peakUsers : "peakUsers"}, arrivalMinutes: ${arrival.min}–${arrival.max}, durationMinutes: ${duration.min}–${duration.max}}`;
+  const classes: ClassSpec[] = [];
+  items.forEach((item, i) => {
+    const at = `${key}[${i}]`;
+    if (!isPlainObject(item)) {
+      r.report(key, item, `a class is an object ${shape}`, at);
+      return;
+    }
+    let ok = true;
+    const bad = (field: string, value: unknown, allowed: string) => {
+      r.report(key, value, allowed, `${at}.${field}`);
+      ok = false;
+    };
+    for (const field of Object.keys(item).filter((f) => !classFields.some((c) => c === f))) {
+      bad(field, item[field], `not a field of a class; a class is ${shape}`);
+    }
+    const name = item.name === undefined ? `class ${i + 1}` : item.name;
+    if (typeof name !== "string" || name.trim() === "" || name.length > 60) bad("name", item.name, "a name of 1 to 60 characters (it titles the class's chart panel)");
+    const start = typeof item.start === "string" ? parseTimestamp(item.start) : undefined;
+    if (!start) bad("start", item.start, "an ISO 8601 timestamp with a time zone, e.g. 2027-12-06T09:00:00Z");
+    else if (windowKnown && (start < event.start || start >= event.end)) {
+      bad("start", item.start, `a time inside the event window, from eventStart (${event.start.toISOString()}) to before eventEnd (${event.end.toISOString()})`);
+    }
+    const users = item.users;
+    if (typeof users !== "number" || !Number.isInteger(users) || users < 1 || (peakKnown && users > peakUsers)) {
+      bad("users", users, peakKnown ? `a whole number from 1 to peakUsers (${peakUsers}): the hub never runs more servers at once` : "a whole number of at least 1");
+    }
+    const a = item.arrivalMinutes;
+    if (typeof a !== "number" || !Number.isFinite(a) || a < arrival.min || a > arrival.max) {
+      bad("arrivalMinutes", a, `minutes over which the class arrives, from ${arrival.min} to ${arrival.max}`);
+    }
+    const d = item.durationMinutes;
+    if (typeof d !== "number" || !Number.isFinite(d) || d < duration.min || d > duration.max) {
+      bad("durationMinutes", d, `the class's length in minutes, from ${duration.min} to ${duration.max}`);
+    } else if (typeof a === "number" && d < a) {
+      bad("durationMinutes", d, `at least the class's arrivalMinutes (${a})`);
+    } else if (start && windowKnown && start.getTime() + d * MINUTE_MS > event.end.getTime()) {
+      bad("durationMinutes", d, `a class that ends by eventEnd (${event.end.toISOString()}); this one would end at ${new Date(start.getTime() + d * MINUTE_MS).toISOString()}`);
+    }
+    if (ok && start && typeof name === "string" && typeof users === "number" && typeof a === "number" && typeof d === "number") {
+      classes.push({ name, start, users, arrivalMinutes: a, durationMinutes: d });
+    }
+  });
+  const names = classes.map((c) => c.name);
+  for (const dup of new Set(names.filter((n, i) => names.indexOf(n) !== i))) {
+    r.report(key, dup, "class names must differ: each titles its own chart panel and report line", `${key}.name`);
+  }
+  classes.sort((x, y) => x.start.getTime() - y.start.getTime());
+  if (peakKnown) {
+    // The most users in class at once is reached when some class starts.
+    for (const c of classes) {
+      const running = classes.filter((o) => o.start <= c.start && c.start.getTime() < o.start.getTime() + o.durationMinutes * MINUTE_MS);
+      const together = running.reduce((n, o) => n + o.users, 0);
+      if (together > peakUsers) {
+        r.report(key, running.map((o) => o.name), `classes that run at once must hold at most peakUsers (${peakUsers}) users together; at ${c.start.toISOString()} ${running.map((o) => `${o.name} (${o.users})`).join(" and ")} hold ${together}: raise peakUsers or move a class`, key);
+        break;
+      }
+    }
+  }
+  return classes;
+}
+
+function parseRush(r: Reader, peakUsers: number, event: EventWindow): RushConfig {
+  return {
+    classes: parseTimetable(r, peakUsers, event),
+    timings: {
+      hubLoginsPerSecond: r.number("hubLoginsPerSecond"),
+      autoscalerReactionSeconds: r.integer("autoscalerReactionSeconds"),
+      nodeBootSeconds: r.integer("nodeBootSeconds"),
+      imagePullSeconds: r.integer("imagePullSeconds"),
+      podStartSeconds: r.integer("podStartSeconds"),
+    },
+    waitTargetSeconds: r.integer("rushWaitTargetSeconds"),
+    seed: r.integer("rushSeed"),
   };
 }
 
@@ -188,15 +286,17 @@ const numberFields: readonly FieldsOf<number>[] = [
   "natGatewayVmHour", "natGatewayHourCap", "natIpHour", "hoursPerMonth",
 ];
 const rateFields: readonly FieldsOf<Readonly<Record<string, number>>>[] = ["vcpuHour", "memoryGiBHour", "gpuHour"];
-const textFields: readonly Exclude<FieldsOf<string>, "currency">[] = ["source", "asOf"];
+const textFields: readonly Exclude<FieldsOf<string>, "currency">[] = ["source", "asOf", "region"];
 
 function isPriceMap(v: unknown): v is Record<string, number> {
   return isPlainObject(v) && Object.values(v).every((x) => typeof x === "number" && x >= 0);
 }
 
-function parsePrices(r: Reader): PriceTable {
+/** The region's published prices (or us-central1's, which the plan then flags), with the stack's overrides. */
+function parsePrices(r: Reader, region: string): PriceTable {
   const key = "priceOverrides";
-  const table: { -readonly [F in keyof PriceTable]: PriceTable[F] } = { ...defaultPriceTable };
+  const base = pricesFor(region);
+  const table: { -readonly [F in keyof PriceTable]: PriceTable[F] } = { ...base };
   for (const [k, v] of Object.entries(r.object(key))) {
     const path = `${key}.${k}`;
     const numberField = numberFields.find((f) => f === k);
@@ -206,7 +306,7 @@ function parsePrices(r: Reader): PriceTable {
       if (typeof v === "number" && v >= 0) table[numberField] = v;
       else r.report(key, v, "a price ≥ 0", path);
     } else if (rateField !== undefined) {
-      if (isPriceMap(v)) table[rateField] = { ...defaultPriceTable[rateField], ...v };
+      if (isPriceMap(v)) table[rateField] = { ...base[rateField], ...v };
       else r.report(key, v, "an object of prices ≥ 0, keyed like the default table", path);
     } else if (textField !== undefined) {
       if (typeof v === "string") table[textField] = v;
@@ -435,13 +535,20 @@ export function parseConfig(raw: RawConfig, options: ParseOptions = {}): StackCo
   const issues = new IssueList();
   const r = new Reader(raw, issues, options.secretKeys);
   for (const key of Object.keys(raw)) {
-    if (!knownKeys.includes(key)) reportUnknownKey(issues, key, raw[key]);
+    if (!knownKeys.includes(key)) {
+      if (retiredKeys[key] !== undefined) issues.add(key, raw[key], retiredKeys[key]);
+      else reportUnknownKey(issues, key, raw[key]);
+    }
   }
+  const platform = parsePlatform(r);
+  const capacity = parseCapacity(r);
+  const event = parseEvent(r, options.now);
   const config: StackConfig = {
-    platform: parsePlatform(r),
-    capacity: parseCapacity(r),
-    event: parseEvent(r, options.now),
-    prices: parsePrices(r),
+    platform,
+    capacity,
+    event,
+    rush: parseRush(r, capacity.peakUsers, event),
+    prices: parsePrices(r, platform.region),
     edge: parseEdge(r),
     hub: parseHub(r),
     lifecycle: parseLifecycle(r),

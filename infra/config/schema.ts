@@ -1,6 +1,6 @@
 // schema.ts is one table of every key (about 60 entries, each with its source); it is long because it is
 // the one place they live, not because it mixes concerns.
-import { acceleratorFamilies, machineTypes } from "../catalog/machineTypes";
+import { acceleratorFamilies, isNodePoolMachine, machineTypes } from "../catalog/machineTypes";
 import { isPrivate, readCidr } from "../catalog/cidr";
 import { isPinnedImage } from "../catalog/images";
 import { didYouMean } from "./errors";
@@ -141,20 +141,25 @@ function httpsUrl(v: string): string | undefined {
 }
 
 // Shared-core machines (e2-medium) share physical cores with other tenants and hold few pods and disks;
-// the policy pack refuses them too (gke-node-machine-type). Whether a machine is big enough for a user is
-// the plan's question (infra/plan/index.ts), reported under the same key.
-const dedicatedCoreMachines = [...machineTypes.values()].filter((m) => !m.sharedCore).map((m) => m.name);
-const knownFamilies = [...new Set([...machineTypes.values()].map((m) => m.family))];
+// the policy pack refuses them too (gke-node-machine-type). Families whose nodes cannot attach the users'
+// pd-balanced homes (machineTypes.ts `notForUsers`) are priced for comparison but never a pool's type.
+// Whether a machine is big enough for a user is the plan's question (infra/plan/index.ts), reported under
+// the same key.
+const dedicatedCoreMachines = [...machineTypes.values()].filter(isNodePoolMachine).map((m) => m.name);
+const knownFamilies = [...new Set([...machineTypes.values()].filter(isNodePoolMachine).map((m) => m.family))];
 
-/** Why a machine type is refused, naming the reason: shared-core, a shape or a family the model does not know. */
+/** Why a machine type is refused, naming the reason: shared-core, not for pools, a shape or a family the model does not know. */
 function machine(v: string): string | undefined {
   const known = machineTypes.get(v);
-  if (known && !known.sharedCore) return undefined;
-  if (known) {
+  if (known && isNodePoolMachine(known)) return undefined;
+  if (known?.sharedCore) {
     return `${v} is shared-core: it shares physical cores with other VMs and attaches only ${known.attachableDisks} disks; pick a type with dedicated cores, e.g. ${v.split("-")[0]}-standard-2`;
   }
-  const [family, kind] = v.split("-");
   const guess = didYouMean(v, dedicatedCoreMachines);
+  if (known?.notForUsers) {
+    return `${v} is priced for comparison but not used for a node pool: ${known.notForUsers}${guess ? ` (${guess})` : ""}`;
+  }
+  const [family, kind] = v.split("-");
   if (knownFamilies.includes(family)) {
     const series = dedicatedCoreMachines.filter((m) => m.startsWith(`${family}-${kind}-`));
     const shapes = series.length > 0 ? series : dedicatedCoreMachines.filter((m) => m.startsWith(`${family}-`));
@@ -162,6 +167,13 @@ function machine(v: string): string | undefined {
   }
   return `not a machine type the capacity model knows${guess ? ` (${guess})` : ""}: it knows the ${knownFamilies.map((f) => f.toUpperCase()).join(", ")} families with dedicated cores, whose disks attach as Persistent Disk (newer families such as C3 and N4 attach Hyperdisk, with far fewer disks per node); e.g. n2-highmem-8`;
 }
+const userMachine = (v: string) => {
+  if (v === "auto") return undefined;
+  const why = machine(v);
+  return why && `${why}; or auto, to let the plan choose`;
+};
+/** Families `userMachineType: auto` may choose from. */
+export const userMachineFamilyNames = knownFamilies;
 
 /**
  * A GKE range: written as its network address (GCP rejects host bits, and an organiser who wrote them
@@ -203,7 +215,7 @@ export const configSchema = {
       : "a GCP project id: 6-30 characters, lower-case letters, digits and hyphens, starting with a letter",
   },
   "gcp:region": {
-    kind: "string", required: true, example: "europe-west1", doc: "cluster region; prices are quoted for us-central1",
+    kind: "string", required: true, example: "europe-west1", doc: "cluster region; the plan prices it from its table of common regions, or warns that prices are us-central1's",
     allowed: "a GCP region with GKE",
     check: (v) => {
       if (gcpRegions.includes(v)) return undefined;
@@ -235,7 +247,7 @@ export const configSchema = {
     doc: "on: GKE and Pulumi refuse to delete the cluster; off so an event stack can be destroyed",
   },
   coreMachineType: {
-    kind: "string", default: "n2-standard-4", check: machine, allowed: "a known E2/N2/N1 type with dedicated cores",
+    kind: "string", default: "n2-standard-4", check: machine, allowed: "a known E2/N2/N2D/N1 type with dedicated cores",
     doc: "nodes for the hub, the proxy and system pods",
   },
   corePoolMinNodes: { kind: "integer", min: 1, max: 10, default: 1, doc: "core pool autoscaling: its minimum" },
@@ -283,23 +295,66 @@ export const configSchema = {
   },
   userStorageGiB: { kind: "integer", min: 1, max: 1_024, default: 10, doc: "each user's home disk" },
   userMachineType: {
-    kind: "string", default: "n2-highmem-8", check: machine, limits: { maxNodesPerPool },
-    allowed: `a known E2/N2/N1 type with dedicated cores that holds at least one user, and the peak on at most ${maxNodesPerPool} nodes`,
-    doc: "user nodes",
+    kind: "string", default: "auto", check: userMachine, limits: { maxNodesPerPool },
+    allowed: `\`auto\`, or a known E2/N2/N2D/N1 type with dedicated cores that holds at least one user, and the peak on at most ${maxNodesPerPool} nodes`,
+    doc: "user nodes; `auto` takes the type with the lowest price per user-hour that fits the per-user shape, pods per node and disk attach limits (the plan prints the runners-up)",
+  },
+  userNodesPackingSlack: {
+    kind: "number", min: 0, max: 10, default: 0.05,
+    doc: "with `userMachineType: auto`, take only types whose peak needs at most this share more nodes than the bin-packing lower bound (stranded room on every node), unless none does",
+  },
+  userMachineFamilies: {
+    kind: "stringList", item: new RegExp(`^(${userMachineFamilyNames.join("|")})$`), itemsAre: `machine families: ${userMachineFamilyNames.join(", ")}`,
+    default: [], defaultText: "every family", doc: "with `userMachineType: auto`, the only families it may choose from",
   },
   userPoolMaxPodsPerNode: {
     // GKE allows 8 to 256 pods per node (flexible pod CIDR docs).
     kind: "autoOrInteger", min: 8, max: 256, default: "auto",
     doc: "`auto` takes the smallest GKE step that fits the users a node holds, which saves pod addresses",
   },
-  arrivalRatePerMinute: {
-    kind: "number", min: 1, max: 5_000, default: 30,
-    doc: "users starting servers per minute at the busiest moment; sizes placeholders and the spawn limit",
+  timetable: {
+    // The rush model (infra/plan/rush/) simulates each class; warm capacity, the placeholder calendar and
+    // the event's cost follow it. Checked in parse.ts (parseTimetable).
+    kind: "list", limits: { maxClasses: 200, arrivalMinutes: { min: 1, max: 240 }, durationMinutes: { min: 10, max: 24 * 60 } },
+    default: [], defaultText: "one class: `peakUsers` arriving over 10 minutes from `eventStart`, for 3 hours (or the whole window if shorter)",
+    allowed: "`[{name, start, users, arrivalMinutes, durationMinutes}]`: start an ISO 8601 time inside the event window, 1–`peakUsers` users, arrival 1–240 min, duration 10–1440 min ending inside the window",
+    doc: "the event's classes: when each starts, how many users arrive over how many minutes, and how long it lasts; the rush simulation, warm capacity and cost follow it",
   },
-  nodeStartupMinutes: {
-    // "a few minutes" for a node to join plus an image pull (Z2JH optimization.md, GKE autoscaler docs).
-    kind: "number", min: 1, max: 30, default: 4,
-    doc: "time from a scale-up to a running user pod on the new node",
+  rushWaitTargetSeconds: {
+    kind: "integer", min: 10, max: 1_800, default: 60,
+    doc: "the p95 wait for a running server that warm capacity must keep in every class (with no failed spawn)",
+  },
+  hubLoginsPerSecond: {
+    // At ~2 logins/s the one hub process was pinned at 1 CPU and responses went from 0-2 s to 5-7 s
+    // (neurohackademy/nh2020-jupyterhub#44, a hubtraf stress test of a Z2JH hub).
+    kind: "number", min: 0.1, max: 100, default: 2,
+    doc: "logins plus spawn requests one hub serves per second (published: ~2/s pinned one CPU); measure yours in a rehearsal",
+  },
+  autoscalerReactionSeconds: {
+    // Cluster autoscaler FAQ, "What are the Service Level Objectives": "No more than 30 sec latency on
+    // small clusters (less than 100 nodes ...), with the average latency of about 5 sec".
+    kind: "integer", min: 0, max: 600, default: 30,
+    doc: "from a pod found unschedulable to the autoscaler asking for a node (documented: at most 30 s below 100 nodes)",
+  },
+  nodeBootSeconds: {
+    // GKE capacity-provisioning docs: a new node takes "approximately 80 to 120 seconds"; the top of the range.
+    kind: "integer", min: 10, max: 1_800, default: 120,
+    doc: "from the autoscaler's request to a Ready node (GKE documents about 80 to 120 s)",
+  },
+  imagePullSeconds: {
+    // Z2JH administrator/optimization.md: "If the image is large, the wait can be 5 to 10 minutes"; the
+    // lower end. Small images pull in seconds: measure `kubectl get events` on a fresh node and override.
+    kind: "integer", min: 0, max: 3_600, default: 300,
+    doc: "pulling the user image on a new node (Z2JH: 5 to 10 minutes for a large image)",
+  },
+  podStartSeconds: {
+    // Pod creation "~2-3 s, ~20 s with PDs" (jupyterhub/kubespawner#120).
+    kind: "integer", min: 1, max: 600, default: 20,
+    doc: "from a user pod bound to a node that has the image to a running server, home disk included (~20 s with a PD)",
+  },
+  rushSeed: {
+    kind: "integer", min: 0, max: 2_147_483_647, default: 1,
+    doc: "seed of the simulated arrival times and retry delays; the same seed gives the same figures",
   },
   daemonSetOverhead: {
     // Requests of GKE's own per-node DaemonSets on a Standard node with Dataplane V2 and Workload Identity
@@ -400,7 +455,7 @@ export const configSchema = {
     doc: "never start more servers than the cluster is sized for",
   },
   concurrentSpawnLimit: {
-    kind: "integer", min: 1, max: 500, unset: "from the arrival rate", doc: "how many servers may start at once",
+    kind: "integer", min: 1, max: 500, unset: "from the timetable's fastest arrival", doc: "how many servers may start at once",
   },
   egressAllowlist: {
     kind: "list", limits: { widestPrefix: 8, ports: { min: 1, max: 65_535 }, defaultPorts: [443] }, default: [],
@@ -462,6 +517,17 @@ export const configSchema = {
 
 export type ConfigSchema = typeof configSchema;
 export type ConfigKey = keyof ConfigSchema;
+
+/**
+ * Keys older stacks set that the program no longer reads, with what replaced them; parse.ts names the
+ * replacement instead of only refusing an unknown key.
+ */
+export const retiredKeys: Readonly<Record<string, string>> = {
+  arrivalRatePerMinute:
+    "retired: describe the classes instead with `timetable` (each class's users and arrivalMinutes give its arrival rate)",
+  nodeStartupMinutes:
+    "retired: set its parts, `autoscalerReactionSeconds`, `nodeBootSeconds`, `imagePullSeconds` and `podStartSeconds`",
+};
 
 /** The only secret key; its value never enters the typed config (read.ts reads it as a secret). */
 export const oidcClientSecretKey = "oidcClientSecret" satisfies ConfigKey;

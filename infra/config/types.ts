@@ -28,7 +28,7 @@ export interface AuthorizedNetwork {
 export interface PlatformConfig {
   /** GCP project id (`gcp:project`). */
   readonly project: string;
-  /** GCP region (`gcp:region`); prices are quoted for us-central1 and scaled by nothing. */
+  /** GCP region (`gcp:region`); priced from infra/catalog/prices.ts, or flagged as priced like us-central1. */
   readonly region: string;
   /** Where the control plane and nodes run (`clusterLocationType` and `zones`). */
   readonly location: ClusterLocation;
@@ -63,14 +63,42 @@ export interface CapacityConfig {
   readonly userMemoryGuaranteeGiB: number;
   readonly userMemoryLimitGiB: number;
   readonly userStorageGiB: number;
+  /** A machine type name, or "auto": the plan picks the cheapest per user-hour (infra/plan/rush/machine.ts). */
   readonly userMachineType: string;
+  /** With "auto", only types whose peak needs at most this share more nodes than the lower bound (if any does). */
+  readonly userNodesPackingSlack: number;
+  /** With "auto", the families it may choose from; empty means every family. */
+  readonly userMachineFamilies: readonly string[];
   /** "auto": the smallest GKE step that fits the users a node can hold. */
   readonly userPoolMaxPodsPerNode: "auto" | number;
-  /** Users starting servers per minute at the busiest moment (a class arriving at once). */
-  readonly arrivalRatePerMinute: number;
-  /** Minutes from the autoscaler asking for a node to a user pod running on it. */
-  readonly nodeStartupMinutes: number;
   readonly daemonSetOverhead: DaemonSetOverhead;
+}
+
+/** One class of the event's timetable: its users arrive over `arrivalMinutes` from `start`. */
+export interface ClassSpec {
+  readonly name: string;
+  readonly start: Date;
+  readonly users: number;
+  readonly arrivalMinutes: number;
+  readonly durationMinutes: number;
+}
+
+/** Timings of a user's way from login to a running server; each default is a published figure (schema.ts). */
+export interface RushTimings {
+  readonly hubLoginsPerSecond: number;
+  readonly autoscalerReactionSeconds: number;
+  readonly nodeBootSeconds: number;
+  readonly imagePullSeconds: number;
+  readonly podStartSeconds: number;
+}
+
+/** The timetable and what the rush simulation needs besides the capacity model. */
+export interface RushConfig {
+  /** In start order; at least one class. */
+  readonly classes: readonly ClassSpec[];
+  readonly timings: RushTimings;
+  readonly waitTargetSeconds: number;
+  readonly seed: number;
 }
 
 export interface EventWindow {
@@ -142,7 +170,7 @@ export interface HubConfig {
   readonly cullMaxAgeSeconds: number;
   /** `undefined` means "the planned peak", so the hub never starts more servers than nodes hold. */
   readonly activeServerLimit?: number;
-  /** `undefined` means "sized from the arrival rate". */
+  /** `undefined` means "sized from the timetable's fastest arrival" (infra/plan/rush/hub.ts). */
   readonly concurrentSpawnLimit?: number;
   readonly egressAllowlist: readonly EgressRule[];
   readonly packages: PackagesConfig;
@@ -163,6 +191,7 @@ export interface StackConfig {
   readonly platform: PlatformConfig;
   readonly capacity: CapacityConfig;
   readonly event: EventWindow;
+  readonly rush: RushConfig;
   readonly prices: PriceTable;
   readonly edge: EdgeConfig;
   readonly hub: HubConfig;

@@ -26,3 +26,14 @@ export function readShippedFiles(dir: string = shippedFilesDir): ShippedFiles {
     packageProxy: read(shippedFilePaths.packageProxy),
   };
 }
+
+/**
+ * The placeholder calendar's script, relative to `shippedFilesDir`. It ships in the calendar's own
+ * ConfigMap (components/placeholderCalendar.ts), not in the chart values; tests run it with a real Python.
+ */
+export const calendarScriptPath = "scaler/placeholder_calendar.py";
+
+/** Reads the placeholder calendar's script as UTF-8 text, for the program to hand to the component. */
+export function readCalendarScript(dir: string = shippedFilesDir): string {
+  return fs.readFileSync(path.join(dir, calendarScriptPath), "utf8");
+}

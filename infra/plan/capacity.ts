@@ -114,19 +114,22 @@ export interface UserPoolPlan extends UserNodeFit {
   readonly userNodesAtPeak: number;
   /** The bin-packing lower bound: peak demand over one node's capacity, per resource, rounded up. */
   readonly lowerBoundNodes: number;
-  /** User-sized placeholder pods that keep warm room for the users arriving during one node start-up. */
+  /**
+   * The most user-sized placeholder pods the placeholder calendar holds at once (infra/plan/rush/): warm
+   * room raised before each class and taken away after it.
+   */
   readonly placeholderUsers: number;
   readonly userPoolMinNodes: number;
   readonly userPoolMaxNodes: number;
 }
 
 /**
- * Sizes the user pool from the peak. Placeholders (Z2JH scheduling.userPlaceholder) hold room for
- * arrivalRate × nodeStartup users, so arrivals within one node start-up never wait for a node; the pool
- * keeps their nodes at its minimum and adds room for them above the peak (they are evicted by real users
- * and re-pending, which is what makes the autoscaler add the next node early).
+ * Sizes the user pool from the peak. The maximum is the nodes the peak's users need and no more:
+ * placeholders give way to users (Z2JH podPriority), so at the peak they are what is evicted, and raising
+ * the maximum to hold them too would only buy nodes nobody uses. The minimum is zero: warm room comes from
+ * the placeholder calendar before each class, not from nodes kept up all night.
  */
-export function planUserPool(machine: MachineType, capacity: CapacityConfig): UserPoolPlan {
+export function planUserPool(machine: MachineType, capacity: CapacityConfig, placeholderUsers = 0): UserPoolPlan {
   const fit = fitUsersOnNode(machine, capacity);
   if (fit.usersPerNode < 1) {
     throw new RangeError(`${machine.name} cannot hold one user (${fit.bindingConstraint} binds)`);
@@ -138,15 +141,15 @@ export function planUserPool(machine: MachineType, capacity: CapacityConfig): Us
     peak / fit.forUsers.pods,
     peak / fit.forUsers.disks,
   );
-  const placeholderUsers = Math.min(peak, Math.ceil(capacity.arrivalRatePerMinute * capacity.nodeStartupMinutes));
+  const userNodesAtPeak = Math.ceil(peak / fit.usersPerNode);
   return {
     ...fit,
     peakUsers: peak,
     machineType: machine.name,
-    userNodesAtPeak: Math.ceil(peak / fit.usersPerNode),
+    userNodesAtPeak,
     lowerBoundNodes: Math.ceil(lowerBound - 1e-9),
     placeholderUsers,
-    userPoolMinNodes: Math.ceil(placeholderUsers / fit.usersPerNode),
-    userPoolMaxNodes: Math.ceil((peak + placeholderUsers) / fit.usersPerNode),
+    userPoolMinNodes: 0,
+    userPoolMaxNodes: userNodesAtPeak,
   };
 }

@@ -19,14 +19,31 @@ export interface CostLine {
 
 export interface CostEstimate {
   readonly currency: "USD";
+  /** What runs at the busiest moment of the rush: the users' nodes and any the autoscaler added for them. */
   readonly perHourAtPeak: number;
+  /** The same, per user at that moment (homes, core pool and fixed costs included). */
+  readonly perUserHourAtPeak: number;
+  readonly usersAtPeak: number;
   readonly perHourIdle: number;
   readonly eventHours: number;
   /** Hours the platform stands by outside the event window, at its idle size. */
   readonly standbyHours: number;
-  /** Upper bound: every pool at its maximum for the whole event window, idle for the standby hours. */
+  /**
+   * The event by its timetable: user nodes for the node-hours the classes and the placeholder calendar
+   * keep up (infra/plan/rush/nodeHours.ts), everything else at its peak size for the event window, and the
+   * idle platform for the standby hours.
+   */
   readonly perEvent: number;
+  /** Upper bound: every pool at its maximum for the whole event window, idle for the standby hours. */
+  readonly perEventUpperBound: number;
+  readonly userNodeHours: number;
+  /** What the warm room (placeholders and the nodes that hold them) adds to `perEvent`. */
+  readonly warmCapacity: number;
+  /** `warmCapacity` over `perEvent`. */
+  readonly warmShare: number;
   readonly linesAtPeak: readonly CostLine[];
+  /** The region whose prices these are; a plan warning says when it is not the stack's. */
+  readonly pricesRegion: string;
   readonly priceSource: string;
   readonly pricesAsOf: string;
   readonly notIncluded: readonly string[];
@@ -36,6 +53,8 @@ export interface CostInputs {
   readonly prices: PriceTable;
   readonly poolsAtPeak: readonly PricedPool[];
   readonly poolsIdle: readonly PricedPool[];
+  /** Every pool at its maximum, for the upper bound. */
+  readonly poolsAtMax: readonly PricedPool[];
   /** Persistent disks that exist whatever the load: user homes and the hub database. */
   readonly persistentDiskGiB: number;
   readonly natIps: number;
@@ -43,6 +62,13 @@ export interface CostInputs {
   readonly forwardingRules: number;
   readonly eventHours: number;
   readonly standbyHours: number;
+  /** The users' pool by the timetable (name of the pool in `poolsAtPeak`, node-hours with and without warm room). */
+  readonly schedule: {
+    readonly pool: string;
+    readonly userNodeHours: number;
+    readonly warmNodeHours: number;
+    readonly usersAtPeak: number;
+  };
 }
 
 export function nodeHourPrice(prices: PriceTable, machine: MachineType): number {
@@ -81,26 +107,53 @@ function costLines(inputs: CostInputs, pools: readonly PricedPool[]): CostLine[]
   return lines.map((l) => ({ ...l, perHour: round(l.perHour) }));
 }
 
-/** Prices the platform at its peak and at rest, and bounds the whole event from above. */
+/** One node of a pool an hour: the machine, its boot disk and its GPUs. */
+export function pooledNodeHour(prices: PriceTable, p: PricedPool): number {
+  const diskHour = prices.balancedDiskGiBMonth / prices.hoursPerMonth;
+  const gpu = p.accelerator ? p.accelerator.count * (prices.gpuHour[p.accelerator.type] ?? NaN) : 0;
+  return nodeHourPrice(prices, p.machine) + p.bootDiskGiB * diskHour + gpu;
+}
+
+/**
+ * Prices the platform at its peak and at rest, the event by its timetable, and bounds the event from
+ * above.
+ */
 export function estimateCost(inputs: CostInputs): CostEstimate {
   const linesAtPeak = costLines(inputs, inputs.poolsAtPeak);
   const sum = (lines: CostLine[]) => lines.reduce((s, l) => s + l.perHour, 0);
-  const perHourAtPeak = round(sum(linesAtPeak), 2);
-  const perHourIdle = round(sum(costLines(inputs, inputs.poolsIdle)), 2);
+  const atPeak = sum(linesAtPeak);
+  const idle = sum(costLines(inputs, inputs.poolsIdle));
+  const perHourAtPeak = round(atPeak, 2);
+  const perHourIdle = round(idle, 2);
+  const { schedule } = inputs;
+  const users = inputs.poolsAtPeak.find((p) => p.pool === schedule.pool);
+  if (!users) throw new RangeError(`no pool ${schedule.pool} to schedule`);
+  const userNodeHour = pooledNodeHour(inputs.prices, users);
+  // Everything but the users' nodes stays at its peak size through the event window.
+  const restPerHour = atPeak - users.nodes * userNodeHour;
+  const perEvent = restPerHour * inputs.eventHours + schedule.userNodeHours * userNodeHour + idle * inputs.standbyHours;
+  const warmCapacity = schedule.warmNodeHours * userNodeHour;
   return {
     currency: inputs.prices.currency,
     perHourAtPeak,
+    perUserHourAtPeak: round(atPeak / Math.max(1, schedule.usersAtPeak), 5),
+    usersAtPeak: schedule.usersAtPeak,
     perHourIdle,
     eventHours: round(inputs.eventHours, 2),
     standbyHours: inputs.standbyHours,
-    perEvent: round(perHourAtPeak * inputs.eventHours + perHourIdle * inputs.standbyHours, 2),
+    perEvent: round(perEvent, 2),
+    perEventUpperBound: round(sum(costLines(inputs, inputs.poolsAtMax)) * inputs.eventHours + idle * inputs.standbyHours, 2),
+    userNodeHours: round(schedule.userNodeHours, 2),
+    warmCapacity: round(warmCapacity, 2),
+    warmShare: perEvent > 0 ? round(warmCapacity / perEvent, 4) : 0,
     linesAtPeak,
+    pricesRegion: inputs.prices.region,
     priceSource: inputs.prices.source,
     pricesAsOf: inputs.prices.asOf,
     notIncluded: [
       "network egress and load-balancer / NAT data processing (per GiB)",
       "Cloud DNS, Certificate Manager and Cloud Logging volume",
-      "taxes, discounts and prices outside us-central1",
+      "taxes and discounts (committed use, sustained use)",
     ],
   };
 }

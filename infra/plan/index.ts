@@ -15,6 +15,10 @@ import {
 import { CostEstimate, estimateCost, PricedPool } from "./cost";
 import { lookupMachineType, MachineType } from "../catalog/machineTypes";
 import { AddressPlan, planAddresses, PoolAddressNeed } from "./network";
+import { chooseUserMachine, MachineChoice } from "./rush/machine";
+import { planRush, RushPlan } from "./rush";
+import { activityIntervalSeconds, coreResources, kubeSpawnerApi, Resources } from "./rush/hub";
+import { serversAt } from "./rush/timetable";
 
 export interface QuotaNeeds {
   /** Regional CPUS quota: every vCPU of every pool at its maximum. */
@@ -36,8 +40,23 @@ export interface QuotaNeeds {
   readonly globalStaticAddresses: number;
 }
 
+/** The hub's settings for the rush it must absorb (infra/plan/rush/hub.ts); infra/plan/chart/index.ts applies them. */
+export interface HubTuning {
+  readonly concurrentSpawnLimit: number;
+  readonly startTimeoutSeconds: number;
+  readonly resources: { readonly hub: Resources; readonly proxy: Resources };
+  readonly kubeSpawner: typeof kubeSpawnerApi;
+  /** JUPYTERHUB_ACTIVITY_INTERVAL for user servers. */
+  readonly activityIntervalSeconds: number;
+}
+
 export interface Plan {
   readonly userPool: UserPoolPlan;
+  readonly machineChoice: MachineChoice;
+  readonly rush: RushPlan;
+  readonly hubTuning: HubTuning;
+  /** Things an organiser must read before trusting the figures (price region, missed targets…). */
+  readonly warnings: readonly string[];
   /** The cluster's node pools, as HardenedCluster takes them: core, user, and GPU when configured. */
   readonly nodePools: NodePoolSpecs;
   /** Keeps GKE's upgrades away from the event (HardenedCluster's `maintenanceExclusions`). */
@@ -101,8 +120,14 @@ function feasibleUserPool(userMachine: MachineType, capacity: CapacityConfig, is
 export function planAll(config: StackConfig): Plan {
   const { capacity, platform, hub } = config;
   const issues = new IssueList();
-  const userMachine = machine(capacity.userMachineType);
-  const userPool = feasibleUserPool(userMachine, capacity, issues);
+  const choice = chooseUserMachine(capacity, config.prices, platform.userBootDiskGiB, MAX_NODES_PER_POOL);
+  const pinned = capacity.userMachineType !== "auto";
+  let userPool: UserPoolPlan | undefined;
+  if (pinned) userPool = feasibleUserPool(machine(capacity.userMachineType), capacity, issues);
+  else if (choice) userPool = feasibleUserPool(machine(choice.chosen.machineType), capacity, issues);
+  else {
+    issues.add("userMachineType", "auto", `a machine type that holds at least one user (${capacity.userMemoryGuaranteeGiB} GiB, ${capacity.userCpuGuarantee} CPU) and the peak on at most ${MAX_NODES_PER_POOL} nodes; no known type${capacity.userMachineFamilies.length > 0 ? ` of ${capacity.userMachineFamilies.join(", ")}` : ""} does, priced in ${config.prices.region}`);
+  }
   const zones = clusterZoneCount(platform);
   const coreSpec = corePoolSpec(platform, zones);
   const userSpec = userPool && userPoolSpec(userPool, platform, zones);
@@ -120,8 +145,12 @@ export function planAll(config: StackConfig): Plan {
     issues,
     userChecked.length === 0 ? " besides the user pool, which is refused under userMachineType" : "",
   );
-  if (!userPool || !userSpec || issues.count > 0) throw issues.error();
+  if (!userPool || !userSpec || !choice || issues.count > 0) throw issues.error();
   const pools = nodePoolSpecs(coreSpec, userSpec, gpuSpec);
+
+  // The rush decides the warm room; the pool keeps the peak's size (planUserPool).
+  const rush = planRush(config, userPool);
+  userPool = { ...userPool, placeholderUsers: rush.maxPlaceholders };
 
   const maxNodes = pools.reduce((n, p) => n + p.maxNodes, 0);
   const natIps = Math.ceil((maxNodes * NAT_MIN_PORTS_PER_VM) / NAT_PORTS_PER_IP);
@@ -148,6 +177,8 @@ export function planAll(config: StackConfig): Plan {
     globalStaticAddresses: 1,
   };
 
+  const activeServerLimit = hub.activeServerLimit ?? capacity.peakUsers;
+  const usersAtPeak = Math.max(0, ...rush.classes.map((c) => Math.min(activeServerLimit, c.users + c.othersRunning)));
   const priced = (p: NodePoolSpec, nodes: number): PricedPool => ({
     pool: p.purpose,
     machine: machine(p.machineType),
@@ -155,19 +186,49 @@ export function planAll(config: StackConfig): Plan {
     bootDiskGiB: p.bootDiskGiB,
     accelerator: p.accelerator,
   });
+  // At the peak the users' pool runs what the rush simulation saw at its busiest; the others their maximum.
+  const atPeak = (p: NodePoolSpec) => (p === userSpec ? Math.min(p.maxNodes, rush.peakNodes) : p.maxNodes);
   const cost = estimateCost({
     prices: config.prices,
-    poolsAtPeak: pools.map((p) => priced(p, p.maxNodes)),
+    poolsAtPeak: pools.map((p) => priced(p, atPeak(p))),
     poolsIdle: pools.map((p) => priced(p, p.minNodes)),
+    poolsAtMax: pools.map((p) => priced(p, p.maxNodes)),
     persistentDiskGiB,
     natIps,
     forwardingRules: 2,
     eventHours: (config.event.end.getTime() - config.event.start.getTime()) / 3_600_000,
     standbyHours: STANDBY_HOURS,
+    schedule: { pool: userSpec.purpose, userNodeHours: rush.userNodeHours, warmNodeHours: rush.warmNodeHours, usersAtPeak },
   });
+
+  const hubTuning: HubTuning = {
+    concurrentSpawnLimit: rush.concurrentSpawnLimit,
+    startTimeoutSeconds: rush.startTimeoutSeconds,
+    resources: coreResources(capacity.peakUsers, rush.peakArrivalPerSecond, config.rush.timings.hubLoginsPerSecond),
+    kubeSpawner: kubeSpawnerApi,
+    activityIntervalSeconds: activityIntervalSeconds(capacity.peakUsers, config.rush.timings.hubLoginsPerSecond, hub.cullTimeoutSeconds),
+  };
+
+  const warnings: string[] = [];
+  if (config.prices.region !== platform.region) {
+    warnings.push(
+      `PRICES ARE NOT ${platform.region.toUpperCase()}'S: the price table has no ${platform.region}, so every figure uses ${config.prices.region} list prices; set priceOverrides (vcpuHour, memoryGiBHour, balancedDiskGiBMonth and region: "${platform.region}") from Google's pricing pages before trusting the cost`,
+    );
+  }
+  warnings.push(...rush.warnings);
+  const mostServers = Math.max(0, ...config.rush.classes.map((c) => serversAt(config.rush.classes, c.start.getTime(), rush.tailSeconds)));
+  if (mostServers > activeServerLimit) {
+    warnings.push(
+      `the timetable has up to ${mostServers} servers up at once when idle servers wait ${rush.tailSeconds} s for the culler (cullTimeoutSeconds + cullEverySeconds), more than the hub's active-server limit (${activeServerLimit}): users beyond it are refused; leave more time between classes or lower cullTimeoutSeconds`,
+    );
+  }
 
   return {
     userPool,
+    machineChoice: choice,
+    rush,
+    hubTuning,
+    warnings,
     nodePools: pools,
     maintenanceExclusion: eventMaintenanceExclusion(config.event),
     addresses,
@@ -208,5 +269,58 @@ export function capacityOutput(plan: Plan) {
     podRangeCidr: plan.addresses.podCidr,
     serviceRangeCidr: plan.addresses.serviceCidr,
     natIps: plan.natIps,
+  };
+}
+
+/**
+ * The `rush` stack output: per class of the timetable its simulated waits, failed spawns, peak nodes and
+ * warm room with its cost, the calendar that holds the warm room, the hub settings the simulation ran
+ * with, and how the users' machine type was chosen.
+ */
+export function rushOutput(plan: Plan) {
+  const r = plan.rush;
+  const nodeHour = plan.machineChoice.chosen.nodeHourUsd;
+  const usd = (x: number) => Math.round(x * 100) / 100;
+  const choice = plan.machineChoice;
+  const machineRow = (c: typeof choice.chosen) => ({
+    machineType: c.machineType,
+    usersPerNode: c.usersPerNode,
+    nodesAtPeak: c.nodesAtPeak,
+    lowerBoundNodes: c.lowerBoundNodes,
+    nodeHourUsd: Math.round(c.nodeHourUsd * 10_000) / 10_000,
+    perUserHourUsd: Math.round(c.perUserHourUsd * 100_000) / 100_000,
+  });
+  return {
+    waitTargetSeconds: r.targetSeconds,
+    seed: r.seed,
+    warmLeadSeconds: r.leadSeconds,
+    startTimeoutSeconds: r.startTimeoutSeconds,
+    concurrentSpawnLimit: r.concurrentSpawnLimit,
+    peakArrivalPerSecond: Math.round(r.peakArrivalPerSecond * 100) / 100,
+    classes: r.classes.map((c) => ({
+      name: c.name,
+      start: c.start,
+      users: c.users,
+      arrivalMinutes: c.arrivalMinutes,
+      othersRunning: c.othersRunning,
+      placeholders: c.placeholders,
+      meetsTarget: c.meetsTarget,
+      p50WaitSeconds: c.p50Seconds,
+      p95WaitSeconds: c.p95Seconds,
+      worstWaitSeconds: c.worstSeconds,
+      failedSpawns: c.failedSpawns,
+      peakNodes: c.peakNodes,
+      warmCapacityUsd: usd(c.warmNodeHours * nodeHour),
+      ...(c.binding ? { binding: c.binding } : {}),
+    })),
+    calendar: r.calendar,
+    machine: {
+      chosenBy: choice.pinned ? "userMachineType" : "auto",
+      chosen: machineRow(choice.chosen),
+      packsWithinSlack: choice.packsWithinSlack,
+      alternatives: choice.alternatives.map(machineRow),
+      leftOut: choice.leftOut,
+    },
+    warnings: plan.warnings,
   };
 }

@@ -1,11 +1,14 @@
+import * as fs from "fs";
 import { parseArgs } from "util";
 import { ConfigError } from "../config/errors";
+import { parseConfig } from "../config/parse";
+import { planAll, Plan } from "../plan";
 import { projectName, readProgramConfig } from "../config/read";
 import { deployHub } from "../program";
 import { DeclaredResource, OfflineRun, runOffline } from "./offline";
-import { readStackFile, StackFileError } from "./stackFile";
-import * as fs from "fs";
+import { readStackFile, stackRawConfig, StackFileError } from "./stackFile";
 import { renderPlanText } from "./planText";
+import { renderRushChart } from "./rushChart";
 import { diffPlans, PlanDiff, PreviousDocumentError, readPrevious, renderPlanDiff } from "./planDiff";
 import { holdsInvented } from "./offline";
 
@@ -43,6 +46,19 @@ export async function planStack(stack: string, { asOf, stacksDir }: PlanClock = 
   return runOffline(stack, config, secretKeys, () => deployHub(readProgramConfig({ now: asOf })));
 }
 
+/** The pure plan of a stack, as the program makes it (for what is not a stack output: the rush's samples). */
+export function planOfStack(stack: string, { asOf }: PlanClock = {}): Plan {
+  return planAll(parseConfig(stackRawConfig(stack), { now: asOf ?? new Date() }));
+}
+
+/** The rush chart of a stack's plan, as SVG. */
+export function rushChartOf(stack: string, plan: Plan): Promise<string> {
+  return renderRushChart(
+    `Stack "${stack}": the login rush of each class (simulated, seed ${plan.rush.seed})`,
+    plan.rush.classes.map((c) => ({ name: c.name, p95Seconds: c.p95Seconds, placeholders: c.placeholders, series: plan.rush.series[c.name] ?? [] })),
+  );
+}
+
 function step(r: DeclaredResource): PreviewStep {
   const { name: _name, outputs: _outputs, ignoreChanges: _ignoreChanges, ...newState } = r;
   return { op: "create", urn: r.urn, provider: r.provider, newState };
@@ -75,8 +91,8 @@ export async function runOfflinePlan(stack: string, clock: PlanClock = {}): Prom
 }
 
 async function main(argv: string[]): Promise<number> {
-  const usage = "usage: npm run plan -- --stack <name> [--json] [--as-of <ISO 8601 time>] [--against <previous plan JSON or pulumi stack export>]";
-  let values: { stack?: string; json?: boolean; help?: boolean; "as-of"?: string; against?: string };
+  const usage = "usage: npm run plan -- --stack <name> [--json] [--as-of <ISO 8601 time>] [--chart <file.svg> | --no-chart] [--against <previous plan JSON or pulumi stack export>]";
+  let values: { stack?: string; json?: boolean; help?: boolean; "as-of"?: string; chart?: string; "no-chart"?: boolean; against?: string };
   try {
     ({ values } = parseArgs({
       args: argv,
@@ -85,6 +101,9 @@ async function main(argv: string[]): Promise<number> {
         json: { type: "boolean" },
         // Plan as `pulumi up` would at that moment (the event window must not have ended by then).
         "as-of": { type: "string" },
+        // The rush chart (SVG); by default rush-<stack>.svg in the current directory, with the text plan.
+        chart: { type: "string" },
+        "no-chart": { type: "boolean" },
         // What would change: against `npm run --silent plan -- --json` output or `pulumi stack export`.
         against: { type: "string" },
         help: { type: "boolean", short: "h" },
@@ -120,9 +139,14 @@ async function main(argv: string[]): Promise<number> {
   try {
     const run = await planStack(values.stack, { asOf });
     const diff = values.against !== undefined ? planDiffAgainst(run, previous) : undefined;
-    const text = values.json
+    let text = values.json
       ? `${JSON.stringify({ ...toPreviewDocument(run), ...(diff ? { changes: diff } : {}) }, null, 2)}\n`
       : `${renderPlanText(run)}${diff ? `\n${renderPlanDiff(diff, values.against ?? "")}` : ""}`;
+    const chartPath = values["no-chart"] ? undefined : values.chart ?? (values.json ? undefined : `rush-${values.stack}.svg`);
+    if (chartPath !== undefined) {
+      fs.writeFileSync(chartPath, await rushChartOf(values.stack, planOfStack(values.stack, { asOf })));
+      if (!values.json) text += `Rush chart: ${chartPath}\n`;
+    }
     // A pipe takes large writes asynchronously: wait for it, or process.exit would cut the document short.
     await new Promise<void>((resolve, reject) => process.stdout.write(text, (e) => (e ? reject(e) : resolve())));
     return 0;

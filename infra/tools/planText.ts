@@ -26,7 +26,7 @@ function capacityRows(c: ProgramExports["capacity"]): Row[] {
     ["users per node by memory/cpu/pods/disks", `${by.memory} / ${by.cpu} / ${by.pods} / ${by.disks}`],
     ["users per node", `${c.usersPerNode} (${c.bindingConstraint} binds)`],
     ["user nodes at peak", `${c.userNodesAtPeak} (bin-packing lower bound ${c.lowerBoundNodes})`],
-    ["placeholder users (warm room)", String(c.placeholderUsers)],
+    ["placeholder users (warm room)", `up to ${c.placeholderUsers}, raised before each class by the placeholder calendar`],
     ["user pool min / max nodes", `${c.userPoolMinNodes} / ${c.userPoolMaxNodes}`],
     ["max pods per user node", String(c.maxPodsPerNode)],
     ["core pool", `${c.corePool.machineType}, ${c.corePool.minNodes}-${c.corePool.maxNodes} nodes`],
@@ -53,11 +53,45 @@ function costRows(e: CostEstimate): Row[] {
   return [
     ...e.linesAtPeak.map((l): Row => [`${l.item}`, `${money(l.perHour)}/h  (${count(l.quantity, l.unit)})`]),
     ["per hour at peak", money(e.perHourAtPeak)],
+    ["per user-hour at peak", `$${e.perUserHourAtPeak.toFixed(5)} (${e.usersAtPeak} users, homes and everything above included)`],
     ["per hour idle (pools at minimum)", money(e.perHourIdle)],
-    [`whole event: ${e.eventHours} h at peak + ${e.standbyHours} h idle (upper bound)`, money(e.perEvent)],
+    [`whole event by the timetable: ${e.eventHours} h + ${e.standbyHours} h idle`, `${money(e.perEvent)} (user nodes ${e.userNodeHours} node-hours)`],
+    ["warm capacity (placeholders and their nodes)", `${money(e.warmCapacity)}, ${(e.warmShare * 100).toFixed(1)}% of the event`],
+    [`upper bound: every pool at its maximum for ${e.eventHours} h`, money(e.perEventUpperBound)],
     ["prices", `${e.priceSource} (as of ${e.pricesAsOf})`],
     ["not included", e.notIncluded.join("; ")],
   ];
+}
+
+type RushOut = ProgramExports["rush"];
+const secs = (x: number | null) => (x === null ? "failed" : `${x} s`);
+
+function machineRows(r: RushOut): Row[] {
+  const m = r.machine;
+  const row = (c: RushOut["machine"]["chosen"]): string =>
+    `${c.usersPerNode} users/node, ${c.nodesAtPeak} nodes at peak (lower bound ${c.lowerBoundNodes}), $${c.nodeHourUsd.toFixed(4)}/node-h, $${c.perUserHourUsd.toFixed(5)}/user-h`;
+  return [
+    [`chosen (${m.chosenBy === "auto" ? "auto: cheapest per user-hour" : "pinned by userMachineType"})`, `${m.chosen.machineType}: ${row(m.chosen)}${m.packsWithinSlack ? "" : " — packs worse than userNodesPackingSlack"}`],
+    ...m.alternatives.map((a, i): Row => [`alternative ${i + 1}`, `${a.machineType}: ${row(a)}`]),
+    ...m.leftOut.map((l): Row => ["left out", l]),
+  ];
+}
+
+function rushRows(r: RushOut): Row[] {
+  const rows: Row[] = [
+    ["target", `p95 wait for a running server ≤ ${r.waitTargetSeconds} s, no failed spawn (seed ${r.seed})`],
+    ["warm room raised before each class", `${r.warmLeadSeconds / 60} min (autoscaler reaction + node boot + image pull + a calendar period)`],
+    ["hub: concurrentSpawnLimit / startTimeout", `${r.concurrentSpawnLimit} / ${r.startTimeoutSeconds} s; busiest arrival ${r.peakArrivalPerSecond} users/s`],
+  ];
+  for (const c of r.classes) {
+    rows.push([
+      `${c.name} (${c.start.slice(0, 16).replace("T", " ")}Z, ${c.users} users over ${c.arrivalMinutes} min)`,
+      `warm ${c.placeholders}: p50 ${secs(c.p50WaitSeconds)}, p95 ${secs(c.p95WaitSeconds)}, worst ${secs(c.worstWaitSeconds)}, failed ${c.failedSpawns}, peak ${c.peakNodes} nodes, warm room ${money(c.warmCapacityUsd)}${c.meetsTarget ? "" : "  MISSES THE TARGET"}`,
+    ]);
+    if (c.binding) rows.push([`  ${c.binding.limit} binds`, `${c.binding.detail}; to lift it: ${c.binding.lift}`]);
+  }
+  rows.push(["placeholder calendar", r.calendar.length === 0 ? "no warm room needed" : `${r.calendar.length} windows, e.g. ${r.calendar[0].replicas} from ${r.calendar[0].from} to ${r.calendar[0].to}`]);
+  return rows;
 }
 
 function resourcesByType(run: OfflineRun<unknown>): Row[] {
@@ -103,11 +137,14 @@ const strings = (v: unknown): string[] | undefined => (Array.isArray(v) ? v.map(
  * from the resolved stack outputs.
  */
 export function renderPlanText(run: OfflineRun<ProgramExports>): string {
-  const { capacity, quotas, costEstimate, lifecycle } = run.exported;
+  const { capacity, quotas, costEstimate, rush, lifecycle } = run.exported;
   const o = run.outputs;
   const sections = [
     `Offline plan for stack "${run.stack}" (Pulumi mock runtime; nothing was created)\n`,
+    ...(rush.warnings.length > 0 ? [table("WARNINGS: read these before trusting the figures", rush.warnings.map((w): Row => ["!", w]))] : []),
     table("Capacity", capacityRows(capacity)),
+    table("User machine type", machineRows(rush)),
+    table("Rush: each class of the timetable, simulated", rushRows(rush)),
     table("Quotas the event needs (increases typically take two business days: docs/runbook.md)", quotaRows(quotas)),
     table(`Cost estimate (${costEstimate.currency})`, costRows(costEstimate)),
     table("Before, during and after the event (docs/runbook.md)", lifecycleRows(lifecycle, o)),

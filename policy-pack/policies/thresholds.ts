@@ -33,7 +33,7 @@ export const BACKEND_TIMEOUT_SECONDS = { min: 3_600, max: 86_400 } as const;
 export const MAX_IDLE_TIMEOUT_SECONDS = 86_400;
 
 /**
- * Machine types nodes may use (gke-node-machine-type): the E2, N2 and N1 general-purpose shapes
+ * Machine types nodes may use (gke-node-machine-type): the E2, N2, N2D and N1 general-purpose shapes
  * (https://cloud.google.com/compute/docs/general-purpose-machines) whose disks attach as Persistent Disk
  * — each user's home is one PD — without the shared-core e2-medium (GKE's default when `machineType` is
  * unset), which attaches only 15 disks (GCP PD CSI driver pkg/gce-pd-csi-driver/node.go,
@@ -46,6 +46,10 @@ export const ALLOWED_MACHINE_TYPES: readonly string[] = [
   "n2-standard-2", "n2-standard-4", "n2-standard-8", "n2-standard-16", "n2-standard-32", "n2-standard-48", "n2-standard-64", "n2-standard-80",
   "n2-highmem-2", "n2-highmem-4", "n2-highmem-8", "n2-highmem-16", "n2-highmem-32", "n2-highmem-48", "n2-highmem-64", "n2-highmem-80",
   "n2-highcpu-2", "n2-highcpu-4", "n2-highcpu-8", "n2-highcpu-16", "n2-highcpu-32", "n2-highcpu-48", "n2-highcpu-64", "n2-highcpu-80",
+  // N2D (AMD EPYC): Persistent Disk like N2, priced below it; added with the program's `userMachineType: auto`.
+  "n2d-standard-2", "n2d-standard-4", "n2d-standard-8", "n2d-standard-16", "n2d-standard-32", "n2d-standard-48", "n2d-standard-64", "n2d-standard-80", "n2d-standard-96", "n2d-standard-128", "n2d-standard-224",
+  "n2d-highmem-2", "n2d-highmem-4", "n2d-highmem-8", "n2d-highmem-16", "n2d-highmem-32", "n2d-highmem-48", "n2d-highmem-64", "n2d-highmem-80", "n2d-highmem-96",
+  "n2d-highcpu-2", "n2d-highcpu-4", "n2d-highcpu-8", "n2d-highcpu-16", "n2d-highcpu-32", "n2d-highcpu-48", "n2d-highcpu-64", "n2d-highcpu-80", "n2d-highcpu-96", "n2d-highcpu-128", "n2d-highcpu-224",
   "n1-standard-2", "n1-standard-4", "n1-standard-8", "n1-standard-16", "n1-standard-32",
   "n1-highmem-2", "n1-highmem-4", "n1-highmem-8", "n1-highmem-16", "n1-highmem-32",
 ];

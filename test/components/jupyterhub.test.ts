@@ -121,6 +121,7 @@ for (const stack of stackNames) {
       for (const r of hub.run.resources.filter((x) => x.parent === componentUrn)) {
         if (r.type.startsWith("kubernetes:")) assert.ok(r.provider?.startsWith(`${providerUrn}::`), `${r.name} uses ${r.provider}`);
       }
+      // Namespace, Secret, two random keys and the release (the program declares the placeholder calendar).
       assert.strictEqual(hub.run.resources.filter((x) => x.parent === componentUrn).length, 5);
     });
 

@@ -53,7 +53,9 @@ describe("stack configuration", () => {
       ["a fractional peak", { peakUsers: 10.5 }, "peakUsers", /whole number/],
       ["a missing peak", { peakUsers: undefined }, "peakUsers", /required/],
       ["a machine that cannot hold one user", { userMachineType: "e2-standard-2", userMemoryGuaranteeGiB: 8, userMemoryLimitGiB: 8 }, "userMachineType", /too small to hold one user.*memory binds/],
-      ["a peak that needs a fleet of small machines", { peakUsers: 5000, userMachineType: "e2-standard-2" }, "userMachineType", /at most 500 nodes; this one holds 5 users per node \(memory binds\), so it needs 1001 nodes/],
+      // 5.35 GiB left for users on e2-standard-2 holds 5 users of 1 GiB; the pool holds the peak's users and
+      // no placeholders on top (issue 13): 5000 / 5 = 1000 nodes.
+      ["a peak that needs a fleet of small machines", { peakUsers: 5000, userMachineType: "e2-standard-2" }, "userMachineType", /at most 500 nodes; this one holds 5 users per node \(memory binds\), so it needs 1000 nodes/],
       ["a moving image tag", { userImage: "quay.io/jupyter/scipy-notebook:main" }, "userImage", /moving tag/],
       ["a shared-core machine", { coreMachineType: "e2-medium" }, "coreMachineType", /dedicated cores/],
       ["an unknown machine type", { userMachineType: "n2-giant-1000" }, "userMachineType", /n2-highmem-8/],
@@ -93,11 +95,11 @@ describe("stack configuration", () => {
     for (const [what, changes, key, allowed] of cases) {
       it(`refuses ${what}`, () => assertRefused("dev", changes, key, allowed));
     }
-    // The event stack's pools at their maximum need 7,680 pod and 58 node addresses (see capacity tests).
+    // The event stack's pools at their maximum need 6,528 pod and 49 node addresses (see capacity tests).
     it("refuses a pod range too small for the event's peak", () =>
-      assertRefused("event", { podCidr: "10.32.0.0/20" }, "podCidr", /at least 7680 addresses \(\/19 or wider\)/));
+      assertRefused("event", { podCidr: "10.32.0.0/20" }, "podCidr", /at least 6528 addresses \(\/19 or wider\)/));
     it("refuses a node range too small for the event's nodes", () =>
-      assertRefused("event", { nodeCidr: "10.0.0.0/27" }, "nodeCidr", /at least 58 addresses/));
+      assertRefused("event", { nodeCidr: "10.0.0.0/27" }, "nodeCidr", /at least 49 addresses/));
   });
 
   it("reports every problem at once, each with the key, the value and what is allowed", () => {
@@ -121,7 +123,9 @@ describe("stack configuration", () => {
   it("overrides one price and keeps the rest of the table", () => {
     const config = parseConfig(rawWith("event", { priceOverrides: { vcpuHour: { n2: 0.04 }, clusterFeeHour: 0 } }));
     assert.strictEqual(config.prices.vcpuHour.n2, 0.04);
-    assert.strictEqual(config.prices.vcpuHour.e2, 0.021811);
+    // us-central1's E2 vCPU-hour in Google's billing catalogue (2026-07-30), the stack's region.
+    assert.strictEqual(config.prices.vcpuHour.e2, 0.02181159);
+    assert.strictEqual(config.prices.region, "us-central1");
     assert.strictEqual(config.prices.clusterFeeHour, 0);
   });
 });
@@ -160,9 +164,10 @@ describe("config checks keys, the plan checks feasibility", () => {
   });
 
   it("checks the ranges of a refused user machine against the other pools only, so they are not blamed for its fleet", () => {
-    // e2-standard-2 needs 620 nodes for the event's peak, over the 500-node limit: the /27 node range would
-    // be too small for that fleet, but big enough for one that fits; only a range too small even without
-    // the user pool is reported beside the machine (test/config/messages.test.ts has the exact words).
+    // e2-standard-2 holds 2 users per node: 1100 users need 550 nodes, over the 500-node limit (the event's
+    // 1000 need exactly 500, allowed, since placeholders no longer add nodes: issue 13). The /27 node range
+    // would be too small for that fleet but is big enough for the other pools; only a range too small even
+    // without the user pool is reported beside the machine (test/config/messages.test.ts has the exact words).
     const keys = (changes: Record<string, unknown>) => {
       try {
         planAll(parseConfig(rawWith("event", changes)));
@@ -172,8 +177,8 @@ describe("config checks keys, the plan checks feasibility", () => {
       }
       return [];
     };
-    assert.deepStrictEqual(keys({ userMachineType: "e2-standard-2", nodeCidr: "10.0.0.0/27", podCidr: "10.32.0.0/20" }), ["userMachineType"]);
-    assert.deepStrictEqual(keys({ userMachineType: "e2-standard-2", nodeCidr: "10.0.0.0/29" }), ["nodeCidr", "userMachineType"]);
+    assert.deepStrictEqual(keys({ peakUsers: 1100, userMachineType: "e2-standard-2", nodeCidr: "10.0.0.0/27", podCidr: "10.32.0.0/20" }), ["userMachineType"]);
+    assert.deepStrictEqual(keys({ peakUsers: 1100, userMachineType: "e2-standard-2", nodeCidr: "10.0.0.0/29" }), ["nodeCidr", "userMachineType"]);
   });
 
   it("checks a range's class and overlap with the key, before any plan", () => {

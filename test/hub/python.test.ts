@@ -2,7 +2,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { readShippedFiles, shippedFilePaths, shippedFilesDir } from "../../infra/files";
+import { calendarScriptPath, readCalendarScript, readShippedFiles, shippedFilePaths, shippedFilesDir } from "../../infra/files";
 import { planAll } from "../../infra/plan";
 import { buildChartValues, Z2jhValues } from "../../infra/plan/chart";
 import { loadStackConfig, stackNames } from "../support/stacks";
@@ -133,11 +133,13 @@ describe("Python shipped to the hub and to user pods", function () {
     // infra/files/ops/ holds what the operations commands run in Jobs and pods (infra/tools/ops.ts reads
     // them there); they never enter the chart values.
     const onDisk = pythonFiles(shippedFilesDir).map((f) => path.relative(shippedFilesDir, f)).filter((f) => !f.startsWith("ops/")).sort();
-    assert.deepStrictEqual(Object.values(shippedFilePaths).sort(), onDisk);
+    // The chart's files, and the placeholder calendar's script, which ships in its own ConfigMap.
+    assert.deepStrictEqual([...Object.values(shippedFilePaths), calendarScriptPath].sort(), onDisk);
     const read = readShippedFiles();
     for (const [key, relative] of Object.entries(shippedFilePaths)) {
       assert.strictEqual(read[key as keyof typeof read], fs.readFileSync(path.join(shippedFilesDir, relative), "utf8"), key);
     }
+    assert.strictEqual(readCalendarScript(), fs.readFileSync(path.join(shippedFilesDir, calendarScriptPath), "utf8"));
   });
 
   it("compiles every Python string inside both stacks' values", () => {

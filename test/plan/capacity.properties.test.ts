@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import * as fc from "fast-check";
-import { lookupMachineType, machineTypes } from "../../infra/catalog/machineTypes";
+import { isNodePoolMachine, lookupMachineType, machineTypes } from "../../infra/catalog/machineTypes";
 import { ConfigError, ConfigIssue } from "../../infra/config/errors";
 import { parseConfig } from "../../infra/config/parse";
 import { configSchema } from "../../infra/config/schema";
@@ -16,7 +16,8 @@ import { rawWith } from "../support/stacks";
 // allocatable comes from gkeAllocatable, whose formula test/plan/capacity.test.ts works through by hand.
 
 const MAX_NODES = configSchema.userMachineType.limits.maxNodesPerPool;
-const userMachines = [...machineTypes.values()].filter((m) => !m.sharedCore).map((m) => m.name);
+// The types a user pool may use (the schema refuses the rest: isNodePoolMachine).
+const userMachines = [...machineTypes.values()].filter(isNodePoolMachine).map((m) => m.name);
 
 const shape = fc
   .record({
@@ -25,8 +26,6 @@ const shape = fc
     memory: fc.constantFrom(0.125, 0.3, 0.5, 1, 1.5, 2, 4, 8, 16, 32, 64),
     cpu: fc.constantFrom(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8),
     userPoolMaxPodsPerNode: fc.oneof(fc.constant("auto"), fc.integer({ min: 8, max: 256 })),
-    arrivalRatePerMinute: fc.oneof(fc.integer({ min: 1, max: 120 }), fc.integer({ min: 1, max: 5000 })),
-    nodeStartupMinutes: fc.integer({ min: 1, max: 30 }),
     daemonSetOverhead: fc.record({
       cpuMillicores: fc.integer({ min: 0, max: 2000 }),
       memoryMiB: fc.integer({ min: 0, max: 4096 }),
@@ -40,6 +39,7 @@ const shape = fc
     userCpuGuarantee: cpu,
     userCpuLimit: cpu,
     activeServerLimit: undefined, // the stack's 1,000 would exceed a smaller peak
+    timetable: undefined, // the stack's classes would exceed a smaller peak; unset, one class of the peak
   }));
 
 function planOf(changes: Record<string, unknown>): { plan?: Plan; issues: readonly ConfigIssue[] } {
@@ -64,7 +64,6 @@ describe("the capacity model, for any user shape (property)", () => {
         const machine = lookupMachineType(changes.userMachineType as string)!;
         const allocatable = gkeAllocatable(machine);
         const room = { memoryMiB: allocatable.memoryMiB - overhead.memoryMiB, cpuMillicores: allocatable.cpuMillicores - overhead.cpuMillicores };
-        const placeholders = Math.min(peak, Math.ceil((changes.arrivalRatePerMinute as number) * (changes.nodeStartupMinutes as number)));
 
         if (!plan) {
           // Refused: the machine, and only because a node holds no user or the pool would pass the limit
@@ -79,7 +78,7 @@ describe("the capacity model, for any user shape (property)", () => {
             seen["no user fits"]++;
           } else {
             const [, perNode, needed] = /this one holds (\d+) users per node \([a-z]+ binds\), so it needs (\d+) nodes/.exec(issue.allowed) ?? [];
-            assert.ok(Number(perNode) >= 1 && Number(needed) === Math.ceil((peak + placeholders) / Number(perNode)), issue.allowed);
+            assert.ok(Number(perNode) >= 1 && Number(needed) === Math.ceil(peak / Number(perNode)), issue.allowed);
             assert.ok(Number(needed) > MAX_NODES, issue.allowed);
             assert.ok(more.every((i) => i.key === "nodeCidr" || i.key === "podCidr"), JSON.stringify(more));
             seen["over the node limit"]++;
@@ -103,8 +102,9 @@ describe("the capacity model, for any user shape (property)", () => {
         assert.ok(perNode * memMiB <= room.memoryMiB && perNode * cpuMillicores <= room.cpuMillicores, `${perNode} users per node do not fit`);
         assert.ok(perNode + overhead.pods <= pool.maxPodsPerNode && perNode <= machine.attachableDisks, `${perNode} users per node do not fit`);
         assert.ok(perNode * pool.userNodesAtPeak >= peak);
-        // Placeholders ride on top of the peak, and the pool stays within the limit.
-        assert.strictEqual(pool.userPoolMaxNodes, Math.ceil((peak + placeholders) / perNode));
+        // The pool holds the peak and no more: placeholders give way to users at the peak (infra/plan/capacity.ts,
+        // planUserPool), and the pool stays within the limit.
+        assert.strictEqual(pool.userPoolMaxNodes, Math.ceil(peak / perNode));
         assert.ok(pool.userPoolMinNodes <= pool.userPoolMaxNodes && pool.userNodesAtPeak <= pool.userPoolMaxNodes);
         assert.ok(pool.userPoolMaxNodes <= MAX_NODES, `${pool.userPoolMaxNodes} nodes planned`);
         assert.strictEqual(plan.nodePools[1].maxNodes, pool.userPoolMaxNodes);

@@ -38,7 +38,8 @@ describe("capacity model", () => {
     const plan = planAll(config);
     const pool = plan.userPool;
 
-    it("fits 28 users on an n2-highmem-8 and names memory as the binding constraint", () => {
+    it("fits 28 users on the chosen e2-highmem-8 (the shape of an n2-highmem-8) and names memory as binding", () => {
+      assert.strictEqual(pool.machineType, "e2-highmem-8");
       // 59824.48 − 768 MiB of DaemonSets = 59056.48 MiB; / 2048 MiB per user = 28.8 → 28.
       // 7910 − 500 m = 7410 m; / 250 m per user = 29.6 → 29. Pods: 64 − 10 = 54. Disks: 127.
       assert.deepStrictEqual(pool.usersPerNodeBy, { memory: 28, cpu: 29, pods: 54, disks: 127 });
@@ -53,10 +54,12 @@ describe("capacity model", () => {
       assert.ok((pool.userNodesAtPeak - pool.lowerBoundNodes) / pool.lowerBoundNodes < 0.05, "within 5% of the lower bound");
     });
 
-    it("keeps 240 placeholders warm (60 arrivals a minute over a 4-minute node start) on 9 to 45 nodes", () => {
-      assert.strictEqual(pool.placeholderUsers, 240);
-      assert.strictEqual(pool.userPoolMinNodes, 9); // ceil(240 / 28)
-      assert.strictEqual(pool.userPoolMaxNodes, 45); // ceil(1240 / 28)
+    it("sizes the pool from 0 (warm room comes from the calendar) to the peak's 36 nodes, placeholders not on top", () => {
+      assert.strictEqual(pool.userPoolMinNodes, 0);
+      assert.strictEqual(pool.userPoolMaxNodes, 36); // ceil(1000 / 28)
+      // The most the calendar holds at once: the largest class's warm room (test/plan/rush.test.ts).
+      assert.strictEqual(pool.placeholderUsers, Math.max(...plan.rush.classes.map((c) => c.placeholders)));
+      assert.ok(pool.placeholderUsers > 0 && pool.placeholderUsers <= 1000);
     });
 
     it("chooses 64 max pods per node (28 users + 10 DaemonSet pods fit the /25 step)", () => {
@@ -64,10 +67,10 @@ describe("capacity model", () => {
     });
 
     it("checks the fixed default ranges hold every pool at its maximum, with a surge node per zone", () => {
-      // Regional, three zones: (45 + 3) user nodes × 128 + (3 + 3) core nodes × 256 = 7680 pod addresses;
-      // 48 + 6 nodes + 4 addresses GCP reserves = 58 node addresses.
-      assert.strictEqual(plan.addresses.podAddressesNeeded, 7680);
-      assert.strictEqual(plan.addresses.nodeAddressesNeeded, 58);
+      // Regional, three zones: (36 + 3) user nodes × 128 + (3 + 3) core nodes × 256 = 6528 pod addresses;
+      // 39 + 6 nodes + 4 addresses GCP reserves = 49 node addresses.
+      assert.strictEqual(plan.addresses.podAddressesNeeded, 6528);
+      assert.strictEqual(plan.addresses.nodeAddressesNeeded, 49);
       // The defaults do not move with the peak: GCP cannot resize a range a cluster uses.
       assert.deepStrictEqual(
         [plan.addresses.nodeCidr, plan.addresses.podCidr, plan.addresses.serviceCidr],
@@ -84,10 +87,11 @@ describe("capacity model", () => {
     });
 
     it("asks for the regional quotas the pools need at their maximum", () => {
-      // 45 × 8 user vCPUs + 3 × 8 core vCPUs; disks: 45 × 100 + 3 × 50 GB boot, 1000 × 10 GiB homes, 1 GiB hub DB.
-      assert.deepStrictEqual(plan.quotas.cpusByQuota, { N2_CPUS: 384 });
-      assert.strictEqual(plan.quotas.cpus, 384);
-      assert.strictEqual(plan.quotas.ssdTotalGb, 4500 + 150 + 10_000 + 1);
+      // 36 × 8 user vCPUs (E2: CPUS only) + 3 × 8 core vCPUs (N2); disks: 36 × 100 + 3 × 50 GB boot,
+      // 1000 × 10 GiB homes, 1 GiB hub DB.
+      assert.deepStrictEqual(plan.quotas.cpusByQuota, { N2_CPUS: 24 });
+      assert.strictEqual(plan.quotas.cpus, 312);
+      assert.strictEqual(plan.quotas.ssdTotalGb, 3600 + 150 + 10_000 + 1);
       assert.strictEqual(plan.quotas.inUseAddresses, 1);
     });
   });
@@ -137,10 +141,13 @@ describe("capacity model", () => {
     assert.strictEqual(fit.usersPerNode, 22);
   });
 
-  it("knows only Persistent-Disk machine families, each with a disk attach limit", () => {
+  it("knows each family's disk attach limit, and which families cannot hold the pd-balanced homes", () => {
     for (const m of machineTypes.values()) {
-      assert.ok(["e2", "n2", "n1"].includes(m.family), m.name);
-      assert.strictEqual(m.attachableDisks, m.sharedCore ? 15 : 127, m.name);
+      assert.ok(["e2", "n2", "n2d", "n1", "c3", "n4"].includes(m.family), m.name);
+      // PD CSI driver node.go: 127, 15 for e2-medium; N4 (Gen4) by vCPUs: 15 up to 8, 31 above.
+      const expected = m.family === "n4" ? (m.vcpus <= 8 ? 15 : 31) : m.sharedCore ? 15 : 127;
+      assert.strictEqual(m.attachableDisks, expected, m.name);
+      assert.strictEqual(m.notForUsers !== undefined, ["c3", "n4"].includes(m.family), m.name);
     }
   });
 });

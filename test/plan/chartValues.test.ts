@@ -8,18 +8,12 @@ import { planAll } from "../../infra/plan";
 import { contains, overlaps, parseIpv4Cidr, metadataServer, rfc1918 } from "../../infra/catalog/cidr";
 import {
   buildChartValues,
-  concurrentSpawnLimit,
-  coreResources,
   disableTerminalsFlag,
   gibToBytes,
   hubSecretKeys,
-  maxConcurrentSpawns,
-  minConcurrentSpawns,
   oidcClientSecretEnv,
-  serverStartTimeoutSeconds,
   splitImageRef,
   summarizeHubSecurity,
-  workshopMaxUsers,
   Z2jhValues,
 } from "../../infra/plan/chart";
 import { staffRoleName } from "../../infra/plan/hubRoles";
@@ -236,8 +230,10 @@ for (const stack of stackNames) {
         limit: capacity.userMemoryLimitGiB * 1024 ** 3,
       });
       assert.strictEqual(values.singleuser.storage.capacity, `${capacity.userStorageGiB}Gi`);
-      assert.strictEqual(values.scheduling.userPlaceholder.replicas, plan.userPool.placeholderUsers);
-      assert.ok(values.scheduling.userPlaceholder.replicas > 0);
+      // Placeholders take a user's share (the chart hands singleuser.memory/cpu to them); their count is the
+      // placeholder calendar's, so the release creates the StatefulSet empty.
+      assert.strictEqual(values.scheduling.userPlaceholder.replicas, 0);
+      assert.ok(plan.rush.calendar.length > 0);
     });
 
     it("leaves scheduling to GKE's scheduler, requires the pools by node purpose, and pre-pulls the image", () => {
@@ -257,9 +253,9 @@ for (const stack of stackNames) {
       );
       assert.strictEqual(values.hub.activeServerLimit, config.hub.activeServerLimit ?? config.capacity.peakUsers);
       assert.ok(values.hub.activeServerLimit <= config.capacity.peakUsers);
-      // Worked by hand: 60 arrivals a minute × a minute per start × 2 for bursts = 120 (event); the dev
-      // stack's 1 a minute gives 2, raised to the floor of 10.
-      assert.strictEqual(values.hub.concurrentSpawnLimit, { dev: 10, event: 120 }[stack]);
+      // From the simulated rush (infra/plan/rush/hub.ts): the dev stack's few spawns in flight are raised to
+      // the floor of 10; the event's busiest class has more than 100 in flight, doubled past the ceiling of 200.
+      assert.strictEqual(values.hub.concurrentSpawnLimit, { dev: 10, event: 200 }[stack]);
     });
 
     it("pulls the configured user image, same tag, from the stack's Artifact Registry remote repository of quay.io", () => {
@@ -347,7 +343,11 @@ describe("hub values that depend on config switches", () => {
     assert.ok(!JSON.stringify(own.singleuser.networkPolicy.egress).includes("package-proxy"));
     assert.match(pip(stackValues("dev")), /^no-index = true$/m);
     assert.doesNotMatch(pip(stackValues("dev")), /^index-url/m);
-    for (const stack of stackNames) assert.deepStrictEqual(stackValues(stack).singleuser.extraEnv, { PIP_CONFIG_FILE: "/etc/pip.conf" });
+    // Besides pip's config file, only the activity interval (rush tuning) is set.
+    for (const stack of stackNames) {
+      assert.deepStrictEqual(Object.keys(stackValues(stack).singleuser.extraEnv).sort(), ["JUPYTERHUB_ACTIVITY_INTERVAL", "PIP_CONFIG_FILE"]);
+      assert.strictEqual(stackValues(stack).singleuser.extraEnv.PIP_CONFIG_FILE, "/etc/pip.conf");
+    }
   });
 
   it("offers no profile list without a GPU, and a standard plus a GPU profile on the tainted GPU pool with one", () => {
@@ -412,27 +412,24 @@ describe("the chart's own images that these values rely on (Z2JH 4.4.0 values.ya
 });
 
 describe("sizing rules", () => {
-  const capacity = (arrivalRatePerMinute: number) => ({ ...loadStackConfig("event").capacity, arrivalRatePerMinute });
-
-  it("sizes concurrent spawns from the arrival rate: 60/min in flight for a minute, doubled for bursts", () => {
-    assert.strictEqual(concurrentSpawnLimit(capacity(60), undefined), 120);
-    assert.strictEqual(concurrentSpawnLimit(capacity(1), undefined), minConcurrentSpawns);
-    assert.strictEqual(concurrentSpawnLimit(capacity(5000), undefined), maxConcurrentSpawns);
-    assert.strictEqual(concurrentSpawnLimit(capacity(60), 7), 7);
-  });
-
-  it("waits long enough for a user who needs a new node: node start-up plus two minutes, never under the chart's 300 s", () => {
-    assert.strictEqual(serverStartTimeoutSeconds({ ...capacity(60), nodeStartupMinutes: 4 }), 360);
-    assert.strictEqual(serverStartTimeoutSeconds({ ...capacity(60), nodeStartupMinutes: 1 }), 300);
-    assert.strictEqual(stackValues("event").singleuser.startTimeout, 360);
-  });
-
-  it("gives a 1,000-user hub and proxy more than a workshop's, with the proxy's memory limit above CHP's known 1 Gi OOM", () => {
-    const small = coreResources(workshopMaxUsers);
-    const large = coreResources(1000);
-    assert.deepStrictEqual(large.hub.requests, { cpu: "1", memory: "2Gi" });
-    assert.strictEqual(large.proxy.limits.memory, "3Gi");
-    assert.notDeepStrictEqual(small, large);
+  it("carries the plan's rush tuning into the values: spawn limit, start timeout, resources, KubeSpawner's API timeouts, activity interval", () => {
+    for (const stack of stackNames) {
+      const config = loadStackConfig(stack);
+      const tuning = planAll(config).hubTuning;
+      const values = stackValues(stack);
+      assert.strictEqual(values.hub.concurrentSpawnLimit, tuning.concurrentSpawnLimit, stack);
+      assert.strictEqual(values.singleuser.startTimeout, tuning.startTimeoutSeconds, stack);
+      assert.deepStrictEqual(values.hub.resources, tuning.resources.hub, stack);
+      assert.deepStrictEqual(values.proxy.chp.resources, tuning.resources.proxy, stack);
+      const ks = values.hub.config.KubeSpawner;
+      assert.deepStrictEqual([ks.k8s_api_request_timeout, ks.k8s_api_request_retry_timeout, ks.http_timeout], [10, 60, 60], stack);
+      assert.strictEqual(values.singleuser.extraEnv.JUPYTERHUB_ACTIVITY_INTERVAL, String(tuning.activityIntervalSeconds), stack);
+      // The placeholder calendar owns the count; the release leaves the StatefulSet empty.
+      assert.strictEqual(values.scheduling.userPlaceholder.replicas, 0, stack);
+    }
+    // Worked by hand from the defaults: reaction 30 + boot 120 + pull 300 + start 20 + 60 s slack = 530,
+    // rounded up to 540 s.
+    assert.strictEqual(stackValues("event").singleuser.startTimeout, 540);
   });
 
   it("splits image references so name:tag gives them back, digests included, and refuses unpinned ones", () => {

@@ -24,6 +24,7 @@ const CLUSTER = "gcp:container/cluster:Cluster";
 const POOL = "gcp:container/nodePool:NodePool";
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const ROUTE = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute";
+const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 const USER_POOL = /-user$/;
 
 /** Chart values of the JupyterHub release. */
@@ -111,6 +112,17 @@ export const FLIPS: readonly Flip[] = [
   { type: "kubernetes:networking.gke.io/v1:GCPBackendPolicy", path: "spec.default.timeoutSec", insecure: 30 },
   { type: "kubernetes:networking.gke.io/v1:HealthCheckPolicy", path: "spec.default.config.httpHealthCheck.requestPath", insecure: "/" },
   { type: "kubernetes:networking.gke.io/v1:GCPGatewayPolicy", path: "spec.default.sslPolicy", insecure: "" },
+  // The placeholder calendar (components/placeholderCalendar.ts)
+  { type: DEPLOYMENT, path: "spec.template.spec.containers.0.securityContext.allowPrivilegeEscalation", insecure: true },
+  { type: DEPLOYMENT, path: "spec.template.spec.containers.0.securityContext.runAsNonRoot", insecure: false },
+  { type: DEPLOYMENT, path: "spec.template.spec.containers.0.securityContext.capabilities.drop", insecure: [] },
+  { type: DEPLOYMENT, path: "spec.template.spec.containers.0.securityContext.seccompProfile.type", insecure: "Unconfined" },
+  { type: DEPLOYMENT, path: "spec.template.spec.containers.0.image", insecure: "quay.io/jupyterhub/k8s-hub:latest" },
+  { type: DEPLOYMENT, path: "spec.template.spec.containers.0.resources.limits", insecure: undefined },
+  { type: DEPLOYMENT, path: "spec.template.spec.serviceAccountName", insecure: "default" },
+  { type: DEPLOYMENT, path: "metadata.namespace", insecure: "default" },
+  { type: "kubernetes:networking.k8s.io/v1:NetworkPolicy", path: "spec.egress", insecure: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }] }] },
+  { type: "kubernetes:networking.k8s.io/v1:NetworkPolicy", path: "spec.policyTypes", insecure: ["Ingress"] },
   // The hub's namespace
   { type: "kubernetes:core/v1:Namespace", path: ["metadata", "labels", "pod-security.kubernetes.io/enforce"], insecure: "privileged" },
   // The JupyterHub release

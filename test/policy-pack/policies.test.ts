@@ -291,6 +291,9 @@ export const CASES: readonly Case[] = [
   },
   { policy: "k8s-namespace-pod-security", title: "no label", mutate: set(T.namespace, "tools-namespace", "metadata.labels", undefined), expect: "Pod Security Standards" },
   { policy: "k8s-namespace-network-policy", title: "no NetworkPolicy", mutate: remove(T.networkPolicy), expect: "Namespace tools must have a NetworkPolicy" },
+  { policy: "k8s-network-policy-metadata-egress", title: "egress to the whole internet", mutate: set(T.networkPolicy, undefined, "spec.egress", [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }] }]), expect: "169.254.169.254:80" },
+  { policy: "k8s-network-policy-metadata-egress", title: "every private address on every port", mutate: set(T.networkPolicy, undefined, "spec.egress", [{ to: [{ ipBlock: { cidr: "10.0.0.0/8" } }] }]), expect: "10.0.0.0/8:988" },
+  { policy: "k8s-network-policy-metadata-egress", title: "ingress-only policy", mutate: set(T.networkPolicy, undefined, "spec.policyTypes", ["Ingress"]), expect: "must restrict egress" },
   { policy: "k8s-namespace-network-policy", title: "default namespace", mutate: set(T.deployment, undefined, "metadata.namespace", undefined), expect: "dedicated namespace" },
   // Stack
   { policy: "stack-network-policy-enforced", title: "legacy dataplane under the chart", mutate: cluster("datapathProvider", "LEGACY_DATAPATH"), expect: "trusted only when the cluster enforces" },
@@ -355,6 +358,8 @@ export const PASSES: readonly Pass[] = [
     mutate: add({ type: T.iamMember, name: "nodes-serviceusage", inputs: { member: `serviceAccount:${NODE_SA}`, project: "p", role: "roles/serviceusage.serviceUsageConsumer" } }),
   },
   ...VALUES_POD_PASSES,
+  // The placeholder calendar's rule: the Kubernetes API's private endpoint, on 443 only.
+  { policy: "k8s-network-policy-metadata-egress", title: "egress to private addresses on 443", mutate: set(T.networkPolicy, undefined, "spec.egress", [{ to: [{ ipBlock: { cidr: "10.0.0.0/8" } }], ports: [{ protocol: "TCP", port: 443 }] }]) },
   { policy: "jupyterhub-admin-access-off", title: "full admins the pack is told to allow", mutate: values("hub.config.GenericOAuthenticator.admin_groups", ["hub-operators"]), config: { "jupyterhub-admin-access-off": { allowFullAdmins: true } } },
   { policy: "jupyterhub-admin-access-off", title: "a role reaching only its bearer's own server", mutate: values(["hub", "loadRoles", "hub-staff", "scopes"], ["admin-ui", "access:servers!server"]) },
   { policy: "gke-control-plane-access", title: "IP endpoint disabled, no authorised networks", mutate: all(cluster("controlPlaneEndpointsConfig.ipEndpointsConfig.enabled", false), cluster("masterAuthorizedNetworksConfig", undefined)) },

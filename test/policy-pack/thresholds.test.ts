@@ -9,7 +9,7 @@ import * as assert from "assert";
 import { z2jhProxyBackend } from "../../infra/components/gateway";
 import { configSchema } from "../../infra/config/schema";
 import { MAX_NODES_PER_POOL, planAll } from "../../infra/plan";
-import { machineTypes } from "../../infra/catalog/machineTypes";
+import { isNodePoolMachine, machineTypes } from "../../infra/catalog/machineTypes";
 import { allPolicies } from "../../policy-pack/policies";
 import { matchesPattern } from "../../policy-pack/policies/gke/pools";
 import { unpinnedImage } from "../../policy-pack/policies/kubernetesFacts";
@@ -119,7 +119,14 @@ function parserEnvelope(): ProgramEnvelope {
       max: Math.max(backendTimeoutSeconds.max, backendTimeoutSeconds.default),
     },
     maxCullTimeoutSeconds: Math.max(cullTimeoutSeconds.max, cullTimeoutSeconds.default),
-    machineTypes: [...new Set([...acceptedMachines, configSchema.coreMachineType.default, configSchema.userMachineType.default])],
+    // `userMachineType: auto` (the default) may choose any type of the catalogue a node pool may use.
+    machineTypes: [...new Set([
+      ...acceptedMachines,
+      configSchema.coreMachineType.default,
+      ...(configSchema.userMachineType.default === "auto"
+        ? [...machineTypes.values()].filter(isNodePoolMachine).map((m) => m.name)
+        : [configSchema.userMachineType.default]),
+    ])],
     healthCheck: { requestPath: z2jhProxyBackend.healthCheckPath, port: z2jhProxyBackend.healthCheckPort },
     images: [configSchema.userImage.default],
     refusesTag: (tag) => parserIssues({ userImage: `quay.io/jupyterhub/k8s-singleuser-sample:${tag}` }, "userImage").length > 0,
@@ -158,7 +165,7 @@ describe("policy pack: the program stays inside the pack's thresholds", function
         minTimeoutSeconds: 3_600,
         maxTimeoutSeconds: 86_400,
         maxIdleTimeoutSeconds: 86_400,
-        allowedMachineTypes: 48,
+        allowedMachineTypes: 79,
         allowedHealthChecks: [{ requestPath: "/_chp_healthz", port: 8000 }, { requestPath: "/hub/health", port: 8081 }],
         movingTags: 6,
       },

@@ -1,6 +1,8 @@
 // SLOW: starts `npm run plan` as a child process for each case.
 import * as assert from "assert";
 import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { stackNames, stacksAsOf } from "../support/stacks";
 
@@ -23,15 +25,28 @@ function plan(...args: string[]) {
 describe("npm run plan", function () {
   this.timeout(240_000);
 
-  it("prints the capacity table, the cost estimate and the resources for a person", () => {
-    const { code, stdout, stderr } = plan("--stack", "event");
+  it("prints the capacity table, the rush, the cost estimate and the resources for a person, and writes the rush chart", () => {
+    const chart = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "rush-chart-")), "event.svg");
+    const { code, stdout, stderr } = plan("--stack", "event", "--chart", chart);
     assert.strictEqual(code, 0, stderr);
     assert.match(stdout, /^Capacity$/m);
     assert.match(stdout, /users per node\s+28 \(memory binds\)/);
     assert.match(stdout, /user nodes at peak\s+36 \(bin-packing lower bound 35\)/);
     assert.match(stdout, /^Cost estimate \(USD\)$/m);
     assert.match(stdout, /per hour at peak\s+\$\d+\.\d\d/);
-    assert.match(stdout, /whole event: 72 h at peak \+ 48 h idle \(upper bound\)\s+\$\d+/);
+    assert.match(stdout, /whole event by the timetable: 72 h \+ 48 h idle\s+\$\d+/);
+    assert.match(stdout, /warm capacity \(placeholders and their nodes\)\s+\$\d+\.\d\d, \d+\.\d% of the event/);
+    assert.match(stdout, /upper bound: every pool at its maximum for 72 h\s+\$\d+/);
+    assert.match(stdout, /per user-hour at peak\s+\$0\.\d{5}/);
+    assert.match(stdout, /^Rush: each class of the timetable, simulated$/m);
+    assert.match(stdout, /Mon morning \(2027-12-06 09:00Z, 1000 users over 10 min\)\s+warm \d+: p50 \d+ s, p95 \d+ s, worst \d+ s, failed 0/);
+    assert.match(stdout, /^User machine type$/m);
+    assert.match(stdout, /chosen \(auto: cheapest per user-hour\)\s+e2-highmem-8/);
+    assert.match(stdout, new RegExp(`Rush chart: ${chart.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`));
+    // Vega's own SVG, one panel per class.
+    const svg = fs.readFileSync(chart, "utf8");
+    assert.match(svg, /^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    for (const name of ["Mon morning", "Wed afternoon"]) assert.ok(svg.includes(name), name);
     assert.match(stdout, /^Resources \(\d+ to create\)$/m);
     assert.match(stdout, /gcp:container\/cluster:Cluster\s+1/);
   });

@@ -15,18 +15,12 @@ import { hubRoles } from "../hubRoles";
 import { noEgressAllowRules } from "../netpol";
 import { componentEgress } from "./egress";
 import { authenticatorConfig } from "./identity";
-import {
-  concurrentSpawnLimit,
-  consecutiveSpawnFailureLimit,
-  coreResources,
-  proxyKeepAliveFlag,
-  serverStartTimeoutSeconds,
-  userSchedulerEnabled,
-} from "./operations";
+import { consecutiveSpawnFailureLimit, proxyKeepAliveFlag, userSchedulerEnabled } from "./operations";
 import { ChartSecretRefs, hubSecretKeys, oidcClientSecretEnv } from "./release";
 import { ShippedFiles } from "./shippedFiles";
 import { Z2jhValues } from "./types";
 import {
+  activityIntervalEnv,
   disableTerminalsFlag,
   gibToBytes,
   packageConfigFiles,
@@ -66,7 +60,7 @@ export function buildChartValues(
   packages: PackagePlan = planPackages(config, defaultPackagePrefix),
 ): Z2jhValues {
   const { hub, capacity } = config;
-  const core = coreResources(capacity.peakUsers);
+  const tuning = plan.hubTuning; // rush tuning (infra/plan/rush/hub.ts)
   const egress = componentEgress(config, packages.userEgress);
   const pulledFrom = (configured: string) => packages.images.find((i) => i.configured === configured)?.pulled ?? configured;
   return {
@@ -98,6 +92,7 @@ export function buildChartValues(
           automount_service_account_token: false,
           container_security_context: userContainerSecurityContext,
           ...(hub.terminalsEnabled ? {} : { args: [disableTerminalsFlag] }),
+          ...tuning.kubeSpawner, // rush tuning: Kubernetes API and server timeouts
         },
       },
       existingSecret: refs.secretName,
@@ -108,12 +103,12 @@ export function buildChartValues(
       },
       extraConfig: { "audit-log": files.auditLog },
       loadRoles: hubRoles(hub.oidc.adminGroups),
-      concurrentSpawnLimit: concurrentSpawnLimit(capacity, hub.concurrentSpawnLimit),
+      concurrentSpawnLimit: tuning.concurrentSpawnLimit, // rush tuning
       consecutiveFailureLimit: consecutiveSpawnFailureLimit,
       // Never more servers than the cluster is sized for.
       activeServerLimit: hub.activeServerLimit ?? capacity.peakUsers,
       db: { type: hub.dbType },
-      resources: core.hub,
+      resources: tuning.resources.hub, // rush tuning
       networkPolicy: { enabled: true, egressAllowRules: noEgressAllowRules, egress: egress.hub },
     },
     proxy: {
@@ -122,7 +117,7 @@ export function buildChartValues(
       https: { enabled: false },
       chp: {
         extraCommandLineFlags: [proxyKeepAliveFlag],
-        resources: core.proxy,
+        resources: tuning.resources.proxy, // rush tuning
         networkPolicy: { enabled: true, egressAllowRules: noEgressAllowRules, egress: egress.proxy },
       },
     },
@@ -140,18 +135,19 @@ export function buildChartValues(
       cpu: { guarantee: capacity.userCpuGuarantee, limit: capacity.userCpuLimit },
       memory: { guarantee: gibToBytes(capacity.userMemoryGuaranteeGiB), limit: gibToBytes(capacity.userMemoryLimitGiB) },
       storage: { type: "dynamic", capacity: `${capacity.userStorageGiB}Gi` },
-      startTimeout: serverStartTimeoutSeconds(capacity),
+      startTimeout: tuning.startTimeoutSeconds, // rush tuning
       cmd: singleuserCmd,
-      extraEnv: packageEnv(),
+      extraEnv: { ...packageEnv(), ...activityIntervalEnv(tuning.activityIntervalSeconds) }, // rush tuning
       extraFiles: { ...shellEscapeGuardFiles(hub.shellEscapeGuard, files), ...packageConfigFiles(packages) },
       profileList: profileList(capacity, hub.userImage, hub.gpu, pulledFrom),
     },
     scheduling: {
       // Off: its kube-scheduler is too old for GKE's control plane (see userSchedulerEnabled).
       userScheduler: { enabled: userSchedulerEnabled },
-      // Real users evict placeholders; the capacity model sizes them for one node start-up of arrivals.
+      // Real users evict placeholders. rush tuning: the placeholder calendar (components/placeholderCalendar.ts)
+      // owns the count, raising it before each class; the release only creates the StatefulSet, empty.
       podPriority: { enabled: true },
-      userPlaceholder: { enabled: true, replicas: plan.userPool.placeholderUsers },
+      userPlaceholder: { enabled: true, replicas: 0 },
       // The pools carry the chart's node-purpose label (labels.ts), so placement can be required.
       corePods: { nodeAffinity: { matchNodePurpose: "require" } },
       userPods: { nodeAffinity: { matchNodePurpose: "require" } },

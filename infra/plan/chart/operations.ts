@@ -1,40 +1,8 @@
 // Operating at 1,000 users: the hub's spawn limits, timeouts, failure limit, the proxy's keep-alive, the
 // scheduler choice, and the hub's and proxy's CPU and memory, each sized for the rush and cited.
-import { CapacityConfig } from "../../config/types";
-import { ResourceRequirements } from "./types";
 
-/** Seconds a spawn takes when placeholders keep warm room and the image is pre-pulled: home disk create
- *  and attach plus server start-up. Our estimate, not a published figure: measure it in the dev stack. */
-export const warmSpawnSeconds = 60;
-/** Arrivals within the busiest minute bunch up; allow twice the average number in flight. */
-export const spawnBurstFactor = 2;
-/** Below this a small stack would turn away a handful of simultaneous logins. */
-export const minConcurrentSpawns = 10;
-/** Above this the single hub process and the Kubernetes API are better served by 429s with Retry-After
- *  than by piling up spawns that time out (JupyterHub's default is 100, Z2JH's 64). */
-export const maxConcurrentSpawns = 200;
-
-/**
- * Spawns in flight at the busiest moment, by Little's law: arrivals per second × seconds per spawn, with a
- * burst factor, a floor and a ceiling. `concurrentSpawnLimit` in config overrides it. Beyond the limit,
- * JupyterHub answers 429 with Retry-After and asks the user to try again shortly (app.py,
- * concurrent_spawn_limit): a short wait rather than a timed-out spawn.
- */
-export function concurrentSpawnLimit(capacity: CapacityConfig, override: number | undefined): number {
-  if (override !== undefined) return override;
-  const inFlight = Math.ceil(((capacity.arrivalRatePerMinute * warmSpawnSeconds) / 60) * spawnBurstFactor);
-  return Math.min(maxConcurrentSpawns, Math.max(minConcurrentSpawns, inFlight));
-}
-
-/** Z2JH's default start timeout. */
-const chartStartTimeoutSeconds = 300;
-/** Pulling nothing (pre-pulled) but attaching a disk and starting the server, generously. */
-const serverStartSeconds = 120;
-
-/** A user who arrives after the warm room is used waits for a new node, then for the server. */
-export function serverStartTimeoutSeconds(capacity: CapacityConfig): number {
-  return Math.max(chartStartTimeoutSeconds, capacity.nodeStartupMinutes * 60 + serverStartSeconds);
-}
+// rush tuning: the spawn limit, start timeout and hub/proxy resources moved to infra/plan/rush/hub.ts,
+// which sizes them from the timetable's simulated rush; buildChartValues reads them from `plan.hubTuning`.
 
 /**
  * Spawn failures in a row after which the hub exits, `hub.consecutiveFailureLimit` (JupyterHub's
@@ -91,29 +59,3 @@ export const proxyKeepAliveFlag = `--keep-alive-timeout=${proxyKeepAliveTimeoutM
  * stopped every server on it, and more nodes stay up through the evening than with packing.
  */
 export const userSchedulerEnabled = false;
-
-/** Up to this many users, the hub and proxy of a workshop (mybinder's measurements) are enough. */
-export const workshopMaxUsers = 200;
-
-/**
- * Requests and limits for the hub and the proxy (configurable-http-proxy).
- * - JupyterHub capacity-planning.md: at mybinder's ~100–150 users the hub used 230–260 MB and the proxy
- *   47–65 MB; Z2JH's docs give hub 500m/2Gi and proxy 500m/256Mi as example requests.
- * - CHP grows to 1–2 GB under many websockets and then stops answering
- *   (github.com/jupyterhub/configurable-http-proxy/issues/388); with 250+ users it was OOMKilled at a
- *   1Gi limit (…/issues/434). So the large proxy gets a 3Gi limit and its memory should be watched.
- * - The hub is one Python process, the proxy one Node.js process: a CPU limit of 2 leaves room for
- *   garbage collection and the culler without letting either starve the core pool.
- */
-export function coreResources(peakUsers: number): { hub: ResourceRequirements; proxy: ResourceRequirements } {
-  if (peakUsers <= workshopMaxUsers) {
-    return {
-      hub: { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } },
-      proxy: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "1Gi" } },
-    };
-  }
-  return {
-    hub: { requests: { cpu: "1", memory: "2Gi" }, limits: { cpu: "2", memory: "4Gi" } },
-    proxy: { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "2", memory: "3Gi" } },
-  };
-}

@@ -108,7 +108,7 @@ export function summarizeHubSecurity(values: Z2jhValues): string[] {
     // The home's size is a Kubernetes quantity ("10Gi"): said in GiB like the rest of the line.
     `per user: CPU ${singleuser.cpu.guarantee}–${singleuser.cpu.limit} vCPU, memory ${gib(singleuser.memory.guarantee)}–${gib(singleuser.memory.limit)}, home ${singleuser.storage.capacity.replace(/^(\d+(?:\.\d+)?)Gi$/, "$1 GiB")}`,
     `culling: idle after ${cull.timeout} s (checked every ${cull.every} s), any server after ${cull.maxAge} s; users kept`,
-    `limits: ${hub.activeServerLimit} active servers, ${hub.concurrentSpawnLimit} concurrent spawns; ${scheduling.userPlaceholder.replicas} placeholders; hub DB ${hub.db.type}`,
+    `limits: ${hub.activeServerLimit} active servers, ${hub.concurrentSpawnLimit} concurrent spawns; ${scheduling.userPlaceholder.replicas} placeholders at install, then the placeholder calendar's count; hub DB ${hub.db.type}`,
     `resilience: ${hub.consecutiveFailureLimit ? `the hub exits after ${hub.consecutiveFailureLimit} failed spawns in a row` : "failed spawns never restart the hub"}; proxy keeps idle connections ${keepAlive ? `${Number(keepAlive[1]) / 1000} s` : "5 s (CHP's default)"}; user-scheduler ${onOff(scheduling.userScheduler.enabled)}`,
   ];
 }

@@ -84,6 +84,10 @@ export interface KubeSpawnerConfig {
   readonly container_security_context: ContainerSecurityContext;
   /** Appended to the single-user server's command line; CLI flags outrank every config file. */
   readonly args?: readonly string[];
+  // rush tuning (infra/plan/rush/hub.ts, kubeSpawnerApi)
+  readonly k8s_api_request_timeout: number;
+  readonly k8s_api_request_retry_timeout: number;
+  readonly http_timeout: number;
 }
 
 export interface Z2jhValues {

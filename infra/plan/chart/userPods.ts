@@ -82,6 +82,11 @@ export function packageConfigFiles(packages: Pick<PackagePlan, "pipConf" | "cond
   };
 }
 
+/** rush tuning: how often user servers report activity to the hub (infra/plan/rush/hub.ts). */
+export function activityIntervalEnv(seconds: number): Record<string, string> {
+  return { JUPYTERHUB_ACTIVITY_INTERVAL: String(seconds) };
+}
+
 /** Where the shell-escape guard lands in user pods: IPython's system-wide config directory. */
 export const ipythonSystemConfigDir = "/etc/ipython";
 

@@ -6,8 +6,10 @@
 // namespace/NetworkPolicy rule is a stack policy (../stack/namespaces.ts). One module per concern:
 //   baseline.ts    the baseline profile
 //   restricted.ts  what restricted adds (capabilities, seccomp, volumes, escalation, non-root)
+//   pss.ts         the one list of both profiles' controls, in the pack's order
 //   workloads.ts   limits, service-account token, pinned images
 //   services.ts    no public load balancer
+//   networkPolicies.ts  the program's own NetworkPolicies restrict egress, never to the metadata server
 //   namespaces.ts  Pod Security Admission labels
 //   shared.ts      pod templates located in their controllers, the pod-policy factory
 //
@@ -16,6 +18,7 @@
 
 import type { HardeningResourcePolicy } from "../core";
 import { k8sNamespacePodSecurity } from "./namespaces";
+import { k8sNetworkPolicyMetadataEgress } from "./networkPolicies";
 import { pssPolicies } from "./pss";
 import { k8sNoPublicLoadBalancer } from "./services";
 import { k8sPinnedImages, k8sResourceLimits, k8sServiceAccountToken } from "./workloads";
@@ -26,5 +29,6 @@ export const kubernetesPolicies: readonly HardeningResourcePolicy[] = [
   k8sServiceAccountToken,
   k8sPinnedImages,
   k8sNoPublicLoadBalancer,
+  k8sNetworkPolicyMetadataEgress,
   k8sNamespacePodSecurity,
 ];

@@ -1,0 +1,94 @@
+import type { CalendarWindow } from "./rush/timetable";
+import { calendarPeriodSeconds } from "./rush/timetable";
+import { kubernetesApiEgressRule, NetworkPolicyEgressRule } from "./netpol";
+import { nodePurposeLabel, poolPurpose } from "./labels";
+
+// The placeholder calendar's Kubernetes objects as plain data (components/placeholderCalendar.ts declares
+// them): a Deployment running infra/files/scaler/placeholder_calendar.py in the hub's own image, with a
+// service account that may only read and patch the user-placeholder StatefulSet's scale, and a
+// NetworkPolicy that lets it reach the Kubernetes API and nothing else.
+//
+// Why a calendar and not a cron job or a person at 8 am: the warm room must be there before each class
+// and gone after it, on days nobody is at a keyboard; a loop that sets the count for "now" mends a missed
+// window, a restart or a Helm upgrade within a minute (Berkeley's DataHub keeps calendar-driven spare
+// nodes the same way: berkeley-dsep-infra/datahub docs/tasks/calendar-scaler.qmd).
+
+export const calendarName = "placeholder-calendar";
+/** The chart's StatefulSet (fullnameOverride ""): templates/scheduling/user-placeholder/statefulset.yaml. */
+export const placeholderStatefulSet = "user-placeholder";
+/** The hub image of Z2JH 4.4.0 (values.yaml hub.image, tag set by chartpress): Python 3.12, uid 1000. */
+export const calendarImage = "quay.io/jupyterhub/k8s-hub:4.4.0";
+const mountPath = "/etc/placeholder-calendar";
+const scriptFile = "placeholder_calendar.py";
+
+export const calendarLabels = { "app.kubernetes.io/name": calendarName, "app.kubernetes.io/part-of": "jupyterhub" } as const;
+
+/** The calendar document the script reads. */
+export function calendarDocument(namespace: string, windows: readonly CalendarWindow[]): string {
+  return `${JSON.stringify(
+    {
+      namespace,
+      statefulSet: placeholderStatefulSet,
+      periodSeconds: calendarPeriodSeconds,
+      windows: windows.map((w) => ({ class: w.class, from: w.from, to: w.to, replicas: w.replicas })),
+    },
+    null,
+    2,
+  )}\n`;
+}
+
+/** Only the scale of the one StatefulSet, read and patched. */
+export function calendarRoleRules() {
+  return [{ apiGroups: ["apps"], resources: ["statefulsets/scale"], resourceNames: [placeholderStatefulSet], verbs: ["get", "patch"] }];
+}
+
+/** The pod: restricted Pod Security, read-only root, small, on the core pool. */
+export function calendarPodSpec(configMapName: string, serviceAccountName: string) {
+  return {
+    serviceAccountName,
+    // The script needs a token for its own narrow role; nothing else runs in the pod.
+    automountServiceAccountToken: true,
+    securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, seccompProfile: { type: "RuntimeDefault" } },
+    nodeSelector: { [nodePurposeLabel]: poolPurpose.core },
+    containers: [
+      {
+        name: "calendar",
+        image: calendarImage,
+        command: ["python3", `${mountPath}/${scriptFile}`],
+        env: [
+          { name: "PLACEHOLDER_CALENDAR", value: `${mountPath}/calendar.json` },
+          { name: "PYTHONDONTWRITEBYTECODE", value: "1" },
+        ],
+        securityContext: {
+          runAsNonRoot: true,
+          runAsUser: 1000,
+          allowPrivilegeEscalation: false,
+          readOnlyRootFilesystem: true,
+          capabilities: { drop: ["ALL"] },
+          seccompProfile: { type: "RuntimeDefault" },
+        },
+        resources: { requests: { cpu: "10m", memory: "64Mi" }, limits: { cpu: "100m", memory: "128Mi" } },
+        volumeMounts: [{ name: "calendar", mountPath, readOnly: true }],
+      },
+    ],
+    volumes: [{ name: "calendar", configMap: { name: configMapName } }],
+  };
+}
+
+/** No ingress; egress to the Kubernetes API only (the script uses the Service's IP, so no DNS). */
+export function calendarNetworkPolicySpec() {
+  // The hub's rule for the same API server (netpol.ts kubernetesApiEgressRule): the control plane's private
+  // endpoint on 443, somewhere in RFC 1918 space.
+  const api: NetworkPolicyEgressRule = kubernetesApiEgressRule();
+  return {
+    podSelector: { matchLabels: { ...calendarLabels } },
+    policyTypes: ["Ingress", "Egress"],
+    ingress: [],
+    egress: [{
+      to: api.to.flatMap((peer) => ("ipBlock" in peer ? [{ ipBlock: { cidr: peer.ipBlock.cidr } }] : [])),
+      ports: api.ports.map((p) => ({ protocol: p.protocol, port: p.port })),
+    }],
+  };
+}
+
+export { scriptFile as calendarScriptFile };
