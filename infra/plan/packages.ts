@@ -20,7 +20,9 @@ import {
   pipConfigEnv,
   pipConfigPath,
   restrictedGoogleApisAddresses,
+  packageProxy,
   restrictedGoogleApisCidr,
+  workloadIdentityMetadataRules,
 } from "../../policy-pack/contracts/packages";
 
 export * from "../../policy-pack/contracts/packages";
@@ -104,14 +106,7 @@ export function repositoryId(prefix: string, name: string): string {
 // ---------------------------------------------------------------------------------------------------
 // The registry proxy
 
-/** The registry proxy's Kubernetes names, in the hub's namespace. */
-export const packageProxy = {
-  name: "package-proxy",
-  /** The proxy's own port; the Service maps port 80 to it. */
-  containerPort: 8080,
-  servicePort: 80,
-  labels: { "app.kubernetes.io/name": "package-proxy", "app.kubernetes.io/part-of": "jupyterhub-gke" },
-} as const;
+// `packageProxy` (its names, port and labels) is the pack's contract, contracts/packages.ts.
 
 /**
  * The labels the chart's own singleuser NetworkPolicy selects user servers by (Z2JH 4.4.0
@@ -126,13 +121,9 @@ export function packageProxyReplicas(peakUsers: number): number {
   return Math.min(8, Math.max(2, Math.ceil(peakUsers / 250)));
 }
 
-// The GKE metadata server, where the proxy's Workload Identity token comes from. GKE's docs give strict
-// network policies 169.254.169.254/32 port 80 on Dataplane V2 and 169.254.169.252/32 port 988 otherwise
-// ("About Workload Identity Federation for GKE"); both are written, and only for the proxy.
-const metadataServerRules: NetworkPolicyEgressRule[] = [
-  { to: [{ ipBlock: { cidr: "169.254.169.254/32" } }], ports: [{ protocol: "TCP", port: 80 }] },
-  { to: [{ ipBlock: { cidr: "169.254.169.252/32" } }], ports: [{ protocol: "TCP", port: 988 }] },
-];
+// The GKE metadata server, where the proxy's Workload Identity token comes from: exactly the rules the
+// pack's contract admits for the proxy alone (contracts/packages.ts `workloadIdentityMetadataRules`).
+const metadataServerRules = workloadIdentityMetadataRules;
 
 /** HTTPS to Google's restricted VIP, where the private zone sends `*.pkg.dev`. */
 export const restrictedVipEgressRule: NetworkPolicyEgressRule = {

@@ -1,6 +1,8 @@
 // Packages and images through Artifact Registry: the names and addresses the program writes and the pack
 // checks, so both read a pip configuration and a registry address the same way. Pure, no infra/ imports.
 
+import type { NetworkPolicyEgressRule } from "./chartNetpol";
+
 /** Where the hub ships pip's configuration in user pods, and the variable that makes pip read it first. */
 export const pipConfigPath = "/etc/pip.conf";
 export const pipConfigEnv = "PIP_CONFIG_FILE";
@@ -67,3 +69,33 @@ export function pipConfigSources(text: string): { readonly option: string; reado
   }
   return found;
 }
+
+// ---------------------------------------------------------------------------------------------------
+// The registry proxy: the one workload that may reach the GKE metadata server
+
+/**
+ * The registry proxy's Kubernetes names, in the hub's namespace (components/registry.ts declares them). A
+ * contract with the pack: a NetworkPolicy named `name` whose podSelector is exactly `labels` is the one
+ * policy `k8s-network-policy-metadata-egress` lets reach the GKE metadata server, and only by
+ * `workloadIdentityMetadataRules` (the proxy gets its Workload Identity token there; user pods never do).
+ * `stack-packages-through-registry` checks that the pods carrying these labels are the proxy's: under a
+ * Workload-Identity-bound service account with no Kubernetes API token.
+ */
+export const packageProxy = {
+  name: "package-proxy",
+  /** The proxy's own port; the Service maps port 80 to it. */
+  containerPort: 8080,
+  servicePort: 80,
+  labels: { "app.kubernetes.io/name": "package-proxy", "app.kubernetes.io/part-of": "jupyterhub-gke" },
+} as const;
+
+/**
+ * The GKE metadata server, exactly as GKE's docs tell strict network policies to admit it for Workload
+ * Identity ("About Workload Identity Federation for GKE", GKE metadata server): 169.254.169.254/32 on TCP
+ * 80 (Dataplane V2) and 169.254.169.252/32 on TCP 988 (otherwise). Nothing wider: no other link-local
+ * address, no node address on 988.
+ */
+export const workloadIdentityMetadataRules: readonly NetworkPolicyEgressRule[] = [
+  { to: [{ ipBlock: { cidr: "169.254.169.254/32" } }], ports: [{ protocol: "TCP", port: 80 }] },
+  { to: [{ ipBlock: { cidr: "169.254.169.252/32" } }], ports: [{ protocol: "TCP", port: 988 }] },
+];

@@ -24,6 +24,7 @@ export const GCP = {
 export const K8S = {
   namespace: "kubernetes:core/v1:Namespace",
   service: "kubernetes:core/v1:Service",
+  k8sServiceAccount: "kubernetes:core/v1:ServiceAccount",
   networkPolicy: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
   helmRelease: "kubernetes:helm.sh/v3:Release",
   helmChart: "kubernetes:helm.sh/v4:Chart",

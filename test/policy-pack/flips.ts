@@ -93,6 +93,13 @@ export const FLIPS: readonly Flip[] = [
   { type: "kubernetes:networking.k8s.io/v1:NetworkPolicy", path: "spec.policyTypes", insecure: ["Ingress"] },
   { type: "kubernetes:networking.k8s.io/v1:NetworkPolicy", path: "spec.egress", insecure: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }] }] },
   { type: "kubernetes:core/v1:Service", name: /package-proxy/, path: "spec.type", insecure: "LoadBalancer" },
+  // The proxy alone may reach the metadata server: exactly its policy, exactly GKE's Workload Identity
+  // rules, and only for pods under its Workload Identity account without an API token.
+  { type: "kubernetes:networking.k8s.io/v1:NetworkPolicy", name: /^package-proxy-netpol$/, path: "spec.egress.1.to.0.ipBlock.cidr", insecure: "169.254.0.0/16" },
+  { type: "kubernetes:networking.k8s.io/v1:NetworkPolicy", name: /^package-proxy-netpol$/, path: "spec.podSelector", insecure: {} },
+  { type: "kubernetes:core/v1:ServiceAccount", name: /^package-proxy-sa$/, path: ["metadata", "annotations", "iam.gke.io/gcp-service-account"], insecure: undefined },
+  { type: "kubernetes:core/v1:ServiceAccount", name: /^package-proxy-sa$/, path: "automountServiceAccountToken", insecure: true },
+  { type: DEPLOYMENT, name: /^package-proxy-deployment$/, path: "spec.template.spec.automountServiceAccountToken", insecure: true },
   { type: "kubernetes:apps/v1:Deployment", path: "spec.template.spec.containers.0.securityContext.allowPrivilegeEscalation", insecure: true },
   { type: "kubernetes:apps/v1:Deployment", path: "spec.template.spec.containers.0.securityContext.capabilities.drop", insecure: [] },
   { type: "kubernetes:apps/v1:Deployment", path: "spec.template.spec.containers.0.image", insecure: "quay.io/jupyterhub/k8s-hub:latest" },

@@ -5,10 +5,52 @@
 import * as assert from "assert";
 import { allPolicies } from "../../policy-pack/policies";
 import { areaOf, type HardeningPolicy } from "../../policy-pack/policies/core";
-import { HUB, NODE_SA, NS, secureStack, TYPES as T } from "./fixtures";
+import { HUB, NODE_SA, NS, secureDeployment, secureStack, TYPES as T } from "./fixtures";
 import { VALUES_POD_CASES, VALUES_POD_PASSES } from "./valuesPodCases";
 import { add, all, pod, remove, set, values, type Case, type Mutation, type Pass, type Stack } from "./mutations";
 import { assertNoViolation, assertViolation, check, clone, find, getPath, setPath, UNKNOWN_STRING } from "./support";
+
+// The registry proxy's NetworkPolicy as components/registry.ts writes it, spelled out here: its name and
+// labels (contracts/packages.ts `packageProxy`) and GKE's Workload Identity rules ("About Workload
+// Identity Federation for GKE": 169.254.169.254/32 TCP 80 on Dataplane V2, 169.254.169.252/32 TCP 988).
+const WI_RULES = [
+  { to: [{ ipBlock: { cidr: "169.254.169.254/32" } }], ports: [{ protocol: "TCP", port: 80 }] },
+  { to: [{ ipBlock: { cidr: "169.254.169.252/32" } }], ports: [{ protocol: "TCP", port: 988 }] },
+];
+const DNS_RULE = { to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }], ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }] };
+const PROXY_LABELS = { "app.kubernetes.io/name": "package-proxy", "app.kubernetes.io/part-of": "jupyterhub-gke" };
+function proxyAccount(bound = true) {
+  return {
+    type: "kubernetes:core/v1:ServiceAccount",
+    name: "package-proxy-sa",
+    inputs: {
+      apiVersion: "v1",
+      kind: "ServiceAccount",
+      metadata: { name: "package-proxy", namespace: NS, labels: PROXY_LABELS, ...(bound ? { annotations: { "iam.gke.io/gcp-service-account": "test-proxy@p.iam.gserviceaccount.com" } } : {}) },
+      automountServiceAccountToken: false,
+    },
+  };
+}
+function proxyDeployment(pod: Record<string, unknown>) {
+  const d = secureDeployment() as any;
+  d.metadata = { name: "package-proxy", namespace: NS, labels: PROXY_LABELS };
+  d.spec.selector = { matchLabels: PROXY_LABELS };
+  d.spec.template.metadata = { labels: PROXY_LABELS };
+  Object.assign(d.spec.template.spec, { serviceAccountName: "package-proxy", ...pod });
+  return { type: T.deployment, name: "package-proxy-deployment", inputs: d };
+}
+function proxyNetpol(egress: unknown[], matchLabels: Record<string, string> = PROXY_LABELS, name = "package-proxy") {
+  return {
+    type: T.networkPolicy,
+    name: `${name}-netpol`,
+    inputs: {
+      apiVersion: "networking.k8s.io/v1",
+      kind: "NetworkPolicy",
+      metadata: { name, namespace: NS, labels: PROXY_LABELS },
+      spec: { podSelector: { matchLabels }, policyTypes: ["Ingress", "Egress"], ingress: [], egress },
+    },
+  };
+}
 
 const inputs = (stack: Stack, type: string, name?: string) => find(stack, type, name).inputs;
 const cluster = (path: string | readonly (string | number)[], value: unknown) => set(T.cluster, undefined, path, value);
@@ -294,6 +336,14 @@ export const CASES: readonly Case[] = [
   { policy: "k8s-network-policy-metadata-egress", title: "egress to the whole internet", mutate: set(T.networkPolicy, undefined, "spec.egress", [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }] }]), expect: "169.254.169.254:80" },
   { policy: "k8s-network-policy-metadata-egress", title: "every private address on every port", mutate: set(T.networkPolicy, undefined, "spec.egress", [{ to: [{ ipBlock: { cidr: "10.0.0.0/8" } }] }]), expect: "10.0.0.0/8:988" },
   { policy: "k8s-network-policy-metadata-egress", title: "ingress-only policy", mutate: set(T.networkPolicy, undefined, "spec.policyTypes", ["Ingress"]), expect: "must restrict egress" },
+  // The registry proxy's exception (contracts/packages.ts) is exactly its policy and exactly GKE's two
+  // Workload Identity rules ("About Workload Identity Federation for GKE"); anything wider still fails.
+  { policy: "k8s-network-policy-metadata-egress", title: "the proxy's policy admitting all link-local space on 80", mutate: add(proxyNetpol([{ to: [{ ipBlock: { cidr: "169.254.0.0/16" } }], ports: [{ protocol: "TCP", port: 80 }] }])), expect: "169.254.169.254:80" },
+  { policy: "k8s-network-policy-metadata-egress", title: "the proxy's policy admitting node addresses on 988", mutate: add(proxyNetpol([...WI_RULES, { to: [{ ipBlock: { cidr: "10.0.0.0/8" } }], ports: [{ protocol: "TCP", port: 988 }] }])), expect: "10.0.0.0/8:988" },
+  { policy: "k8s-network-policy-metadata-egress", title: "the proxy's policy admitting the metadata address on every port", mutate: add(proxyNetpol([{ to: [{ ipBlock: { cidr: "169.254.169.254/32" } }] }])), expect: "169.254.169.254:80" },
+  { policy: "k8s-network-policy-metadata-egress", title: "the Workload Identity rules on another workload's policy", mutate: add(proxyNetpol(WI_RULES, { "app.kubernetes.io/name": "notebook-helper" })), expect: "169.254.169.252:988" },
+  { policy: "k8s-network-policy-metadata-egress", title: "the Workload Identity rules on a policy selecting every pod", mutate: add(proxyNetpol(WI_RULES, {})), expect: "169.254.169.254:80" },
+  { policy: "k8s-network-policy-metadata-egress", title: "the Workload Identity rules under another policy name", mutate: add(proxyNetpol(WI_RULES, undefined, "metadata-access")), expect: "169.254.169.254:80" },
   { policy: "k8s-namespace-network-policy", title: "default namespace", mutate: set(T.deployment, undefined, "metadata.namespace", undefined), expect: "dedicated namespace" },
   // Stack
   { policy: "stack-network-policy-enforced", title: "legacy dataplane under the chart", mutate: cluster("datapathProvider", "LEGACY_DATAPATH"), expect: "trusted only when the cluster enforces" },
@@ -335,12 +385,24 @@ export const CASES: readonly Case[] = [
   { policy: "stack-packages-through-registry", title: "a repository readable by anyone", mutate: registry(add({ type: AR_IAM, name: "public", inputs: { repository: "test-pypi", role: "roles/artifactregistry.reader", member: "allUsers" } })), expect: "must not be public" },
   { policy: "stack-packages-through-registry", title: "an upstream over plain HTTP", mutate: registry(set(AR, "registry-quay-io", "remoteRepositoryConfig.commonRepository.uri", "http://quay.io")), expect: "over HTTPS" },
   { policy: "stack-packages-through-registry", title: "a NetworkPolicy that leaves egress open", mutate: registry(set(T.networkPolicy, undefined, "spec.policyTypes", ["Ingress"])), expect: 'add "Egress"' },
+  // Pods labelled as the registry proxy get the metadata server (k8s-network-policy-metadata-egress's
+  // one exception), so they must be the proxy: a Workload Identity account (GKE docs, "Authenticate to
+  // Google Cloud APIs from GKE workloads": the iam.gke.io/gcp-service-account annotation) and no API token.
+  { policy: "stack-packages-through-registry", title: "pods labelled as the proxy under the default service account", mutate: registry(add(proxyDeployment({ serviceAccountName: "default" }))), expect: "must run as the proxy's own Workload Identity service account" },
+  { policy: "stack-packages-through-registry", title: "pods labelled as the proxy under an account without Workload Identity", mutate: registry(add(proxyAccount(false)), add(proxyDeployment({}))), expect: "not annotated" },
+  { policy: "stack-packages-through-registry", title: "pods labelled as the proxy with an API token", mutate: registry(add(proxyAccount()), add(proxyDeployment({ automountServiceAccountToken: true }))), expect: "must not hold a Kubernetes API token" },
+  { policy: "stack-packages-through-registry", title: "the proxy's account handing out API tokens", mutate: registry(add({ ...proxyAccount(), inputs: { ...proxyAccount().inputs, automountServiceAccountToken: true } }), add(proxyDeployment({}))), expect: "must not hand out a Kubernetes API token" },
   { policy: "stack-packages-through-registry", title: "a NetworkPolicy to the whole internet", mutate: registry(set(T.networkPolicy, undefined, "spec.egress", [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ port: 443 }] }])), expect: "whole internet" },
 ];
 
 /** Inputs each policy must leave alone (besides the secure stack itself). */
 export const PASSES: readonly Pass[] = [
   { policy: "stack-packages-through-registry", title: "pip, the user image and egress through the registry and its proxy", mutate: withRegistry },
+  {
+    policy: "stack-packages-through-registry",
+    title: "the registry proxy as the program declares it: Workload Identity account, no token, its metadata rules",
+    mutate: registry(add(proxyAccount()), add(proxyDeployment({})), add(proxyNetpol([DNS_RULE, ...WI_RULES, { to: [{ ipBlock: { cidr: "199.36.153.4/30" } }], ports: [{ protocol: "TCP", port: 443 }] }]))),
+  },
   { policy: "stack-packages-through-registry", title: "an index on Artifact Registry itself", mutate: registry(values(["singleuser", "extraFiles", "pip-config", "stringData"], "[global]\nindex-url = https://europe-west1-python.pkg.dev/p/r/simple/\n")) },
   {
     policy: "stack-packages-through-registry",
@@ -360,6 +422,7 @@ export const PASSES: readonly Pass[] = [
   ...VALUES_POD_PASSES,
   // The placeholder calendar's rule: the Kubernetes API's private endpoint, on 443 only.
   { policy: "k8s-network-policy-metadata-egress", title: "egress to private addresses on 443", mutate: set(T.networkPolicy, undefined, "spec.egress", [{ to: [{ ipBlock: { cidr: "10.0.0.0/8" } }], ports: [{ protocol: "TCP", port: 443 }] }]) },
+  { policy: "k8s-network-policy-metadata-egress", title: "the registry proxy's policy with exactly the Workload Identity rules", mutate: add(proxyNetpol([DNS_RULE, ...WI_RULES, { to: [{ ipBlock: { cidr: "199.36.153.4/30" } }], ports: [{ protocol: "TCP", port: 443 }] }])) },
   { policy: "jupyterhub-admin-access-off", title: "full admins the pack is told to allow", mutate: values("hub.config.GenericOAuthenticator.admin_groups", ["hub-operators"]), config: { "jupyterhub-admin-access-off": { allowFullAdmins: true } } },
   { policy: "jupyterhub-admin-access-off", title: "a role reaching only its bearer's own server", mutate: values(["hub", "loadRoles", "hub-staff", "scopes"], ["admin-ui", "access:servers!server"]) },
   { policy: "gke-control-plane-access", title: "IP endpoint disabled, no authorised networks", mutate: all(cluster("controlPlaneEndpointsConfig.ipEndpointsConfig.enabled", false), cluster("masterAuthorizedNetworksConfig", undefined)) },

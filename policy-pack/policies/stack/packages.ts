@@ -11,7 +11,10 @@
 //     private VIPs, where anyone's public repository and bucket answer) — the proxy is their way in;
 //   - the user images (singleuser.image, KubeSpawner's and profiles' image) are on `*-docker.pkg.dev`;
 //   - no repository is readable by allUsers or allAuthenticatedUsers;
-//   - the stack's own NetworkPolicies (the registry proxy's) restrict egress and never open the internet.
+//   - the stack's own NetworkPolicies (the registry proxy's) restrict egress and never open the internet;
+//   - pods labelled as the registry proxy (contracts/packages.ts `packageProxy`, whose NetworkPolicy alone
+//     may reach the GKE metadata server: k8s-network-policy-metadata-egress) are the proxy: under a
+//     Kubernetes service account bound to a Google one by Workload Identity, with no API token.
 // Sources: Artifact Registry docs "Configure restricted access for GKE private clusters" and "Remote
 // repositories overview"; pip's configuration docs (PIP_CONFIG_FILE); Z2JH 4.4.0 values.yaml
 // (singleuser.image, singleuser.extraFiles, singleuser.extraEnv).
@@ -19,6 +22,7 @@
 import {
   clusterServiceOf,
   isArtifactRegistryHost,
+  packageProxy,
   pipConfigEnv,
   pipConfigPath,
   pipConfigSources,
@@ -28,7 +32,7 @@ import {
 import { entries, get, isUnknown, list, show, stackPolicy, UNKNOWN, type StackFinding, type StackResource } from "../core";
 import { overlaps, parseCidr, type Range } from "../cidr";
 import { profileOverrides } from "../jupyterhub/shared";
-import { GCP, K8S } from "../types";
+import { GCP, K8S, WORKLOADS, WORKLOAD_TYPES } from "../types";
 import { valuesOf } from "../z2jh";
 import { jupyterHubReleases, namespaceOf, ofType } from "./shared";
 
@@ -165,21 +169,60 @@ function networkPolicyFindings(np: StackResource): StackFinding[] {
   return findings.map((message) => ({ urn: np.urn, message }));
 }
 
+/** GKE's Workload Identity annotation on a Kubernetes service account ("Authenticate to Google Cloud APIs from GKE workloads"). */
+const WORKLOAD_IDENTITY_ANNOTATION = "iam.gke.io/gcp-service-account";
+
+/**
+ * Pods that carry the registry proxy's labels get the metadata server (its NetworkPolicy is the one the
+ * pack lets reach it), so they must be the proxy: a service account of their namespace annotated for
+ * Workload Identity, and no Kubernetes API token, on the pod and on the account.
+ */
+function proxyWorkloadFindings(resources: readonly StackResource[]): StackFinding[] {
+  const findings: StackFinding[] = [];
+  const accounts = ofType(resources, K8S.k8sServiceAccount);
+  for (const workload of ofType(resources, ...WORKLOAD_TYPES)) {
+    const specPath = WORKLOADS[workload.type] as readonly string[];
+    const labels = get(workload.props, [...specPath.slice(0, -1), "metadata", "labels"]);
+    if (isUnknown(labels) || !Object.entries(packageProxy.labels).every(([k, v]) => get(labels, [k]) === v)) continue;
+    const spec = get(workload.props, specPath);
+    const where = specPath.join(".");
+    const say = (message: string) => findings.push({ urn: workload.urn, message });
+    const automount = get(spec, "automountServiceAccountToken");
+    if (!isUnknown(automount) && automount !== false) {
+      say(`The registry proxy's pods must not hold a Kubernetes API token: set ${where}.automountServiceAccountToken of ${workload.name} to false (found: ${show(automount)}).`);
+    }
+    const accountName = get(spec, "serviceAccountName");
+    const ns = namespaceOf(workload);
+    if (isUnknown(accountName) || ns === UNKNOWN) continue;
+    const account = accounts.find((a) => get(a.props, "metadata.name") === accountName && namespaceOf(a) === ns);
+    const bound = account && get(account.props, ["metadata", "annotations", WORKLOAD_IDENTITY_ANNOTATION]);
+    if (typeof accountName !== "string" || accountName === "" || accountName === "default" || !account || bound === undefined || bound === "") {
+      say(`The registry proxy's pods reach the metadata server, so they must run as the proxy's own Workload Identity service account: set ${where}.serviceAccountName of ${workload.name} to a ServiceAccount of the stack in ${ns} annotated ${WORKLOAD_IDENTITY_ANNOTATION} (found: ${show(accountName)}${account ? ", not annotated" : ""}).`);
+      continue;
+    }
+    const accountAutomount = get(account.props, "automountServiceAccountToken");
+    if (!isUnknown(accountAutomount) && accountAutomount !== false) {
+      say(`The registry proxy's service account must not hand out a Kubernetes API token: set automountServiceAccountToken of ${account.name} to false (found: ${show(accountAutomount)}).`);
+    }
+  }
+  return findings;
+}
+
 export const stackPackagesThroughRegistry = stackPolicy({
   name: "stack-packages-through-registry",
   description:
-    "Checks that a stack with Artifact Registry repositories gets packages and the user image only through them: pip in user pods names only the registry or its in-cluster proxy, user pods reach neither the internet nor Google's API front ends, the user images are on pkg.dev, no repository is public, and the stack's own NetworkPolicies keep egress closed to the internet.",
+    "Checks that a stack with Artifact Registry repositories gets packages and the user image only through them: pip in user pods names only the registry or its in-cluster proxy, user pods reach neither the internet nor Google's API front ends, the user images are on pkg.dev, no repository is public, the stack's own NetworkPolicies keep egress closed to the internet, and pods labelled as the registry proxy run under a Workload Identity service account with no API token.",
   area: "Stack",
   severity: "high",
   remediationSteps:
-    `Set values.singleuser.extraFiles to ship ${pipConfigPath} naming the registry proxy's Service or a *.pkg.dev index, set ${pipConfigEnv} to it, drop PIP_INDEX_URL/PIP_EXTRA_INDEX_URL/PIP_FIND_LINKS that name anything else, pull the user image from <location>-docker.pkg.dev, keep user egress off the internet and 199.36.153.0/24, and grant repository read to service accounts, never allUsers.`,
+    `Set values.singleuser.extraFiles to ship ${pipConfigPath} naming the registry proxy's Service or a *.pkg.dev index, set ${pipConfigEnv} to it, drop PIP_INDEX_URL/PIP_EXTRA_INDEX_URL/PIP_FIND_LINKS that name anything else, pull the user image from <location>-docker.pkg.dev, keep user egress off the internet and 199.36.153.0/24, grant repository read to service accounts, never allUsers, and run pods labelled as the registry proxy only under its Workload Identity service account with automountServiceAccountToken false.`,
   sources: [
     "Artifact Registry docs: Configure restricted access for GKE private clusters (https://cloud.google.com/artifact-registry/docs/gke-private-clusters)",
     "Artifact Registry docs: Remote repositories overview",
     "pip docs: Configuration (PIP_CONFIG_FILE)",
     "Z2JH 4.4.0 values.yaml (singleuser.image, extraFiles, extraEnv)",
   ],
-  types: [GCP.artifactRegistryRepository, GCP.artifactRegistryIamMember, K8S.helmRelease, K8S.helmChart, K8S.service, K8S.networkPolicy],
+  types: [GCP.artifactRegistryRepository, GCP.artifactRegistryIamMember, K8S.helmRelease, K8S.helmChart, K8S.service, K8S.networkPolicy, K8S.k8sServiceAccount, ...WORKLOAD_TYPES],
   check: function* (resources, { notApplicable }) {
     const repositories = ofType(resources, GCP.artifactRegistryRepository);
     if (repositories.length === 0) notApplicable("No Artifact Registry repository in the stack");
@@ -204,6 +247,7 @@ export const stackPackagesThroughRegistry = stackPolicy({
     }
     // The stack's own NetworkPolicies (the registry proxy's): egress restricted, never to the whole internet.
     for (const np of ofType(resources, K8S.networkPolicy)) yield* networkPolicyFindings(np);
+    yield* proxyWorkloadFindings(resources);
     for (const grant of ofType(resources, GCP.artifactRegistryIamMember)) {
       const member = get(grant.props, "member");
       if (typeof member === "string" && PUBLIC_MEMBERS.includes(member.toLowerCase())) {
