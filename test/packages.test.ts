@@ -161,14 +161,16 @@ for (const mode of Object.keys(modes)) {
       assert.deepStrictEqual(values.singleuser.networkPolicy.egressAllowRules, {
         cloudMetadataServer: false, dnsPortsCloudMetadataServer: false, dnsPortsKubeSystemNamespace: false, dnsPortsPrivateIPs: false, nonPrivateIPs: false, privateIPs: false,
       });
-      const policies = ofType(r, T.networkPolicy).map(inputs);
+      // The stack's own NetworkPolicies, by name: the placeholder calendar's (the rush model's: the
+      // Kubernetes API on 443, test/rushOutputs.test.ts) in every mode, and the proxy's where it runs.
+      assert.deepStrictEqual(
+        ofType(r, T.networkPolicy).map((x) => x.name).sort(),
+        python ? ["hub-placeholder-calendar-netpol", "package-proxy-netpol"] : ["hub-placeholder-calendar-netpol"],
+      );
       assert.deepStrictEqual(ofType(r, T.firewall), []);
-      if (!python) {
-        assert.deepStrictEqual(policies, []);
-        return;
-      }
-      assert.strictEqual(policies.length, 1);
-      const [np] = policies;
+      if (!python) return;
+      const np = inputs(named(r, T.networkPolicy, "package-proxy-netpol"));
+      assert.strictEqual(np.metadata.name, "package-proxy");
       assert.deepStrictEqual(np.spec.podSelector, { matchLabels: toProxy.to[0].podSelector.matchLabels });
       assert.deepStrictEqual(np.spec.policyTypes, ["Ingress", "Egress"]);
       // Only user servers, selected as the chart's own singleuser NetworkPolicy selects them.
@@ -195,19 +197,22 @@ for (const mode of Object.keys(modes)) {
       if (python) assert.deepStrictEqual(sources, ["index-url http://package-proxy.jupyterhub.svc.cluster.local/simple/"]);
       else if (ownIndex) assert.deepStrictEqual(sources, ["index-url https://pypi-mirror.example.edu/simple"]);
       else assert.deepStrictEqual(sources, []);
-      assert.deepStrictEqual(values.singleuser.extraEnv, { PIP_CONFIG_FILE: "/etc/pip.conf" });
+      // pip's file, beside the rush model's activity interval (plan hubTuning), which the mode does not change.
+      const interval = planAll(parseConfig(rawWith("event", modes[mode]), { now: stacksAsOf })).hubTuning.activityIntervalSeconds;
+      assert.deepStrictEqual(values.singleuser.extraEnv, { JUPYTERHUB_ACTIVITY_INTERVAL: String(interval), PIP_CONFIG_FILE: "/etc/pip.conf" });
       assert.strictEqual(values.singleuser.extraFiles["conda-config"].mountPath, "/etc/conda/.condarc");
       assert.match(values.singleuser.extraFiles["conda-config"].stringData, /^offline: true {2}#!final$/m);
     });
 
     it("runs the proxy only where it serves the Python repository, with no API token, on core nodes, from a pinned image", async () => {
       const r = await run(mode);
-      const deployments = ofType(r, T.deployment);
-      if (!python) {
-        assert.deepStrictEqual(deployments, []);
-        return;
-      }
-      const spec = inputs(deployments[0]).spec;
+      // By name: the placeholder calendar's Deployment (the rush model's) runs in every mode.
+      assert.deepStrictEqual(
+        ofType(r, T.deployment).map((x) => x.name).sort(),
+        python ? ["hub-placeholder-calendar-deployment", "package-proxy-deployment"] : ["hub-placeholder-calendar-deployment"],
+      );
+      if (!python) return;
+      const spec = inputs(named(r, T.deployment, "package-proxy-deployment")).spec;
       const pod = spec.template.spec;
       assert.strictEqual(pod.automountServiceAccountToken, false);
       assert.deepStrictEqual(pod.nodeSelector, { "hub.jupyter.org/node-purpose": "core" });

@@ -275,7 +275,11 @@ for (const stack of stackNames) {
         Object.values(values.singleuser.extraFiles).map((f) => [f.mountPath, f.mode]).sort(),
         [["/etc/conda/.condarc", 0o444], ["/etc/ipython/ipython_config.py", 0o444], ["/etc/ipython/refuse_shell_escapes.py", 0o444], ["/etc/pip.conf", 0o444]],
       );
-      assert.deepStrictEqual(values.singleuser.extraEnv, { PIP_CONFIG_FILE: "/etc/pip.conf" });
+      // pip's file, beside the rush model's activity interval (plan hubTuning; "sizing rules" below).
+      assert.deepStrictEqual(values.singleuser.extraEnv, {
+        JUPYTERHUB_ACTIVITY_INTERVAL: String(plan.hubTuning.activityIntervalSeconds),
+        PIP_CONFIG_FILE: "/etc/pip.conf",
+      });
     });
 
     it("prints a security summary read back from the values", () => {
