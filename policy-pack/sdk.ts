@@ -88,6 +88,11 @@ export interface WireRegisterRequest {
   getDependenciesList(): string[];
   /** The resource option `ignoreChanges` (proto field ignoreChanges). */
   getIgnorechangesList(): string[];
+  /** The resource options `protect`, `deleteBeforeReplace` and `aliases` (proto/resource_pb.d.ts). */
+  getProtect(): boolean | undefined;
+  getDeletebeforereplace(): boolean;
+  getAliasurnsList(): string[];
+  getAliasesList(): { toObject(): unknown }[];
   getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
 

@@ -106,7 +106,7 @@ function feasibleUserPool(userMachine: MachineType, capacity: CapacityConfig, is
   }
   const pool = planUserPool(userMachine, capacity);
   if (pool.userPoolMaxNodes > MAX_NODES_PER_POOL) {
-    issues.add("userMachineType", userMachine.name, `too small for the peak: a machine that holds it on at most ${MAX_NODES_PER_POOL} nodes; this one holds ${fit.usersPerNode} users per node (${fit.bindingConstraint} binds), so it needs ${pool.userPoolMaxNodes} nodes`);
+    issues.add("userMachineType", userMachine.name, `too small for the peak: a machine that holds it on at most ${MAX_NODES_PER_POOL} nodes; this one holds ${fit.usersPerNode} ${fit.usersPerNode === 1 ? "user" : "users"} per node (${fit.bindingConstraint} binds), so it needs ${pool.userPoolMaxNodes} nodes`);
   }
   return pool;
 }
@@ -293,6 +293,7 @@ export function rushOutput(plan: Plan) {
   return {
     waitTargetSeconds: r.targetSeconds,
     seed: r.seed,
+    draws: r.draws,
     warmLeadSeconds: r.leadSeconds,
     startTimeoutSeconds: r.startTimeoutSeconds,
     concurrentSpawnLimit: r.concurrentSpawnLimit,

@@ -50,16 +50,24 @@ function table(rows: readonly (readonly string[])[]): string {
   return [line(rows[0]), widths.map((w) => "-".repeat(w)).join("  "), ...rows.slice(1).map(line)].join("\n");
 }
 
-/** The p95 of a class at its chosen warm room under other seeds: how much the figure rests on one draw. */
-function otherSeeds(plan: Plan, className: string, config: StackConfig): string {
-  return [2, 3, 4]
-    .map((seed) => resimulateClass(config, plan.userPool, plan.rush, className, seed).p95)
-    .map((p95) => (p95 === null ? "fail" : String(p95)))
-    .join("/");
+/**
+ * Seeds the warm-room search never uses (it draws from `rushSeed` through subSeed): the same held-out set
+ * test/plan/rush.test.ts checks, so the bench shows how the chosen room does on crowds it was not fitted to.
+ */
+const heldOutSeeds = Array.from({ length: 10 }, (_, i) => 101 + i);
+
+/** The worst p95 of a class at its chosen warm room over the held-out seeds, and how many of them miss. */
+function heldOut(plan: Plan, className: string, config: StackConfig): string {
+  const runs = heldOutSeeds.map((seed) => resimulateClass(config, plan.userPool, plan.rush, className, seed));
+  const p95s = runs.map((r) => (r.failed > 0 || r.p95 === null ? Infinity : r.p95));
+  const missed = p95s.filter((p) => p > targets.p95Seconds).length;
+  const worst = Math.max(...p95s);
+  return `${worst === Infinity ? "failed" : `${worst} s`}, ${missed} missed`;
 }
 
 function report(s: Scenario, plan: Plan, config: StackConfig): string {
-  const rows: string[][] = [["class", "users/min", "warm room", "p50", "p95 (≤ 60 s)", "worst", "failed (0)", "peak nodes", "p95 in 3 other draws"]];
+  const draws = plan.rush.draws;
+  const rows: string[][] = [["class", "users/min", "warm room", "p50", `worst p95 of ${draws} draws (≤ 60 s)`, "worst", "failed (0)", "peak nodes", `held-out seeds ${heldOutSeeds[0]}-${heldOutSeeds[heldOutSeeds.length - 1]}: worst p95`]];
   for (const c of plan.rush.classes) {
     const met = c.p95Seconds !== null && c.p95Seconds <= targets.p95Seconds && c.failedSpawns === 0;
     rows.push([
@@ -71,7 +79,7 @@ function report(s: Scenario, plan: Plan, config: StackConfig): string {
       c.worstSeconds === null ? "-" : `${c.worstSeconds} s`,
       `${c.failedSpawns} ${ok(c.failedSpawns === 0)}`,
       String(c.peakNodes),
-      otherSeeds(plan, c.name, config),
+      heldOut(plan, c.name, config),
     ]);
   }
   const cost = plan.cost;
@@ -97,7 +105,8 @@ async function main(argv: string[]): Promise<number> {
   const now = values["as-of"] ? new Date(values["as-of"]) : new Date();
   process.stdout.write(
     "Rush figures against the targets (simulated; timings are the published defaults unless a stack sets them)\n" +
-      "p95/p50/worst: wait from the login page to a running server; seeds: the p95 with other arrival draws and the same warm room\n\n",
+      "p95/p50/worst: wait from the login page to a running server, in the arrival draw (of those the warm-room search used) with the worst p95;\n" +
+      "held-out seeds: the same warm room under arrival draws the search never used\n\n",
   );
   let missed = 0;
   for (const s of scenarios()) {

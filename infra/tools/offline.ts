@@ -23,6 +23,12 @@ export interface DeclaredResource {
   readonly retainOnDelete?: true;
   /** The resource option `ignoreChanges`: properties whose change Pulumi leaves as deployed. */
   readonly ignoreChanges: readonly string[];
+  /** Present (true) only for a resource declared with `protect`: Pulumi refuses to delete it. */
+  readonly protect?: true;
+  /** Present (true) only for a resource declared with `deleteBeforeReplace`. */
+  readonly deleteBeforeReplace?: true;
+  /** Present only for a resource declared with `aliases`: the URNs or specs it was known by. */
+  readonly aliases?: readonly unknown[];
 }
 
 /** A data source the program called (an invoke), with the arguments it was called with. */
@@ -259,6 +265,11 @@ export async function runOffline<T extends Record<string, unknown>>(
           outputs: plainFromWire(resp.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
           // The generated request's getter (proto/resource_pb.d.ts `getRetainondelete`), read only when set.
           ...((req as { getRetainondelete?: () => boolean | undefined }).getRetainondelete?.() ? { retainOnDelete: true as const } : {}),
+          ...(req.getProtect() ? { protect: true as const } : {}),
+          ...(req.getDeletebeforereplace() ? { deleteBeforeReplace: true as const } : {}),
+          ...(req.getAliasesList().length + req.getAliasurnsList().length > 0
+            ? { aliases: [...req.getAliasurnsList(), ...req.getAliasesList().map((a) => a.toObject())] }
+            : {}),
         };
         resources.push(declared);
         onResource(declared);

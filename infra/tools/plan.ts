@@ -60,7 +60,8 @@ export function rushChartOf(stack: string, plan: Plan): Promise<string> {
 }
 
 function step(r: DeclaredResource): PreviewStep {
-  const { name: _name, outputs: _outputs, ignoreChanges: _ignoreChanges, ...newState } = r;
+  // protect, deleteBeforeReplace and aliases are kept out too: the preview document stays as it was
+  const { name: _name, outputs: _outputs, ignoreChanges: _ignoreChanges, protect: _protect, deleteBeforeReplace: _dbr, aliases: _aliases, ...newState } = r;
   return { op: "create", urn: r.urn, provider: r.provider, newState };
 }
 

@@ -79,7 +79,7 @@ function machineRows(r: RushOut): Row[] {
 
 function rushRows(r: RushOut): Row[] {
   const rows: Row[] = [
-    ["target", `p95 wait for a running server ≤ ${r.waitTargetSeconds} s, no failed spawn (seed ${r.seed})`],
+    ["target", `p95 wait for a running server ≤ ${r.waitTargetSeconds} s, no failed spawn, in each of ${r.draws} arrival draws from seed ${r.seed}; a class's waits are its worst draw's`],
     ["warm room raised before each class", `${r.warmLeadSeconds / 60} min (autoscaler reaction + node boot + image pull + a calendar period)`],
     ["hub: concurrentSpawnLimit / startTimeout", `${r.concurrentSpawnLimit} / ${r.startTimeoutSeconds} s; busiest arrival ${r.peakArrivalPerSecond} users/s`],
   ];

@@ -38,8 +38,9 @@ const badZones: [what: string, value: unknown, allowed: RegExp][] = [
 
 const badTimeouts: [what: string, value: unknown][] = [
   ["Google's 30-second default", 30],
-  ["one second under an hour", configSchema.backendTimeoutSeconds.min - 1],
-  ["one second over a day", configSchema.backendTimeoutSeconds.max + 1],
+  // Written out, not taken from the schema these tests check (issue 10).
+  ["one second under an hour", 3599],
+  ["one second over a day", 86_401],
   ["zero", 0],
   ["a negative number", -3600],
   ["a fraction", 3600.5],

@@ -379,6 +379,16 @@ const cases: readonly Case[] = [
     ],
   },
   {
+    // n1-standard-2 leaves 4.95 GiB for users (the case above): one user of 4 GiB a node, so the event's
+    // 1000 users need 1000 nodes; one user, in the singular.
+    what: "a machine too small for the peak that holds one user a node",
+    stack: "event",
+    changes: {"userMachineType":"n1-standard-2","userMemoryGuaranteeGiB":4,"userMemoryLimitGiB":4},
+    message: [
+      "  - userMachineType: got \"n1-standard-2\"; too small for the peak: a machine that holds it on at most 500 nodes; this one holds 1 user per node (memory binds), so it needs 1000 nodes",
+    ],
+  },
+  {
     // At the event's 1000 users e2-standard-2 needs exactly 1000 / 2 = 500 nodes now that placeholders
     // add none (issue 13), which the limit allows; 1100 users (the active-server limit stays 1000) need
     // 1100 / 2 = 550, over it.

@@ -17,10 +17,12 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from real_hub import RealHub  # noqa: E402
 
 snippet, workdir, names = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
+ORGANISER, LEAVER, BLOCKED = "organiser", "leaver", "blocked.user@example.org"
 MADE_UP = {"X-Forwarded-For": "198.51.100.66", "X-Real-Ip": "198.51.100.77"}
 
 extra_config = f"""
 c.JupyterHub.tornado_settings = {{"slow_spawn_timeout": 0}}  # Z2JH 4.4.0 jupyterhub_config.py, before extraConfig
+c.Authenticator.blocked_users = {{{json.dumps(BLOCKED)}}}
 with open({json.dumps(snippet)}) as f:
     exec(compile(f.read(), {json.dumps(snippet)}, "exec"))
 """
@@ -50,6 +52,22 @@ try:
             token_paths[name] = f"/hub/api/users/{quoted}/tokens"
             status, _ = hub.api("POST", hub.public + token_paths[name], {"note": "own"}, token=model["token"], headers=MADE_UP)
             assert status == 201, f"{name!r} writing: {status}"
+        # a blocked user's login is refused by JupyterHub itself (Authenticator.get_authenticated_user)
+        form = urllib.parse.urlencode({"username": BLOCKED, "password": "x"}).encode()
+        try:
+            opener.open(urllib.request.Request(f"{hub.public}/hub/login", data=form, method="POST", headers=MADE_UP), timeout=10)
+        except urllib.error.HTTPError as e:
+            assert e.code == 403, f"login of {BLOCKED!r}: {e.code}"
+        # an organiser (a hub admin) deletes a user through the proxy, as the admin page does (it calls the
+        # same REST API: DELETE /hub/api/users/{name}); the audit log must name the organiser
+        status, _ = hub.api("POST", f"{hub.hub_api}/users/{ORGANISER}", {"admin": True})
+        assert status == 201, f"creating the organiser: {status}"
+        status, _ = hub.api("POST", f"{hub.hub_api}/users/{LEAVER}")
+        assert status == 201, f"creating the user to delete: {status}"
+        status, model = hub.api("POST", f"{hub.hub_api}/users/{ORGANISER}/tokens", {"note": "admin delete"})
+        assert status == 201, f"token for the organiser: {status}"
+        status, _ = hub.api("DELETE", f"{hub.public}/hub/api/users/{LEAVER}", token=model["token"], headers=MADE_UP)
+        assert status == 204, f"the organiser deleting {LEAVER}: {status}"
 except Exception as e:
     with open(os.path.join(workdir, "hub.log")) as f:
         tail = f.read()[-4000:]

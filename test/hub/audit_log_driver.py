@@ -24,6 +24,7 @@ def log_request():
     log.info("200 GET /hub/home (bob@198.51.100.8) 3.10ms")
     # a redirect (JupyterHub adds " -> <location>") for a user named by an email claim
     log.info("302 POST /hub/api/users/carol%40example.org/server -> /hub/spawn-pending/carol%40example.org (carol@example.org@198.51.100.9) 4.00ms")
+    log.warning("a line from log_request that is not a request line")
 
 
 def get_authenticated_user():

@@ -34,12 +34,32 @@ function escapeCells(dir: string): Record<string, string> {
     "%%bash": `%%bash\ntouch ${marker("bash")}`,
     "%%sh": `%%sh\ntouch ${marker("sh")}`,
     "%%script bash": `%%script bash\ntouch ${marker("script")}`,
+    // the rest of what the guard's comment and explanation claim ("and friends"), one by one
+    "%sc": `%sc out=touch ${marker("sc")}`,
+    "%%!": `%%!\ntouch ${marker("bang-cell")}`,
+    "%%sx": `%%sx\ntouch ${marker("sx-cell")}`,
+    "%%system": `%%system\ntouch ${marker("system-cell")}`,
+    // IPython's default shell aliases (core/alias.py, default_aliases) run through InteractiveShell.system
+    "%mkdir alias": `%mkdir ${marker("mkdir")}`,
+    "%cp alias": `%cp ${guardFile} ${marker("cp")}`,
+    "%ls alias": `%ls > ${marker("ls")}`,
+    // ScriptMagics' shortcuts for interpreters present on this machine (core/magics/script.py, script_magics)
+    "%%perl": `%%perl\nopen(my $f, ">", "${marker("perl")}");`,
+    "%%python3": `%%python3\nopen("${marker("python3")}", "w")`,
+    "%%script sh": `%%script sh\ntouch ${marker("script-sh")}`,
+    // each InteractiveShell method the guard replaces, called directly from a cell
+    "shell.system": `get_ipython().system("touch ${marker("m-system")}")`,
+    "shell.system_piped": `get_ipython().system_piped("touch ${marker("m-piped")}")`,
+    "shell.system_raw": `get_ipython().system_raw("touch ${marker("m-raw")}")`,
+    "shell.getoutput": `get_ipython().getoutput("touch ${marker("m-getoutput")}")`,
   };
 }
 
 const ordinaryCells = {
   arithmetic: "x = 1 + 1; print(x)",
   "import json": "import json; print(json.dumps({'ok': True}))",
+  // the guard leaves no name of its own in the notebook's namespace
+  "namespace": "print([name for name in globals() if 'shell_escape' in name])",
 };
 
 function runCells(guard: string, dir: string, cells: Record<string, string>, sandbox: boolean): CellResults {
@@ -87,6 +107,8 @@ for (const sandbox of [false, true]) describe(`the IPython shell-escape guard, i
     for (const [cell, { output, error }] of Object.entries(results)) {
       assert.strictEqual(error, "ShellEscapeRefused", `${cell}: ${output}`);
       assert.match(output, explanation, cell);
+      // the refusal is the message, not a crash: no traceback
+      assert.doesNotMatch(output, /Traceback|most recent call/, `${cell} shows a traceback: ${output}`);
     }
     assert.deepStrictEqual(markers(dir), []);
   });
@@ -96,6 +118,7 @@ for (const sandbox of [false, true]) describe(`the IPython shell-escape guard, i
     const results = runCells(guardFile, dir, ordinaryCells, sandbox);
     assert.deepStrictEqual(results.arithmetic, { output: "2\n", error: null });
     assert.deepStrictEqual(results["import json"], { output: '{"ok": true}\n', error: null });
+    assert.deepStrictEqual(results.namespace, { output: "[]\n", error: null });
   });
 
   it("keeps %pip working, without a shell (so `%pip install x; rm -rf ~` cannot chain a command)", () => {
@@ -103,12 +126,25 @@ for (const sandbox of [false, true]) describe(`the IPython shell-escape guard, i
     const results = runCells(guardFile, dir, {
       pip: "%pip --version",
       chained: `%pip --version; touch ${path.join(dir, "ran-pip")}`,
+      failing: "%pip no-such-pip-command",
     }, sandbox);
-    // pip itself runs and answers (this is the pip of the interpreter the kernel runs on)...
-    assert.match(results.pip.output, /^pip \d+\.\d+/m);
+    // ...a pip that fails shows pip's own error (stderr included), with no Python traceback and no reminder
+    assert.match(results.failing.output, /ERROR: unknown command "no-such-pip-command"/);
+    assert.doesNotMatch(results.failing.output, /restart the kernel|Traceback|CalledProcessError/);
+    assert.strictEqual(results.failing.error, null);
+    // pip itself runs and answers (this is the pip of the interpreter the kernel runs on), its output as
+    // text, followed by IPython's own reminder after a pip that succeeded...
+    assert.match(results.pip.output, /^pip \d+\.\d+\S* from \S+ \(python \d+\.\d+\)\nNote: you may need to restart the kernel to use updated packages\.\n$/);
+    assert.strictEqual(results.pip.error, null);
     // ...and a chained shell command is handed to pip as an argument, never to a shell.
     assert.doesNotMatch(results.chained.output, explanation);
     assert.deepStrictEqual(markers(dir), []);
+  });
+
+  it("does nothing in plain Python (no IPython shell to guard)", () => {
+    const plain = runPython([guardFile], { cwd: scratchDir("guard-plain-"), sandbox });
+    assert.strictEqual(plain.status, 0, plain.stderr);
+    assert.strictEqual(plain.stdout + plain.stderr, "");
   });
 
   it("is loaded by the shipped system-wide ipython_config.py, as every kernel would load it", () => {

@@ -163,7 +163,18 @@ describe("Python shipped to the hub and to user pods", function () {
     const result = runPython([driver, path.join(shippedFilesDir, "hub", "audit_log.py")], { cwd: scratchDir("audit-") });
     assert.strictEqual(result.status, 0, result.stderr);
     const entries = result.stdout.trim().split("\n").map((line) => JSON.parse(line));
-    for (const e of entries) assert.match(e.severity, /^(INFO|WARNING|ERROR)$/);
+    for (const e of entries) {
+      assert.match(e.severity, /^(INFO|WARNING|ERROR)$/);
+      // the fields Cloud Logging reads from a structured line (structured-logging docs): an RFC 3339 time in
+      // UTC, and the source location with the line as a string
+      assert.match(e.time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00$/, "time");
+      const location = e["logging.googleapis.com/sourceLocation"];
+      assert.deepStrictEqual(Object.keys(location).sort(), ["file", "function", "line"], "sourceLocation");
+      assert.match(location.line, /^\d+$/);
+    }
+    const refusedAt = entries.find((e) => e.audit?.event === "login-refused")["logging.googleapis.com/sourceLocation"];
+    assert.strictEqual(refusedAt.function, "get_authenticated_user");
+    assert.ok(refusedAt.file.endsWith("audit_log_driver.py"), refusedAt.file);
     const audit = entries.filter((e) => e.audit).map((e) => e.audit);
     assert.deepStrictEqual(audit, [
       { event: "login", user: "alice", admin: true, groups: ["staff"], ip: "198.51.100.7" },
@@ -173,6 +184,21 @@ describe("Python shipped to the hub and to user pods", function () {
       { event: "api-write", actor: "carol@example.org", method: "POST", path: "/hub/api/users/carol%40example.org/server", status: 302, ip: "198.51.100.9" },
       { event: "login-refused", user: "mallory" },
     ]);
+    // Cloud Logging's httpRequest fields, in its units (latency as a duration string in seconds)
+    assert.deepStrictEqual(
+      entries.filter((e) => e.httpRequest).map((e) => e.httpRequest),
+      [
+        { requestMethod: "POST", requestUrl: "/hub/api/users/bob/server", status: 201, remoteIp: "198.51.100.7", latency: "0.013s" },
+        { requestMethod: "GET", requestUrl: "/hub/home", status: 200, remoteIp: "198.51.100.8", latency: "0.003s" },
+        { requestMethod: "POST", requestUrl: "/hub/api/users/carol%40example.org/server", status: 302, remoteIp: "198.51.100.9", latency: "0.004s" },
+      ],
+      "httpRequest of each request-log line",
+    );
+    // a log_request line of another shape is still logged, as a plain entry
+    assert.deepStrictEqual(
+      entries.filter((e) => e.message === "a line from log_request that is not a request line").map((e) => [e.severity, e.httpRequest, e.audit]),
+      [["WARNING", undefined, undefined]],
+    );
     const reads = entries.filter((e) => e.httpRequest?.requestMethod === "GET");
     assert.strictEqual(reads.length, 1, "page views are request logs but not audit events");
     assert.ok(!reads[0].audit);
@@ -236,5 +262,19 @@ describe("Python shipped to the hub and to user pods", function () {
       // JupyterHub's own text took X-Real-Ip at its word
       assert.ok(own[0].message.includes(`(${name}@198.51.100.77) `), own[0].message);
     }
+    // a blocked user's refused login, as JupyterHub itself logs it, is a login-refused event and no login
+    const blocked = "blocked.user@example.org";
+    assert.deepStrictEqual(
+      entries.filter((e) => e.audit?.user === blocked).map((e) => e.audit),
+      [{ event: "login-refused", user: blocked }],
+      "a blocked user's login attempt is not recorded as exactly one login-refused event",
+    );
+    // an admin's delete of a user (what the admin page sends) is recorded with the admin as the actor
+    const deletes = entries.filter((e) => e.audit?.event === "api-write" && e.audit.method === "DELETE");
+    assert.deepStrictEqual(
+      deletes.map((e) => e.audit),
+      [{ event: "api-write", actor: "organiser", method: "DELETE", path: "/hub/api/users/leaver", status: 204, ip: "127.0.0.1" }],
+      "the organiser's deletion of a user is not in the audit log as one api-write by the organiser",
+    );
   });
 });

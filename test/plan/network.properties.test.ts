@@ -110,7 +110,10 @@ function need(plan: Plan, shapeConfig: Record<string, unknown>): { nodes: number
   };
 }
 
-describe("the address plan, for any pool shape and ranges (property)", () => {
+describe("the address plan, for any pool shape and ranges (property)", function () {
+  // Each run plans the stack, rush included: its warm-room search tries 100 arrival draws a class
+  // (infra/plan/rush/index.ts rushDraws), so a class of a few thousand users takes seconds on a busy machine.
+  this.timeout(600_000);
   it("accepts the ranges exactly when they are apart and hold every pool at its maximum, else names the range at fault", () => {
     const seen = { accepted: 0, overlapping: 0, tooSmall: 0 };
     fc.assert(

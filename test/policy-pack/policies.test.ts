@@ -167,6 +167,9 @@ export const CASES: readonly Case[] = [
   { policy: "network-dns-dnssec", title: "RSASHA1 keys", mutate: set(T.zone, undefined, "dnssecConfig.defaultKeySpecs", [{ algorithm: "rsasha1", keyType: "keySigning" }]), expect: "RSASHA1" },
   // Edge
   { policy: "edge-ssl-policy-tls", title: "TLS 1.0", mutate: set(T.sslPolicy, undefined, "minTlsVersion", "TLS_1_0"), expect: "TLS 1.2" },
+  // each side of the threshold, and the setting absent (Google's default then is TLS 1.0: compute/sslpolicy.d.ts)
+  { policy: "edge-ssl-policy-tls", title: "TLS 1.1", mutate: set(T.sslPolicy, undefined, "minTlsVersion", "TLS_1_1"), expect: "TLS 1.2" },
+  { policy: "edge-ssl-policy-tls", title: "minTlsVersion absent", mutate: set(T.sslPolicy, undefined, "minTlsVersion", undefined), expect: "TLS 1.2" },
   { policy: "edge-ssl-policy-tls", title: "COMPATIBLE profile", mutate: set(T.sslPolicy, undefined, "profile", undefined), expect: "weak ciphers" },
   {
     policy: "edge-managed-certificate",
@@ -423,6 +426,7 @@ export const PASSES: readonly Pass[] = [
   // The placeholder calendar's rule: the Kubernetes API's private endpoint, on 443 only.
   { policy: "k8s-network-policy-metadata-egress", title: "egress to private addresses on 443", mutate: set(T.networkPolicy, undefined, "spec.egress", [{ to: [{ ipBlock: { cidr: "10.0.0.0/8" } }], ports: [{ protocol: "TCP", port: 443 }] }]) },
   { policy: "k8s-network-policy-metadata-egress", title: "the registry proxy's policy with exactly the Workload Identity rules", mutate: add(proxyNetpol([DNS_RULE, ...WI_RULES, { to: [{ ipBlock: { cidr: "199.36.153.4/30" } }], ports: [{ protocol: "TCP", port: 443 }] }])) },
+  { policy: "edge-ssl-policy-tls", title: "TLS 1.3 (above the threshold)", mutate: set(T.sslPolicy, undefined, "minTlsVersion", "TLS_1_3") },
   { policy: "jupyterhub-admin-access-off", title: "full admins the pack is told to allow", mutate: values("hub.config.GenericOAuthenticator.admin_groups", ["hub-operators"]), config: { "jupyterhub-admin-access-off": { allowFullAdmins: true } } },
   { policy: "jupyterhub-admin-access-off", title: "a role reaching only its bearer's own server", mutate: values(["hub", "loadRoles", "hub-staff", "scopes"], ["admin-ui", "access:servers!server"]) },
   { policy: "gke-control-plane-access", title: "IP endpoint disabled, no authorised networks", mutate: all(cluster("controlPlaneEndpointsConfig.ipEndpointsConfig.enabled", false), cluster("masterAuthorizedNetworksConfig", undefined)) },

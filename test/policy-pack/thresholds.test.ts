@@ -153,7 +153,9 @@ function stackEnvelope(stack: string): ProgramEnvelope {
 describe("policy pack: the program stays inside the pack's thresholds", function () {
   this.timeout(60_000);
   const pack = packThresholds();
-  const parser = parserEnvelope();
+  // Probed inside each test, not once at load: a value computed while mocha loads the file (or cached
+  // between tests) would hide a changed parser from mutation testing (docs/testing.md).
+  const parserNow = () => parserEnvelope();
 
   // Pins the guard itself: when the pack took its limits from the program, raising the program's limit
   // raised these defaults with it and every relation below still held; this is what then failed.
@@ -173,6 +175,7 @@ describe("policy pack: the program stays inside the pack's thresholds", function
   });
 
   it("the config parser's limits and defaults sit inside them", () => {
+    const parser = parserNow();
     // The probe really exercises the parser: it accepts the catalogue's dedicated-core machines and refuses the rest.
     assert.ok(parser.machineTypes.includes("n2-highmem-8") && !parser.machineTypes.includes("e2-medium") && !parser.machineTypes.includes("c3-standard-4"));
     assert.deepStrictEqual(thresholdDrift(parser, pack), []);
@@ -197,6 +200,7 @@ describe("policy pack: the program stays inside the pack's thresholds", function
     ];
     for (const [name, drift, expected] of cases) {
       it(name, () => {
+        const parser = parserNow();
         const baseline = new Set(thresholdDrift(parser, pack));
         const added = thresholdDrift(drift(parser), pack).filter((d) => !baseline.has(d));
         assert.strictEqual(added.length, 1, added.join("\n"));

@@ -1,0 +1,105 @@
+// Each threshold of the pack on both sides, and each insecure-by-default setting left out entirely (issue
+// 10: a policy tested only with an explicit `false` lets through a missing block or a threshold moved by
+// one). The numbers are written here, not imported from policy-pack/policies/thresholds.ts: moving a
+// threshold must be a change a test notices. A refusal is compared as the WHOLE message: it tells the
+// organiser which field to set and to what, and a fragment would let a wrong field or value through.
+
+import * as assert from "assert";
+import { allPolicies } from "../../policy-pack/policies";
+import { secureStack, TYPES as T } from "./fixtures";
+import { all, set, values, type Mutation } from "./mutations";
+import { assertNoViolation, check, UNKNOWN_STRING } from "./support";
+
+interface Edge {
+  readonly policy: string;
+  readonly title: string;
+  readonly mutate: Mutation;
+  /** The policy's whole message; undefined: the policy must pass. */
+  readonly refused?: string;
+}
+
+const userPool = (path: string, value: unknown) => set(T.nodePool, "cluster-user", path, value);
+const timeout = (seconds: number | string | undefined) => set(T.backendPolicy, undefined, "spec.default.timeoutSec", seconds);
+const tls = (path: string, value: unknown) => set(T.sslPolicy, undefined, path, value);
+const healthCheck = (path: string, value: unknown) => set(T.healthCheck, undefined, `spec.default.config.${path}`, value);
+
+const TIMEOUT = (found: string) =>
+  `The backend timeout must keep websockets open for a working session: set spec.default.timeoutSec to a number of seconds from 3600 to 86400 (found: ${found}).`;
+const CULL = (found: string) => `The idle timeout must be bounded: set values.cull.timeout to a number of seconds from 1 to 86400 (found: ${found}).`;
+const TLS = (found: string) => `Clients must negotiate TLS 1.2 or later: set minTlsVersion to "TLS_1_2" (found: ${found}).`;
+const HEALTH_CHECKS = "/_chp_healthz on port 8000 or /hub/health on port 8081";
+
+const EDGES: readonly Edge[] = [
+  // 500 nodes per pool (thresholds.ts MAX_NODES_PER_POOL), over all its zones.
+  { policy: "gke-node-pool-max-nodes", title: "exactly 500 nodes", mutate: userPool("autoscaling.totalMaxNodeCount", 500) },
+  { policy: "gke-node-pool-max-nodes", title: "501 nodes", mutate: userPool("autoscaling.totalMaxNodeCount", 501), refused: "A node pool must not grow beyond 500 nodes: lower autoscaling.totalMaxNodeCount so the pool stays at or under 500 nodes over all its zones, or raise maxNodesPerPool (found: 501 nodes)." },
+  // The backend timeout is a websocket's whole life on GCP: one hour to one day.
+  { policy: "edge-backend-timeout", title: "3599 s", mutate: timeout(3599), refused: TIMEOUT("3599") },
+  { policy: "edge-backend-timeout", title: "exactly 3600 s", mutate: timeout(3600) },
+  { policy: "edge-backend-timeout", title: "exactly 86400 s", mutate: timeout(86400) },
+  { policy: "edge-backend-timeout", title: "86401 s", mutate: timeout(86401), refused: TIMEOUT("86401") },
+  { policy: "edge-backend-timeout", title: "a day written as a string", mutate: timeout("86400"), refused: TIMEOUT('"86400"') },
+  // Idle culling: at most a day; left out, the chart's own default (cull.timeout 3600, Z2JH 4.4.0 values.yaml).
+  { policy: "jupyterhub-culling", title: "an idle timeout of exactly a day", mutate: values("cull.timeout", 86400) },
+  { policy: "jupyterhub-culling", title: "a day and a second", mutate: values("cull.timeout", 86401), refused: CULL("86401") },
+  { policy: "jupyterhub-culling", title: "an idle timeout of 0", mutate: values("cull.timeout", 0), refused: CULL("0") },
+  { policy: "jupyterhub-culling", title: "no idle timeout (the chart's 3600)", mutate: values("cull.timeout", undefined) },
+  // TLS: 1.2 and 1.3 only; the API's default when unset is TLS 1.0 (gcloud defaults, compute SSLPolicy).
+  { policy: "edge-ssl-policy-tls", title: "TLS 1.1", mutate: tls("minTlsVersion", "TLS_1_1"), refused: TLS('"TLS_1_1"') },
+  { policy: "edge-ssl-policy-tls", title: "no minimum TLS version (TLS 1.0)", mutate: tls("minTlsVersion", undefined), refused: TLS("not set") },
+  { policy: "edge-ssl-policy-tls", title: "TLS 1.3", mutate: tls("minTlsVersion", "TLS_1_3") },
+  { policy: "edge-ssl-policy-tls", title: "the COMPATIBLE profile named", mutate: tls("profile", "COMPATIBLE"), refused: 'The COMPATIBLE profile (the default) allows weak ciphers: set profile to "MODERN" (found: "COMPATIBLE").' },
+  { policy: "edge-ssl-policy-tls", title: "the RESTRICTED profile", mutate: tls("profile", "RESTRICTED") },
+  // A private cluster: the block left out is as public as `enablePrivateNodes: false`.
+  { policy: "gke-private-nodes", title: "no privateClusterConfig at all", mutate: set(T.cluster, undefined, "privateClusterConfig", undefined), refused: "GKE nodes must not have external IP addresses: set privateClusterConfig.enablePrivateNodes to true (found: not set)." },
+  { policy: "gke-control-plane-access", title: "no masterAuthorizedNetworksConfig", mutate: set(T.cluster, undefined, "masterAuthorizedNetworksConfig", undefined), refused: "The control plane's public IP endpoint must be restricted to authorised networks: set masterAuthorizedNetworksConfig to { cidrBlocks: [<admin CIDRs>], gcpPublicCidrsAccessEnabled: false } (or disable the IP endpoint with controlPlaneEndpointsConfig.ipEndpointsConfig.enabled: false) (found: not set)." },
+  // Health checks: the chart's own probe paths, each on the port that serves it (Z2JH 4.4.0
+  // templates/proxy/deployment.yaml, templates/hub/deployment.yaml); left unknown at preview, no verdict.
+  {
+    policy: "edge-health-check-path", title: "path /", mutate: healthCheck("httpHealthCheck.requestPath", "/"),
+    refused: `The health-check path must answer 200 without a redirect: set spec.default.config.httpHealthCheck.requestPath to ${HEALTH_CHECKS} (found: "/").`,
+  },
+  {
+    policy: "edge-health-check-path", title: "the proxy's path on port 80", mutate: healthCheck("httpHealthCheck.port", 80),
+    refused: "The health check for /_chp_healthz must probe the port that serves it: set spec.default.config.httpHealthCheck.port to 8000 (found: 80).",
+  },
+  {
+    policy: "edge-health-check-path", title: "a TCP check", mutate: set(T.healthCheck, undefined, "spec.default.config", { type: "TCP", tcpHealthCheck: { port: 8000 } }),
+    refused: `The load balancer must probe an HTTP path: set spec.default.config.httpHealthCheck to { requestPath, port } with ${HEALTH_CHECKS} (found: "TCP").`,
+  },
+  { policy: "edge-health-check-path", title: "the hub's path on its port", mutate: all(healthCheck("httpHealthCheck.requestPath", "/hub/health"), healthCheck("httpHealthCheck.port", 8081)) },
+  { policy: "edge-health-check-path", title: "no port (the serving port)", mutate: healthCheck("httpHealthCheck.port", undefined) },
+  { policy: "edge-health-check-path", title: "a config not known yet", mutate: set(T.healthCheck, undefined, "spec.default.config", UNKNOWN_STRING) },
+  { policy: "edge-health-check-path", title: "a path not known yet", mutate: healthCheck("httpHealthCheck.requestPath", UNKNOWN_STRING) },
+  { policy: "edge-health-check-path", title: "a port not known yet", mutate: healthCheck("httpHealthCheck.port", UNKNOWN_STRING) },
+  {
+    policy: "edge-managed-certificate", title: "no managed block", mutate: set(T.certificate, undefined, "managed", undefined),
+    refused: "Certificates must be Google-managed so keys never leave Google and renewal is automatic: set managed to { domains, dnsAuthorizations } (found: not set).",
+  },
+  {
+    policy: "edge-managed-certificate", title: "an uploaded key", mutate: set(T.certificate, undefined, "selfManaged", { pemCertificate: "x", pemPrivateKey: "y" }),
+    refused: 'Private keys must not be uploaded: set selfManaged to nothing (remove it) (found: {"pemCertificate":"x","pemPrivateKey":"y"}).',
+  },
+];
+
+const policyNamed = (name: string) => {
+  const policy = allPolicies.find((p) => p.name === name);
+  assert.ok(policy, `no policy named ${name}`);
+  return policy;
+};
+
+describe("policy pack: thresholds on both sides, insecure defaults left out", () => {
+  for (const e of EDGES) {
+    it(`${e.policy} ${e.refused === undefined ? "accepts" : "refuses"} ${e.title}`, async () => {
+      const stack = secureStack();
+      e.mutate(stack);
+      const result = await check(stack, { policies: [policyNamed(e.policy)] });
+      assert.deepStrictEqual(result.failures, []);
+      if (e.refused === undefined) assertNoViolation(result.findings, e.policy);
+      else {
+        const messages = result.findings.filter((f) => f.policy === e.policy && f.level === "mandatory").map((f) => f.message);
+        assert.deepStrictEqual(messages, [e.refused], `${e.policy}: the whole message for ${e.title}`);
+      }
+    });
+  }
+});
