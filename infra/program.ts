@@ -11,6 +11,7 @@ import { PlaceholderCalendar } from "./components/placeholderCalendar";
 import { PackageProxy, PackageRegistry } from "./components/registry";
 import { readCalendarScript, readShippedFiles } from "./files";
 import { buildChartValues, summarizeHubSecurity, z2jhChart } from "./plan/chart";
+import { edgeProtectionOutput } from "./plan/cloudArmor";
 import { workloadIdentityPool } from "./plan/cluster";
 import { hubHostnameList } from "./plan/hostnames";
 import { missingApis, packagesOutput, planPackages } from "./plan/packages";
@@ -81,6 +82,7 @@ export function deployHub(programConfig: ProgramConfig = readProgramConfig()) {
     existingZoneName: config.edge.existingZone?.name,
     namePrefix,
     protectZone: config.platform.deletionProtection,
+    securityPolicy: plan.securityPolicy,
   });
 
   // ---- The event's life, before the hub (issue 12; docs/runbook.md) -------------------------------------
@@ -97,7 +99,11 @@ export function deployHub(programConfig: ProgramConfig = readProgramConfig()) {
     network: network.network.name,
     timeoutMinutes: lifecycle.teardown.timeoutMinutes,
     pollSeconds: lifecycle.teardown.pollSeconds,
-  }, { dependsOn: [cluster, network] });
+  }, { dependsOn: [cluster, network, ...edge.loadBalancerResources] });
+  // The wait also depends on what the load balancer uses (the Cloud Armor policy a backend service names,
+  // the address a forwarding rule holds, the SSL policy and certificate map of the proxy), so `pulumi
+  // destroy` deletes those only once GKE's backend services and forwarding rules are gone: Compute refuses
+  // to delete what they still use (`resourceInUseByAnotherResource`).
   // The plan's pool specs always hold a user pool (NodePoolSpecs); the component's map is keyed by purpose.
   const userPool = cluster.pools.user;
   if (!userPool) throw new Error("the cluster declared no user pool");
@@ -171,6 +177,8 @@ export function deployHub(programConfig: ProgramConfig = readProgramConfig()) {
     sslPolicyName: edge.sslPolicyName,
     loadBalancerResources: edge.loadBalancerResources,
     backendTimeoutSeconds: config.edge.backendTimeoutSeconds,
+    securityPolicyName: edge.securityPolicyName,
+    logSampleRate: plan.securityPolicy.logSampleRate,
   }, { provider: cluster.kubernetesProvider, dependsOn: [hub.release] });
 
   // ---- The event's life, after the hub: where homes are exported to, and who may write there -----------
@@ -194,6 +202,7 @@ export function deployHub(programConfig: ProgramConfig = readProgramConfig()) {
     hubNamespace: hub.namespace,
     securitySummary: summarizeHubSecurity(hubValues),
     packages: packagesOutput(packages),
+    edgeProtection: edgeProtectionOutput(plan.securityPolicy),
     capacity: capacityOutput(plan),
     costEstimate: plan.cost,
     rush: rushOutput(plan),

@@ -308,8 +308,9 @@ describe("the program refuses a bad config before declaring anything", () => {
   // Both ranges are too small for the event's pools (a user machine over the node limit would be reported
   // alone: its ranges are checked without its fleet, test/config/messages.test.ts).
   it("refuses a config the plan cannot build (every feasibility issue at once) and registers no resource", () =>
-    assertProgramRefuses("event", { nodeCidr: "10.0.0.0/27", podCidr: "10.32.0.0/20" }, [
-      /nodeCidr: got "10\.0\.0\.0\/27"/,
+    // The shipped event needs 32 node addresses (19 + 3 user, 3 + 3 core, 4 reserved): a /28 is short.
+    assertProgramRefuses("event", { nodeCidr: "10.0.0.0/28", podCidr: "10.32.0.0/20" }, [
+      /nodeCidr: got "10\.0\.0\.0\/28"/,
       /podCidr: got "10\.32\.0\.0\/20"/,
     ]));
 });

@@ -213,6 +213,12 @@ export class HardenedCluster extends pulumi.ComponentResource {
           // The kubelet's read-only port answers without authentication (GKE docs, "Disable the kubelet
           // read-only port"; CIS Kubernetes 4.2.4): closed on every pool, whatever the spec carries.
           kubeletConfig: { ...spec.kubelet, insecureKubeletReadonlyPortEnabled: "FALSE" },
+          // GKE Sandbox (plan/sandbox.ts). GKE adds the `sandbox.gke.io/runtime` label and taint itself and
+          // refuses a pool that names that taint; the provider manages only the taints it was given at
+          // creation and suppresses GKE's sandbox labels (terraform-provider-google 5.0 upgrade guide, "taint
+          // field change"; google-beta services/container/node_config.go `containerNodePoolLabelsSuppress`),
+          // so neither shows as drift.
+          sandboxConfig: spec.sandbox && { type: spec.sandbox.type },
           guestAccelerators: spec.accelerator && [{
             type: spec.accelerator.type,
             count: spec.accelerator.count,

@@ -1,16 +1,18 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import { SecurityPolicyPlan } from "../plan/cloudArmor";
 import { HubHostnames, hubHostnames } from "../plan/hostnames";
 
 // The Google side of per-user subdomains: a zone (or records in an existing one), a global static IP,
 // A records for the hub and *.hub, a Google-managed wildcard certificate authorised by DNS, a certificate
-// map the Gateway names, and the SSL policy that keeps TLS at 1.2 or later. Sources:
+// map the Gateway names, the SSL policy that keeps TLS at 1.2 or later, and the Cloud Armor policy the
+// Gateway's backend policy attaches (plan/cloudArmor.ts). Sources:
 // - wildcards need DNS authorization; one authorization of hub.example.com covers *.hub.example.com:
 //   https://cloud.google.com/certificate-manager/docs/domain-authorization ,
 //   https://cloud.google.com/certificate-manager/docs/dns-authorizations
 // - one certificate map entry per hostname: https://cloud.google.com/certificate-manager/docs/map-entries
 // - field names: @pulumi/gcp 9.37 `dns/managedZone.d.ts`, `dns/recordSet.d.ts`, `compute/globalAddress.d.ts`,
-//   `compute/sslpolicy.d.ts`, `certificatemanager/*.d.ts`.
+//   `compute/sslpolicy.d.ts`, `compute/securityPolicy.d.ts`, `certificatemanager/*.d.ts`.
 
 /** The map's entries: one per hostname, and the PRIMARY one for clients that send no SNI. */
 export type MapEntryRole = keyof HubHostnames | "primary";
@@ -26,6 +28,7 @@ export interface EdgeResourceNames {
   readonly certificateMap: string;
   readonly mapEntries: Readonly<Record<MapEntryRole, string>>;
   readonly sslPolicy: string;
+  readonly securityPolicy: string;
 }
 
 const nameSuffixes = {
@@ -35,6 +38,7 @@ const nameSuffixes = {
   certificateMap: "hub-certmap",
   mapEntries: { hub: "hub-certmap-hub", wildcard: "hub-certmap-wildcard", primary: "hub-certmap-primary" },
   sslPolicy: "hub-tls",
+  securityPolicy: "hub-armor",
 } as const;
 
 // Compute names (addresses, SSL policies) follow RFC 1035 within 63 characters, the strictest rule of the
@@ -67,6 +71,7 @@ export function edgeResourceNames(prefix: string): EdgeResourceNames {
       primary: named(nameSuffixes.mapEntries.primary),
     },
     sslPolicy: named(nameSuffixes.sslPolicy),
+    securityPolicy: named(nameSuffixes.securityPolicy),
   };
 }
 
@@ -101,6 +106,11 @@ export interface HubEdgeArgs {
    * `existingZoneName`. Default: false.
    */
   readonly protectZone?: boolean;
+  /**
+   * The Cloud Armor policy's rules, limits and adaptive protection (`Plan.securityPolicy`, built by
+   * plan/cloudArmor.ts from the edge config and the arrival rate). Required.
+   */
+  readonly securityPolicy: SecurityPolicyPlan;
   /** GCP labels for the resources that take them. Default: none. */
   readonly labels?: Readonly<Record<string, string>>;
 }
@@ -129,10 +139,13 @@ export class HubEdge extends pulumi.ComponentResource {
   readonly addressName: pulumi.Output<string>;
   /** For the GCPGatewayPolicy's `sslPolicy`. */
   readonly sslPolicyName: pulumi.Output<string>;
+  /** For the GCPBackendPolicy's `securityPolicy`. */
+  readonly securityPolicyName: pulumi.Output<string>;
   /**
    * Everything the Gateway's load balancer uses: GKE's controller builds a target HTTPS proxy that names
-   * the certificate map (and through its entries the certificate) and the SSL policy, and a forwarding rule
-   * on the address. The Gateway must depend on all of them, so `pulumi destroy` deletes it, and the load
+   * the certificate map (and through its entries the certificate) and the SSL policy, a backend service
+   * that names the Cloud Armor policy, and a forwarding rule on the address. The Gateway must depend on
+   * all of them, so `pulumi destroy` deletes it, and the load
    * balancer with it, before any of them (Compute refuses to delete what a proxy or forwarding rule still
    * uses: `resourceInUseByAnotherResource`). GKE puts the finalizer `gateway.finalizer.networking.gke.io` on
    * the Gateway (seen in `kubectl describe gateway` output; not in Google's reference), so the object, and
@@ -259,6 +272,26 @@ export class HubEdge extends pulumi.ComponentResource {
       description: `TLS policy of ${hostnames.hub}`,
     }, child);
 
+    // Cloud Armor for the proxy's backend (plan/cloudArmor.ts has the rules and why). A backend policy
+    // (CLOUD_ARMOR) filters requests before they reach the backend; GKE attaches it to the backend service
+    // it builds for the Gateway, through the GCPBackendPolicy (gateway.ts). Adaptive Protection's layer 7
+    // DDoS detection learns the traffic and alerts; without Cloud Armor Enterprise its alerts are basic and
+    // it suggests no rules (Cloud Armor docs, "Adaptive Protection overview").
+    const securityPolicy = new gcp.compute.SecurityPolicy(`${name}-armor`, {
+      project,
+      name: names.securityPolicy,
+      type: "CLOUD_ARMOR",
+      description: `Cloud Armor for ${hostnames.hub} and its users' servers`,
+      rules: args.securityPolicy.rules.map((rule) => ({
+        ...rule,
+        match: "expr" in rule.match
+          ? { expr: { ...rule.match.expr } }
+          : { versionedExpr: rule.match.versionedExpr, config: { srcIpRanges: [...rule.match.config.srcIpRanges] } },
+      })),
+      adaptiveProtectionConfig: { layer7DdosDefenseConfig: { enable: args.securityPolicy.adaptiveProtection } },
+      labels,
+    }, child);
+
     this.hubUrl = pulumi.output(`https://${hostnames.hub}/`);
     this.staticIp = address.address;
     this.nameServers = nameServers;
@@ -267,7 +300,8 @@ export class HubEdge extends pulumi.ComponentResource {
     this.certificateMapName = certificateMap.name;
     this.addressName = address.name;
     this.sslPolicyName = sslPolicy.name;
-    this.loadBalancerResources = [address, sslPolicy, certificateMap, ...mapEntries, certificate];
+    this.securityPolicyName = securityPolicy.name;
+    this.loadBalancerResources = [address, sslPolicy, certificateMap, ...mapEntries, certificate, securityPolicy];
     this.registerOutputs({
       hubUrl: this.hubUrl,
       staticIp: this.staticIp,
@@ -277,6 +311,7 @@ export class HubEdge extends pulumi.ComponentResource {
       certificateMapName: this.certificateMapName,
       addressName: this.addressName,
       sslPolicyName: this.sslPolicyName,
+      securityPolicyName: this.securityPolicyName,
     });
   }
 }

@@ -5,7 +5,8 @@ import { proxyService } from "../plan/chart";
 
 // The GKE Gateway in front of JupyterHub's proxy: HTTPS only on the global external Application Load
 // Balancer, the certificate map and static IP from HubEdge, plain HTTP answered with a redirect, a
-// backend timeout long enough for notebook websockets, a health check the proxy answers, TLS 1.2+.
+// backend timeout long enough for notebook websockets, a health check the proxy answers, TLS 1.2+, and
+// HubEdge's Cloud Armor policy on the proxy's backend with every request (and its decision) logged.
 // Sources:
 // - Gateway + certificate map: https://cloud.google.com/kubernetes-engine/docs/how-to/secure-gateway
 //   ("You cannot use the networking.gke.io/certmap annotation with a tls.certificateRefs on the same
@@ -15,7 +16,9 @@ import { proxyService } from "../plan/chart";
 //   https://cloud.google.com/kubernetes-engine/docs/how-to/configure-gateway-resources
 // - Field names of the networking.gke.io/v1 CRDs: the GKE CRD schemas as generated into
 //   glacion/cdktf-typescript-crd (crd/io/gke/networking/{gcp-backend-policy,health-check-policy,
-//   gcp-gateway-policy}/v1.ts).
+//   gcp-gateway-policy}/v1.ts); GCPBackendPolicy's `securityPolicy` and `logging.{enabled,sampleRate}` as
+//   the GKE CRD schema in @kubernetes-models/gke 4.6.2 (networking.gke.io/v1 GCPBackendPolicy) has them,
+//   where the sample rate is a whole number from 0 to 1,000,000 (a millionth per unit).
 
 /** The Z2JH service the Gateway sends traffic to, and how its pods are health-checked. */
 export interface ProxyBackend {
@@ -70,8 +73,36 @@ export interface HubGatewayArgs {
   readonly loadBalancerResources: readonly pulumi.Resource[];
   /** `edge.backendTimeoutSeconds`: the load balancer ends every websocket after this long. Required. */
   readonly backendTimeoutSeconds: number;
+  /**
+   * `HubEdge.securityPolicyName`: the Cloud Armor policy the GCPBackendPolicy attaches to the proxy's
+   * backend; GKE sets it on the backend service it builds. Required.
+   */
+  readonly securityPolicyName: pulumi.Input<string>;
+  /**
+   * `Plan.securityPolicy.logSampleRate`: the share of requests the load balancer logs, in millionths
+   * (0 to 1,000,000). Cloud Armor's decisions exist only in these logs ("Cloud Armor logs are part of the
+   * Cloud Load Balancing logs … subject to the log sampling rate", Cloud Armor docs, "Use request logging");
+   * 0 turns logging off. Required.
+   */
+  readonly logSampleRate: number;
   /** The Service the routes send traffic to, and how it is health-checked. Default: `z2jhProxyBackend`. */
   readonly proxy?: ProxyBackend;
+}
+
+/** The GCPBackendPolicy's `spec.default` for the proxy's backend. */
+export function gcpBackendPolicyDefaults(args: Pick<HubGatewayArgs, "backendTimeoutSeconds" | "securityPolicyName" | "logSampleRate">) {
+  if (!Number.isInteger(args.logSampleRate) || args.logSampleRate < 0 || args.logSampleRate > 1_000_000) {
+    throw new RangeError(`logSampleRate ${args.logSampleRate} is not a whole number from 0 to 1,000,000`);
+  }
+  return {
+    // Google's load balancer caps a websocket's whole life at the backend timeout, 30 s by default: "not an
+    // idle timeout - it's a timeout on the connection lifetime" (kubernetes/ingress-gce examples/websocket).
+    timeoutSec: args.backendTimeoutSeconds,
+    connectionDraining: { drainingTimeoutSec: connectionDrainingSeconds },
+    securityPolicy: args.securityPolicyName,
+    // Logging is off on a new backend service (Cloud Armor docs, "Use request logging").
+    logging: args.logSampleRate > 0 ? { enabled: true, sampleRate: args.logSampleRate } : { enabled: false },
+  };
 }
 
 /** The Gateway API objects' metadata names, from the component's name (a DNS label). */
@@ -155,12 +186,7 @@ export class HubGateway extends pulumi.ComponentResource {
         spec: { default: settings, targetRef },
       });
 
-    // Google's load balancer caps a websocket's whole life at the backend timeout, 30 s by default: "not an
-    // idle timeout - it's a timeout on the connection lifetime" (kubernetes/ingress-gce examples/websocket).
-    policy("backend-policy", "GCPBackendPolicy", names.backendPolicy, {
-      timeoutSec: args.backendTimeoutSeconds,
-      connectionDraining: { drainingTimeoutSec: connectionDrainingSeconds },
-    }, serviceRef);
+    policy("backend-policy", "GCPBackendPolicy", names.backendPolicy, gcpBackendPolicyDefaults(args), serviceRef);
 
     policy("health-check-policy", "HealthCheckPolicy", names.healthCheckPolicy, {
       config: {

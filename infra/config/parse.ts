@@ -16,6 +16,8 @@ import {
   PlatformConfig,
   PriceTable,
   RushConfig,
+  SandboxConfig,
+  SandboxPodOverhead,
   StackConfig,
 } from "./types";
 import { configSchema, dnsLabel, knownKeys, oidcClientSecretKey, parseTimestamp, retiredKeys, ruleLimits } from "./schema";
@@ -134,6 +136,22 @@ function parseDaemonSetOverhead(r: Reader): DaemonSetOverhead {
     overhead[field] = v;
   }
   return overhead;
+}
+
+const sandboxOverheadFields = ["cpuMillicores", "memoryMiB"] as const satisfies readonly (keyof SandboxPodOverhead)[];
+
+function parseSandbox(r: Reader): SandboxConfig {
+  const key = "sandboxPodOverhead";
+  const podOverhead: { -readonly [F in keyof SandboxPodOverhead]: number } = { ...configSchema[key].default };
+  for (const [k, v] of Object.entries(r.object(key))) {
+    const field = sandboxOverheadFields.find((f) => f === k);
+    if (field === undefined || typeof v !== "number" || !Number.isInteger(v) || v < 0) {
+      r.report(key, v, "keys cpuMillicores and memoryMiB, each a whole number ≥ 0", `${key}.${k}`);
+      continue;
+    }
+    podOverhead[field] = v;
+  }
+  return { userSandbox: r.oneOf("userSandbox"), podOverhead };
 }
 
 function parseCapacity(r: Reader): CapacityConfig {
@@ -327,6 +345,37 @@ function isValidZoneName(name: string): boolean {
 // contain lowercase letters, digits or dashes" (Cloud DNS API, ManagedZone.name).
 const cloudDnsZoneName = /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
+/**
+ * Client ranges for Cloud Armor: public IPv4 CIDRs written as their network address (the load balancer's
+ * address is IPv4 only, and a private range never reaches it), at most `maxItems`, none wider than
+ * `widestPrefix`.
+ */
+function parseClientRanges(r: Reader, key: "edgeAllowedRanges" | "edgeDeniedRanges"): string[] {
+  const { maxItems, widestPrefix } = configSchema[key].limits;
+  const items = r.list(key);
+  if (items.length > maxItems) r.report(key, items.length, `at most ${maxItems} ranges`);
+  return items.flatMap((item, i) => {
+    const k = `${key}[${i}]`;
+    // Said as the other CIDR keys say it (readCidr, nonPublicPart): what is wrong with this range.
+    const read = readCidr(item, "203.0.113.0/24");
+    if ("problem" in read) {
+      r.report(key, item, `an item is a public IPv4 CIDR: ${read.problem}`, k);
+      return [];
+    }
+    const parsed = read.cidr;
+    if (parsed.prefix < widestPrefix) {
+      r.report(key, item, `/${parsed.prefix} is wider than /${widestPrefix}: a range that wide is a large part of the internet; name the clients' own ranges (e.g. the venue's NAT)`, k);
+      return [];
+    }
+    const nonPublic = nonPublicPart(parsed);
+    if (nonPublic !== undefined) {
+      r.report(key, item, `not a public client range: ${nonPublic}; clients reach the load balancer from the internet, so Cloud Armor never sees such an address`, k);
+      return [];
+    }
+    return [parsed.text];
+  });
+}
+
 function parseEdge(r: Reader): EdgeConfig {
   const hubDomain = r.string("hubDomain");
   let existingZone: EdgeConfig["existingZone"];
@@ -342,7 +391,17 @@ function parseEdge(r: Reader): EdgeConfig {
       existingZone = { name, dnsName: `${dnsName}.` };
     }
   }
-  return { hubDomain, existingZone, backendTimeoutSeconds: r.integer("backendTimeoutSeconds") };
+  return {
+    hubDomain,
+    existingZone,
+    backendTimeoutSeconds: r.integer("backendTimeoutSeconds"),
+    cloudArmor: {
+      wafMode: r.oneOf("edgeWafMode"),
+      allowedClientRanges: parseClientRanges(r, "edgeAllowedRanges"),
+      deniedClientRanges: parseClientRanges(r, "edgeDeniedRanges"),
+      logSampleRate: r.number("edgeLogSampleRate"),
+    },
+  };
 }
 
 function parseEgress(r: Reader): EgressRule[] {
@@ -551,6 +610,7 @@ export function parseConfig(raw: RawConfig, options: ParseOptions = {}): StackCo
     prices: parsePrices(r, platform.region),
     edge: parseEdge(r),
     hub: parseHub(r),
+    sandbox: parseSandbox(r),
     lifecycle: parseLifecycle(r),
   };
   const { activeServerLimit } = config.hub;

@@ -5,7 +5,7 @@ import { isPrivate, readCidr } from "../catalog/cidr";
 import { isPinnedImage } from "../catalog/images";
 import { didYouMean } from "./errors";
 import { gcpRegions } from "../catalog/regions";
-import { ClusterLocationType, HubDbType, PackageMode, ReleaseChannel } from "./types";
+import { ClusterLocationType, HubDbType, PackageMode, ReleaseChannel, UserSandbox, WafMode } from "./types";
 
 // The one table of the program's stack config: for every key its type, default, bounds, what it is for
 // and, where a number is not a product choice, where it comes from. It drives
@@ -364,6 +364,28 @@ export const configSchema = {
     allowed: "any of `cpuMillicores`, `memoryMiB`, `pods`: whole numbers ≥ 0",
     doc: "what GKE's own DaemonSets take from each user node",
   },
+  userSandbox: {
+    // The default is the sandbox: 1,000 untrusted users run arbitrary code, and a kernel exploit from one pod
+    // reaches every pod on the node without it. `none` trades that for native syscall speed and full kernel
+    // compatibility (README, "GKE Sandbox (gVisor)").
+    kind: "enum", values: ["gvisor", "none"] satisfies UserSandbox[], default: "gvisor",
+    doc: "GKE Sandbox for user pods: `gvisor` puts a user-space kernel between user code and the node's (user and GPU pools); `none` runs them on the node's kernel",
+  },
+  sandboxPodOverhead: {
+    // GKE publishes no per-pod figure for GKE Sandbox, and its `gvisor` RuntimeClass is Google's to manage.
+    // gVisor's own kernel runs inside the pod's cgroup, under the pod's limits (google/gvisor#10264), so
+    // this allowance is added to each user pod's request and limit: the user keeps the promised share and
+    // the scheduler reserves what the capacity model counts. Memory: a conservative allowance for the
+    // sandbox's resident kernel and file proxy, about three times what they held beside an idle IPython on
+    // Debian's runsc with ptrace (sentry 33 MiB + gofer 10.5 MiB PSS, `sh bench/gvisor_memory.sh`; README),
+    // the rest headroom for what grows with use inside the sandbox's memory file (its tmpfs, gVisor docs
+    // "Resource Model"). CPU: none by default, because an idle
+    // sandbox spends none and a busy one spends it on the user's own system calls, inside the user's limit.
+    // Check `kubectl top pod` (pod-level figures work under gVisor) on the rehearsal and override.
+    kind: "object", default: { cpuMillicores: 0, memoryMiB: 128 },
+    allowed: "any of `cpuMillicores`, `memoryMiB`: whole numbers ≥ 0",
+    doc: "what gVisor's own kernel adds to each user pod; added to each user's CPU and memory request and limit when `userSandbox` is gvisor",
+  },
   eventStart: {
     kind: "string", required: true, example: "2027-06-07T08:00:00Z", check: timestamp, allowed: "an ISO 8601 timestamp with a time zone",
     doc: "start of the cost window and of the \"no upgrades\" maintenance exclusion",
@@ -393,6 +415,32 @@ export const configSchema = {
     // (cloud.google.com/load-balancing/docs/https#timeout-bes); under an hour drops kernels mid-lesson.
     kind: "integer", min: 3_600, max: 86_400, default: 86_400,
     doc: "the load balancer's backend timeout, which caps a websocket's lifetime",
+  },
+  edgeWafMode: {
+    // Preview first: Google's preconfigured rules have false positives, and preview logs what they would
+    // have blocked without blocking it (Cloud Armor docs, "Security policy overview", preview mode).
+    kind: "enum", values: ["preview", "enforce"] satisfies WafMode[], default: "preview",
+    doc: "Cloud Armor's preconfigured WAF rules on the hub's own paths: `preview` only logs what they match, `enforce` refuses it with 403 (README, \"Cloud Armor\")",
+  },
+  edgeAllowedRanges: {
+    // One Cloud Armor expression may hold five subexpressions (rules language reference), and the rule
+    // that refuses everyone else is one expression.
+    kind: "list", limits: { maxItems: 5, widestPrefix: 8 }, default: [], defaultText: "everyone",
+    allowed: "up to 5 public IPv4 CIDRs no wider than /8",
+    doc: "when set, the only client ranges that reach the hub and user servers (e.g. the venue's NAT)",
+  },
+  edgeDeniedRanges: {
+    // Ten ranges per rule (`srcIpRanges`); 50 keeps the policy to five such rules.
+    kind: "list", limits: { maxItems: 50, widestPrefix: 8 }, default: [],
+    allowed: "up to 50 public IPv4 CIDRs no wider than /8",
+    doc: "client ranges Cloud Armor refuses with 403",
+  },
+  edgeLogSampleRate: {
+    // Cloud Armor's decisions are written only into the load balancer's request log, at its sample rate
+    // (Cloud Armor docs, "Use request logging"); no logging at all is not offered (the policy pack's
+    // edge-backend-security-policy requires it).
+    kind: "number", min: 0.01, max: 1, default: 1,
+    doc: "share of requests the load balancer logs, each with Cloud Armor's decision; below 1 the audit trail has gaps",
   },
   hubNamespace: {
     kind: "string", default: "jupyterhub", allowed: "a DNS label, not a system namespace",

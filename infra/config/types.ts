@@ -9,6 +9,10 @@ export type ReleaseChannel = "RAPID" | "REGULAR" | "STABLE";
 export type HubDbType = "sqlite-pvc" | "sqlite-memory";
 /** Where pip in user pods gets packages (README "Packages and images"). */
 export type PackageMode = "none" | "mirror" | "curated";
+/** What user pods run under: GKE Sandbox (gVisor), or the node's own kernel through runc. */
+export type UserSandbox = "gvisor" | "none";
+/** Cloud Armor's preconfigured WAF rules: log what they would block, or block it. */
+export type WafMode = "preview" | "enforce";
 
 /**
  * A zonal cluster has its control plane and nodes in exactly one zone, so the type holds one zone; a
@@ -116,6 +120,30 @@ export interface GpuConfig {
   readonly image: string;
 }
 
+/** What each user pod's sandbox adds to the pod, inside the pod's own cgroup. */
+export interface SandboxPodOverhead {
+  readonly cpuMillicores: number;
+  readonly memoryMiB: number;
+}
+
+/** GKE Sandbox for user pods (`userSandbox`, `sandboxPodOverhead`). */
+export interface SandboxConfig {
+  readonly userSandbox: UserSandbox;
+  /** Counted only when `userSandbox` is gvisor. */
+  readonly podOverhead: SandboxPodOverhead;
+}
+
+/** Cloud Armor in front of the hub and the user servers. */
+export interface CloudArmorConfig {
+  readonly wafMode: WafMode;
+  /** When non-empty, the only client ranges that reach the load balancer's backends. */
+  readonly allowedClientRanges: readonly string[];
+  /** Client ranges refused outright. */
+  readonly deniedClientRanges: readonly string[];
+  /** Share of requests the load balancer logs (with Cloud Armor's decision), 0–1. */
+  readonly logSampleRate: number;
+}
+
 /** Per-user subdomains: DNS, certificate and load balancer. */
 export interface EdgeConfig {
   /** e.g. hub.example.com; users are served at <label>.hub.example.com. */
@@ -124,6 +152,7 @@ export interface EdgeConfig {
   readonly existingZone?: { readonly name: string; readonly dnsName: string };
   /** The load balancer's backend timeout, which caps a websocket's lifetime. */
   readonly backendTimeoutSeconds: number;
+  readonly cloudArmor: CloudArmorConfig;
 }
 
 export interface OidcConfig {
@@ -195,5 +224,6 @@ export interface StackConfig {
   readonly prices: PriceTable;
   readonly edge: EdgeConfig;
   readonly hub: HubConfig;
+  readonly sandbox: SandboxConfig;
   readonly lifecycle: LifecycleConfig;
 }

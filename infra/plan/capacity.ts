@@ -1,5 +1,6 @@
-import { CapacityConfig } from "../config/types";
+import { CapacityConfig, SandboxPodOverhead } from "../config/types";
 import { MachineType } from "../catalog/machineTypes";
+import { noPodOverhead } from "./sandbox";
 
 // The peak-load capacity model: pure arithmetic from the event's numbers to node pool sizes.
 
@@ -69,6 +70,8 @@ export type BindingConstraint = "memory" | "cpu" | "pods" | "disks";
 export interface UserNodeFit {
   /** What GKE leaves for pods, before DaemonSets. */
   readonly allocatable: NodeResources;
+  /** What each user pod requests: the user's guarantee plus the sandbox's overhead. */
+  readonly perUserRequest: NodeResources;
   /** What is left for user pods after DaemonSets. */
   readonly forUsers: NodeResources & { readonly pods: number; readonly disks: number };
   readonly maxPodsPerNode: number;
@@ -78,16 +81,28 @@ export interface UserNodeFit {
   readonly bindingConstraint: BindingConstraint;
 }
 
-/** How many users one node of the user pool holds, and what limits it. */
-export function fitUsersOnNode(machine: MachineType, capacity: CapacityConfig): UserNodeFit {
+/**
+ * What the scheduler reserves for one user pod: the user's guarantee plus what the pod's sandbox adds
+ * (plan/sandbox.ts `userPodOverhead`; nothing without one). The chart requests exactly this.
+ */
+export function userPodRequest(capacity: CapacityConfig, podOverhead: SandboxPodOverhead = noPodOverhead): NodeResources {
+  return {
+    cpuMillicores: capacity.userCpuGuarantee * 1000 + podOverhead.cpuMillicores,
+    memoryMiB: capacity.userMemoryGuaranteeGiB * MIB_PER_GIB + podOverhead.memoryMiB,
+  };
+}
+
+/** How many users one node of the user pool holds, and what limits it; `podOverhead` is the sandbox's. */
+export function fitUsersOnNode(machine: MachineType, capacity: CapacityConfig, podOverhead: SandboxPodOverhead = noPodOverhead): UserNodeFit {
   const allocatable = gkeAllocatable(machine);
   const overhead = capacity.daemonSetOverhead;
   const cpuForUsers = allocatable.cpuMillicores - overhead.cpuMillicores;
   const memForUsers = allocatable.memoryMiB - overhead.memoryMiB;
+  const perUser = userPodRequest(capacity, podOverhead);
   // Each user's home is one Persistent Disk attached to the node that runs the user.
   const disks = machine.attachableDisks;
-  const byMemory = Math.max(0, Math.floor(memForUsers / (capacity.userMemoryGuaranteeGiB * MIB_PER_GIB)));
-  const byCpu = Math.max(0, Math.floor(cpuForUsers / (capacity.userCpuGuarantee * 1000)));
+  const byMemory = Math.max(0, Math.floor(memForUsers / perUser.memoryMiB));
+  const byCpu = Math.max(0, Math.floor(cpuForUsers / perUser.cpuMillicores));
   const maxPodsPerNode =
     capacity.userPoolMaxPodsPerNode !== "auto"
       ? capacity.userPoolMaxPodsPerNode
@@ -99,6 +114,7 @@ export function fitUsersOnNode(machine: MachineType, capacity: CapacityConfig): 
   const bindingConstraint = order.reduce((best, c) => (usersPerNodeBy[c] < usersPerNodeBy[best] ? c : best), order[0]);
   return {
     allocatable,
+    perUserRequest: perUser,
     forUsers: { cpuMillicores: cpuForUsers, memoryMiB: memForUsers, pods: byPods, disks },
     maxPodsPerNode,
     usersPerNodeBy,
@@ -129,15 +145,15 @@ export interface UserPoolPlan extends UserNodeFit {
  * the maximum to hold them too would only buy nodes nobody uses. The minimum is zero: warm room comes from
  * the placeholder calendar before each class, not from nodes kept up all night.
  */
-export function planUserPool(machine: MachineType, capacity: CapacityConfig, placeholderUsers = 0): UserPoolPlan {
-  const fit = fitUsersOnNode(machine, capacity);
+export function planUserPool(machine: MachineType, capacity: CapacityConfig, placeholderUsers = 0, podOverhead: SandboxPodOverhead = noPodOverhead): UserPoolPlan {
+  const fit = fitUsersOnNode(machine, capacity, podOverhead);
   if (fit.usersPerNode < 1) {
     throw new RangeError(`${machine.name} cannot hold one user (${fit.bindingConstraint} binds)`);
   }
   const peak = capacity.peakUsers;
   const lowerBound = Math.max(
-    (peak * capacity.userMemoryGuaranteeGiB * MIB_PER_GIB) / fit.forUsers.memoryMiB,
-    (peak * capacity.userCpuGuarantee * 1000) / fit.forUsers.cpuMillicores,
+    (peak * fit.perUserRequest.memoryMiB) / fit.forUsers.memoryMiB,
+    (peak * fit.perUserRequest.cpuMillicores) / fit.forUsers.cpuMillicores,
     peak / fit.forUsers.pods,
     peak / fit.forUsers.disks,
   );

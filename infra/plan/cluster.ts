@@ -1,6 +1,7 @@
 import { EventWindow, GpuConfig, PlatformConfig } from "../config/types";
 import { UserPoolPlan } from "./capacity";
 import { DedicatedTaint, dedicatedTaint, poolPurpose } from "./labels";
+import { GkeSandbox } from "./sandbox";
 
 // The cluster as plain data: its node pools, from the capacity plan, and its maintenance exclusion, from
 // the event window. HardenedCluster (components/cluster.ts) turns them into resources and adds what every
@@ -33,18 +34,26 @@ export interface UserServerKubelet {
   readonly podPidsLimit: number;
 }
 
-/** The pool for the hub, proxy and system pods: untainted, default kubelet, no accelerator. */
+/**
+ * The pool for the hub, proxy and system pods: untainted, default kubelet, no accelerator, and never
+ * sandboxed (GKE Sandbox needs a pool without it for GKE's own system pods).
+ */
 export interface CorePoolSpec extends PoolSpecBase<"core"> {
   readonly taints?: never;
   readonly kubelet: Record<string, never>;
   readonly accelerator?: never;
+  readonly sandbox?: never;
 }
 
-/** The pool for user servers: tainted so only user pods land there, with a PID limit per pod. */
+/**
+ * The pool for user servers: tainted so only user pods land there, with a PID limit per pod, and GKE
+ * Sandbox when `userSandbox` is gvisor (GKE then adds its own `sandbox.gke.io/runtime` label and taint).
+ */
 export interface UserPoolSpec extends PoolSpecBase<"user"> {
   readonly taints: readonly [DedicatedTaint<"user">];
   readonly kubelet: UserServerKubelet;
   readonly accelerator?: never;
+  readonly sandbox?: GkeSandbox;
 }
 
 /** GPUs attached to every node of the GPU pool; GKE installs its default driver for the node version. */
@@ -55,11 +64,12 @@ export interface GpuAccelerator {
   readonly count: number;
 }
 
-/** The pool for GPU user servers: like the user pool, tainted for its own purpose, and with GPUs. */
+/** The pool for GPU user servers: like the user pool (sandbox included), tainted for its own purpose, and with GPUs. */
 export interface GpuPoolSpec extends PoolSpecBase<"gpu"> {
   readonly taints: readonly [DedicatedTaint<"gpu">];
   readonly kubelet: UserServerKubelet;
   readonly accelerator: GpuAccelerator;
+  readonly sandbox?: GkeSandbox;
 }
 
 export type NodePoolSpec = CorePoolSpec | UserPoolSpec | GpuPoolSpec;
@@ -99,8 +109,8 @@ export function corePoolSpec(platform: CoreSettings, zones: number): CorePoolSpe
   };
 }
 
-/** The user pool, sized by the capacity model. */
-export function userPoolSpec(userPool: UserPoolPlan, platform: Pick<PlatformConfig, "userBootDiskGiB">, zones: number): UserPoolSpec {
+/** The user pool, sized by the capacity model; `sandbox` from plan/sandbox.ts `userPoolSandbox`. */
+export function userPoolSpec(userPool: UserPoolPlan, platform: Pick<PlatformConfig, "userBootDiskGiB">, zones: number, sandbox?: GkeSandbox): UserPoolSpec {
   const sizes = { minNodes: userPool.userPoolMinNodes, maxNodes: userPool.userPoolMaxNodes };
   return {
     purpose: "user",
@@ -111,11 +121,15 @@ export function userPoolSpec(userPool: UserPoolPlan, platform: Pick<PlatformConf
     bootDiskGiB: platform.userBootDiskGiB,
     taints: [dedicatedTaint("user")],
     kubelet: { podPidsLimit: USER_POD_PIDS_LIMIT },
+    ...(sandbox ? { sandbox } : {}),
   };
 }
 
-/** The GPU pool of the GPU profile: it scales from zero, so idle GPUs cost nothing. */
-export function gpuPoolSpec(gpu: GpuConfig, platform: Pick<PlatformConfig, "userBootDiskGiB">, zones: number): GpuPoolSpec {
+/**
+ * The GPU pool of the GPU profile: it scales from zero, so idle GPUs cost nothing. Sandboxed like the user
+ * pool: GKE Sandbox runs CUDA on the T4 and newer models with GKE's default driver (plan/sandbox.ts).
+ */
+export function gpuPoolSpec(gpu: GpuConfig, platform: Pick<PlatformConfig, "userBootDiskGiB">, zones: number, sandbox?: GkeSandbox): GpuPoolSpec {
   const sizes = { minNodes: 0, maxNodes: gpu.maxNodes };
   return {
     purpose: "gpu",
@@ -127,6 +141,7 @@ export function gpuPoolSpec(gpu: GpuConfig, platform: Pick<PlatformConfig, "user
     taints: [dedicatedTaint("gpu")],
     kubelet: { podPidsLimit: USER_POD_PIDS_LIMIT },
     accelerator: { type: gpu.acceleratorType, count: gpu.acceleratorCount },
+    ...(sandbox ? { sandbox } : {}),
   };
 }
 

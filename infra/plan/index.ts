@@ -1,6 +1,6 @@
 import { gibFromMib, IssueList, readable } from "../config/errors";
 import { configSchema } from "../config/schema";
-import { CapacityConfig, PlatformConfig, StackConfig } from "../config/types";
+import { CapacityConfig, PlatformConfig, SandboxPodOverhead, StackConfig } from "../config/types";
 import { fitUsersOnNode, planUserPool, UserPoolPlan } from "./capacity";
 import {
   corePoolSpec,
@@ -15,6 +15,8 @@ import {
 import { CostEstimate, estimateCost, PricedPool } from "./cost";
 import { lookupMachineType, MachineType } from "../catalog/machineTypes";
 import { AddressPlan, planAddresses, PoolAddressNeed } from "./network";
+import { userPodOverhead, userPoolSandbox } from "./sandbox";
+import { peakArrivalPerMinute, planSecurityPolicy, SecurityPolicyPlan } from "./cloudArmor";
 import { chooseUserMachine, MachineChoice } from "./rush/machine";
 import { planRush, RushPlan } from "./rush";
 import { activityIntervalSeconds, coreResources, kubeSpawnerApi, Resources } from "./rush/hub";
@@ -66,6 +68,8 @@ export interface Plan {
   readonly natIps: number;
   readonly quotas: QuotaNeeds;
   readonly cost: CostEstimate;
+  /** Cloud Armor on the load balancer's backend (cloudArmor.ts). */
+  readonly securityPolicy: SecurityPolicyPlan;
 }
 
 // Cloud NAT ports per node: a node's ~30 users each open a few connections to the package mirror; the
@@ -98,13 +102,21 @@ function machine(name: string): MachineType {
  * reservation and the DaemonSets) and at most the node limit per pool. Otherwise an issue under
  * `userMachineType`, the key to change.
  */
-function feasibleUserPool(userMachine: MachineType, capacity: CapacityConfig, issues: IssueList): UserPoolPlan | undefined {
-  const fit = fitUsersOnNode(userMachine, capacity);
+function feasibleUserPool(userMachine: MachineType, capacity: CapacityConfig, podOverhead: SandboxPodOverhead, issues: IssueList): UserPoolPlan | undefined {
+  const fit = fitUsersOnNode(userMachine, capacity, podOverhead);
   if (fit.usersPerNode < 1) {
-    issues.add("userMachineType", userMachine.name, `too small to hold one user: after GKE's reservation and the DaemonSets a node leaves ${gibFromMib(fit.forUsers.memoryMiB)} of memory, ${readable(fit.forUsers.cpuMillicores, 0)} millicores of CPU and ${fit.forUsers.pods} pods for users, and each user is guaranteed ${readable(capacity.userMemoryGuaranteeGiB)} GiB and ${readable(capacity.userCpuGuarantee * 1000, 0)} millicores (${fit.bindingConstraint} binds); pick a larger machine or lower the guarantee`);
+    // The sandbox's allowance is part of each user's request (capacity.ts userPodRequest), so the message
+    // names it when it is there: otherwise "guaranteed 6 GiB" would not explain a node refused with 6.1 GiB.
+    const added = [
+      // Three decimals: the default 128 MiB is 0.125 GiB exactly (messages speak GiB, as the guarantee does).
+      ...(podOverhead.memoryMiB > 0 ? [`${readable(podOverhead.memoryMiB / 1024, 3)} GiB`] : []),
+      ...(podOverhead.cpuMillicores > 0 ? [`${readable(podOverhead.cpuMillicores, 0)} millicores`] : []),
+    ];
+    const sandboxed = added.length > 0 ? ` and the gVisor sandbox's sandboxPodOverhead adds ${added.join(" and ")}` : "";
+    issues.add("userMachineType", userMachine.name, `too small to hold one user: after GKE's reservation and the DaemonSets a node leaves ${gibFromMib(fit.forUsers.memoryMiB)} of memory, ${readable(fit.forUsers.cpuMillicores, 0)} millicores of CPU and ${fit.forUsers.pods} pods for users, and each user is guaranteed ${readable(capacity.userMemoryGuaranteeGiB)} GiB and ${readable(capacity.userCpuGuarantee * 1000, 0)} millicores${sandboxed} (${fit.bindingConstraint} binds); pick a larger machine or lower the guarantee`);
     return undefined;
   }
-  const pool = planUserPool(userMachine, capacity);
+  const pool = planUserPool(userMachine, capacity, 0, podOverhead);
   if (pool.userPoolMaxNodes > MAX_NODES_PER_POOL) {
     issues.add("userMachineType", userMachine.name, `too small for the peak: a machine that holds it on at most ${MAX_NODES_PER_POOL} nodes; this one holds ${fit.usersPerNode} ${fit.usersPerNode === 1 ? "user" : "users"} per node (${fit.bindingConstraint} binds), so it needs ${pool.userPoolMaxNodes} nodes`);
   }
@@ -120,18 +132,20 @@ function feasibleUserPool(userMachine: MachineType, capacity: CapacityConfig, is
 export function planAll(config: StackConfig): Plan {
   const { capacity, platform, hub } = config;
   const issues = new IssueList();
-  const choice = chooseUserMachine(capacity, config.prices, platform.userBootDiskGiB, MAX_NODES_PER_POOL);
+  const choice = chooseUserMachine(capacity, config.prices, platform.userBootDiskGiB, MAX_NODES_PER_POOL, userPodOverhead(config.sandbox));
   const pinned = capacity.userMachineType !== "auto";
+  const podOverhead = userPodOverhead(config.sandbox);
   let userPool: UserPoolPlan | undefined;
-  if (pinned) userPool = feasibleUserPool(machine(capacity.userMachineType), capacity, issues);
-  else if (choice) userPool = feasibleUserPool(machine(choice.chosen.machineType), capacity, issues);
+  if (pinned) userPool = feasibleUserPool(machine(capacity.userMachineType), capacity, podOverhead, issues);
+  else if (choice) userPool = feasibleUserPool(machine(choice.chosen.machineType), capacity, podOverhead, issues);
   else {
-    issues.add("userMachineType", "auto", `a machine type that holds at least one user (${capacity.userMemoryGuaranteeGiB} GiB, ${capacity.userCpuGuarantee} CPU) and the peak on at most ${MAX_NODES_PER_POOL} nodes; no known type${capacity.userMachineFamilies.length > 0 ? ` of ${capacity.userMachineFamilies.join(", ")}` : ""} does, priced in ${config.prices.region}`);
+    issues.add("userMachineType", "auto", `a machine type that holds at least one user (${capacity.userMemoryGuaranteeGiB} GiB, ${capacity.userCpuGuarantee} CPU${podOverhead.memoryMiB > 0 ? `, plus the gVisor sandbox's ${podOverhead.memoryMiB} MiB` : ""}) and the peak on at most ${MAX_NODES_PER_POOL} nodes; no known type${capacity.userMachineFamilies.length > 0 ? ` of ${capacity.userMachineFamilies.join(", ")}` : ""} does, priced in ${config.prices.region}`);
   }
   const zones = clusterZoneCount(platform);
+  const sandbox = userPoolSandbox(config.sandbox);
   const coreSpec = corePoolSpec(platform, zones);
-  const userSpec = userPool && userPoolSpec(userPool, platform, zones);
-  const gpuSpec = hub.gpu && gpuPoolSpec(hub.gpu, platform, zones);
+  const userSpec = userPool && userPoolSpec(userPool, platform, zones, sandbox);
+  const gpuSpec = hub.gpu && gpuPoolSpec(hub.gpu, platform, zones, sandbox);
   // Without a user pool the ranges are still checked against the other pools: a lower bound, so a range
   // reported too small is too small whatever the user machine.
   // A user pool over the node limit is refused under userMachineType already: leaving it out of the check
@@ -236,6 +250,8 @@ export function planAll(config: StackConfig): Plan {
     natIps,
     quotas,
     cost,
+    // The edge's limits follow the timetable's busiest arrival (the rate the rush model simulates).
+    securityPolicy: planSecurityPolicy(config.edge.cloudArmor, peakArrivalPerMinute(config.rush.classes)),
   };
 }
 
@@ -244,6 +260,7 @@ export { initialNodesPerZone } from "./cluster";
 export type { MaintenanceExclusion, NodePoolSpec, NodePoolSpecs } from "./cluster";
 export type { UserPoolPlan } from "./capacity";
 export type { CostEstimate } from "./cost";
+export type { SecurityPolicyPlan } from "./cloudArmor";
 
 /** The `capacity` stack output: what an organiser checks before buying anything. */
 export function capacityOutput(plan: Plan) {
@@ -255,6 +272,7 @@ export function capacityOutput(plan: Plan) {
     usersPerNode: u.usersPerNode,
     bindingConstraint: u.bindingConstraint,
     usersPerNodeBy: u.usersPerNodeBy,
+    perUserRequest: u.perUserRequest,
     nodeAllocatable: u.allocatable,
     availableForUsersPerNode: u.forUsers,
     userNodesAtPeak: u.userNodesAtPeak,
@@ -265,6 +283,7 @@ export function capacityOutput(plan: Plan) {
     maxPodsPerNode: u.maxPodsPerNode,
     corePool: { machineType: corePool.machineType, minNodes: corePool.minNodes, maxNodes: corePool.maxNodes },
     gpuPool: gpuPool && { machineType: gpuPool.machineType, maxNodes: gpuPool.maxNodes },
+    userSandbox: plan.nodePools[1].sandbox ? "gvisor" : "none",
     nodeRangeCidr: plan.addresses.nodeCidr,
     podRangeCidr: plan.addresses.podCidr,
     serviceRangeCidr: plan.addresses.serviceCidr,

@@ -17,14 +17,16 @@ import { Storage } from "@google-cloud/storage";
 //   not documented by Google, seen in `gcloud compute backend-services list` output), and any forwarding
 //   rule that holds the stack's static address;
 // - what the program names: `<stack prefix>-...` (edge.ts `edgeResourceNames`), and the stack label on
-//   buckets (plan/lifecycle.ts `stackLabels`);
+//   buckets (plan/lifecycle.ts `stackLabels`). The Cloud Armor policy (`<prefix>-hub-armor`) is found by
+//   name: it is billed per policy and per rule each month (Cloud Armor pricing, Standard tier) and a destroy
+//   that stopped half-way, or a policy made by hand with `gcloud compute security-policies create`, leaves it.
 // - Artifact Registry repositories (the PyPI mirror or curated repository and the user image's remote
 //   repository, components/registry.ts): ids `<stack prefix>-...` (plan/packages.ts `repositoryId`) or the
 //   stack label, in the stack's region; what they cache or hold is billed as storage.
 // Responses are the Compute Engine API v1 and Cloud Storage JSON API shapes
 // (cloud.google.com/compute/docs/reference/rest/v1: disks.aggregatedList, snapshots.list,
 // globalAddresses.list, addresses.aggregatedList, globalForwardingRules.list, forwardingRules.aggregatedList,
-// networkEndpointGroups.aggregatedList, backendServices.list, firewalls.list;
+// networkEndpointGroups.aggregatedList, backendServices.list, securityPolicies.list, firewalls.list;
 // cloud.google.com/storage/docs/json_api/v1/buckets/list;
 // cloud.google.com/artifact-registry/docs/reference/rest/v1/projects.locations.repositories/list).
 
@@ -50,6 +52,7 @@ export type LeftoverKind =
   | "forwarding rule"
   | "network endpoint group"
   | "backend service"
+  | "security policy"
   | "firewall rule"
   | "bucket"
   | "repository";
@@ -88,6 +91,7 @@ export interface Listing {
   readonly forwardingRules: readonly (readonly [string, ApiItem])[];
   readonly networkEndpointGroups: readonly (readonly [string, ApiItem])[];
   readonly backendServices: readonly ApiItem[];
+  readonly securityPolicies: readonly ApiItem[];
   readonly firewalls: readonly ApiItem[];
   readonly buckets: readonly ApiItem[];
   /** Artifact Registry repositories; `name` is the full `projects/<p>/locations/<l>/repositories/<id>`. */
@@ -158,6 +162,8 @@ export function matchLeftovers(listing: Listing, f: StackFootprint): Leftover[] 
     add("network endpoint group", neg, scopeName(scope), ours, true);
   }
   for (const bs of listing.backendServices) add("backend service", bs, "global", gatewayNamed(bs), true);
+  // Declared by the program (edge.ts), not made by GKE: `pulumi destroy` deletes it after the wait.
+  for (const sp of listing.securityPolicies) add("security policy", sp, "global", prefixed(sp), false);
   for (const fw of listing.firewalls) {
     // GKE's Gateway controller opens health checks with `gkegw1-<hash>-l7-<network>-global`; the
     // cluster's own `gke-<cluster>-*` rules go with the cluster.
@@ -178,7 +184,7 @@ export function matchLeftovers(listing: Listing, f: StackFootprint): Leftover[] 
 }
 
 /** The billable pieces the leftover check reports (not backend services or firewall rules, which are free). */
-export const billableKinds: readonly LeftoverKind[] = ["disk", "snapshot", "address", "forwarding rule", "network endpoint group", "bucket", "repository"];
+export const billableKinds: readonly LeftoverKind[] = ["disk", "snapshot", "address", "forwarding rule", "network endpoint group", "security policy", "bucket", "repository"];
 
 /** Options for the client libraries: none in real use (Application Default Credentials, Google's endpoints). */
 export type ClientOptions = Record<string, string | number | object | undefined>;
@@ -228,7 +234,7 @@ export async function listProject(
   const want = (k: LeftoverKind) => !options.only || options.only.includes(k);
   const o = options.compute ?? {};
   const none = async () => [];
-  const [disks, snapshots, globalAddresses, addresses, globalForwardingRules, forwardingRules, networkEndpointGroups, backendServices, firewalls, buckets, repositories] = await Promise.all([
+  const [disks, snapshots, globalAddresses, addresses, globalForwardingRules, forwardingRules, networkEndpointGroups, backendServices, securityPolicies, firewalls, buckets, repositories] = await Promise.all([
     want("disk") ? aggregated(new compute.DisksClient(o).aggregatedListAsync({ project }), "disks") : none(),
     want("snapshot") ? collect(new compute.SnapshotsClient(o).listAsync({ project })) : none(),
     want("address") || want("forwarding rule") ? collect(new compute.GlobalAddressesClient(o).listAsync({ project })) : none(),
@@ -237,6 +243,7 @@ export async function listProject(
     want("forwarding rule") ? aggregated(new compute.ForwardingRulesClient(o).aggregatedListAsync({ project }), "forwardingRules") : none(),
     want("network endpoint group") ? aggregated(new compute.NetworkEndpointGroupsClient(o).aggregatedListAsync({ project }), "networkEndpointGroups") : none(),
     want("backend service") ? collect(new compute.BackendServicesClient(o).listAsync({ project })) : none(),
+    want("security policy") ? collect(new compute.SecurityPoliciesClient(o).listAsync({ project })) : none(),
     want("firewall rule") ? collect(new compute.FirewallsClient(o).listAsync({ project })) : none(),
     want("bucket")
       ? new Storage({ projectId: project, ...(options.storage ?? {}) }).getBuckets().then(([bs]) => bs.map((b) => ({ name: b.name, labels: b.metadata.labels ?? null, location: b.metadata.location ?? null })))
@@ -245,7 +252,7 @@ export async function listProject(
       ? Promise.all((options.regions ?? []).map((r) => listRepositories(project, r, o, options.artifactRegistry ?? artifactRegistryEndpoint))).then((lists) => lists.flat())
       : none(),
   ]);
-  return { disks, snapshots, globalAddresses, addresses, globalForwardingRules, forwardingRules, networkEndpointGroups, backendServices, firewalls, buckets, repositories };
+  return { disks, snapshots, globalAddresses, addresses, globalForwardingRules, forwardingRules, networkEndpointGroups, backendServices, securityPolicies, firewalls, buckets, repositories };
 }
 
 /** The stack's billable leftovers in its project. */

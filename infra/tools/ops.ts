@@ -154,6 +154,7 @@ async function smoke(stack: string, v: Record<string, string | boolean | undefin
     proxyPodIp: proxy?.status?.podIP,
     otherUserPodIp: other?.status?.podIP,
     allowlisted: host && port ? { host, port: Number(port) } : undefined,
+    userSandbox: config.sandbox.userSandbox,
   });
   const probe = fs.readFileSync(path.join(shippedFilesDir, "ops", "smoke_probe.py"), "utf8");
   const spec = JSON.stringify({ claims, timeoutSeconds: 5 });

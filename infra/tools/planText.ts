@@ -1,6 +1,7 @@
 import type { CostEstimate } from "../plan/cost";
 import type { QuotaNeeds } from "../plan";
-import { gibFromMib } from "../config/errors";
+import { gibFromMib, readable } from "../config/errors";
+import type { edgeProtectionOutput } from "../plan/cloudArmor";
 import { holdsInvented, type OfflineRun } from "./offline";
 import type { ProgramExports } from "./plan";
 
@@ -23,6 +24,7 @@ function capacityRows(c: ProgramExports["capacity"]): Row[] {
     ["user machine type", String(c.machineType)],
     ["node allocatable (GKE formula)", `${c.nodeAllocatable.cpuMillicores} millicores CPU, ${gibFromMib(c.nodeAllocatable.memoryMiB)} memory`],
     ["left for users after DaemonSets", `${c.availableForUsersPerNode.cpuMillicores} millicores CPU, ${gibFromMib(c.availableForUsersPerNode.memoryMiB)} memory, ${c.availableForUsersPerNode.pods} pods, ${c.availableForUsersPerNode.disks} disks`],
+    ["request per user pod", `${c.perUserRequest.cpuMillicores} millicores CPU, ${gibFromMib(c.perUserRequest.memoryMiB)} memory${c.userSandbox === "gvisor" ? " (gVisor sandbox included)" : ""}`],
     ["users per node by memory/cpu/pods/disks", `${by.memory} / ${by.cpu} / ${by.pods} / ${by.disks}`],
     ["users per node", `${c.usersPerNode} (${c.bindingConstraint} binds)`],
     ["user nodes at peak", `${c.userNodesAtPeak} (bin-packing lower bound ${c.lowerBoundNodes})`],
@@ -158,6 +160,20 @@ export function renderPlanText(run: OfflineRun<ProgramExports>): string {
     if (nameServers) edgeRows.push(["delegate the zone to", mark(nameServers, nameServers.join(", "))]);
     sections.push(table("Per-user subdomains", edgeRows));
     if (edgeRows.some(([, v]) => v.endsWith(placeholderMark))) sections.push(`${placeholderMark}: made up by the mock runtime; \`pulumi stack output\` gives the real value after \`pulumi up\`\n`);
+  }
+  const armor = o.edgeProtection as ReturnType<typeof edgeProtectionOutput> | undefined;
+  if (armor) {
+    // The Cloud Armor policy as the stack output states it (plan/cloudArmor.ts edgeProtectionOutput).
+    const ranges = (r: string | readonly string[]) => typeof r === "string" ? r : r.length > 0 ? r.join(", ") : "none";
+    sections.push(table("Edge protection (Cloud Armor on the hub's backend; docs/runbook.md reads its decisions)", [
+      ["WAF", armor.waf],
+      ["logins per client IP", armor.loginPerClientIp],
+      ["hub API per client IP", armor.hubApiPerClientIp],
+      ["allowed client ranges", ranges(armor.allowedClientRanges)],
+      ["refused client ranges", ranges(armor.deniedClientRanges)],
+      ["adaptive protection", armor.adaptiveProtection],
+      ["requests logged", `${readable(armor.logSampleRate * 100)}%`],
+    ]));
   }
   const summary = strings(o.securitySummary);
   if (summary) {

@@ -9,7 +9,12 @@
 //   the chart opens to the hub only: Z2JH templates/proxy/netpol.yaml);
 // - other users' pods are out of reach: another user's server (KubeSpawner's port 8888);
 // - the internet is out of reach outside the allowlist, and the allowlist works where one is given;
-// - the pod runs as the stated uid with no capabilities, no privilege escalation and a seccomp filter.
+// - the pod runs as the stated uid with no capabilities, no privilege escalation and a seccomp filter;
+// - under GKE Sandbox (`userSandbox: gvisor`), the pod runs under gVisor: its kernel log is gVisor's, which
+//   starts "Starting gVisor..." (gVisor docs, "Docker Quick Start", "Verify the runtime"; the same under
+//   Debian's runsc here, test/ops/smoke.test.ts). That replaces the seccomp claim: gVisor does not load the
+//   pod's seccomp profile into the sandbox, so /proc/self/status says `Seccomp: 0` inside it (measured under
+//   runsc; GKE lists seccomp among GKE Sandbox's unsupported features), and the summary says so.
 
 export interface Endpoint {
   readonly host: string;
@@ -28,6 +33,8 @@ export interface SmokeTargets {
   readonly otherUserPodIp?: string;
   /** A host:port inside `egressAllowlist` that should accept connections. */
   readonly allowlisted?: Endpoint;
+  /** The stack's `userSandbox`: under gvisor the pod must run under gVisor. */
+  readonly userSandbox: "gvisor" | "none";
 }
 
 export type Claim = { readonly id: string; readonly kind: string; readonly summary: string } & Record<string, unknown>;
@@ -49,7 +56,9 @@ export function smokeClaims(t: SmokeTargets): { claims: Claim[]; missing: { id: 
     { id: "uid", kind: "uid", uid: t.uid, summary: `runs as uid ${t.uid}` },
     { id: "capabilities", kind: "capabilities", summary: "holds no capability" },
     { id: "no-new-privs", kind: "no_new_privs", summary: "cannot gain privileges" },
-    { id: "seccomp", kind: "seccomp", summary: "runs under a seccomp filter" },
+    t.userSandbox === "gvisor"
+      ? { id: "gvisor", kind: "gvisor", summary: "runs under gVisor (GKE Sandbox), not on the node's kernel" }
+      : { id: "seccomp", kind: "seccomp", summary: "runs under a seccomp filter" },
   ];
   const missing: { id: string; summary: string; why: string }[] = [];
   const blocked = (id: string, host: string | undefined, port: number, summary: string, why: string) => {

@@ -9,6 +9,7 @@ export const GCP = {
   subnetwork: "gcp:compute/subnetwork:Subnetwork",
   routerNat: "gcp:compute/routerNat:RouterNat",
   sslPolicy: "gcp:compute/sSLPolicy:SSLPolicy",
+  securityPolicy: "gcp:compute/securityPolicy:SecurityPolicy",
   managedZone: "gcp:dns/managedZone:ManagedZone",
   recordSet: "gcp:dns/recordSet:RecordSet",
   certificate: "gcp:certificatemanager/certificate:Certificate",

@@ -14,6 +14,7 @@ import {
   normalizedUsername,
   userHost,
 } from "../../infra/plan/hostnames";
+import { planAll } from "../../infra/plan";
 import { DeclaredResource, mockKeySigningKeys, OfflineRun, runOffline } from "../../infra/tools/offline";
 import { inputs, ofType, one } from "../support/resources";
 import { loadStackConfig, rawWith, stackNames } from "../support/stacks";
@@ -49,6 +50,7 @@ async function runEdge(stack: string, config: StackConfig, protectZone = false):
       existingZoneName: config.edge.existingZone?.name,
       namePrefix: stack,
       protectZone,
+      securityPolicy: planAll(config).securityPolicy,
     }, { transformations: [recordProtect] });
     const provider = new k8s.Provider("k8s", { kubeconfig: "dummy" });
     const hub = new k8s.helm.v3.Release("hub", { chart: "jupyterhub", namespace: config.hub.namespace }, { provider });
@@ -60,6 +62,8 @@ async function runEdge(stack: string, config: StackConfig, protectZone = false):
       sslPolicyName: edge.sslPolicyName,
       loadBalancerResources: edge.loadBalancerResources,
       backendTimeoutSeconds: config.edge.backendTimeoutSeconds,
+      securityPolicyName: edge.securityPolicyName,
+      logSampleRate: planAll(config).securityPolicy.logSampleRate,
     }, { provider, dependsOn: [hub] });
     return { hubUrl: edge.hubUrl, staticIp: edge.staticIp, nameServers: edge.nameServers, dsRecords: edge.dsRecords, certificateName: edge.certificateName };
   });

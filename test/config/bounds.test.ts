@@ -44,6 +44,8 @@ const bounds: readonly Bound[] = [
   { key: "userCpuLimit", min: 0.01, max: 64, below: 0.009, above: 64.001, allowed: "allowed: a number from 0.01 to 64 vCPU" },
   { key: "userMemoryGuaranteeGiB", min: 0.125, max: 512, below: 0.124, above: 512.001, allowed: "allowed: a number from 0.125 to 512 GiB" },
   { key: "userMemoryLimitGiB", min: 0.125, max: 512, below: 0.124, above: 512.001, allowed: "allowed: a number from 0.125 to 512 GiB" },
+  // Cloud Armor's decisions are logged at this rate (issue 15); none at all is not offered.
+  { key: "edgeLogSampleRate", min: 0.01, max: 1, below: 0.009, above: 1.001, allowed: "allowed: a number from 0.01 to 1" },
   { key: "userNodesPackingSlack", min: 0, max: 10, below: -0.001, above: 10.001, allowed: "allowed: a number from 0 to 10" },
   { key: "hubLoginsPerSecond", min: 0.1, max: 100, below: 0.099, above: 100.001, allowed: "allowed: a number from 0.1 to 100" },
   // The rush simulation's timings (issue 13), each with its unit.

@@ -265,8 +265,14 @@ const cases: readonly Case[] = [
     what: "a pod range too small for the event",
     stack: "event",
     changes: {"podCidr":"10.32.0.0/20"},
+    // Pods at the pools' maximum plus one surge node per zone (3 zones): core (3 + 3) × 256 (110 pods → /24)
+    // + user (46 + 3) × 128 (64 pods → /25) = 1536 + 6272; 46 = ceil((1000 + 240 placeholders) / 27), 27 =
+    // floor((59824.48 − 768) MiB / (2048 + 128 gVisor) MiB) on n2-highmem-8.
     message: [
-      "  - podCidr: got \"10.32.0.0/20\"; a range of at least 6528 addresses (/19 or wider) for the pools at their maximum",
+      // The shipped event under gVisor: auto picks e2-highmem-16, 55 users a node (floor(120660.32 MiB /
+      // 2176 MiB)), 110 pods a node (55 + 10 DaemonSet pods → the 110 step, a /24 block of 256). Pods at the
+      // maximum plus a surge node per zone (3 zones): user (19 + 3) × 256 + core (3 + 3) × 256 = 7168, /19.
+      "  - podCidr: got \"10.32.0.0/20\"; a range of at least 7168 addresses (/19 or wider) for the pools at their maximum",
     ],
   },
   {
@@ -364,7 +370,25 @@ const cases: readonly Case[] = [
     stack: "dev",
     changes: {"userMachineType":"n1-standard-2","userMemoryGuaranteeGiB":6,"userMemoryLimitGiB":8},
     message: [
+      "  - userMachineType: got \"n1-standard-2\"; too small to hold one user: after GKE's reservation and the DaemonSets a node leaves 4.95 GiB of memory, 1430 millicores of CPU and 6 pods for users, and each user is guaranteed 6 GiB and 250 millicores and the gVisor sandbox's sandboxPodOverhead adds 0.125 GiB (memory binds); pick a larger machine or lower the guarantee",
+    ],
+  },
+  {
+    what: "a machine too small for one user, without the sandbox (no allowance named)",
+    stack: "dev",
+    changes: {"userMachineType":"n1-standard-2","userMemoryGuaranteeGiB":6,"userMemoryLimitGiB":8,"userSandbox":"none"},
+    message: [
       "  - userMachineType: got \"n1-standard-2\"; too small to hold one user: after GKE's reservation and the DaemonSets a node leaves 4.95 GiB of memory, 1430 millicores of CPU and 6 pods for users, and each user is guaranteed 6 GiB and 250 millicores (memory binds); pick a larger machine or lower the guarantee",
+    ],
+  },
+  {
+    what: "Cloud Armor client ranges: host bits, too wide, not public",
+    stack: "dev",
+    changes: {"edgeAllowedRanges":["198.51.100.7/24"],"edgeDeniedRanges":["0.0.0.0/0","192.168.0.0/16"]},
+    message: [
+      "  - edgeAllowedRanges[0]: got \"198.51.100.7/24\"; an item is a public IPv4 CIDR: 198.51.100.7 is not the network address of its /24 block (it has host bits set); did you mean 198.51.100.0/24?",
+      "  - edgeDeniedRanges[0]: got \"0.0.0.0/0\"; /0 is wider than /8: a range that wide is a large part of the internet; name the clients' own ranges (e.g. the venue's NAT)",
+      "  - edgeDeniedRanges[1]: got \"192.168.0.0/16\"; not a public client range: 192.168.0.0/16 is private (RFC 1918); clients reach the load balancer from the internet, so Cloud Armor never sees such an address",
     ],
   },
   {

@@ -52,9 +52,10 @@ describe("stack configuration", () => {
       ["a fractional peak", { peakUsers: 10.5 }, "peakUsers", /whole number/],
       ["a missing peak", { peakUsers: undefined }, "peakUsers", /required/],
       ["a machine that cannot hold one user", { userMachineType: "e2-standard-2", userMemoryGuaranteeGiB: 8, userMemoryLimitGiB: 8 }, "userMachineType", /too small to hold one user.*memory binds/],
-      // 5.35 GiB left for users on e2-standard-2 holds 5 users of 1 GiB; the pool holds the peak's users and
-      // no placeholders on top (issue 13): 5000 / 5 = 1000 nodes.
-      ["a peak that needs a fleet of small machines", { peakUsers: 5000, userMachineType: "e2-standard-2" }, "userMachineType", /at most 500 nodes; this one holds 5 users per node \(memory binds\), so it needs 1000 nodes/],
+      // e2-standard-2 leaves (8192 − 1843.2 reserved − 100 eviction − 768 DaemonSets) = 5480.8 MiB; each user
+      // takes 1024 + 128 (gVisor) = 1152 MiB, so 4 a node; the pool holds the peak's users and no placeholders
+      // on top (issue 13): 5000 / 4 = 1250 nodes.
+      ["a peak that needs a fleet of small machines", { peakUsers: 5000, userMachineType: "e2-standard-2" }, "userMachineType", /at most 500 nodes; this one holds 4 users per node \(memory binds\), so it needs 1250 nodes/],
       ["a moving image tag", { userImage: "quay.io/jupyter/scipy-notebook:main" }, "userImage", /moving tag/],
       ["a shared-core machine", { coreMachineType: "e2-medium" }, "coreMachineType", /dedicated cores/],
       ["an unknown machine type", { userMachineType: "n2-giant-1000" }, "userMachineType", /n2-highmem-8/],
@@ -94,11 +95,12 @@ describe("stack configuration", () => {
     for (const [what, changes, key, allowed] of cases) {
       it(`refuses ${what}`, () => assertRefused("dev", changes, key, allowed));
     }
-    // The event stack's pools at their maximum need 6,528 pod and 49 node addresses (see capacity tests).
+    // The shipped event under gVisor (e2-highmem-16, 55 users a node, 19 nodes, 110 pods a node): pods
+    // (19 + 3) × 256 + (3 + 3) × 256 = 7168; nodes (19 + 3) + (3 + 3) + 4 GCP reserves = 32, so a /28 is short.
     it("refuses a pod range too small for the event's peak", () =>
-      assertRefused("event", { podCidr: "10.32.0.0/20" }, "podCidr", /at least 6528 addresses \(\/19 or wider\)/));
+      assertRefused("event", { podCidr: "10.32.0.0/20" }, "podCidr", /at least 7168 addresses \(\/19 or wider\)/));
     it("refuses a node range too small for the event's nodes", () =>
-      assertRefused("event", { nodeCidr: "10.0.0.0/27" }, "nodeCidr", /at least 49 addresses/));
+      assertRefused("event", { nodeCidr: "10.0.0.0/28" }, "nodeCidr", /at least 32 addresses/));
   });
 
   it("reports every problem at once, each with the key, the value and what is allowed", () => {
@@ -154,7 +156,8 @@ describe("config checks keys, the plan checks feasibility", () => {
   });
 
   it("reports every feasibility problem at once: ranges too small for a pool that fits", () => {
-    const config = parseConfig(rawWith("event", { nodeCidr: "10.0.0.0/27", podCidr: "10.32.0.0/20" }));
+    // The shipped event needs 32 node and 7168 pod addresses (test/plan/capacity.test.ts): a /28 and a /20 are short.
+    const config = parseConfig(rawWith("event", { nodeCidr: "10.0.0.0/28", podCidr: "10.32.0.0/20" }));
     assert.throws(() => planAll(config), (e: unknown) => {
       assert.ok(e instanceof ConfigError);
       assert.deepStrictEqual(e.issues.map((i) => i.key).sort(), ["nodeCidr", "podCidr"]);

@@ -25,6 +25,7 @@ const routes: Record<string, string> = {
   [`/compute/v1/projects/${project}/aggregated/forwardingRules`]: "forwarding-rules-aggregated.json",
   [`/compute/v1/projects/${project}/aggregated/networkEndpointGroups`]: "negs-aggregated.json",
   [`/compute/v1/projects/${project}/global/backendServices`]: "backend-services.json",
+  [`/compute/v1/projects/${project}/global/securityPolicies`]: "security-policies.json",
   [`/compute/v1/projects/${project}/global/firewalls`]: "firewalls.json",
   [`/storage/v1/b?project=${project}`]: "buckets.json",
   [`/v1/projects/${project}/locations/us-central1/repositories`]: "ar-repositories-page1.json",
@@ -94,6 +95,9 @@ describe("the leftover check, against recorded Google API responses", function (
       ["address", "event-hub-ip", "global", false],
       ["forwarding rule", "gkegw1-x7k2-jupyterhub-hub-gateway-9q1w2e3r4t5y", "global", false],
       ["network endpoint group", "k8s1-1a2b3c4d-jupyterhub-proxy-public-80-5e6f7a8b", "us-central1-a", false],
+      // The stack's Cloud Armor policy (billed monthly), not a policy the console made for another backend
+      // nor one whose name only starts with the same letters.
+      ["security policy", "event-hub-armor", "global", false],
       ["bucket", "event-home-export-1a2b3c4", "US-CENTRAL1", true],
       // A repository `pulumi destroy` did not delete (a failed destroy, a state edit), by label and by name.
       ["repository", "event-pypi", "us-central1", false],
@@ -108,8 +112,8 @@ describe("the leftover check, against recorded Google API responses", function (
     assert.ok(google.requests.includes(`/compute/v1/projects/${project}/aggregated/disks?pageToken=CkQKQgoWdXMtY2VudHJhbDEtYg`));
     const report = leftoverReport(found);
     assert.strictEqual(report.failed, true);
-    assert.strictEqual(report.lines.length, 9);
-    assert.match(report.lines[6], /^kept\s+bucket event-home-export-1a2b3c4/);
+    assert.strictEqual(report.lines.length, 10);
+    assert.match(report.lines[7], /^kept\s+bucket event-home-export-1a2b3c4/);
     assert.strictEqual(report.lines.at(-1), "LEFT  repository event-quay-io (us-central1): named event-*");
   });
 

@@ -2,6 +2,7 @@
 import * as assert from "assert";
 import { spawnSync } from "child_process";
 import * as path from "path";
+import { probeRunsc, runsc, runscDoArgs } from "../../bench/runsc";
 import { shippedFilesDir } from "../../infra/files";
 import { userUid } from "../../infra/plan/chart";
 import { Claim, parseProbeOutput, smokeClaims, smokeReport } from "../../infra/tools/smoke";
@@ -14,8 +15,9 @@ import { systemPython } from "../hub/python";
 const probe = path.join(shippedFilesDir, "ops", "smoke_probe.py");
 const driver = path.join(__dirname, "smoke_driver.py");
 
-function runProbe(claims: object[], asUser: number | null = null) {
-  const r = spawnSync("unshare", ["--net", systemPython, driver, probe, JSON.stringify({ claims, asUser })], { encoding: "utf8", timeout: 90_000 });
+function runProbe(claims: object[], asUser: number | null = null, inGvisor = false) {
+  const spec = { claims, asUser, runsc: inGvisor ? [runsc, ...runscDoArgs] : undefined };
+  const r = spawnSync("unshare", ["--net", systemPython, driver, probe, JSON.stringify(spec)], { encoding: "utf8", timeout: 90_000 });
   if (r.error) throw r.error;
   return { status: r.status, results: parseProbeOutput(r.stdout), stderr: r.stderr };
 }
@@ -67,8 +69,53 @@ describe("the smoke test's in-pod probe", function () {
   });
 });
 
+// GKE Sandbox: the same probe inside gVisor (Debian's runsc, as bench/runsc.ts runs it), where user pods run
+// with `userSandbox: gvisor`. Only a missing runsc skips (.ci/run installs it); a broken one fails.
+describe("the smoke test's in-pod probe, inside gVisor (runsc)", function () {
+  this.timeout(120_000);
+
+  before(function () {
+    const probed = probeRunsc();
+    if (!probed.ok && probed.missing) {
+      console.warn(`      skipped, the probe is not tested inside gVisor: ${probed.reason}`);
+      this.skip();
+    }
+    if (!probed.ok) throw new Error(probed.reason);
+  });
+
+  it("tells gVisor's kernel from this machine's: passes inside it, fails outside for root and for a stripped-down uid", () => {
+    const inside = runProbe([{ id: "gvisor", kind: "gvisor" }], userUid, true);
+    assert.deepStrictEqual(passOf(inside.results), { gvisor: true }, inside.stderr);
+    assert.match(inside.results[0]!.detail, /Starting gVisor/);
+    assert.strictEqual(inside.status, 0);
+    // Root here reads this machine's own kernel log; uid 1000 is refused it (kernel.dmesg_restrict) or reads it.
+    for (const asUser of [null, userUid]) {
+      const outside = runProbe([{ id: "gvisor", kind: "gvisor" }], asUser);
+      assert.deepStrictEqual(passOf(outside.results), { gvisor: false }, `${asUser}: ${outside.results[0]?.detail}`);
+    }
+  });
+
+  it("passes the identity claims for a stripped-down uid inside gVisor, whose /proc/self/status has no NoNewPrivs line", () => {
+    const identity = [
+      { id: "uid", kind: "uid", uid: userUid },
+      { id: "capabilities", kind: "capabilities" },
+      { id: "no-new-privs", kind: "no_new_privs" },
+    ];
+    const user = runProbe(identity, userUid, true);
+    assert.deepStrictEqual(passOf(user.results), { uid: true, capabilities: true, "no-new-privs": true }, user.stderr);
+    // gVisor holds no_new_privs for every process, even root's without asking (the summary's claim).
+    const root = runProbe([{ id: "no-new-privs", kind: "no_new_privs" }], null, true);
+    assert.deepStrictEqual(passOf(root.results), { "no-new-privs": true }, root.results[0]?.detail);
+  });
+
+  it("finds no seccomp filter inside gVisor, which is why the sandboxed stack's smoke test does not claim one", () => {
+    const { results } = runProbe([{ id: "seccomp", kind: "seccomp" }], userUid, true);
+    assert.deepStrictEqual(results.map((r) => [r.pass, r.detail]), [[false, "Seccomp mode 0"]]);
+  });
+});
+
 describe("the smoke test's claims and report", () => {
-  const targets = { hubDomain: "hub.example.com", uid: userUid, coreNodeIp: "10.0.0.5", proxyPodIp: "10.32.1.7" };
+  const targets = { hubDomain: "hub.example.com", uid: userUid, coreNodeIp: "10.0.0.5", proxyPodIp: "10.32.1.7", userSandbox: "none" as const };
 
   it("checks every claim of the security summary, and counts one it could not check as a failure", () => {
     const { claims, missing } = smokeClaims(targets);
@@ -90,5 +137,11 @@ describe("the smoke test's claims and report", () => {
     assert.strictEqual(smokeReport(complete.claims, all, complete.missing).ok, true);
     assert.strictEqual(smokeReport(complete.claims, all.slice(1), complete.missing).ok, false, "a claim without an answer fails");
     assert.ok(smokeReport(complete.claims, all, complete.missing).lines.every((l) => l.startsWith("PASS  ")));
+  });
+
+  it("under GKE Sandbox claims the pod runs under gVisor instead of a seccomp filter, which gVisor does not load", () => {
+    const sandboxed = smokeClaims({ ...targets, userSandbox: "gvisor" }).claims.map((c) => [c.id, c.kind]);
+    const plain = smokeClaims(targets).claims.map((c) => [c.id, c.kind]);
+    assert.deepStrictEqual(sandboxed, plain.map(([id, kind]) => (id === "seccomp" ? ["gvisor", "gvisor"] : [id, kind])));
   });
 });

@@ -1,9 +1,9 @@
 """Runs the smoke probe inside this process's own network namespace (made by `unshare --net`, so only
 loopback exists and no packet can leave the machine), against loopback servers started here.
 
-argv[1]: the probe file; argv[2]: JSON {"claims": [...], "asUser": uid or null}. Claims may name the
-placeholders "$HTTP_OK", "$HTTP_ERROR", "$OPEN_PORT" and "$CLOSED_PORT". Prints the probe's stdout and
-exits with its status.
+argv[1]: the probe file; argv[2]: JSON {"claims": [...], "asUser": uid or null, "runsc": argv or absent
+(run the probe inside gVisor)}. Claims may name the placeholders "$HTTP_OK", "$HTTP_ERROR", "$OPEN_PORT"
+and "$CLOSED_PORT". Prints the probe's stdout and exits with its status.
 """
 import http.server
 import json
@@ -50,6 +50,8 @@ prefix = []
 if spec.get("asUser") is not None:
     u = str(spec["asUser"])
     prefix = ["setpriv", f"--reuid={u}", f"--regid={u}", "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs"]
+# "runsc": the argv that runs a command inside gVisor (bench/runsc.ts), put in front of everything else.
+prefix = list(spec.get("runsc") or []) + prefix
 with open(sys.argv[1]) as f:
     source = f.read()
 r = subprocess.run(prefix + ["/usr/bin/python3", "-I", "-c", source, text], capture_output=True, text=True, env=env, timeout=60)

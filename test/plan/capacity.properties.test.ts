@@ -11,7 +11,8 @@ import { rawWith } from "../support/stacks";
 // The capacity model (infra/plan/capacity.ts, and planAll's limit check), for any user shape within the
 // config's bounds: it never plans fewer user nodes than the bin-packing lower bound (peak demand over one
 // node's room for users, per resource, rounded up), every node it counts on really holds its users, and it
-// never plans a pool over the per-pool node limit: it refuses the machine instead, and only then. Node
+// never plans a pool over the per-pool node limit: it refuses the machine instead, and only then. A user's
+// request is the guarantee plus, under GKE Sandbox, the configured per-pod allowance. Node
 // allocatable comes from gkeAllocatable, whose formula test/plan/capacity.test.ts works through by hand.
 
 // The per-pool node limit, written out: taken from the schema, it would move with a careless edit of it.
@@ -31,6 +32,9 @@ const shape = fc
       memoryMiB: fc.integer({ min: 0, max: 4096 }),
       pods: fc.integer({ min: 0, max: 40 }),
     }),
+    // GKE Sandbox's allowance rides on each user's request (infra/plan/sandbox.ts), only under gVisor.
+    userSandbox: fc.constantFrom("gvisor", "none"),
+    sandboxPodOverhead: fc.record({ cpuMillicores: fc.integer({ min: 0, max: 500 }), memoryMiB: fc.integer({ min: 0, max: 1024 }) }),
   })
   .map(({ memory, cpu, ...rest }): Record<string, unknown> => ({
     ...rest,
@@ -58,8 +62,9 @@ describe("the capacity model, for any user shape (property)", () => {
       fc.property(shape, (changes) => {
         const { plan, issues } = planOf(changes);
         const peak = changes.peakUsers as number;
-        const memMiB = (changes.userMemoryGuaranteeGiB as number) * 1024;
-        const cpuMillicores = (changes.userCpuGuarantee as number) * 1000;
+        const sandbox = changes.userSandbox === "gvisor" ? (changes.sandboxPodOverhead as { cpuMillicores: number; memoryMiB: number }) : { cpuMillicores: 0, memoryMiB: 0 };
+        const memMiB = (changes.userMemoryGuaranteeGiB as number) * 1024 + sandbox.memoryMiB;
+        const cpuMillicores = (changes.userCpuGuarantee as number) * 1000 + sandbox.cpuMillicores;
         const overhead = changes.daemonSetOverhead as { cpuMillicores: number; memoryMiB: number; pods: number };
         const machine = lookupMachineType(changes.userMachineType as string)!;
         const allocatable = gkeAllocatable(machine);

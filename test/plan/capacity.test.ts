@@ -3,7 +3,8 @@ import { CapacityConfig } from "../../infra/config/types";
 import { fitUsersOnNode, gkeAllocatable, planUserPool, podBlockAddresses } from "../../infra/plan/capacity";
 import { initialNodesPerZone, planAll } from "../../infra/plan";
 import { lookupMachineType, machineTypes } from "../../infra/catalog/machineTypes";
-import { loadStackConfig } from "../support/stacks";
+import { parseConfig } from "../../infra/config/parse";
+import { loadStackConfig, rawWith, stacksAsOf } from "../support/stacks";
 
 const machine = (name: string) => lookupMachineType(name)!;
 
@@ -33,8 +34,34 @@ describe("capacity model", () => {
     assert.deepStrictEqual([8, 16, 32, 64, 110, 256].map(podBlockAddresses), [16, 32, 64, 128, 256, 512]);
   });
 
-  describe("the 1,000-user event stack", () => {
-    const config = loadStackConfig("event");
+  describe("the 1,000-user event stack as shipped, under gVisor", () => {
+    const plan = planAll(loadStackConfig("event"));
+    const pool = plan.userPool;
+
+    it("counts gVisor's 128 MiB in each user's request, so auto picks e2-highmem-16 with 55 users a node", () => {
+      // 2048 MiB + 128 MiB (sandboxPodOverhead) = 2176 MiB a user. e2-highmem-16: 131072 MiB less GKE's
+      // 9543.68 MiB reservation (25% of 4 GiB, 20% of 4, 10% of 8, 6% of 112) and 100 MiB eviction =
+      // 121428.32; less 768 MiB of DaemonSets = 120660.32; / 2176 = 55.4 → 55. CPU: 15390 m / 250 = 61.
+      assert.deepStrictEqual(pool.perUserRequest, { cpuMillicores: 250, memoryMiB: 2176 });
+      assert.strictEqual(pool.machineType, "e2-highmem-16");
+      assert.strictEqual(pool.usersPerNode, 55);
+      assert.strictEqual(pool.bindingConstraint, "memory");
+    });
+
+    it("sizes the pool to ceil(1000 / 55) = 19 nodes (lower bound ceil(1000 × 2176 / 120660.32) = 19), 110 pods a node", () => {
+      assert.strictEqual(pool.userPoolMaxNodes, 19);
+      assert.strictEqual(pool.lowerBoundNodes, 19);
+      assert.strictEqual(pool.maxPodsPerNode, 110); // 55 + 10 DaemonSet pods → the 110 step
+      // (19 + 3) × 256 + (3 + 3) × 256 pod addresses; (19 + 3) + (3 + 3) + 4 node addresses.
+      assert.strictEqual(plan.addresses.podAddressesNeeded, 7168);
+      assert.strictEqual(plan.addresses.nodeAddressesNeeded, 32);
+    });
+  });
+
+  // The event stack as shipped runs users under gVisor; main's worked figures below are the same stack
+  // without the sandbox (`userSandbox: none`), and the next block works the shipped one.
+  describe("the 1,000-user event stack (without the sandbox)", () => {
+    const config = parseConfig(rawWith("event", { userSandbox: "none" }), { now: stacksAsOf });
     const plan = planAll(config);
     const pool = plan.userPool;
 
@@ -62,7 +89,7 @@ describe("capacity model", () => {
       assert.ok(pool.placeholderUsers > 0 && pool.placeholderUsers <= 1000);
     });
 
-    it("chooses 64 max pods per node (28 users + 10 DaemonSet pods fit the /25 step)", () => {
+    it("chooses 64 max pods per node (27 users + 10 DaemonSet pods fit the /25 step)", () => {
       assert.strictEqual(pool.maxPodsPerNode, 64);
     });
 
@@ -79,7 +106,7 @@ describe("capacity model", () => {
     });
 
     it("spreads each pool's minimum over the zones without exceeding its maximum", () => {
-      assert.strictEqual(initialNodesPerZone({ minNodes: 9, maxNodes: 45 }, 3), 3);
+      assert.strictEqual(initialNodesPerZone({ minNodes: 9, maxNodes: 46 }, 3), 3);
       assert.strictEqual(initialNodesPerZone({ minNodes: 2, maxNodes: 3 }, 3), 1);
       // One core node wanted, three zones, at most two nodes: start empty rather than above the maximum.
       assert.strictEqual(initialNodesPerZone({ minNodes: 1, maxNodes: 2 }, 3), 0);
@@ -96,6 +123,31 @@ describe("capacity model", () => {
     });
   });
 
+  describe("the sandbox's per-pod overhead", () => {
+    const config = loadStackConfig("event");
+    const capacity = config.capacity;
+
+    it("counts gVisor's allowance in every user's request, so a node holds fewer users", () => {
+      const bare = fitUsersOnNode(machine("n2-highmem-8"), capacity);
+      const sandboxed = fitUsersOnNode(machine("n2-highmem-8"), capacity, { cpuMillicores: 0, memoryMiB: 128 });
+      assert.strictEqual(bare.usersPerNodeBy.memory, 28); // 59056.48 / 2048
+      assert.strictEqual(sandboxed.usersPerNodeBy.memory, 27); // 59056.48 / 2176
+      const cpuToo = fitUsersOnNode(machine("n2-highmem-8"), capacity, { cpuMillicores: 50, memoryMiB: 0 });
+      assert.strictEqual(cpuToo.usersPerNodeBy.cpu, 24); // 7410 / 300
+    });
+
+    it("plans with the allowance only when userSandbox is gvisor", () => {
+      // Pinned to n2-highmem-8 (59056.48 MiB for users), so `auto` does not move with the request.
+      const pinned = { ...config, capacity: { ...config.capacity, userMachineType: "n2-highmem-8" } };
+      const none = planAll({ ...pinned, sandbox: { ...config.sandbox, userSandbox: "none" } });
+      assert.deepStrictEqual(none.userPool.perUserRequest, { cpuMillicores: 250, memoryMiB: 2048 });
+      assert.strictEqual(none.userPool.usersPerNode, 28);
+      const big = planAll({ ...pinned, sandbox: { userSandbox: "gvisor", podOverhead: { cpuMillicores: 0, memoryMiB: 1024 } } });
+      assert.deepStrictEqual(big.userPool.perUserRequest, { cpuMillicores: 250, memoryMiB: 3072 });
+      assert.strictEqual(big.userPool.usersPerNode, 19); // 59056.48 / 3072
+    });
+  });
+
   describe("never under-provisions", () => {
     const base: CapacityConfig = loadStackConfig("event").capacity;
     const shapes = ["e2-standard-4", "e2-highmem-8", "n2-standard-8", "n2-highmem-8", "n2-highmem-32", "n2-standard-80"];
@@ -106,14 +158,15 @@ describe("capacity model", () => {
       }
     }
     for (const shape of shapes) {
-      it(`schedules every peak user with its full guarantee on ${shape}`, () => {
+      it(`schedules every peak user with its full guarantee and the sandbox's allowance on ${shape}`, () => {
         for (const change of grid) {
           const capacity = { ...base, ...change, userMachineType: shape };
-          const pool = planUserPool(machine(shape), capacity);
+          const overhead = { cpuMillicores: 50, memoryMiB: 128 };
+          const pool = planUserPool(machine(shape), capacity, 0, overhead);
           const label = `${shape} ${JSON.stringify(change)}`;
           assert.ok(pool.userNodesAtPeak * pool.usersPerNode >= capacity.peakUsers, label);
-          assert.ok(pool.usersPerNode * capacity.userMemoryGuaranteeGiB * 1024 <= pool.forUsers.memoryMiB, label);
-          assert.ok(pool.usersPerNode * capacity.userCpuGuarantee * 1000 <= pool.forUsers.cpuMillicores, label);
+          assert.ok(pool.usersPerNode * (capacity.userMemoryGuaranteeGiB * 1024 + overhead.memoryMiB) <= pool.forUsers.memoryMiB, label);
+          assert.ok(pool.usersPerNode * (capacity.userCpuGuarantee * 1000 + overhead.cpuMillicores) <= pool.forUsers.cpuMillicores, label);
           assert.ok(pool.usersPerNode + capacity.daemonSetOverhead.pods <= pool.maxPodsPerNode, label);
           assert.ok(pool.usersPerNode <= machine(shape).attachableDisks, label);
           assert.ok(pool.userPoolMaxNodes >= pool.userNodesAtPeak, label);

@@ -222,13 +222,19 @@ for (const stack of stackNames) {
       assert.strictEqual(spawner.disable_user_config, true);
     });
 
-    it("gives each user the capacity model's CPU, memory and home, and placeholders of the same size", () => {
+    it("gives each user the capacity model's CPU, memory and home plus the sandbox's allowance, and placeholders of the same size", () => {
       const { capacity } = config;
+      // Both example stacks run gVisor with the default allowance: 0 m CPU, 128 MiB (sandboxPodOverhead).
+      assert.strictEqual(config.sandbox.userSandbox, "gvisor");
+      const sandboxBytes = config.sandbox.podOverhead.memoryMiB * 1024 ** 2;
+      assert.strictEqual(sandboxBytes, 128 * 1024 ** 2);
       assert.deepStrictEqual(values.singleuser.cpu, { guarantee: capacity.userCpuGuarantee, limit: capacity.userCpuLimit });
       assert.deepStrictEqual(values.singleuser.memory, {
-        guarantee: capacity.userMemoryGuaranteeGiB * 1024 ** 3,
-        limit: capacity.userMemoryLimitGiB * 1024 ** 3,
+        guarantee: capacity.userMemoryGuaranteeGiB * 1024 ** 3 + sandboxBytes,
+        limit: capacity.userMemoryLimitGiB * 1024 ** 3 + sandboxBytes,
       });
+      // What the scheduler reserves is what the capacity model counted per user.
+      assert.strictEqual(values.singleuser.memory.guarantee, plan.userPool.perUserRequest.memoryMiB * 1024 ** 2);
       assert.strictEqual(values.singleuser.storage.capacity, `${capacity.userStorageGiB}Gi`);
       // Placeholders take a user's share (the chart hands singleuser.memory/cpu to them); their count is the
       // placeholder calendar's, so the release creates the StatefulSet empty.

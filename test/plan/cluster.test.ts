@@ -89,7 +89,11 @@ describe("node pool specs", () => {
       typed<NodePoolSpecs>([core, user, gpu, gpu]),
       // @ts-expect-error pools out of order: the purposes are positional
       typed<NodePoolSpecs>([user, core]),
+      // @ts-expect-error GKE Sandbox needs a pool without it for GKE's system pods: never the core pool
+      typed<CorePoolSpec>({ ...core, sandbox: { type: "GVISOR" } }),
+      // @ts-expect-error a sandbox GKE does not offer
+      typed<UserPoolSpec>({ ...user, sandbox: { type: "KATA" } }),
     ];
-    assert.strictEqual(rejected.length, 8);
+    assert.strictEqual(rejected.length, 10);
   });
 });

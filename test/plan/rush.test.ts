@@ -333,9 +333,11 @@ describe("rush figures the plan must reach", function () {
     assert.ok(plan.cost.perUserHourAtPeak <= 0.011, `$${plan.cost.perUserHourAtPeak}/user-h`);
     assert.ok(plan.cost.warmShare <= 0.1);
     assert.ok(plan.rush.peakNodes <= 1.05 * plan.userPool.lowerBoundNodes);
-    // The cheapest type that holds a 1 GiB user: e2-highmem-16, 117 users a node (memory binds), 9 nodes.
+    // The cheapest type that holds a 1 GiB user under gVisor (1024 + 128 MiB = 1152 MiB a pod): e2-highmem-16,
+    // floor(120660.32 / 1152) = 104 users a node (memory binds), ceil(1000 / 104) = 10 nodes, lower bound
+    // ceil(1000 × 1152 / 120660.32) = ceil(9.55) = 10. (Without the sandbox: 117 a node, 9 nodes.)
     assert.strictEqual(plan.userPool.machineType, "e2-highmem-16");
-    assert.deepStrictEqual([plan.userPool.usersPerNode, plan.userPool.userNodesAtPeak, plan.userPool.lowerBoundNodes], [117, 9, 9]);
+    assert.deepStrictEqual([plan.userPool.usersPerNode, plan.userPool.userNodesAtPeak, plan.userPool.lowerBoundNodes], [104, 10, 10]);
   });
 
   it("names the hub as the limit when 1,000 users arrive in 2 minutes, and warns", () => {

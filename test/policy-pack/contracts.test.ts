@@ -16,9 +16,11 @@ import * as programCidr from "../../infra/catalog/cidr";
 import { hubSecretKeys, oidcClientSecretEnv } from "../../infra/plan/chart";
 import * as programHostnames from "../../infra/plan/hostnames";
 import * as programLabels from "../../infra/plan/labels";
+import * as programSandbox from "../../infra/plan/sandbox";
 import * as contractCidr from "../../policy-pack/contracts/cidr";
 import * as contractHostnames from "../../policy-pack/contracts/hostnames";
 import * as contractLabels from "../../policy-pack/contracts/labels";
+import * as contractSandbox from "../../policy-pack/contracts/sandbox";
 import { literalSecrets } from "../../policy-pack/policies/jupyterhub/secrets";
 
 /** Chart values with `value` written at the dotted `path`. */
@@ -51,6 +53,11 @@ describe("program ↔ pack contracts", () => {
     assert.strictEqual(programCidr.metadataServer, contractCidr.metadataServer);
     assert.strictEqual(programHostnames.isCoveredByCertificate, contractHostnames.isCoveredByCertificate);
     assert.strictEqual(programHostnames.isLdhLabel, contractHostnames.isLdhLabel);
+    // GKE Sandbox's names: the pools and chart values the program writes are what stack-user-sandbox reads.
+    for (const name of ["gvisorRuntimeClass", "sandboxNodeKey", "sandboxNodeValue", "gkeSandboxType"] as const) {
+      assert.strictEqual(programSandbox[name], contractSandbox[name], name);
+    }
+    assert.deepStrictEqual(programSandbox.userPoolSandbox({ userSandbox: "gvisor" }), { type: contractSandbox.gkeSandboxType });
   });
 
   it("every hub.config key the program keeps in the existing Secret is one the pack refuses as a literal value", () => {

@@ -26,6 +26,7 @@ const T = {
   certMap: "gcp:certificatemanager/certificateMap:CertificateMap",
   certMapEntry: "gcp:certificatemanager/certificateMapEntry:CertificateMapEntry",
   sslPolicy: "gcp:compute/sSLPolicy:SSLPolicy",
+  securityPolicy: "gcp:compute/securityPolicy:SecurityPolicy",
   namespace: "kubernetes:core/v1:Namespace",
   secret: "kubernetes:core/v1:Secret",
   release: "kubernetes:helm.sh/v3:Release",
@@ -64,6 +65,7 @@ function pool(purpose: "core" | "user", machineType: string, maxNodes: number) {
       kubeletConfig: { insecureKubeletReadonlyPortEnabled: "FALSE", ...(purpose === "user" ? { podPidsLimit: 4096 } : {}) },
       labels: { "hub.jupyter.org/node-purpose": purpose },
       ...(purpose === "user" ? { taints: [{ effect: "NO_SCHEDULE", key: "hub.jupyter.org/dedicated", value: "user" }] } : {}),
+      ...(purpose === "user" ? { sandboxConfig: { type: "GVISOR" } } : {}),
     },
   };
 }
@@ -126,8 +128,12 @@ export function secureValues(): Record<string, unknown> {
         egressAllowRules: { cloudMetadataServer: false, privateIPs: false, nonPrivateIPs: false },
         egress: [{ to: [{ ipBlock: { cidr: "203.0.113.16/28" } }], ports: [{ port: 443, protocol: "TCP" }] }],
       },
+      extraPodConfig: { runtimeClassName: "gvisor" },
     },
-    scheduling: { userPods: { nodeAffinity: { matchNodePurpose: "require" } } },
+    scheduling: {
+      userPods: { nodeAffinity: { matchNodePurpose: "require" } },
+      userPlaceholder: { enabled: true, replicas: 2, extraPodSpec: { runtimeClassName: "gvisor" } },
+    },
     cull: { enabled: true, timeout: 3600, every: 600 },
   };
 }
@@ -254,6 +260,16 @@ export function secureStack(): FixtureResource[] {
     })),
     { type: T.certMapEntry, name: "edge-certmap-primary", inputs: { map: "test-hub-certmap", certificates: ["edge-cert-id"], matcher: "PRIMARY" } },
     { type: T.sslPolicy, name: "edge-tls", inputs: { name: "test-hub-tls", minTlsVersion: "TLS_1_2", profile: "MODERN" } },
+    {
+      type: T.securityPolicy,
+      name: "edge-armor",
+      inputs: {
+        name: "test-hub-armor",
+        type: "CLOUD_ARMOR",
+        rules: [{ priority: 2147483647, action: "allow", match: { versionedExpr: "SRC_IPS_V1", config: { srcIpRanges: ["*"] } } }],
+        adaptiveProtectionConfig: { layer7DdosDefenseConfig: { enable: true } },
+      },
+    },
     { type: T.namespace, name: "hub-namespace", inputs: { apiVersion: "v1", kind: "Namespace", metadata: { name: NS, labels: restrictedNamespace } } },
     {
       type: T.secret,
@@ -315,7 +331,7 @@ export function secureStack(): FixtureResource[] {
     {
       type: T.backendPolicy,
       name: "edge-backend",
-      inputs: { apiVersion: "networking.gke.io/v1", kind: "GCPBackendPolicy", metadata: { name: "proxy-public", namespace: NS }, spec: { targetRef: policyTarget("proxy-public"), default: { timeoutSec: 86400 } } },
+      inputs: { apiVersion: "networking.gke.io/v1", kind: "GCPBackendPolicy", metadata: { name: "proxy-public", namespace: NS }, spec: { targetRef: policyTarget("proxy-public"), default: { timeoutSec: 86400, securityPolicy: "test-hub-armor", logging: { enabled: true, sampleRate: 1000000 } } } },
     },
     {
       type: T.healthCheck,

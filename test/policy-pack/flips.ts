@@ -79,6 +79,7 @@ export const FLIPS: readonly Flip[] = [
   { type: POOL, path: "nodeConfig.machineType", insecure: "e2-medium" },
   { type: POOL, path: "autoscaling.totalMaxNodeCount", insecure: 1000 },
   { type: POOL, name: USER_POOL, path: "nodeConfig.kubeletConfig.podPidsLimit", insecure: undefined },
+  { type: POOL, name: USER_POOL, path: "nodeConfig.sandboxConfig", insecure: undefined },
   // Network
   { type: "gcp:compute/subnetwork:Subnetwork", path: "privateIpGoogleAccess", insecure: false },
   { type: "gcp:compute/subnetwork:Subnetwork", path: "logConfig", insecure: undefined },
@@ -117,6 +118,10 @@ export const FLIPS: readonly Flip[] = [
   { type: ROUTE, name: /https/, path: "spec.hostnames", insecure: ["hub.example.com", "*.hub.example.com", "unrelated.example.org"] },
   { type: ROUTE, name: /redirect/, path: "spec.rules", insecure: [{ backendRefs: [{ name: "proxy-public", port: 80 }] }] },
   { type: "kubernetes:networking.gke.io/v1:GCPBackendPolicy", path: "spec.default.timeoutSec", insecure: 30 },
+  { type: "kubernetes:networking.gke.io/v1:GCPBackendPolicy", path: "spec.default.securityPolicy", insecure: undefined },
+  { type: "kubernetes:networking.gke.io/v1:GCPBackendPolicy", path: "spec.default.logging.enabled", insecure: false },
+  // Cloud Armor: an edge policy cannot be the backend's security policy
+  { type: "gcp:compute/securityPolicy:SecurityPolicy", path: "type", insecure: "CLOUD_ARMOR_EDGE" },
   { type: "kubernetes:networking.gke.io/v1:HealthCheckPolicy", path: "spec.default.config.httpHealthCheck.requestPath", insecure: "/" },
   { type: "kubernetes:networking.gke.io/v1:GCPGatewayPolicy", path: "spec.default.sslPolicy", insecure: "" },
   // The placeholder calendar (components/placeholderCalendar.ts)
@@ -180,6 +185,8 @@ export const FLIPS: readonly Flip[] = [
   values(["singleuser", "extraFiles", "pip-config", "stringData"], "[global]\nindex-url = https://pypi.org/simple\n"),
   values("singleuser.networkPolicy.egress", [{ to: [{ ipBlock: { cidr: "199.36.153.8/30" } }], ports: [{ protocol: "TCP", port: 443 }] }]),
   values("scheduling.userPods.nodeAffinity.matchNodePurpose", "prefer"),
+  values("singleuser.extraPodConfig.runtimeClassName", undefined),
+  values("scheduling.userPlaceholder.extraPodSpec.runtimeClassName", undefined),
   values("hub.activeServerLimit", 0),
   values("hub.concurrentSpawnLimit", 0),
   values(["hub", "extraConfig", "audit-log"], "c.KubeSpawner.privileged = True\n"),

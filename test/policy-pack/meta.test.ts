@@ -102,6 +102,7 @@ describe("policy pack: metadata", () => {
       "jupyterhub-user-egress",
       "jupyterhub-user-images",
       "k8s-namespace-pod-security",
+      "stack-user-sandbox",
     ]);
     for (const p of withConfig) {
       const properties = p.configSchema?.properties ?? {};

@@ -121,7 +121,7 @@ export const CASES: readonly Case[] = [
   { policy: "gke-user-node-pid-limit", title: "no PID limit", mutate: userPool("nodeConfig.kubeletConfig.podPidsLimit", undefined), expect: "process IDs" },
   { policy: "gke-secrets-encryption", title: "no KMS (advisory)", mutate: () => undefined, expect: "customer-managed key", level: "advisory" },
   { policy: "gke-binary-authorization", title: "no Binary Authorization (advisory)", mutate: () => undefined, expect: "approved images", level: "advisory" },
-  { policy: "gke-user-node-sandbox", title: "no gVisor (advisory)", mutate: () => undefined, expect: "sandbox", level: "advisory" },
+  { policy: "gke-user-node-sandbox", title: "no gVisor (advisory)", mutate: userPool("nodeConfig.sandboxConfig", undefined), expect: "sandbox", level: "advisory" },
   {
     policy: "gke-secrets-encryption",
     title: "raised to mandatory by config",
@@ -396,6 +396,29 @@ export const CASES: readonly Case[] = [
   { policy: "stack-packages-through-registry", title: "pods labelled as the proxy with an API token", mutate: registry(add(proxyAccount()), add(proxyDeployment({ automountServiceAccountToken: true }))), expect: "must not hold a Kubernetes API token" },
   { policy: "stack-packages-through-registry", title: "the proxy's account handing out API tokens", mutate: registry(add({ ...proxyAccount(), inputs: { ...proxyAccount().inputs, automountServiceAccountToken: true } }), add(proxyDeployment({}))), expect: "must not hand out a Kubernetes API token" },
   { policy: "stack-packages-through-registry", title: "a NetworkPolicy to the whole internet", mutate: registry(set(T.networkPolicy, undefined, "spec.egress", [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ port: 443 }] }])), expect: "whole internet" },
+  // GKE Sandbox: mandatory once the stack asks for it anywhere (the fixture asks on both sides).
+  { policy: "stack-user-sandbox", title: "user pods asking for gVisor on an unsandboxed user pool", mutate: userPool("nodeConfig.sandboxConfig", undefined), expect: 'sandboxConfig.type to "GVISOR"' },
+  { policy: "stack-user-sandbox", title: "a sandboxed pool under user pods that do not ask", mutate: values("singleuser.extraPodConfig", undefined), expect: "a user-server pool is sandboxed" },
+  { policy: "stack-user-sandbox", title: "a hub.config override dropping the RuntimeClass", mutate: values("hub.config.KubeSpawner.extra_pod_config", { priorityClassName: "x" }), expect: "hub.config.KubeSpawner.extra_pod_config.runtimeClassName" },
+  {
+    policy: "stack-user-sandbox",
+    title: "a profile replacing extra_pod_config without it",
+    mutate: values("singleuser.profileList", [{ slug: "big", kubespawner_override: { extra_pod_config: { hostname: "x" } } }]),
+    expect: "profileList[0].kubespawner_override.extra_pod_config.runtimeClassName",
+  },
+  { policy: "stack-user-sandbox", title: "placeholders outside the sandbox", mutate: values("scheduling.userPlaceholder.extraPodSpec", undefined), expect: "Placeholders must run where" },
+  {
+    policy: "stack-user-sandbox",
+    title: "no sandbox anywhere when the pack config requires it",
+    mutate: all(userPool("nodeConfig.sandboxConfig", undefined), values("singleuser.extraPodConfig", undefined), values("scheduling.userPlaceholder.extraPodSpec", undefined)),
+    expect: "requireUserSandbox is set",
+    config: { "stack-user-sandbox": { requireUserSandbox: true } },
+  },
+  // Cloud Armor on the backend.
+  { policy: "edge-backend-security-policy", title: "a backend without a security policy", mutate: set(T.backendPolicy, undefined, "spec.default.securityPolicy", undefined), expect: "must be behind Cloud Armor" },
+  { policy: "edge-backend-security-policy", title: "a policy not declared in the stack", mutate: set(T.backendPolicy, undefined, "spec.default.securityPolicy", "someone-elses-policy"), expect: '"test-hub-armor"' },
+  { policy: "edge-backend-security-policy", title: "an edge policy where a backend policy belongs", mutate: set(T.securityPolicy, undefined, "type", "CLOUD_ARMOR_EDGE"), expect: "must be behind Cloud Armor" },
+  { policy: "edge-backend-security-policy", title: "request logging off", mutate: set(T.backendPolicy, undefined, "spec.default.logging", { enabled: false }), expect: "only recorded in the load balancer's request log" },
 ];
 
 /** Inputs each policy must leave alone (besides the secure stack itself). */
@@ -437,7 +460,15 @@ export const PASSES: readonly Pass[] = [
   { policy: "gke-node-metadata-server", title: "a node config not known yet", mutate: userPool("nodeConfig", UNKNOWN_STRING) },
   { policy: "gke-secrets-encryption", title: "KMS-encrypted secrets", mutate: cluster("databaseEncryption", { state: "ENCRYPTED", keyName: "projects/p/locations/l/keyRings/r/cryptoKeys/k" }) },
   { policy: "gke-binary-authorization", title: "enforced policy", mutate: cluster("binaryAuthorization.evaluationMode", "PROJECT_SINGLETON_POLICY_ENFORCE") },
-  { policy: "gke-user-node-sandbox", title: "gVisor user pool", mutate: userPool("nodeConfig.sandboxConfig.sandboxType", "gvisor") },
+  { policy: "gke-user-node-sandbox", title: "the deprecated sandboxType spelling", mutate: userPool("nodeConfig.sandboxConfig", { sandboxType: "gvisor" }) },
+  {
+    policy: "stack-user-sandbox",
+    title: "a stack that asks for the sandbox nowhere (the advisory gke-user-node-sandbox speaks)",
+    mutate: all(userPool("nodeConfig.sandboxConfig", undefined), values("singleuser.extraPodConfig", undefined), values("scheduling.userPlaceholder.extraPodSpec", undefined)),
+  },
+  { policy: "stack-user-sandbox", title: "placeholders turned off", mutate: all(values("scheduling.userPlaceholder", { enabled: false })) },
+  { policy: "stack-user-sandbox", title: "a pool's sandbox not known yet", mutate: userPool("nodeConfig.sandboxConfig", UNKNOWN_STRING) },
+  { policy: "edge-backend-security-policy", title: "a policy name not known yet", mutate: set(T.backendPolicy, undefined, "spec.default.securityPolicy", UNKNOWN_STRING) },
   {
     policy: "gke-node-service-account-roles",
     title: "editor on another account",
@@ -512,7 +543,7 @@ describe("policy pack: each policy on the hardened stack", () => {
     // Only the policies that need something outside the program start advisory.
     assert.deepStrictEqual(
       [...new Set(result.findings.map((f) => f.policy))].sort(),
-      ["gke-binary-authorization", "gke-secrets-encryption", "gke-user-node-sandbox"],
+      ["gke-binary-authorization", "gke-secrets-encryption"],
     );
   });
 

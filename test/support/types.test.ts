@@ -22,6 +22,7 @@ const checks: Record<TypeName, (token: Token) => boolean> = {
   subnetwork: declares(gcp.compute.Subnetwork),
   routerNat: declares(gcp.compute.RouterNat),
   sslPolicy: declares(gcp.compute.SSLPolicy),
+  securityPolicy: declares(gcp.compute.SecurityPolicy),
   managedZone: declares(gcp.dns.ManagedZone),
   recordSet: declares(gcp.dns.RecordSet),
   certificate: declares(gcp.certificatemanager.Certificate),

@@ -30,8 +30,19 @@ describe("npm run plan", function () {
     const { code, stdout, stderr } = plan("--stack", "event", "--chart", chart);
     assert.strictEqual(code, 0, stderr);
     assert.match(stdout, /^Capacity$/m);
-    assert.match(stdout, /users per node\s+28 \(memory binds\)/);
-    assert.match(stdout, /user nodes at peak\s+36 \(bin-packing lower bound 35\)/);
+    // Under gVisor each user asks 2176 MiB; auto takes e2-highmem-16: floor(120660.32 / 2176) = 55 a node,
+    // ceil(1000 / 55) = 19 nodes, lower bound ceil(1000 × 2176 / 120660.32) = 19 (test/plan/capacity.test.ts).
+    assert.match(stdout, /users per node\s+55 \(memory binds\)/);
+    assert.match(stdout, /user nodes at peak\s+19 \(bin-packing lower bound 19\)/);
+    // 0.25 vCPU; 2 GiB + 128 MiB gVisor allowance = 2176 MiB = 2.125 GiB, said to two decimals.
+    assert.match(stdout, /request per user pod\s+250 millicores CPU, 2\.13 GiB memory \(gVisor sandbox included\)/);
+    // Cloud Armor from the timetable's busiest class, 1000 users over 10 minutes = 100 a minute: logins
+    // 100 × 3 requests × 2 = 600 a minute, banned above five minutes of that (3000 per 300 s) for 600 s;
+    // hub API (100 × 3 + 60 staff) × 2 = 720 a minute.
+    assert.match(stdout, /^Edge protection \(Cloud Armor/m);
+    assert.match(stdout, /logins per client IP +600 per 60 s; banned 600 s above 3000 per 300 s\n/);
+    assert.match(stdout, /hub API per client IP +720 per 60 s\n/);
+    assert.match(stdout, /WAF +preview \(logged, not enforced\) on \/hub\/\*/);
     assert.match(stdout, /^Cost estimate \(USD\)$/m);
     assert.match(stdout, /per hour at peak\s+\$\d+\.\d\d/);
     assert.match(stdout, /whole event by the timetable: 72 h \+ 48 h idle\s+\$\d+/);
@@ -41,7 +52,7 @@ describe("npm run plan", function () {
     assert.match(stdout, /^Rush: each class of the timetable, simulated$/m);
     assert.match(stdout, /Mon morning \(2027-12-06 09:00Z, 1000 users over 10 min\)\s+warm \d+: p50 \d+ s, p95 \d+ s, worst \d+ s, failed 0/);
     assert.match(stdout, /^User machine type$/m);
-    assert.match(stdout, /chosen \(auto: cheapest per user-hour\)\s+e2-highmem-8/);
+    assert.match(stdout, /chosen \(auto: cheapest per user-hour\)\s+e2-highmem-16/);
     assert.match(stdout, new RegExp(`Rush chart: ${chart.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`));
     // Vega's own SVG, one panel per class.
     const svg = fs.readFileSync(chart, "utf8");
@@ -58,7 +69,7 @@ describe("npm run plan", function () {
     assert.match(stdout, /^ {2}delegate the zone to {2}ns-cloud-a1\.googledomains\.com\..* {2}\[placeholder\]$/m);
     assert.match(stdout, /^ {2}hub URL {15}https:\/\/hub\.example\.com\/$/m);
     assert.match(stdout, /^\[placeholder\]: made up by the mock runtime; `pulumi stack output` gives the real value after `pulumi up`$/m);
-    assert.match(stdout, /left for users after DaemonSets +7410 millicores CPU, 57\.67 GiB memory, 54 pods, 127 disks/);
+    assert.match(stdout, /left for users after DaemonSets +15390 millicores CPU, 117\.83 GiB memory, 100 pods, 127 disks/);
     assert.doesNotMatch(stdout, /\bMiB\b|\bm CPU\b|\d+Gi\b/);
   });
 

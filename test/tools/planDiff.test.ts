@@ -94,21 +94,22 @@ describe("the offline plan against a previous plan or a stack export", function 
   });
 
   it("flags the user pool's replacement when a memory change flips its pods per node (ForceNew max_pods_per_node)", async () => {
-    // An e2-highmem-8 node leaves 57.67 GiB for users: at a 4 GiB guarantee it holds 14 users and the pool
-    // takes 32 pods per node; at the stack's 2 GiB, 28 users and 64 pods: GKE cannot change a pool's pod
-    // CIDR size in place. The previous stack pins the type `auto` picks for the current one (issue 13), so
-    // the memory change is the only difference.
-    const previous = await recordedPlan(eventStackWith("userMemoryGuaranteeGiB: 2\n", pinnedMachine("userMemoryGuaranteeGiB: 4\n", "e2-highmem-8")));
+    // An e2-highmem-16 node leaves 120660.32 MiB for users: at a 4 GiB guarantee plus gVisor's 128 MiB it
+    // holds floor(120660.32 / 4224) = 28 users and the pool takes 64 pods per node (28 + 10 → the 64 step);
+    // at the stack's 2 GiB, 55 users and 110 pods: GKE cannot change a pool's pod CIDR size in place. The
+    // previous stack pins the type `auto` picks for the current one (issue 13), so the memory change is the
+    // only difference.
+    const previous = await recordedPlan(eventStackWith("userMemoryGuaranteeGiB: 2\n", pinnedMachine("userMemoryGuaranteeGiB: 4\n", "e2-highmem-16")));
     const diff = planDiffAgainst(current, previous);
     const replaced = diff.changed.filter((c) => c.op === "replace");
     assert.deepStrictEqual(replaced.map((c) => c.urn.split("::").pop()), ["cluster-user"]);
-    assert.deepStrictEqual(replaced[0].changes.filter((c) => c.replaces).map((c) => [c.path, c.before, c.after]), [["maxPodsPerNode", 32, 64]]);
+    assert.deepStrictEqual(replaced[0].changes.filter((c) => c.replaces).map((c) => [c.path, c.before, c.after]), [["maxPodsPerNode", 64, 110]]);
     assert.strictEqual(replaced[0].harm, "replaces the node pool: every server on it stops");
     // initialNodeCount changed too, but the program ignores it (ignoreChanges), as Pulumi will.
     assert.ok(!replaced[0].changes.some((c) => c.path === "initialNodeCount"));
     const text = renderPlanDiff(diff, "before.json");
     assert.match(text, /^ {2}\+- replace {2}gcp:container\/nodePool:NodePool {2}cluster-user {2}!! replaces the node pool: every server on it stops$/m);
-    assert.match(text, /^ {8}maxPodsPerNode: 32 -> 64 {2}\(forces replacement: maxPodsPerNode\)$/m);
+    assert.match(text, /^ {8}maxPodsPerNode: 64 -> 110 {2}\(forces replacement: maxPodsPerNode\)$/m);
     assert.match(text, /WARNING: 1 change above replace, delete or recreate the nodes of a node pool, the cluster or the DNS zone; do not apply it during an event/);
   });
 
@@ -120,13 +121,13 @@ describe("the offline plan against a previous plan or a stack export", function 
   });
 
   it("warns of an in-place machine-type change too: GKE migrates every node of the pool", async () => {
-    // The stack lets `auto` pick e2-highmem-8; the previous plan pinned n2-highmem-8, the same 64 GiB shape
-    // (28 users and 64 pods per node on both), so only the machine type changes.
-    const previous = await recordedPlan(eventStackWith("peakUsers: 1000\n", pinnedMachine("peakUsers: 1000\n", "n2-highmem-8")));
+    // The stack lets `auto` pick e2-highmem-16 (under gVisor); the previous plan pinned n2-highmem-16, the same
+    // 128 GiB, 16 vCPU shape (55 users and 110 pods per node on both), so only the machine type changes.
+    const previous = await recordedPlan(eventStackWith("peakUsers: 1000\n", pinnedMachine("peakUsers: 1000\n", "n2-highmem-16")));
     const pool = planDiffAgainst(current, previous).changed.find((c) => c.urn.endsWith("::cluster-user"));
     assert.ok(pool);
     assert.strictEqual(pool.op, "update");
-    assert.ok(pool.changes.some((c) => c.path === "nodeConfig.machineType" && c.before === "n2-highmem-8" && c.after === "e2-highmem-8"));
+    assert.ok(pool.changes.some((c) => c.path === "nodeConfig.machineType" && c.before === "n2-highmem-16" && c.after === "e2-highmem-16"));
     assert.strictEqual(pool.harm, "updates the node pool in place, but GKE migrates every node to the new shape: the servers on each node stop as it is drained");
   });
 
@@ -141,13 +142,15 @@ describe("the offline plan against a previous plan or a stack export", function 
     assert.deepStrictEqual(text, [
       "Changes against state.json: the deployed stack (pulumi stack export)",
       "  +- replace  gcp:container/nodePool:NodePool  cluster-user  !! replaces the node pool: every server on it stops",
-      "        maxPodsPerNode: 32 -> 64  (forces replacement: maxPodsPerNode)",
-      // The pool holds the peak's users, ceil(1000 / 28) = 36 nodes, with no placeholder headroom on top,
-      // and its minimum is 0: warm room comes from the placeholder calendar before each class and is gone
-      // between classes (issue 13). `auto` picks e2-highmem-8 where the export ran n2-highmem-8.
-      "        autoscaling.totalMaxNodeCount: 89 -> 36",
+      "        maxPodsPerNode: 32 -> 110  (forces replacement: maxPodsPerNode)",
+      // The export's pool predates GKE Sandbox; the event stack asks for it (userSandbox: gvisor), and
+      // sandboxConfig is ForceNew (replaceFields.ts). The pool holds the peak's users, ceil(1000 / 55) = 19
+      // e2-highmem-16 nodes under the 128 MiB allowance, with no placeholder headroom on top, and its
+      // minimum is 0 (issue 13). `auto` picks e2-highmem-16 where the export ran n2-highmem-8.
+      "        nodeConfig.sandboxConfig.type: (unset) -> \"GVISOR\"  (forces replacement: nodeConfig.sandboxConfig)",
+      "        autoscaling.totalMaxNodeCount: 89 -> 19",
       "        autoscaling.totalMinNodeCount: 18 -> 0",
-      "        nodeConfig.machineType: \"n2-highmem-8\" -> \"e2-highmem-8\"",
+      "        nodeConfig.machineType: \"n2-highmem-8\" -> \"e2-highmem-16\"",
       "  +- replace  gcp:dns/managedZone:ManagedZone  edge-zone  !! replaces the DNS zone: new name servers, so the hub does not resolve until the registrar's delegation and DS record are changed",
       "        dnsName: \"hub.example.org.\" -> \"hub.example.com.\"  (forces replacement: dnsName)",
       "  -  delete   gcp:container/nodePool:NodePool  cluster-gpu  !! deletes the node pool: every server on it stops",

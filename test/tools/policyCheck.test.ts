@@ -35,8 +35,8 @@ describe("npm run policy:check on the program's side", function () {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "policy-check-keys-"));
     const plan = path.join(dir, "plan.json");
     fs.writeFileSync(plan, JSON.stringify(toPreviewDocument(await planStack("event", { asOf: stacksAsOf }))));
-    // The event's user pool reaches ceil(1000 users / 28 per e2-highmem-8 node) = 36 nodes (placeholders
-    // give way to users, issue 13); a pack threshold of 10 makes that a violation.
+    // The event's user pool reaches ceil(1000 users / 55 per e2-highmem-16 node under gVisor) = 19 nodes
+    // (placeholders give way to users, issue 13); a pack threshold of 10 makes that a violation.
     const config = path.join(dir, "config.json");
     fs.writeFileSync(config, JSON.stringify({ "gke-node-pool-max-nodes": { maxNodesPerPool: 10 } }));
     const run = (...args: string[]) => spawnSync("npm", ["run", "--silent", "policy:check", "--", ...args], { cwd: repo, encoding: "utf8", timeout: 120_000 });
@@ -44,7 +44,7 @@ describe("npm run policy:check on the program's side", function () {
     assert.strictEqual(short.status, 1, short.stderr);
     assert.ok(
       short.stdout.split("\n").includes(
-        "mandatory gke-node-pool-max-nodes cluster-user (NodePool): A node pool must not grow beyond 10 nodes: lower autoscaling.totalMaxNodeCount so the pool stays at or under 10 nodes over all its zones, or raise maxNodesPerPool (found: 36 nodes). (fix with stack config: peakUsers or userMachineType)",
+        "mandatory gke-node-pool-max-nodes cluster-user (NodePool): A node pool must not grow beyond 10 nodes: lower autoscaling.totalMaxNodeCount so the pool stays at or under 10 nodes over all its zones, or raise maxNodesPerPool (found: 19 nodes). (fix with stack config: peakUsers or userMachineType)",
       ),
       short.stdout,
     );

@@ -17,12 +17,12 @@ import { componentEgress } from "./egress";
 import { authenticatorConfig } from "./identity";
 import { consecutiveSpawnFailureLimit, proxyKeepAliveFlag, userSchedulerEnabled } from "./operations";
 import { ChartSecretRefs, hubSecretKeys, oidcClientSecretEnv } from "./release";
+import { prePullerTolerations, sandboxRuntime, userPodResources } from "./sandbox";
 import { ShippedFiles } from "./shippedFiles";
 import { Z2jhValues } from "./types";
 import {
   activityIntervalEnv,
   disableTerminalsFlag,
-  gibToBytes,
   packageConfigFiles,
   packageEnv,
   profileList,
@@ -38,6 +38,7 @@ export * from "./egress";
 export * from "./identity";
 export * from "./operations";
 export * from "./release";
+export * from "./sandbox";
 export * from "./shippedFiles";
 export * from "./summary";
 export * from "./types";
@@ -63,6 +64,8 @@ export function buildChartValues(
   const tuning = plan.hubTuning; // rush tuning (infra/plan/rush/hub.ts)
   const egress = componentEgress(config, packages.userEgress);
   const pulledFrom = (configured: string) => packages.images.find((i) => i.configured === configured)?.pulled ?? configured;
+  const resources = userPodResources(capacity, config.sandbox);
+  const sandbox = sandboxRuntime(config.sandbox);
   return {
     hub: {
       config: {
@@ -132,14 +135,16 @@ export function buildChartValues(
       // privileged as root with NET_ADMIN, which no Pod Security level admits (Z2JH administrator/security.md, "Audit Cloud Metadata server access"; jupyterhub_config.py).
       cloudMetadata: { blockWithIptables: false },
       networkPolicy: { enabled: true, egressAllowRules: noEgressAllowRules, egress: egress.singleuser },
-      cpu: { guarantee: capacity.userCpuGuarantee, limit: capacity.userCpuLimit },
-      memory: { guarantee: gibToBytes(capacity.userMemoryGuaranteeGiB), limit: gibToBytes(capacity.userMemoryLimitGiB) },
+      // The user's share plus the sandbox's allowance (sandbox.ts); the placeholders copy these.
+      cpu: resources.cpu,
+      memory: resources.memory,
       storage: { type: "dynamic", capacity: `${capacity.userStorageGiB}Gi` },
       startTimeout: tuning.startTimeoutSeconds, // rush tuning
       cmd: singleuserCmd,
       extraEnv: { ...packageEnv(), ...activityIntervalEnv(tuning.activityIntervalSeconds) }, // rush tuning
       extraFiles: { ...shellEscapeGuardFiles(hub.shellEscapeGuard, files), ...packageConfigFiles(packages) },
       profileList: profileList(capacity, hub.userImage, hub.gpu, pulledFrom),
+      ...(sandbox ? { extraPodConfig: sandbox } : {}),
     },
     scheduling: {
       // Off: its kube-scheduler is too old for GKE's control plane (see userSchedulerEnabled).
@@ -147,7 +152,7 @@ export function buildChartValues(
       // Real users evict placeholders. rush tuning: the placeholder calendar (components/placeholderCalendar.ts)
       // owns the count, raising it before each class; the release only creates the StatefulSet, empty.
       podPriority: { enabled: true },
-      userPlaceholder: { enabled: true, replicas: 0 },
+      userPlaceholder: { enabled: true, replicas: 0, ...(sandbox ? { extraPodSpec: sandbox } : {}) },
       // The pools carry the chart's node-purpose label (labels.ts), so placement can be required.
       corePods: { nodeAffinity: { matchNodePurpose: "require" } },
       userPods: { nodeAffinity: { matchNodePurpose: "require" } },
@@ -157,6 +162,7 @@ export function buildChartValues(
       continuous: { enabled: true },
       // The pullers run on user nodes only; pulling the GPU image there would waste disk and time.
       pullProfileListImages: false,
+      ...(sandbox ? { extraTolerations: prePullerTolerations(config.sandbox) } : {}),
     },
     cull: {
       enabled: true,

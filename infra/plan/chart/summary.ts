@@ -2,6 +2,7 @@
 // themselves (not from config), so they say what the chart will actually be given.
 import { reachesOtherUsers, staffRoleName } from "../hubRoles";
 import { admittedMetadataPaths, chartEgressDefaults, MetadataPath, NetworkPolicyEgressRule } from "../netpol";
+import { gvisorRuntimeClass, sandboxNodeKey } from "../sandbox";
 import { Z2jhValues } from "./types";
 import { disableTerminalsFlag } from "./userPods";
 import { pipConfigPath, pipConfigSources } from "../packages";
@@ -65,6 +66,17 @@ function describePip(values: Z2jhValues): string {
   return /^\s*no-index\s*=\s*true/m.test(file.stringData) ? `pip has no index (${pipConfigPath}: no-index)` : "pip uses its default index";
 }
 
+/** Whether user pods run in GKE Sandbox, and what that changes about the user pod line above it. */
+function describeSandbox(values: Z2jhValues): string {
+  const { singleuser, scheduling, prePuller } = values;
+  if (singleuser.extraPodConfig?.runtimeClassName !== gvisorRuntimeClass) {
+    return "sandbox: none; user code calls the node's kernel directly (runc), filtered by the seccomp profile above";
+  }
+  const placeholders = scheduling.userPlaceholder.extraPodSpec?.runtimeClassName === gvisorRuntimeClass ? "placeholders too" : "placeholders NOT sandboxed";
+  const pullers = (prePuller.extraTolerations ?? []).some((t) => t.key === sandboxNodeKey) ? "image pullers tolerate the sandbox taint as regular pods" : "image pullers cannot reach sandboxed nodes";
+  return `sandbox: GKE Sandbox (runtimeClassName ${gvisorRuntimeClass}) for user and GPU pods, ${placeholders}, ${pullers}; gVisor's user-space kernel answers user code's system calls, so the pod's seccomp profile is not loaded inside it (gVisor's own kernel runs under its host filter) and no-new-privileges always holds`;
+}
+
 /** Short lines for the offline plan: what the shipped values actually do, read back from them. */
 export function summarizeHubSecurity(values: Z2jhValues): string[] {
   const { hub, singleuser, cull, scheduling } = values;
@@ -105,6 +117,7 @@ export function summarizeHubSecurity(values: Z2jhValues): string[] {
     `DNS: ${new Set(dnsPeers).size === 1 ? `${dnsPeers[0]} only, UDP/TCP 53, for users, hub and proxy` : `users ${dnsPeers[0]}; hub ${dnsPeers[1]}; proxy ${dnsPeers[2]}`}`,
     `cloud metadata server: ${metadataReachable ? `REACHABLE: ${metadataReachable}` : "blocked by NetworkPolicy for users, hub and proxy (169.254.169.254:80, 169.254.169.252:988, private addresses on 988)"}; iptables init container ${onOff(singleuser.cloudMetadata.blockWithIptables)}`,
     `user pods: uid ${pod.runAsUser}, privilege escalation ${pod.allowPrivilegeEscalation ? "allowed" : "off"}, capabilities dropped: ${pod.capabilities.drop.join(", ")}, seccomp ${pod.seccompProfile.type}, service-account token ${hub.config.KubeSpawner.automount_service_account_token ? "mounted" : "not mounted"}`,
+    describeSandbox(values),
     // The home's size is a Kubernetes quantity ("10Gi"): said in GiB like the rest of the line.
     `per user: CPU ${singleuser.cpu.guarantee}–${singleuser.cpu.limit} vCPU, memory ${gib(singleuser.memory.guarantee)}–${gib(singleuser.memory.limit)}, home ${singleuser.storage.capacity.replace(/^(\d+(?:\.\d+)?)Gi$/, "$1 GiB")}`,
     `culling: idle after ${cull.timeout} s (checked every ${cull.every} s), any server after ${cull.maxAge} s; users kept`,

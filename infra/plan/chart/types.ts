@@ -3,6 +3,7 @@
 import { HubConfig } from "../../config/types";
 import { HubRole } from "../hubRoles";
 import { EgressAllowRules, NetworkPolicyEgressRule } from "../netpol";
+import type { SandboxRuntime } from "./sandbox";
 
 export type { EgressAllowRules, NetworkPolicyEgressRule } from "../netpol";
 
@@ -138,11 +139,13 @@ export interface Z2jhValues {
     readonly extraEnv: Readonly<Record<string, string>>;
     readonly extraFiles: Readonly<Record<string, ExtraFile>>;
     readonly profileList: readonly Profile[];
+    /** KubeSpawner's extra_pod_config: the gVisor RuntimeClass under GKE Sandbox (sandbox.ts). */
+    readonly extraPodConfig?: SandboxRuntime;
   };
   readonly scheduling: {
     readonly userScheduler: { readonly enabled: false };
     readonly podPriority: { readonly enabled: true };
-    readonly userPlaceholder: { readonly enabled: true; readonly replicas: number };
+    readonly userPlaceholder: { readonly enabled: true; readonly replicas: number; readonly extraPodSpec?: SandboxRuntime };
     readonly corePods: { readonly nodeAffinity: { readonly matchNodePurpose: "require" } };
     readonly userPods: { readonly nodeAffinity: { readonly matchNodePurpose: "require" } };
   };
@@ -150,6 +153,8 @@ export interface Z2jhValues {
     readonly hook: { readonly enabled: true };
     readonly continuous: { readonly enabled: true };
     readonly pullProfileListImages: false;
+    /** GKE's sandbox taint, so the pullers reach sandboxed user nodes (sandbox.ts). */
+    readonly extraTolerations?: readonly Toleration[];
   };
   readonly cull: {
     readonly enabled: true;

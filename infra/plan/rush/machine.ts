@@ -1,8 +1,9 @@
-import type { CapacityConfig } from "../../config/types";
+import type { CapacityConfig, SandboxPodOverhead } from "../../config/types";
 import type { PriceTable } from "../../catalog/prices";
 import { MachineType, machineTypes } from "../../catalog/machineTypes";
 import { BindingConstraint, fitUsersOnNode, planUserPool } from "../capacity";
 import { nodeHourPrice } from "../cost";
+import { noPodOverhead } from "../sandbox";
 
 // `userMachineType: auto`: every machine type the catalogue knows, priced in the stack's region, ranked by
 // what a user-hour costs at the peak on it.
@@ -42,15 +43,17 @@ export function priceMachine(
   prices: PriceTable,
   bootDiskGiB: number,
   maxNodesPerPool: number,
+  /** The sandbox's per-pod allowance (plan/sandbox.ts userPodOverhead): part of each user's request. */
+  podOverhead: SandboxPodOverhead = noPodOverhead,
 ): MachineCandidate | string {
   if (machine.sharedCore) return "shared-core";
   if (machine.notForUsers) return machine.notForUsers;
   if (prices.vcpuHour[machine.family] === undefined || prices.memoryGiBHour[machine.family] === undefined) {
     return `no ${machine.family.toUpperCase()} price for ${prices.region}`;
   }
-  const fit = fitUsersOnNode(machine, capacity);
+  const fit = fitUsersOnNode(machine, capacity, podOverhead);
   if (fit.usersPerNode < 1) return "holds no user";
-  const pool = planUserPool(machine, capacity);
+  const pool = planUserPool(machine, capacity, 0, podOverhead);
   if (pool.userNodesAtPeak > maxNodesPerPool) return `needs more than ${maxNodesPerPool} nodes`;
   const nodeHourUsd = nodeHourPrice(prices, machine) + (bootDiskGiB * prices.balancedDiskGiBMonth) / prices.hoursPerMonth;
   return {
@@ -80,6 +83,7 @@ export function chooseUserMachine(
   prices: PriceTable,
   bootDiskGiB: number,
   maxNodesPerPool: number,
+  podOverhead: SandboxPodOverhead = noPodOverhead,
 ): MachineChoice | undefined {
   const candidates: MachineCandidate[] = [];
   const reasons = new Map<string, string[]>();
@@ -90,7 +94,7 @@ export function chooseUserMachine(
     const priced =
       families.length > 0 && !families.includes(machine.family)
         ? `not in userMachineFamilies (${families.join(", ")})`
-        : priceMachine(machine, capacity, prices, bootDiskGiB, maxNodesPerPool);
+        : priceMachine(machine, capacity, prices, bootDiskGiB, maxNodesPerPool, podOverhead);
     if (typeof priced === "string") reasons.set(priced, [...(reasons.get(priced) ?? []), machine.name]);
     else candidates.push(priced);
   }

@@ -4,7 +4,8 @@
 // pkg/gce-pd-csi-driver/node.go (shared-core disk limit); GKE docs "flexible Pod CIDR"; Kubernetes docs
 // "process ID limits and reservations"; CIS Kubernetes 4.2.13; CIS GKE Benchmark 1.9.0 5.10.3.
 
-import { checkSettings, get, isUnknown, list, resourcePolicy, sameText, UNKNOWN, violation, type Unknown } from "../core";
+import { gkeSandboxType, gvisorRuntimeClass } from "../../contracts/sandbox";
+import { checkSettings, get, isUnknown, join, list, resourcePolicy, sameText, UNKNOWN, violation, type Unknown } from "../core";
 import { ALLOWED_MACHINE_TYPES, MAX_NODES_PER_POOL } from "../thresholds";
 import { runsUserServers } from "../z2jh";
 import { CLUSTER_AND_POOLS, nodeConfigs, pools } from "./shared";
@@ -145,7 +146,23 @@ export const gkeUserNodePidLimit = resourcePolicy<PidLimitConfig>({
       ),
 });
 
-/** CIS GKE 5.10.3: gVisor for untrusted code. Advisory: it constrains images and kernels users rely on. */
+/**
+ * Whether a pool runs GKE Sandbox: `nodeConfig.sandboxConfig.type` "GVISOR" (@pulumi/gcp 9.37), or its
+ * deprecated predecessor `sandboxType` "gvisor"; `UNKNOWN` while the sandbox config is not known yet.
+ */
+export function poolSandboxed(pool: unknown): boolean | Unknown {
+  const config = get(pool, "nodeConfig.sandboxConfig");
+  if (isUnknown(config)) return UNKNOWN;
+  const type = get(config, "type");
+  const legacy = get(config, "sandboxType");
+  if (isUnknown(type) || isUnknown(legacy)) return UNKNOWN;
+  return sameText(type, gkeSandboxType) || sameText(legacy, gvisorRuntimeClass);
+}
+
+/**
+ * CIS GKE 5.10.3: gVisor for untrusted code. Advisory here, whatever the stack: a stack that asks for the
+ * sandbox anywhere is held to it everywhere by the mandatory stack-user-sandbox (../stack/userSandbox.ts).
+ */
 export const gkeUserNodeSandbox = resourcePolicy({
   name: "gke-user-node-sandbox",
   description: "Checks that node pools for user pods run GKE Sandbox (gVisor).",
@@ -153,20 +170,18 @@ export const gkeUserNodeSandbox = resourcePolicy({
   severity: "low",
   enforcementLevel: "advisory",
   remediationSteps:
-    'Set `nodeConfig.sandboxConfig.sandboxType: "gvisor"` on the user pool and give user pods `runtimeClassName: gvisor` (KubeSpawner `extra_pod_config`). Advisory by default: test notebooks and images under gVisor first.',
-  sources: ["CIS GKE 1.9.0 5.10.3"],
+    'Set `nodeConfig.sandboxConfig.type: "GVISOR"` on the user pool and give user pods `runtimeClassName: gvisor` (KubeSpawner `extra_pod_config`). Advisory by default: test notebooks and images under gVisor first; stack-user-sandbox makes it mandatory once the stack asks for it.',
+  sources: ["CIS GKE 1.9.0 5.10.3", "GKE docs: harden workload isolation with GKE Sandbox (https://cloud.google.com/kubernetes-engine/docs/how-to/sandbox-pods)"],
   types: CLUSTER_AND_POOLS,
   check: (props, { type }) =>
     pools(type, props)
-      .filter(({ pool }) => runsUserServers(pool))
-      .flatMap(({ where, pool }) =>
-        checkSettings(pool, [
-          {
-            path: "nodeConfig.sandboxConfig.sandboxType",
-            ok: (v) => sameText(v, "gvisor"),
-            fix: '"gvisor"',
-            requirement: "Nodes that run untrusted user code should sandbox it",
-          },
-        ], where),
+      .filter(({ pool }) => runsUserServers(pool) && poolSandboxed(pool) === false)
+      .map(({ where, pool }) =>
+        violation(
+          "Nodes that run untrusted user code should sandbox it",
+          join(where, "nodeConfig.sandboxConfig.type"),
+          `"${gkeSandboxType}"`,
+          get(pool, "nodeConfig.sandboxConfig"),
+        ),
       ),
 });

@@ -8,7 +8,7 @@ import { GCP, K8S } from "../types";
 import { knownStrings, namespaceOf, ofType } from "./shared";
 
 /** Whether a GKE policy CRD in `namespace` targets the object `kind`/`name`. */
-function targets(policy: StackResource, namespace: string, kind: string, name: string): boolean {
+export function targets(policy: StackResource, namespace: string, kind: string, name: string): boolean {
   const ref = get(policy.props, "spec.targetRef");
   return namespaceOf(policy) === namespace && get(ref, "kind") === kind && get(ref, "name") === name;
 }

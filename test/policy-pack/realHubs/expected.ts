@@ -124,8 +124,12 @@ export const VERDICTS: Readonly<Record<string, Verdict>> = {
         "Containers must not run as root: set values.singleuser.initContainers[0].securityContext.runAsUser",
         "Containers must add back no capability other than NET_BIND_SERVICE: set values.singleuser.initContainers[0].securityContext.capabilities.add",
       ],
+      // hub.config.KubeSpawner.extra_pod_config replaces the chart's singleuser.extraPodConfig (Z2JH 4.4.0
+      // files/hub/jupyterhub_config.py applies hub.config last), so user pods lose the event stack's gVisor
+      // RuntimeClass (and with it GKE's toleration for the sandboxed user pool's taint).
+      "stack-user-sandbox": ["set values.hub.config.KubeSpawner.extra_pod_config.runtimeClassName"],
     },
-    why: "a root NET_ADMIN init container in every user pod, unreviewed hub Python",
+    why: "a root NET_ADMIN init container in every user pod, unreviewed hub Python, user pods taken out of GKE Sandbox",
   },
   "z2jh-docs-github.yaml": {
     blocks: { "jupyterhub-no-literal-secrets": ["remove values.hub.config.GitHubOAuthenticator.client_secret"] },
@@ -168,6 +172,6 @@ export const VERDICTS: Readonly<Record<string, Verdict>> = {
   "neighbour-2i2c-storage.yaml": { blocks: {}, why: "per-user homes on a shared volume, read-only shared data, extra read-only files, bigger limits" },
   "neighbour-github.yaml": { blocks: {}, why: "GitHub with an organisation allowlist, the secret from the environment" },
   "neighbour-ldap.yaml": { blocks: {}, why: "LDAP with a group allowlist and the directory's certificate checked" },
-  "neighbour-mybinder.yaml": { blocks: {}, why: "smaller limits, read-only ConfigMap volumes, pod priority" },
+  "neighbour-mybinder.yaml": { blocks: {}, why: "smaller limits, read-only ConfigMap volumes, pod priority, its own extra_pod_config keeping the sandbox" },
   "neighbour-datahub.yaml": { blocks: {}, why: "per-user homes, a read-only course directory, a staff role that cannot open servers" },
 };
