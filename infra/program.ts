@@ -2,17 +2,19 @@ import * as pulumi from "@pulumi/pulumi";
 import { ProgramConfig, readProgramConfig } from "./config/read";
 import { capacityOutput, planAll, rushOutput } from "./plan";
 import { HardenedCluster } from "./components/cluster";
-import { ProjectApis } from "./components/apis";
+import { ProjectApis, requiredApis } from "./components/apis";
 import { HubEdge } from "./components/edge";
 import { HubGateway } from "./components/gateway";
 import { hubSecretName, JupyterHub } from "./components/jupyterhub";
 import { HubNetwork } from "./components/network";
 import { PlaceholderCalendar } from "./components/placeholderCalendar";
+import { PackageProxy, PackageRegistry } from "./components/registry";
 import { readCalendarScript, readShippedFiles } from "./files";
 import { buildChartValues, summarizeHubSecurity, z2jhChart } from "./plan/chart";
 import { edgeProtectionOutput } from "./plan/cloudArmor";
 import { workloadIdentityPool } from "./plan/cluster";
 import { hubHostnameList } from "./plan/hostnames";
+import { missingApis, packagesOutput, planPackages } from "./plan/packages";
 import { EventBudget } from "./components/budget";
 import { HomeExport } from "./components/homeExport";
 import { EventMonitoring } from "./components/monitoring";
@@ -26,12 +28,19 @@ import { planLifecycle, stackLabels } from "./plan/lifecycle";
 export function deployHub(programConfig: ProgramConfig = readProgramConfig()) {
   const { config, oidcClientSecret } = programConfig;
   const plan = planAll(config);
+  const namePrefix = dnsSafePrefix(pulumi.getStack());
+  // Packages and the user image through Artifact Registry (plan/packages.ts), named with the stack's prefix.
+  const packages = planPackages(config, namePrefix);
+  const missing = missingApis(packages.apis, requiredApis);
+  if (missing.length > 0) {
+    throw new Error(`packageMode ${packages.mode} needs Google APIs that infra/components/apis.ts does not turn on: ${missing.join(", ")}; add them to requiredApis`);
+  }
   // Prices of another region, a class that misses its wait target: said where `pulumi up` shows it.
   for (const warning of plan.warnings) void pulumi.log.warn(warning);
   // The hub's chart values are plan data too: built here, before anything is declared, from the shipped
   // Python read once from infra/files, and naming the Secret the JupyterHub component creates.
-  const hubValues = buildChartValues(config, plan, readShippedFiles(), { secretName: hubSecretName });
-  const namePrefix = dnsSafePrefix(pulumi.getStack());
+  const files = readShippedFiles();
+  const hubValues = buildChartValues(config, plan, files, { secretName: hubSecretName }, packages);
 
   // Every Google resource takes its project id from `apis.project`, which resolves only once the APIs are
   // on and usable, so nothing is created before that (one way to wait, carried by the value itself).
@@ -117,7 +126,21 @@ export function deployHub(programConfig: ProgramConfig = readProgramConfig()) {
   }
   // ---- end of the event's life, before the hub -------------------------------------------------------
 
-  // Depends on the whole cluster component: user and core pods are *required* on their pools.
+  const registry = new PackageRegistry("registry", {
+    project,
+    plan: packages,
+    network: network.network.id,
+    nodeServiceAccountEmail: cluster.nodeServiceAccount.email,
+    workloadIdentityPool: workloadIdentityPool(config.platform.project),
+    // The stack label marks its repositories and zone for the leftover check (infra/tools/leftovers.ts).
+    labels,
+  });
+
+  // Depends on the whole cluster component: user and core pods are *required* on their pools; on the
+  // destroy wait (above); and on the registry, whose repositories, read grants and private DNS the image
+  // pullers need for the user image. So `pulumi destroy` deletes the hub (and the package proxy, which sits
+  // in the hub's namespace and depends on the registry) before the registry, and the registry before the
+  // cluster and the network it reads (its node read grants and private zone name them).
   const hub = new JupyterHub("hub", {
     namespace: config.hub.namespace,
     chart: z2jhChart,
@@ -125,8 +148,17 @@ export function deployHub(programConfig: ProgramConfig = readProgramConfig()) {
     oidcClientSecret,
   }, {
     provider: cluster.kubernetesProvider,
-    dependsOn: [cluster, cleanupWait],
+    dependsOn: [cluster, cleanupWait, registry],
   });
+
+  if (packages.proxy && registry.proxyServiceAccount) {
+    new PackageProxy("package-proxy", {
+      namespace: hub.namespace,
+      plan: packages.proxy,
+      googleServiceAccountEmail: registry.proxyServiceAccount.email,
+      source: files.packageProxy,
+    }, { provider: cluster.kubernetesProvider, dependsOn: [registry] });
+  }
 
   // rush tuning: warm room before each class, from the plan's calendar. It scales the chart's
   // user-placeholder StatefulSet, so it comes after the release (which creates that StatefulSet empty).
@@ -169,6 +201,7 @@ export function deployHub(programConfig: ProgramConfig = readProgramConfig()) {
     certificateName: edge.certificateName,
     hubNamespace: hub.namespace,
     securitySummary: summarizeHubSecurity(hubValues),
+    packages: packagesOutput(packages),
     edgeProtection: edgeProtectionOutput(plan.securityPolicy),
     capacity: capacityOutput(plan),
     costEstimate: plan.cost,

@@ -93,6 +93,42 @@ for (const stack of stackNames) {
       assert.strictEqual(wait.inputs.network, one(r, "gcp:compute/network:Network").outputs.name);
     });
 
+    it("destroys the Artifact Registry pieces in one step: after the hub and the package proxy that use them, before the cluster and the network they name", async () => {
+      const r = await run(stack);
+      const dependsOn = dependsOnTransitively(r);
+      const registry = r.resources.filter((x) => x.custom && x.parent !== undefined && r.resources.find((p) => p.urn === x.parent)?.type === "jupyterhub-gke:registry:PackageRegistry");
+      const types = [...new Set(registry.map((x) => x.type))].sort();
+      assert.deepStrictEqual(types, [
+        "gcp:artifactregistry/repository:Repository",
+        "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember",
+        "gcp:dns/managedZone:ManagedZone",
+        "gcp:dns/recordSet:RecordSet",
+        ...(stack === "event" ? ["gcp:serviceaccount/account:Account", "gcp:serviceaccount/iAMMember:IAMMember"] : []),
+      ]);
+      // Deleted before any of them: the release (so the user image's pullers and pip's users) and, in
+      // mirror mode, every piece of the package proxy.
+      const users = [
+        one(r, "kubernetes:helm.sh/v3:Release"),
+        one(r, "kubernetes:core/v1:Namespace"),
+        ...r.resources.filter((x) => x.custom && x.parent !== undefined && r.resources.find((p) => p.urn === x.parent)?.type === "jupyterhub-gke:registry:PackageProxy"),
+      ];
+      assert.strictEqual(users.length, stack === "event" ? 8 : 2);
+      for (const u of users) assert.deepStrictEqual(registry.filter((x) => !dependsOn(u, x)).map((x) => x.name), [], u.name);
+      // Deleted after all of them: the cluster and its node service account (read grants name it), the
+      // network (the private zone is bound to it) and the destroy wait's neighbours underneath.
+      const underneath = [
+        one(r, "gcp:container/cluster:Cluster"),
+        named(r, "gcp:serviceaccount/account:Account", "cluster-nodes"),
+        one(r, "gcp:compute/network:Network"),
+      ];
+      const zone = registry.find((x) => x.type === "gcp:dns/managedZone:ManagedZone")!;
+      assert.ok(dependsOn(zone, one(r, "gcp:compute/network:Network")));
+      const nodeGrants = registry.filter((x) => x.type === "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember" && x.inputs.member === `serviceAccount:${underneath[1].outputs.email}`);
+      assert.strictEqual(nodeGrants.length, 1);
+      assert.ok(dependsOn(nodeGrants[0], underneath[1]), nodeGrants[0].name);
+      assert.deepStrictEqual(underneath.filter((x) => registry.some((g) => dependsOn(x, g))).map((x) => x.name), [], "no cycle");
+    });
+
     it("serialises a destroy wait that Pulumi's dynamic-provider host can load and call", async () => {
       // The host loads `__provider` with require-from-string and calls `.handler()`
       // (@pulumi/pulumi cmd/dynamic-provider/index.js `getProvider`).
@@ -141,16 +177,26 @@ for (const stack of stackNames) {
       ]);
       // No project-level role for the writer.
       assert.deepStrictEqual(ofType(r, "gcp:projects/iAMMember:IAMMember").filter((m: any) => m.inputs.member === member), []);
-      const wi: any = one(r, "gcp:serviceaccount/iAMMember:IAMMember").inputs;
-      assert.strictEqual(wi.role, "roles/iam.workloadIdentityUser");
-      assert.strictEqual(wi.serviceAccountId, writer.outputs.name);
-      assert.strictEqual(wi.member, `serviceAccount:${config.platform.project}.svc.id.goog[${config.hub.namespace}/home-export]`);
-      // Two Kubernetes service accounts: the export's, the only one tied to a Google account, and the
-      // placeholder calendar's (issue 13: warm room follows the schedule), which may only scale the
-      // placeholder StatefulSet and has no Google identity.
+      // Every Workload Identity binding, by account: the writer's, for the export's Kubernetes service account
+      // only, and (packageMode mirror in the event stack) the package proxy's own account, which reads the
+      // Python repository and nothing else (test/packages.test.ts).
+      const pool = `serviceAccount:${config.platform.project}.svc.id.goog[${config.hub.namespace}`;
+      const bindings = ofType(r, "gcp:serviceaccount/iAMMember:IAMMember").map((m: any) => [m.inputs.serviceAccountId, m.inputs.role, m.inputs.member]).sort();
+      assert.deepStrictEqual(bindings, [
+        ...(stack === "event" ? [[named(r, "gcp:serviceaccount/account:Account", "registry-proxy").outputs.name, "roles/iam.workloadIdentityUser", `${pool}/package-proxy]`]] : []),
+        [writer.outputs.name, "roles/iam.workloadIdentityUser", `${pool}/home-export]`],
+      ].sort());
+      // The Kubernetes service accounts: the export's, the placeholder calendar's (issue 13: warm room follows
+      // the schedule; it may only scale the placeholder StatefulSet and has no Google identity) and, in
+      // packageMode mirror (the event stack), the package proxy's.
       const accounts: any[] = ofType(r, "kubernetes:core/v1:ServiceAccount").map((a) => a.inputs);
-      assert.deepStrictEqual(accounts.map((a) => a.metadata.name).sort(), ["home-export", "placeholder-calendar"]);
-      const ksa = accounts.find((a) => a.metadata.name === "home-export");
+      assert.deepStrictEqual(
+        accounts.map((a) => a.metadata.name).sort(),
+        [...(stack === "event" ? ["package-proxy"] : []), "home-export", "placeholder-calendar"].sort(),
+      );
+      const writers = accounts.filter((a) => a.metadata.annotations?.["iam.gke.io/gcp-service-account"] === writer.outputs.email);
+      assert.strictEqual(writers.length, 1);
+      const ksa = writers[0];
       assert.deepStrictEqual([ksa.metadata.namespace, ksa.metadata.name], [config.hub.namespace, "home-export"]);
       assert.strictEqual(ksa.metadata.annotations["iam.gke.io/gcp-service-account"], writer.outputs.email);
       assert.strictEqual(ksa.automountServiceAccountToken, false);

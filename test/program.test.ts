@@ -129,9 +129,13 @@ for (const stack of stackNames) {
     it("runs nodes under a dedicated least-privilege service account, never the default compute one", async () => {
       const r = await run(stack);
       const sa: any = named(r, "gcp:serviceaccount/account:Account", "cluster-nodes").outputs;
-      const roles = ofType(r, "gcp:projects/iAMMember:IAMMember").map((m: any) => m.inputs.role).sort();
-      // Only Google's node role: nothing is pulled from Artifact Registry, so no project-wide reader.
-      assert.deepStrictEqual(roles, ["roles/container.defaultNodeServiceAccount"]);
+      const grants = ofType(r, "gcp:projects/iAMMember:IAMMember").map((m: any) => [m.inputs.role, m.inputs.member]).sort();
+      // Google's node role, and Service Usage Consumer, which image streaming needs with a custom node
+      // service account (GKE image-streaming requirements); reading images is per repository, never here.
+      assert.deepStrictEqual(grants, [
+        ["roles/container.defaultNodeServiceAccount", `serviceAccount:${sa.email}`],
+        ["roles/serviceusage.serviceUsageConsumer", `serviceAccount:${sa.email}`],
+      ]);
       for (const p of ["core", "user"]) {
         assert.strictEqual(pool(r, p).nodeConfig.serviceAccount, sa.email);
       }
@@ -200,7 +204,10 @@ for (const stack of stackNames) {
       assert.strictEqual(r.outputs.hubUrl, `https://${config.edge.hubDomain}/`);
       // The outputs carry what Google assigns to the address and the zone.
       assert.strictEqual(r.outputs.staticIp, one(r, TYPES.globalAddress).outputs.address);
-      assert.deepStrictEqual(r.outputs.nameServers, one(r, TYPES.managedZone).outputs.nameServers);
+      // The registry's private pkg.dev zone is the other ManagedZone (components/registry.ts).
+      const publicZone = ofType(r, TYPES.managedZone).filter((z: any) => z.inputs.visibility === "public");
+      assert.strictEqual(publicZone.length, 1);
+      assert.deepStrictEqual(r.outputs.nameServers, publicZone[0].outputs.nameServers);
       assert.deepStrictEqual(r.outputs.dsRecords, mockKeySigningKeys.filter((k) => k.isActive).map((k) => k.dsRecord));
       assert.strictEqual(r.outputs.certificateName, one(r, TYPES.certificate).outputs.name);
     });
@@ -234,7 +241,10 @@ for (const stack of stackNames) {
       assert.deepStrictEqual(google.filter((x) => !after(x)).map((x) => x.type), []);
       assert.deepStrictEqual(google.filter((x) => x.inputs.project === undefined).map((x) => x.type).sort(), [
         ...(stack === "event" ? ["gcp:billing/budget:Budget"] : []),
-        "gcp:serviceaccount/iAMMember:IAMMember", "gcp:storage/bucketIAMMember:BucketIAMMember", "gcp:storage/bucketIAMMember:BucketIAMMember",
+        "gcp:serviceaccount/iAMMember:IAMMember",
+        // The package proxy's Workload Identity binding (packageMode mirror in the event stack).
+        ...(stack === "event" ? ["gcp:serviceaccount/iAMMember:IAMMember"] : []),
+        "gcp:storage/bucketIAMMember:BucketIAMMember", "gcp:storage/bucketIAMMember:BucketIAMMember",
       ]);
       // The data sources wait too: the zone's DS records and the project number take the same project.
       assert.ok(r.invokes.length > 0 && r.invokes.every((i) => (i.inputs.project ?? i.inputs.projectId) === config.platform.project));

@@ -2,7 +2,7 @@
 import * as assert from "assert";
 import { planStack } from "../infra/tools/plan";
 import { OfflineRun } from "../infra/tools/offline";
-import { inputs, ofType, one } from "./support/resources";
+import { inputs, named, ofType, one } from "./support/resources";
 import { planAll } from "../infra/plan";
 import { calendarDocument } from "../infra/plan/placeholderCalendar";
 import { loadStackConfig, stackNames, stacksAsOf } from "./support/stacks";
@@ -41,7 +41,8 @@ for (const stack of stackNames) {
     it("declares the placeholder calendar in the hub's namespace, with the plan's calendar and a role on the StatefulSet's scale only", () => {
       const config = loadStackConfig(stack);
       const ns = config.hub.namespace;
-      const configMap: any = inputs(one(run, "kubernetes:core/v1:ConfigMap"));
+      // By name: the registry's package proxy has a ConfigMap (its source) of its own.
+      const configMap: any = inputs(named(run, "kubernetes:core/v1:ConfigMap", "hub-placeholder-calendar-config"));
       assert.strictEqual(configMap.metadata.namespace, ns);
       assert.strictEqual(configMap.data["calendar.json"], calendarDocument(ns, planAll(config).rush.calendar));
       assert.match(configMap.data["placeholder_calendar.py"], /def desired_replicas/);
@@ -60,7 +61,7 @@ for (const stack of stackNames) {
       for (const r of objects) {
         assert.ok(r.provider?.startsWith(`${provider}::`), `${r.name} uses ${r.provider}`);
       }
-      const netpol: any = inputs(one(run, "kubernetes:networking.k8s.io/v1:NetworkPolicy"));
+      const netpol: any = inputs(named(run, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "hub-placeholder-calendar-netpol"));
       assert.deepStrictEqual(netpol.spec.policyTypes, ["Ingress", "Egress"]);
       assert.deepStrictEqual(netpol.spec.egress[0].ports, [{ protocol: "TCP", port: 443 }]);
       // Created after the release whose StatefulSet it scales.

@@ -96,10 +96,20 @@ for (const stack of stackNames) {
     it("allows users DNS and the allowlist only, the hub DNS, the Kubernetes API and the IdP on public addresses, the proxy DNS only", async () => {
       const values = inputs(one(await stackRun(stack), T.release)).values;
       const allowlist = config.hub.egressAllowlist.map((rule) => ({ to: [{ ipBlock: { cidr: rule.cidr } }], ports: rule.ports.map((port) => ({ port, protocol: "TCP" })) }));
+      // With a Python repository in Artifact Registry (packageMode mirror or curated, no index of the
+      // organisation's), user pods also reach the registry proxy's pods, on its port only (docs/packages.md); the proxy, not the user pod, holds the credential and reaches Google.
+      const proxied = (config.hub.packages.mode === "mirror" || config.hub.packages.mode === "curated") && config.hub.packages.indexUrl === undefined;
+      const toProxy = {
+        to: [{
+          namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": config.hub.namespace } },
+          podSelector: { matchLabels: { "app.kubernetes.io/name": "package-proxy", "app.kubernetes.io/part-of": "jupyterhub-gke" } },
+        }],
+        ports: [{ port: 8080, protocol: "TCP" }],
+      };
       assert.deepStrictEqual(
         values.singleuser.networkPolicy,
-        { enabled: true, egressAllowRules: noChartEgress, egress: [kubeDns, ...allowlist] },
-        "user pods: DNS to kube-dns on 53/UDP+TCP and each allowlist entry on its own ports; anything wider reaches the VPC, the internet or the metadata server",
+        { enabled: true, egressAllowRules: noChartEgress, egress: proxied ? [kubeDns, toProxy, ...allowlist] : [kubeDns, ...allowlist] },
+        "user pods: DNS to kube-dns on 53/UDP+TCP, the registry proxy on 8080 where it serves them, and each allowlist entry on its own ports; anything wider reaches the VPC, the internet or the metadata server",
       );
       assert.deepStrictEqual(
         values.hub.networkPolicy,

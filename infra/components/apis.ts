@@ -12,6 +12,8 @@ export const requiredApis = [
   "compute.googleapis.com",
   "container.googleapis.com",
   "containerfilesystem.googleapis.com",
+  // Packages and the user image come from Artifact Registry (plan/packages.ts `registryApis`).
+  "artifactregistry.googleapis.com",
   "dns.googleapis.com",
   "certificatemanager.googleapis.com",
   "logging.googleapis.com",

@@ -45,12 +45,14 @@ export interface HardenedClusterArgs {
 }
 
 // Google's least-privilege role for node service accounts, replacing the old logging/monitoring set
-// (GKE hardening guide, "Use least privilege Google service accounts"; CIS GKE 5.2.1), and nothing else.
-// The program pulls nothing from Artifact Registry (the chart's images and the default user image are
-// public quay.io and registry.k8s.io images; GKE's own come from its public registries), so the nodes get
-// no Artifact Registry role. A private user image there will need `roles/artifactregistry.reader` on its
-// repository only, never on the project (docs/known-limits.md).
-const nodeServiceAccountRoles = ["roles/container.defaultNodeServiceAccount"];
+// (GKE hardening guide, "Use least privilege Google service accounts"; CIS GKE 5.2.1), and the one image
+// streaming needs: with a custom node service account, GKE's image-streaming requirements name Service
+// Usage Consumer (serviceusage.services.use), which roles/container.defaultNodeServiceAccount lacks
+// (terraform-google-kubernetes-engine #2251: pods failed to start on gcfs nodes without it; #2262 adds it).
+// It lets the nodes use the project's enabled APIs as the project's consumer, and reads no data; being
+// about the project's services, it exists only at project level. Reading the user image is
+// `roles/artifactregistry.reader` on the image repositories only, granted by PackageRegistry.
+export const nodeServiceAccountRoles = ["roles/container.defaultNodeServiceAccount", "roles/serviceusage.serviceUsageConsumer"];
 
 // With a least-privilege service account Google advises the cloud-platform scope and IAM to restrict it
 // (GKE docs, "Service accounts and access scopes").
@@ -201,9 +203,9 @@ export class HardenedCluster extends pulumi.ComponentResource {
           // The GKE metadata server hides node credentials and the legacy metadata API (CIS GKE 5.4.1).
           workloadMetadataConfig: { mode: "GKE_METADATA" },
           shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
-          // Image streaming starts large notebook images before they are fully pulled, but only images in
-          // Artifact Registry stream (GKE docs, "Use Image streaming to pull container images"); the public
-          // quay.io images of today are pulled whole, and need no Google permission to pull.
+          // Image streaming starts large notebook images before they are fully pulled; only images in
+          // Artifact Registry stream (GKE docs, "Use Image streaming to pull container images"), which is
+          // where the user image comes from (plan/packages.ts). The chart's own quay.io images are pulled whole.
           gcfsConfig: { enabled: true },
           metadata: { "disable-legacy-endpoints": "true" },
           labels: { [nodePurposeLabel]: poolPurpose[spec.purpose] },

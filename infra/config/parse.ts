@@ -12,6 +12,7 @@ import {
   GpuConfig,
   HubConfig,
   LifecycleConfig,
+  PackagesConfig,
   PlatformConfig,
   PriceTable,
   RushConfig,
@@ -24,6 +25,7 @@ import { acceleratorFamilies, lookupMachineType } from "../catalog/machineTypes"
 import { defaultPriceTable, pricesFor } from "../catalog/prices";
 import { nonPublicPart, overlaps, parseIpv4Cidr, readCidr, sharedAddresses } from "../catalog/cidr";
 import { isPinnedImage } from "../catalog/images";
+import { publicIndexHosts } from "../../policy-pack/contracts/packages";
 
 export { knownKeys, oidcClientSecretKey };
 
@@ -458,6 +460,42 @@ function parseGpu(r: Reader): GpuConfig | undefined {
   return { machineType: machineType.name, acceleratorType, acceleratorCount: count, maxNodes, image };
 }
 
+/** PEP 503 normalisation: runs of `-`, `_` and `.` become one `-`, lower case. */
+export function normalizeProjectName(name: string): string {
+  return name.replace(/[-_.]+/g, "-").toLowerCase();
+}
+
+// PyPI's own hosts (the contract the pack checks too): an organisation that wants PyPI uses packageMode
+// mirror, which goes through Artifact Registry and the registry proxy, rather than opening PyPI's CDN to
+// user pods.
+const publicIndexHostList: readonly string[] = publicIndexHosts;
+
+function parsePackages(r: Reader): PackagesConfig {
+  const mode = r.oneOf("packageMode");
+  const denyList = r.stringList("packageDenyList");
+  const indexUrl = r.optionalString("packageIndexUrl");
+  const condaChannelUrl = r.optionalString("condaChannelUrl");
+  const modeRead = r.valid("packageMode");
+  if (modeRead && mode === "none") {
+    if (denyList.length > 0) {
+      r.report("packageDenyList", denyList, "no deny list with packageMode none, where nothing can be installed at all; set packageMode mirror (or curated) to allow installs with a deny list");
+    }
+    if (indexUrl !== undefined) {
+      r.report("packageIndexUrl", indexUrl, "only with packageMode mirror or curated: with packageMode none users install nothing, so an index would never be used; set packageMode mirror or remove packageIndexUrl");
+    }
+    if (condaChannelUrl !== undefined) {
+      r.report("condaChannelUrl", condaChannelUrl, "only with packageMode mirror or curated: with packageMode none users install nothing, so a channel would never be used; set packageMode mirror or remove condaChannelUrl");
+    }
+  }
+  if (indexUrl !== undefined && publicIndexHostList.includes(new URL(indexUrl).hostname)) {
+    r.report("packageIndexUrl", indexUrl, "an index your organisation runs, not the public PyPI: for PyPI set packageMode mirror and leave packageIndexUrl out (Artifact Registry then proxies PyPI)");
+  }
+  if (indexUrl !== undefined && denyList.length > 0 && r.valid("packageDenyList")) {
+    r.report("packageDenyList", denyList, "no deny list with packageIndexUrl: the list is enforced by this program's registry proxy, which your own index bypasses; enforce it in that index, or drop packageIndexUrl to use Artifact Registry (for a list of what may be installed, use packageMode curated)");
+  }
+  return { mode, denyList: [...new Set(denyList.map(normalizeProjectName))], indexUrl, condaChannelUrl };
+}
+
 function parseHub(r: Reader): HubConfig {
   const namespace = r.string("hubNamespace");
   const oidc = {
@@ -502,7 +540,7 @@ function parseHub(r: Reader): HubConfig {
     activeServerLimit: r.optionalInteger("activeServerLimit"),
     concurrentSpawnLimit: r.optionalInteger("concurrentSpawnLimit"),
     egressAllowlist: parseEgress(r),
-    packageIndexUrl: r.optionalString("packageIndexUrl"),
+    packages: parsePackages(r),
     dbType: r.oneOf("hubDbType"),
     gpu: parseGpu(r),
   };

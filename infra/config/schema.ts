@@ -5,7 +5,7 @@ import { isPrivate, readCidr } from "../catalog/cidr";
 import { isPinnedImage } from "../catalog/images";
 import { didYouMean } from "./errors";
 import { gcpRegions } from "../catalog/regions";
-import { ClusterLocationType, HubDbType, ReleaseChannel, UserSandbox, WafMode } from "./types";
+import { ClusterLocationType, HubDbType, PackageMode, ReleaseChannel, UserSandbox, WafMode } from "./types";
 
 // The one table of the program's stack config: for every key its type, default, bounds, what it is for
 // and, where a number is not a product choice, where it comes from. It drives
@@ -511,9 +511,26 @@ export const configSchema = {
     allowed: "`[{cidr, ports, description}]`, public CIDRs no wider than /8",
     doc: "the only internet destinations user pods may reach",
   },
+  packageMode: {
+    kind: "enum", values: ["none", "mirror", "curated"] satisfies PackageMode[], default: "none",
+    doc: "where `pip install` in user pods gets packages: `none` (nowhere), `mirror` (an Artifact Registry remote repository of PyPI) or `curated` (an Artifact Registry repository admins fill); docs/packages.md",
+  },
+  packageDenyList: {
+    // PEP 503 names, compared normalised; the registry proxy refuses them (docs/packages.md).
+    kind: "stringList", item: /^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/, itemsAre: "Python project names such as torch or some_package",
+    default: [], defaultText: "none",
+    allowed: "project names; only with packageMode mirror or curated and without packageIndexUrl",
+    doc: "projects the registry proxy refuses by name (the same code under another name is not stopped)",
+  },
   packageIndexUrl: {
-    kind: "string", unset: "none", check: httpsUrl, allowed: "an https URL",
-    doc: "the approved package mirror; without one, users install nothing",
+    kind: "string", unset: "Artifact Registry", check: httpsUrl,
+    allowed: "an https URL of an index your organisation runs, not PyPI; only with packageMode mirror or curated",
+    doc: "an index your organisation runs instead of Artifact Registry; its addresses must be in `egressAllowlist`",
+  },
+  condaChannelUrl: {
+    kind: "string", unset: "conda stays offline", check: httpsUrl,
+    allowed: "an https URL of a conda channel your organisation runs; only with packageMode mirror or curated",
+    doc: "the one conda channel user pods may use, for images that have conda; its addresses must be in `egressAllowlist`",
   },
   hubDbType: {
     kind: "enum", values: ["sqlite-pvc", "sqlite-memory"] satisfies HubDbType[], default: "sqlite-pvc",

@@ -7,6 +7,8 @@ export type { PriceTable };
 
 export type ReleaseChannel = "RAPID" | "REGULAR" | "STABLE";
 export type HubDbType = "sqlite-pvc" | "sqlite-memory";
+/** Where pip in user pods gets packages (docs/packages.md). */
+export type PackageMode = "none" | "mirror" | "curated";
 /** What user pods run under: GKE Sandbox (gVisor), or the node's own kernel through runc. */
 export type UserSandbox = "gvisor" | "none";
 /** Cloud Armor's preconfigured WAF rules: log what they would block, or block it. */
@@ -174,6 +176,17 @@ export interface EgressRule {
   readonly description: string;
 }
 
+/** What user pods may install, and from where (`packageMode` and the keys beside it). */
+export interface PackagesConfig {
+  readonly mode: PackageMode;
+  /** Project names the registry proxy refuses, PEP 503-normalised; empty unless mode is mirror or curated. */
+  readonly denyList: readonly string[];
+  /** An index the organisation runs instead of Artifact Registry (then no Python repository is created). */
+  readonly indexUrl?: string;
+  /** The one conda channel user pods may use; without it conda is configured offline. */
+  readonly condaChannelUrl?: string;
+}
+
 /** The JupyterHub release for untrusted users. */
 export interface HubConfig {
   readonly namespace: string;
@@ -189,8 +202,7 @@ export interface HubConfig {
   /** `undefined` means "sized from the timetable's fastest arrival" (infra/plan/rush/hub.ts). */
   readonly concurrentSpawnLimit?: number;
   readonly egressAllowlist: readonly EgressRule[];
-  /** The approved package mirror (pip index URL); when unset, users install nothing. */
-  readonly packageIndexUrl?: string;
+  readonly packages: PackagesConfig;
   readonly dbType: HubDbType;
   readonly gpu?: GpuConfig;
 }

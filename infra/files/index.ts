@@ -1,4 +1,4 @@
-// The one place that reads the Python shipped in the chart values (the files beside this module) from disk:
+// The one place that reads the Python shipped in the chart values (and the registry proxy's) (the files beside this module) from disk:
 // the program calls `readShippedFiles` once and hands the text to the plan, which stays pure. Tests read
 // the same files through it, so the values they check are the ones the program ships.
 import * as fs from "fs";
@@ -13,6 +13,7 @@ export const shippedFilePaths: { readonly [K in keyof ShippedFiles]: string } = 
   auditLog: "hub/audit_log.py",
   ipythonConfig: "ipython/ipython_config.py",
   refuseShellEscapes: "ipython/refuse_shell_escapes.py",
+  packageProxy: "registry/package_proxy.py",
 };
 
 /** Reads every shipped file as UTF-8 text; a missing file fails here, before anything is declared. */
@@ -22,6 +23,7 @@ export function readShippedFiles(dir: string = shippedFilesDir): ShippedFiles {
     auditLog: read(shippedFilePaths.auditLog),
     ipythonConfig: read(shippedFilePaths.ipythonConfig),
     refuseShellEscapes: read(shippedFilePaths.refuseShellEscapes),
+    packageProxy: read(shippedFilePaths.packageProxy),
   };
 }
 

@@ -20,11 +20,15 @@ import { Storage } from "@google-cloud/storage";
 //   buckets (plan/lifecycle.ts `stackLabels`). The Cloud Armor policy (`<prefix>-hub-armor`) is found by
 //   name: it is billed per policy and per rule each month (Cloud Armor pricing, Standard tier) and a destroy
 //   that stopped half-way, or a policy made by hand with `gcloud compute security-policies create`, leaves it.
+// - Artifact Registry repositories (the PyPI mirror or curated repository and the user image's remote
+//   repository, components/registry.ts): ids `<stack prefix>-...` (plan/packages.ts `repositoryId`) or the
+//   stack label, in the stack's region; what they cache or hold is billed as storage.
 // Responses are the Compute Engine API v1 and Cloud Storage JSON API shapes
 // (cloud.google.com/compute/docs/reference/rest/v1: disks.aggregatedList, snapshots.list,
 // globalAddresses.list, addresses.aggregatedList, globalForwardingRules.list, forwardingRules.aggregatedList,
 // networkEndpointGroups.aggregatedList, backendServices.list, securityPolicies.list, firewalls.list;
-// cloud.google.com/storage/docs/json_api/v1/buckets/list).
+// cloud.google.com/storage/docs/json_api/v1/buckets/list;
+// cloud.google.com/artifact-registry/docs/reference/rest/v1/projects.locations.repositories/list).
 
 /** What identifies a stack's resources in its project. */
 export interface StackFootprint {
@@ -37,6 +41,8 @@ export interface StackFootprint {
   readonly stackLabel: string;
   /** The stack's VPC name, when known (during `pulumi destroy`); GKE's firewall rules for the Gateway live there. */
   readonly network?: string;
+  /** The stack's region (`gcp:region`): its Artifact Registry repositories are there. Without it they are not looked for. */
+  readonly region?: string;
 }
 
 export type LeftoverKind =
@@ -48,7 +54,8 @@ export type LeftoverKind =
   | "backend service"
   | "security policy"
   | "firewall rule"
-  | "bucket";
+  | "bucket"
+  | "repository";
 
 export interface Leftover {
   readonly kind: LeftoverKind;
@@ -87,6 +94,8 @@ export interface Listing {
   readonly securityPolicies: readonly ApiItem[];
   readonly firewalls: readonly ApiItem[];
   readonly buckets: readonly ApiItem[];
+  /** Artifact Registry repositories; `name` is the full `projects/<p>/locations/<l>/repositories/<id>`. */
+  readonly repositories: readonly ApiItem[];
 }
 
 function descriptionJson(item: ApiItem): Record<string, unknown> {
@@ -166,14 +175,41 @@ export function matchLeftovers(listing: Listing, f: StackFootprint): Leftover[] 
     const why = labelled(b);
     add("bucket", b, b.location ?? "", why && `${why} (the home-directory export bucket, kept on purpose; its lifecycle rule deletes the archives)`, false, true);
   }
+  for (const repo of listing.repositories) {
+    const [, , , location = "", , id = ""] = (repo.name ?? "").split("/");
+    const named = { ...repo, name: id };
+    add("repository", named, location, labelled(repo) ?? prefixed(named), false);
+  }
   return found;
 }
 
 /** The billable pieces the leftover check reports (not backend services or firewall rules, which are free). */
-export const billableKinds: readonly LeftoverKind[] = ["disk", "snapshot", "address", "forwarding rule", "network endpoint group", "security policy", "bucket"];
+export const billableKinds: readonly LeftoverKind[] = ["disk", "snapshot", "address", "forwarding rule", "network endpoint group", "security policy", "bucket", "repository"];
 
 /** Options for the client libraries: none in real use (Application Default Credentials, Google's endpoints). */
 export type ClientOptions = Record<string, string | number | object | undefined>;
+
+/** Artifact Registry's REST endpoint (API reference, "Service endpoint"). */
+export const artifactRegistryEndpoint = "https://artifactregistry.googleapis.com";
+
+/**
+ * Artifact Registry repositories in one location, every page. There is no Node client for Artifact
+ * Registry among the program's dependencies, so this calls the REST method with the credentials the
+ * Compute client already holds (its `auth`, a google-auth-library GoogleAuth with the cloud-platform scope).
+ */
+async function listRepositories(project: string, location: string, computeOptions: ClientOptions, endpoint: string): Promise<ApiItem[]> {
+  const auth = new compute.RegionsClient(computeOptions).auth;
+  const out: ApiItem[] = [];
+  let pageToken: string | undefined;
+  do {
+    const url = new URL(`${endpoint}/v1/projects/${encodeURIComponent(project)}/locations/${encodeURIComponent(location)}/repositories`);
+    if (pageToken) url.searchParams.set("pageToken", pageToken);
+    const res = await auth.request<{ repositories?: ApiItem[]; nextPageToken?: string }>({ url: url.toString() });
+    out.push(...(res.data.repositories ?? []));
+    pageToken = res.data.nextPageToken || undefined;
+  } while (pageToken);
+  return out;
+}
 
 async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
@@ -193,12 +229,12 @@ async function aggregated<K extends string>(iterable: AsyncIterable<[string, Par
  */
 export async function listProject(
   project: string,
-  options: { compute?: ClientOptions; storage?: ClientOptions; only?: readonly LeftoverKind[] } = {},
+  options: { compute?: ClientOptions; storage?: ClientOptions; artifactRegistry?: string; regions?: readonly string[]; only?: readonly LeftoverKind[] } = {},
 ): Promise<Listing> {
   const want = (k: LeftoverKind) => !options.only || options.only.includes(k);
   const o = options.compute ?? {};
   const none = async () => [];
-  const [disks, snapshots, globalAddresses, addresses, globalForwardingRules, forwardingRules, networkEndpointGroups, backendServices, securityPolicies, firewalls, buckets] = await Promise.all([
+  const [disks, snapshots, globalAddresses, addresses, globalForwardingRules, forwardingRules, networkEndpointGroups, backendServices, securityPolicies, firewalls, buckets, repositories] = await Promise.all([
     want("disk") ? aggregated(new compute.DisksClient(o).aggregatedListAsync({ project }), "disks") : none(),
     want("snapshot") ? collect(new compute.SnapshotsClient(o).listAsync({ project })) : none(),
     want("address") || want("forwarding rule") ? collect(new compute.GlobalAddressesClient(o).listAsync({ project })) : none(),
@@ -212,13 +248,16 @@ export async function listProject(
     want("bucket")
       ? new Storage({ projectId: project, ...(options.storage ?? {}) }).getBuckets().then(([bs]) => bs.map((b) => ({ name: b.name, labels: b.metadata.labels ?? null, location: b.metadata.location ?? null })))
       : none(),
+    want("repository")
+      ? Promise.all((options.regions ?? []).map((r) => listRepositories(project, r, o, options.artifactRegistry ?? artifactRegistryEndpoint))).then((lists) => lists.flat())
+      : none(),
   ]);
-  return { disks, snapshots, globalAddresses, addresses, globalForwardingRules, forwardingRules, networkEndpointGroups, backendServices, securityPolicies, firewalls, buckets };
+  return { disks, snapshots, globalAddresses, addresses, globalForwardingRules, forwardingRules, networkEndpointGroups, backendServices, securityPolicies, firewalls, buckets, repositories };
 }
 
 /** The stack's billable leftovers in its project. */
-export async function findLeftovers(f: StackFootprint, options: { compute?: ClientOptions; storage?: ClientOptions } = {}): Promise<Leftover[]> {
-  const listing = await listProject(f.project, { ...options, only: billableKinds });
+export async function findLeftovers(f: StackFootprint, options: { compute?: ClientOptions; storage?: ClientOptions; artifactRegistry?: string } = {}): Promise<Leftover[]> {
+  const listing = await listProject(f.project, { ...options, regions: f.region ? [f.region] : [], only: billableKinds });
   return matchLeftovers(listing, f).filter((l) => billableKinds.includes(l.kind));
 }
 

@@ -168,7 +168,7 @@ async function smoke(stack: string, v: Record<string, string | boolean | undefin
 async function leftovers(stack: string): Promise<number> {
   const config = stackConfig(stack);
   const prefix = dnsSafePrefix(stack);
-  const found = await findLeftovers({ project: config.platform.project, namePrefix: prefix, namespace: config.hub.namespace, stackLabel: prefix });
+  const found = await findLeftovers({ project: config.platform.project, namePrefix: prefix, namespace: config.hub.namespace, stackLabel: prefix, region: config.platform.region });
   const report = leftoverReport(found);
   process.stdout.write(found.length === 0 ? `nothing of stack ${stack} is left in project ${config.platform.project}\n` : `${report.lines.join("\n")}\n`);
   return report.failed ? 1 : 0;

@@ -18,11 +18,14 @@ export const GCP = {
   serviceAccount: "gcp:serviceaccount/account:Account",
   projectIamMember: "gcp:projects/iAMMember:IAMMember",
   projectIamBinding: "gcp:projects/iAMBinding:IAMBinding",
+  artifactRegistryRepository: "gcp:artifactregistry/repository:Repository",
+  artifactRegistryIamMember: "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember",
 } as const;
 
 export const K8S = {
   namespace: "kubernetes:core/v1:Namespace",
   service: "kubernetes:core/v1:Service",
+  k8sServiceAccount: "kubernetes:core/v1:ServiceAccount",
   networkPolicy: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
   helmRelease: "kubernetes:helm.sh/v3:Release",
   helmChart: "kubernetes:helm.sh/v4:Chart",

@@ -13,6 +13,8 @@ import {
 import { StackConfig } from "../../infra/config/types";
 import { readShippedFiles } from "../../infra/files";
 import { planAll } from "../../infra/plan";
+import { planPackages } from "../../infra/plan/packages";
+import { dnsSafePrefix } from "../../infra/program";
 import { buildChartValues, hubSecretKeys, summarizeHubSecurity, z2jhChart, Z2jhValues } from "../../infra/plan/chart";
 import { OfflineRun, runOffline } from "../../infra/tools/offline";
 import { planStack } from "../../infra/tools/plan";
@@ -32,9 +34,9 @@ interface HubRun {
   readonly props: Map<string, Record<string, any>>;
 }
 
-/** The values the program builds for a stack, naming the component's Secret. */
-function hubValues(config: StackConfig): Z2jhValues {
-  return buildChartValues(config, planAll(config), readShippedFiles(), { secretName: hubSecretName });
+/** The values the program builds for a stack, naming the component's Secret and planning packages with the stack's prefix. */
+function hubValues(config: StackConfig, stack = "test"): Z2jhValues {
+  return buildChartValues(config, planAll(config), readShippedFiles(), { secretName: hubSecretName }, planPackages(config, dnsSafePrefix(stack)));
 }
 
 /** The component's args for a stack as the program passes them, the chart left to its default. */
@@ -130,7 +132,7 @@ for (const stack of stackNames) {
     it("is given its values by the program, which exports the security summary of exactly those values", async () => {
       const program = await planStack(stack);
       const release = one(program, TYPES.helmRelease);
-      assert.deepStrictEqual(inputs(release).values, JSON.parse(JSON.stringify(hubValues(config))));
+      assert.deepStrictEqual(inputs(release).values, JSON.parse(JSON.stringify(hubValues(config, stack))));
       const summary = program.outputs.securitySummary as string[];
       assert.deepStrictEqual(summary, summarizeHubSecurity(inputs(release).values as Z2jhValues));
       assert.ok(summary.some((l) => /admins can open users' servers: no/.test(l)));

@@ -432,6 +432,56 @@ const cases: readonly Case[] = [
       "  - gcp:region: got \"europe-west7\"; a GCP region with GKE (did you mean europe-west1, europe-west2 or europe-west3?), one of: africa-south1, asia-east1, asia-east2, asia-northeast1, asia-northeast2, asia-northeast3, asia-south1, asia-south2, asia-southeast1, asia-southeast2, australia-southeast1, australia-southeast2, europe-central2, europe-north1, europe-north2, europe-southwest1, europe-west1, europe-west2, europe-west3, europe-west4, europe-west6, europe-west8, europe-west9, europe-west10, europe-west12, me-central1, me-central2, me-west1, northamerica-northeast1, northamerica-northeast2, northamerica-south1, southamerica-east1, southamerica-west1, us-central1, us-east1, us-east4, us-east5, us-south1, us-west1, us-west2, us-west3, us-west4",
     ],
   },
+  // Packages (issue 14, docs/packages.md).
+  {
+    what: "an unknown package mode",
+    stack: "event",
+    changes: {"packageMode":"blacklist"},
+    message: [
+      "  - packageMode: got \"blacklist\"; allowed: none, mirror, curated",
+    ],
+  },
+  {
+    what: "a deny list where nothing can be installed",
+    stack: "dev",
+    changes: {"packageDenyList":["torch"]},
+    message: [
+      "  - packageDenyList: got [\"torch\"]; no deny list with packageMode none, where nothing can be installed at all; set packageMode mirror (or curated) to allow installs with a deny list",
+    ],
+  },
+  {
+    what: "an index and a conda channel where nothing can be installed",
+    stack: "dev",
+    changes: {"packageIndexUrl":"https://pypi-mirror.example.edu/simple","condaChannelUrl":"https://conda.example.edu/main"},
+    message: [
+      "  - packageIndexUrl: got \"https://pypi-mirror.example.edu/simple\"; only with packageMode mirror or curated: with packageMode none users install nothing, so an index would never be used; set packageMode mirror or remove packageIndexUrl",
+      "  - condaChannelUrl: got \"https://conda.example.edu/main\"; only with packageMode mirror or curated: with packageMode none users install nothing, so a channel would never be used; set packageMode mirror or remove condaChannelUrl",
+    ],
+  },
+  {
+    what: "the public PyPI as the organisation's index",
+    stack: "event",
+    changes: {"packageIndexUrl":"https://pypi.org/simple"},
+    message: [
+      "  - packageIndexUrl: got \"https://pypi.org/simple\"; an index your organisation runs, not the public PyPI: for PyPI set packageMode mirror and leave packageIndexUrl out (Artifact Registry then proxies PyPI)",
+    ],
+  },
+  {
+    what: "a deny list the organisation's own index would bypass",
+    stack: "event",
+    changes: {"packageIndexUrl":"https://pypi-mirror.example.edu/simple","packageDenyList":["torch"]},
+    message: [
+      "  - packageDenyList: got [\"torch\"]; no deny list with packageIndexUrl: the list is enforced by this program's registry proxy, which your own index bypasses; enforce it in that index, or drop packageIndexUrl to use Artifact Registry (for a list of what may be installed, use packageMode curated)",
+    ],
+  },
+  {
+    what: "a deny list with something that is not a project name",
+    stack: "event",
+    changes: {"packageDenyList":["torch","-bad name"]},
+    message: [
+      "  - packageDenyList: got [\"torch\",\"-bad name\"]; a list of Python project names such as torch or some_package is required",
+    ],
+  },
 ];
 
 function messageOf(c: Case): string {

@@ -55,7 +55,7 @@ describe("Pulumi.yaml config block", () => {
     const { declared, outsideProject, optional } = declaredKeys();
     assert.deepStrictEqual(Object.keys(block), declared);
     assert.deepStrictEqual(outsideProject, ["gcp:project", "gcp:region"]);
-    assert.deepStrictEqual(optional, ["dnsZone", "activeServerLimit", "concurrentSpawnLimit", "packageIndexUrl", "billingAccount", "gpuProfile"]);
+    assert.deepStrictEqual(optional, ["dnsZone", "activeServerLimit", "concurrentSpawnLimit", "packageIndexUrl", "condaChannelUrl", "billingAccount", "gpuProfile"]);
     assert.deepStrictEqual(block.oidcClientSecret, {
       type: "string", secret: true, description: block.oidcClientSecret.description,
     });

@@ -33,14 +33,15 @@ export function removeScratchDirs(): void {
 }
 
 /** `sandbox`: run the same interpreter inside gVisor (`runsc do`, bench/runsc.ts), with the same env and cwd. */
-export function runPython(args: readonly string[], opts: { input?: string; cwd: string; timeout?: number; sandbox?: boolean }): SpawnSyncReturns<string> {
+export function runPython(args: readonly string[], opts: { input?: string; cwd: string; timeout?: number; sandbox?: boolean; env?: Record<string, string> }): SpawnSyncReturns<string> {
   const [command, argv] = opts.sandbox ? [runsc, [...runscDoArgs, systemPython, ...args]] : [systemPython, [...args]];
   const result = spawnSync(command, argv, {
     encoding: "utf8",
     input: opts.input,
     cwd: opts.cwd,
     // PYTHONDONTWRITEBYTECODE: drivers import real_hub.py from test/hub, which must stay free of __pycache__
-    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: opts.cwd, IPYTHONDIR: path.join(opts.cwd, ".ipython"), LANG: "C.UTF-8", PYTHONDONTWRITEBYTECODE: "1" },
+    // `env` adds variables (PIP_CONFIG_FILE, say); nothing else of this machine's environment goes in.
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: opts.cwd, IPYTHONDIR: path.join(opts.cwd, ".ipython"), LANG: "C.UTF-8", PYTHONDONTWRITEBYTECODE: "1", ...opts.env },
     timeout: opts.timeout ?? 60_000,
   });
   if (result.error) throw result.error;

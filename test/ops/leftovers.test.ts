@@ -13,7 +13,7 @@ import { findLeftovers, leftoverReport, listProject, StackFootprint, sweepFirewa
 
 const fixtures = path.join(__dirname, "..", "fixtures", "gcp-api");
 const project = "jupyterhub-event-example";
-const footprint: StackFootprint = { project, namePrefix: "event", namespace: "jupyterhub", stackLabel: "event", network: "network-vpc-4d5e6f7" };
+const footprint: StackFootprint = { project, namePrefix: "event", namespace: "jupyterhub", stackLabel: "event", network: "network-vpc-4d5e6f7", region: "us-central1" };
 
 const routes: Record<string, string> = {
   [`/compute/v1/projects/${project}/aggregated/disks`]: "disks-aggregated-page1.json",
@@ -28,6 +28,8 @@ const routes: Record<string, string> = {
   [`/compute/v1/projects/${project}/global/securityPolicies`]: "security-policies.json",
   [`/compute/v1/projects/${project}/global/firewalls`]: "firewalls.json",
   [`/storage/v1/b?project=${project}`]: "buckets.json",
+  [`/v1/projects/${project}/locations/us-central1/repositories`]: "ar-repositories-page1.json",
+  [`/v1/projects/${project}/locations/us-central1/repositories?pageToken=CiNldmVudC1xdWF5LWlv`]: "ar-repositories-page2.json",
 };
 
 /** Serves the fixtures; `empty` answers every list as an empty project would. */
@@ -71,6 +73,8 @@ function clientOptions(port: number) {
   return {
     compute: { apiEndpoint: "127.0.0.1", port, protocol: "http", authClient: new PassThroughClient() },
     storage: { apiEndpoint: `http://127.0.0.1:${port}` },
+    // Artifact Registry's REST method, called with the Compute client's auth (here the PassThroughClient).
+    artifactRegistry: `http://127.0.0.1:${port}`,
   };
 }
 
@@ -95,14 +99,22 @@ describe("the leftover check, against recorded Google API responses", function (
       // nor one whose name only starts with the same letters.
       ["security policy", "event-hub-armor", "global", false],
       ["bucket", "event-home-export-1a2b3c4", "US-CENTRAL1", true],
+      // A repository `pulumi destroy` did not delete (a failed destroy, a state edit), by label and by name.
+      ["repository", "event-pypi", "us-central1", false],
+      ["repository", "event-quay-io", "us-central1", false],
     ]);
+    assert.strictEqual(found.at(-2)!.why, "labelled jupyterhub-gke-stack=event");
+    assert.strictEqual(found.at(-1)!.why, "named event-*");
+    // The second page of repositories was asked for with the first page's token.
+    assert.ok(google.requests.includes(`/v1/projects/${project}/locations/us-central1/repositories?pageToken=CiNldmVudC1xdWF5LWlv`));
     assert.match(found[0].why, /^home disk of PVC jupyterhub\/claim-ada$/);
     // The second page of disks was asked for with the first page's token.
     assert.ok(google.requests.includes(`/compute/v1/projects/${project}/aggregated/disks?pageToken=CkQKQgoWdXMtY2VudHJhbDEtYg`));
     const report = leftoverReport(found);
     assert.strictEqual(report.failed, true);
-    assert.strictEqual(report.lines.length, 8);
-    assert.match(report.lines.at(-1)!, /^kept\s+bucket event-home-export-1a2b3c4/);
+    assert.strictEqual(report.lines.length, 10);
+    assert.match(report.lines[7], /^kept\s+bucket event-home-export-1a2b3c4/);
+    assert.strictEqual(report.lines.at(-1), "LEFT  repository event-quay-io (us-central1): named event-*");
   });
 
   it("passes an empty project, and a project whose only leftover is the export bucket kept on purpose", async () => {

@@ -160,9 +160,18 @@ for (const stack of stackNames) {
       assert.strictEqual(values.singleuser.cloudMetadata.blockWithIptables, false);
     });
 
-    it("gives users exactly DNS to the kube-dns pods and the allowlist, nothing private or link-local", () => {
+    it("gives users exactly DNS to the kube-dns pods, the package proxy (mirror and curated) and the allowlist, nothing private or link-local", () => {
+      // Written out: the proxy's pods in the hub's namespace, on the proxy's own port, and no address.
+      const proxyRule = {
+        to: [{
+          namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": config.hub.namespace } },
+          podSelector: { matchLabels: { "app.kubernetes.io/name": "package-proxy", "app.kubernetes.io/part-of": "jupyterhub-gke" } },
+        }],
+        ports: [{ protocol: "TCP", port: 8080 }],
+      };
       assert.deepStrictEqual(values.singleuser.networkPolicy.egress, [
         kubeDnsRule,
+        ...(config.hub.packages.mode === "none" ? [] : [proxyRule]),
         ...config.hub.egressAllowlist.map((r) => ({
           to: [{ ipBlock: { cidr: r.cidr } }],
           ports: r.ports.map((port) => ({ protocol: "TCP", port })),
@@ -255,17 +264,28 @@ for (const stack of stackNames) {
       assert.strictEqual(values.hub.concurrentSpawnLimit, { dev: 10, event: 200 }[stack]);
     });
 
-    it("pins the user image by tag, never latest", () => {
-      assert.strictEqual(`${values.singleuser.image.name}:${values.singleuser.image.tag}`, config.hub.userImage);
+    it("pulls the configured user image, same tag, from the stack's Artifact Registry remote repository of quay.io", () => {
+      // quay.io/<path>:<tag> -> <region>-docker.pkg.dev/<project>/<prefix>-quay-io/<path>:<tag> (remote
+      // repositories serve the upstream's paths under their own: Artifact Registry, "Remote repositories overview").
+      assert.strictEqual(config.hub.userImage, "quay.io/jupyterhub/k8s-singleuser-sample:4.4.0");
+      assert.strictEqual(
+        `${values.singleuser.image.name}:${values.singleuser.image.tag}`,
+        `${config.platform.region}-docker.pkg.dev/${config.platform.project}/hub-quay-io/jupyterhub/k8s-singleuser-sample:4.4.0`,
+      );
       assert.notStrictEqual(values.singleuser.image.tag, "latest");
     });
 
-    it("audits through an extraConfig snippet, and ships the shell-escape guard in the IPython system config", () => {
+    it("audits through an extraConfig snippet, and ships the shell-escape guard and pip's and conda's configuration read-only", () => {
       assert.match(values.hub.extraConfig["audit-log"], /post_auth_hook/);
       assert.deepStrictEqual(
         Object.values(values.singleuser.extraFiles).map((f) => [f.mountPath, f.mode]).sort(),
-        [["/etc/ipython/ipython_config.py", 0o444], ["/etc/ipython/refuse_shell_escapes.py", 0o444]],
+        [["/etc/conda/.condarc", 0o444], ["/etc/ipython/ipython_config.py", 0o444], ["/etc/ipython/refuse_shell_escapes.py", 0o444], ["/etc/pip.conf", 0o444]],
       );
+      // pip's file, beside the rush model's activity interval (plan hubTuning; "sizing rules" below).
+      assert.deepStrictEqual(values.singleuser.extraEnv, {
+        JUPYTERHUB_ACTIVITY_INTERVAL: String(plan.hubTuning.activityIntervalSeconds),
+        PIP_CONFIG_FILE: "/etc/pip.conf",
+      });
     });
 
     it("prints a security summary read back from the values", () => {
@@ -304,27 +324,40 @@ describe("hub values that depend on config switches", () => {
   });
 
   it("embeds the shipped Python it is given, as given, and reads nothing from disk itself", () => {
-    const given = { auditLog: "# audit\n", ipythonConfig: "# config\n", refuseShellEscapes: "# guard\n" };
+    const given = { auditLog: "# audit\n", ipythonConfig: "# config\n", refuseShellEscapes: "# guard\n", packageProxy: "# proxy\n" };
     const config = loadStackConfig("dev");
     const values = buildChartValues(config, planAll(config), given, refs);
     assert.deepStrictEqual(values.hub.extraConfig, { "audit-log": given.auditLog });
     assert.deepStrictEqual(
-      Object.values(values.singleuser.extraFiles).map((f) => [f.mountPath, f.stringData]),
+      Object.values(values.singleuser.extraFiles).filter((f) => f.mountPath.startsWith("/etc/ipython/")).map((f) => [f.mountPath, f.stringData]),
       [["/etc/ipython/ipython_config.py", given.ipythonConfig], ["/etc/ipython/refuse_shell_escapes.py", given.refuseShellEscapes]],
     );
+    // The proxy's source goes into its own ConfigMap (components/registry.ts), never into the chart values.
+    assert.doesNotMatch(JSON.stringify(values), /# proxy/);
   });
 
-  it("shellEscapeGuard false ships no IPython files", () => {
+  it("shellEscapeGuard false ships no IPython files (pip's and conda's configuration stay)", () => {
     const values = stackValues("dev", { shellEscapeGuard: false });
-    assert.deepStrictEqual(values.singleuser.extraFiles, {});
+    assert.deepStrictEqual(Object.values(values.singleuser.extraFiles).map((f) => f.mountPath), ["/etc/pip.conf", "/etc/conda/.condarc"]);
     assert.match(summarizeHubSecurity(values).join("\n"), /shell-escape guard: off/);
   });
 
-  it("points pip at the package mirror when there is one, and at nothing otherwise", () => {
-    assert.strictEqual(stackValues("event").singleuser.extraEnv.PIP_INDEX_URL, "https://pypi-mirror.example.edu/simple");
-    assert.strictEqual(stackValues("dev").singleuser.extraEnv.PIP_INDEX_URL, undefined);
-    // Besides the activity interval (rush tuning), nothing else.
-    assert.deepStrictEqual(Object.keys(stackValues("dev").singleuser.extraEnv), ["JUPYTERHUB_ACTIVITY_INTERVAL"]);
+  it("points pip at the package proxy, the organisation's own index, or no index at all, by packageMode", () => {
+    const pip = (v: Z2jhValues) => v.singleuser.extraFiles["pip-config"].stringData;
+    assert.match(pip(stackValues("event")), /^index-url = http:\/\/package-proxy\.jupyterhub\.svc\.cluster\.local\/simple\/$/m);
+    assert.match(pip(stackValues("event", { packageMode: "curated" })), /^index-url = http:\/\/package-proxy\.jupyterhub\.svc\.cluster\.local\/simple\/$/m);
+    const own = stackValues("event", { packageIndexUrl: "https://pypi-mirror.example.edu/simple" });
+    assert.match(pip(own), /^index-url = https:\/\/pypi-mirror\.example\.edu\/simple$/m);
+    assert.doesNotMatch(pip(own), /trusted-host/);
+    // The organisation's index is reached through egressAllowlist, not the proxy.
+    assert.ok(!JSON.stringify(own.singleuser.networkPolicy.egress).includes("package-proxy"));
+    assert.match(pip(stackValues("dev")), /^no-index = true$/m);
+    assert.doesNotMatch(pip(stackValues("dev")), /^index-url/m);
+    // Besides pip's config file, only the activity interval (rush tuning) is set.
+    for (const stack of stackNames) {
+      assert.deepStrictEqual(Object.keys(stackValues(stack).singleuser.extraEnv).sort(), ["JUPYTERHUB_ACTIVITY_INTERVAL", "PIP_CONFIG_FILE"]);
+      assert.strictEqual(stackValues(stack).singleuser.extraEnv.PIP_CONFIG_FILE, "/etc/pip.conf");
+    }
   });
 
   it("offers no profile list without a GPU, and a standard plus a GPU profile on the tainted GPU pool with one", () => {
@@ -332,7 +365,9 @@ describe("hub values that depend on config switches", () => {
     const profiles = stackValues("event", { gpuProfile }).singleuser.profileList;
     assert.deepStrictEqual(profiles.map((p) => [p.slug, p.default ?? false]), [["standard", true], ["gpu", false]]);
     const gpu = profiles[1].kubespawner_override!;
-    assert.strictEqual(gpu.image, gpuProfile.image);
+    // The GPU image comes through the same remote repository of its registry (quay.io here).
+    assert.strictEqual(gpuProfile.image, "quay.io/jupyter/pytorch-notebook:cuda12-2025-11-03");
+    assert.strictEqual(gpu.image, "us-central1-docker.pkg.dev/jupyterhub-event-example/hub-quay-io/jupyter/pytorch-notebook:cuda12-2025-11-03");
     assert.deepStrictEqual(gpu.extra_resource_limits, { "nvidia.com/gpu": "1" });
     assert.deepStrictEqual(gpu.node_affinity_required, [
       { matchExpressions: [{ key: nodePurposeLabel, operator: "In", values: [poolPurpose.gpu] }] },

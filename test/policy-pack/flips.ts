@@ -87,7 +87,24 @@ export const FLIPS: readonly Flip[] = [
   // Node service account grants
   { type: "gcp:projects/iAMMember:IAMMember", path: "role", insecure: "roles/editor" },
   // DNS, certificate, TLS
-  { type: "gcp:dns/managedZone:ManagedZone", path: "dnssecConfig.state", insecure: "off" },
+  { type: "gcp:dns/managedZone:ManagedZone", name: /^edge-zone$/, path: "dnssecConfig.state", insecure: "off" },
+  // Artifact Registry and the package proxy
+  { type: "gcp:artifactregistry/repository:Repository", name: /quay-io$/, path: "remoteRepositoryConfig.commonRepository.uri", insecure: "http://quay.io" },
+  { type: "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember", path: "member", insecure: "allUsers" },
+  { type: "kubernetes:networking.k8s.io/v1:NetworkPolicy", path: "spec.policyTypes", insecure: ["Ingress"] },
+  { type: "kubernetes:networking.k8s.io/v1:NetworkPolicy", path: "spec.egress", insecure: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }] }] },
+  { type: "kubernetes:core/v1:Service", name: /package-proxy/, path: "spec.type", insecure: "LoadBalancer" },
+  // The proxy alone may reach the metadata server: exactly its policy, exactly GKE's Workload Identity
+  // rules, and only for pods under its Workload Identity account without an API token.
+  { type: "kubernetes:networking.k8s.io/v1:NetworkPolicy", name: /^package-proxy-netpol$/, path: "spec.egress.1.to.0.ipBlock.cidr", insecure: "169.254.0.0/16" },
+  { type: "kubernetes:networking.k8s.io/v1:NetworkPolicy", name: /^package-proxy-netpol$/, path: "spec.podSelector", insecure: {} },
+  { type: "kubernetes:core/v1:ServiceAccount", name: /^package-proxy-sa$/, path: ["metadata", "annotations", "iam.gke.io/gcp-service-account"], insecure: undefined },
+  { type: "kubernetes:core/v1:ServiceAccount", name: /^package-proxy-sa$/, path: "automountServiceAccountToken", insecure: true },
+  { type: DEPLOYMENT, name: /^package-proxy-deployment$/, path: "spec.template.spec.automountServiceAccountToken", insecure: true },
+  { type: "kubernetes:apps/v1:Deployment", path: "spec.template.spec.containers.0.securityContext.allowPrivilegeEscalation", insecure: true },
+  { type: "kubernetes:apps/v1:Deployment", path: "spec.template.spec.containers.0.securityContext.capabilities.drop", insecure: [] },
+  { type: "kubernetes:apps/v1:Deployment", path: "spec.template.spec.containers.0.image", insecure: "quay.io/jupyterhub/k8s-hub:latest" },
+  { type: "kubernetes:apps/v1:Deployment", path: "spec.template.spec.containers.0.resources.limits", insecure: undefined },
   { type: "gcp:dns/recordSet:RecordSet", name: /wildcard/, path: "name", insecure: "unrelated.example.org." },
   { type: "gcp:certificatemanager/certificate:Certificate", path: "managed", insecure: undefined },
   { type: "gcp:certificatemanager/certificate:Certificate", path: "managed.domains", insecure: ["hub.example.com"] },
@@ -163,6 +180,10 @@ export const FLIPS: readonly Flip[] = [
   values("singleuser.cpu.limit", null),
   values("singleuser.memory.limit", null),
   values("singleuser.image.tag", "latest"),
+  values("singleuser.image.name", "quay.io/jupyterhub/k8s-singleuser-sample"),
+  values(["singleuser", "extraEnv", "PIP_CONFIG_FILE"], "/home/jovyan/.pip.conf"),
+  values(["singleuser", "extraFiles", "pip-config", "stringData"], "[global]\nindex-url = https://pypi.org/simple\n"),
+  values("singleuser.networkPolicy.egress", [{ to: [{ ipBlock: { cidr: "199.36.153.8/30" } }], ports: [{ protocol: "TCP", port: 443 }] }]),
   values("scheduling.userPods.nodeAffinity.matchNodePurpose", "prefer"),
   values("singleuser.extraPodConfig.runtimeClassName", undefined),
   values("scheduling.userPlaceholder.extraPodSpec.runtimeClassName", undefined),

@@ -5,12 +5,74 @@
 import * as assert from "assert";
 import { allPolicies } from "../../policy-pack/policies";
 import { areaOf, type HardeningPolicy } from "../../policy-pack/policies/core";
-import { HUB, NODE_SA, NS, secureStack, TYPES as T } from "./fixtures";
+import { HUB, NODE_SA, NS, secureDeployment, secureStack, TYPES as T } from "./fixtures";
 import { VALUES_POD_CASES, VALUES_POD_PASSES } from "./valuesPodCases";
-import { add, all, pod, remove, set, values, type Case, type Pass } from "./mutations";
+import { add, all, pod, remove, set, values, type Case, type Mutation, type Pass, type Stack } from "./mutations";
 import { assertNoViolation, assertViolation, check, clone, find, getPath, setPath, UNKNOWN_STRING } from "./support";
 
+// The registry proxy's NetworkPolicy as components/registry.ts writes it, spelled out here: its name and
+// labels (contracts/packages.ts `packageProxy`) and GKE's Workload Identity rules ("About Workload
+// Identity Federation for GKE": 169.254.169.254/32 TCP 80 on Dataplane V2, 169.254.169.252/32 TCP 988).
+const WI_RULES = [
+  { to: [{ ipBlock: { cidr: "169.254.169.254/32" } }], ports: [{ protocol: "TCP", port: 80 }] },
+  { to: [{ ipBlock: { cidr: "169.254.169.252/32" } }], ports: [{ protocol: "TCP", port: 988 }] },
+];
+const DNS_RULE = { to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }], ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }] };
+const PROXY_LABELS = { "app.kubernetes.io/name": "package-proxy", "app.kubernetes.io/part-of": "jupyterhub-gke" };
+function proxyAccount(bound = true) {
+  return {
+    type: "kubernetes:core/v1:ServiceAccount",
+    name: "package-proxy-sa",
+    inputs: {
+      apiVersion: "v1",
+      kind: "ServiceAccount",
+      metadata: { name: "package-proxy", namespace: NS, labels: PROXY_LABELS, ...(bound ? { annotations: { "iam.gke.io/gcp-service-account": "test-proxy@p.iam.gserviceaccount.com" } } : {}) },
+      automountServiceAccountToken: false,
+    },
+  };
+}
+function proxyDeployment(pod: Record<string, unknown>) {
+  const d = secureDeployment() as any;
+  d.metadata = { name: "package-proxy", namespace: NS, labels: PROXY_LABELS };
+  d.spec.selector = { matchLabels: PROXY_LABELS };
+  d.spec.template.metadata = { labels: PROXY_LABELS };
+  Object.assign(d.spec.template.spec, { serviceAccountName: "package-proxy", ...pod });
+  return { type: T.deployment, name: "package-proxy-deployment", inputs: d };
+}
+function proxyNetpol(egress: unknown[], matchLabels: Record<string, string> = PROXY_LABELS, name = "package-proxy") {
+  return {
+    type: T.networkPolicy,
+    name: `${name}-netpol`,
+    inputs: {
+      apiVersion: "networking.k8s.io/v1",
+      kind: "NetworkPolicy",
+      metadata: { name, namespace: NS, labels: PROXY_LABELS },
+      spec: { podSelector: { matchLabels }, policyTypes: ["Ingress", "Egress"], ingress: [], egress },
+    },
+  };
+}
+
+const inputs = (stack: Stack, type: string, name?: string) => find(stack, type, name).inputs;
 const cluster = (path: string | readonly (string | number)[], value: unknown) => set(T.cluster, undefined, path, value);
+
+// Packages and the user image through Artifact Registry, in the shape the program declares it
+// (components/registry.ts, plan/packages.ts): a remote PyPI repository behind the package proxy's Service,
+// a remote Docker repository of quay.io, and pip and the user image pointed at them.
+const AR = "gcp:artifactregistry/repository:Repository";
+const AR_IAM = "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember";
+const proxyIndex = `http://package-proxy.${NS}.svc.cluster.local/simple/`;
+const pipConf = (index: string) => `[global]\nindex-url = ${index}\ntrusted-host = package-proxy.${NS}.svc.cluster.local\n`;
+// A function, so each case gets objects of its own to make insecure.
+const withRegistry: Mutation = (stack) => all(
+  add({ type: AR, name: "registry-python", inputs: { format: "PYTHON", mode: "REMOTE_REPOSITORY", repositoryId: "test-pypi", location: "europe-west1", remoteRepositoryConfig: { pythonRepository: { publicRepository: "PYPI" } } } }),
+  add({ type: AR, name: "registry-quay-io", inputs: { format: "DOCKER", mode: "REMOTE_REPOSITORY", repositoryId: "test-quay-io", location: "europe-west1", remoteRepositoryConfig: { commonRepository: { uri: "https://quay.io" } } } }),
+  add({ type: AR_IAM, name: "registry-nodes-read", inputs: { repository: "test-quay-io", location: "europe-west1", role: "roles/artifactregistry.reader", member: `serviceAccount:${NODE_SA}` } }),
+  add({ type: T.service, name: "package-proxy-service", inputs: { apiVersion: "v1", kind: "Service", metadata: { name: "package-proxy", namespace: NS }, spec: { type: "ClusterIP", ports: [{ port: 80 }] } } }),
+  values("singleuser.image.name", "europe-west1-docker.pkg.dev/jupyterhub-test/test-quay-io/jupyterhub/k8s-singleuser-sample"),
+  values("singleuser.extraFiles", { "pip-config": { mountPath: "/etc/pip.conf", stringData: pipConf(proxyIndex), mode: 0o444 } }),
+  values("singleuser.extraEnv", { PIP_CONFIG_FILE: "/etc/pip.conf" }),
+)(stack);
+const registry = (...mutations: Mutation[]): Mutation => all(withRegistry, ...mutations);
 const userPool = (path: string | readonly (string | number)[], value: unknown) => set(T.nodePool, "cluster-user", path, value);
 
 /** Each policy blocked by at least one insecure input. */
@@ -277,6 +339,14 @@ export const CASES: readonly Case[] = [
   { policy: "k8s-network-policy-metadata-egress", title: "egress to the whole internet", mutate: set(T.networkPolicy, undefined, "spec.egress", [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }] }]), expect: "169.254.169.254:80" },
   { policy: "k8s-network-policy-metadata-egress", title: "every private address on every port", mutate: set(T.networkPolicy, undefined, "spec.egress", [{ to: [{ ipBlock: { cidr: "10.0.0.0/8" } }] }]), expect: "10.0.0.0/8:988" },
   { policy: "k8s-network-policy-metadata-egress", title: "ingress-only policy", mutate: set(T.networkPolicy, undefined, "spec.policyTypes", ["Ingress"]), expect: "must restrict egress" },
+  // The registry proxy's exception (contracts/packages.ts) is exactly its policy and exactly GKE's two
+  // Workload Identity rules ("About Workload Identity Federation for GKE"); anything wider still fails.
+  { policy: "k8s-network-policy-metadata-egress", title: "the proxy's policy admitting all link-local space on 80", mutate: add(proxyNetpol([{ to: [{ ipBlock: { cidr: "169.254.0.0/16" } }], ports: [{ protocol: "TCP", port: 80 }] }])), expect: "169.254.169.254:80" },
+  { policy: "k8s-network-policy-metadata-egress", title: "the proxy's policy admitting node addresses on 988", mutate: add(proxyNetpol([...WI_RULES, { to: [{ ipBlock: { cidr: "10.0.0.0/8" } }], ports: [{ protocol: "TCP", port: 988 }] }])), expect: "10.0.0.0/8:988" },
+  { policy: "k8s-network-policy-metadata-egress", title: "the proxy's policy admitting the metadata address on every port", mutate: add(proxyNetpol([{ to: [{ ipBlock: { cidr: "169.254.169.254/32" } }] }])), expect: "169.254.169.254:80" },
+  { policy: "k8s-network-policy-metadata-egress", title: "the Workload Identity rules on another workload's policy", mutate: add(proxyNetpol(WI_RULES, { "app.kubernetes.io/name": "notebook-helper" })), expect: "169.254.169.252:988" },
+  { policy: "k8s-network-policy-metadata-egress", title: "the Workload Identity rules on a policy selecting every pod", mutate: add(proxyNetpol(WI_RULES, {})), expect: "169.254.169.254:80" },
+  { policy: "k8s-network-policy-metadata-egress", title: "the Workload Identity rules under another policy name", mutate: add(proxyNetpol(WI_RULES, undefined, "metadata-access")), expect: "169.254.169.254:80" },
   { policy: "k8s-namespace-network-policy", title: "default namespace", mutate: set(T.deployment, undefined, "metadata.namespace", undefined), expect: "dedicated namespace" },
   // Stack
   { policy: "stack-network-policy-enforced", title: "legacy dataplane under the chart", mutate: cluster("datapathProvider", "LEGACY_DATAPATH"), expect: "trusted only when the cluster enforces" },
@@ -298,6 +368,34 @@ export const CASES: readonly Case[] = [
     expect: 'value: "gpu"',
   },
   { policy: "stack-user-pods-on-user-nodes", title: "no user pool", mutate: userPool(["nodeConfig", "labels", "hub.jupyter.org/node-purpose"], "core"), expect: "dedicated node pool" },
+  { policy: "stack-packages-through-registry", title: "pip pointed at PyPI beside a mirror", mutate: registry(values(["singleuser", "extraFiles", "pip-config", "stringData"], pipConf("https://pypi.org/simple"))), expect: "https://pypi.org/simple is neither Artifact Registry" },
+  { policy: "stack-packages-through-registry", title: "an extra index in an [install] section", mutate: registry(values(["singleuser", "extraFiles", "pip-config", "stringData"], `${pipConf(proxyIndex)}[install]\nextra-index-url =\n    https://download.pytorch.org/whl/cpu\n`)), expect: "extra-index-url in /etc/pip.conf: https://download.pytorch.org/whl/cpu" },
+  {
+    policy: "stack-packages-through-registry",
+    title: "PyPI itself beside the user image's repository alone",
+    mutate: all(withRegistry, remove(AR, "registry-python"), values(["singleuser", "extraFiles", "pip-config", "stringData"], "[global]\nindex-url = https://pypi.org/simple\n")),
+    expect: "https://pypi.org/simple is PyPI itself",
+  },
+  { policy: "stack-packages-through-registry", title: "PIP_INDEX_URL naming PyPI", mutate: registry(values(["singleuser", "extraEnv", "PIP_INDEX_URL"], "https://pypi.org/simple")), expect: "PIP_INDEX_URL: https://pypi.org/simple" },
+  { policy: "stack-packages-through-registry", title: "a profile's PIP_FIND_LINKS", mutate: registry(values("singleuser.profileList", [{ slug: "x", kubespawner_override: { environment: { PIP_FIND_LINKS: "https://example.org/wheels" } } }])), expect: "PIP_FIND_LINKS" },
+  { policy: "stack-packages-through-registry", title: "a Python repository without a pip configuration", mutate: registry(values("singleuser.extraFiles", {})), expect: "so pip would use PyPI" },
+  { policy: "stack-packages-through-registry", title: "pip's configuration file not named", mutate: registry(values("singleuser.extraEnv", {})), expect: "PIP_CONFIG_FILE" },
+  { policy: "stack-packages-through-registry", title: "an index on a Service the stack does not declare", mutate: registry(values(["singleuser", "extraFiles", "pip-config", "stringData"], pipConf("http://pypi-cache.other.svc.cluster.local/simple/"))), expect: "nor a Service of this stack" },
+  { policy: "stack-packages-through-registry", title: "the user image still from quay.io", mutate: registry(values("singleuser.image.name", "quay.io/jupyterhub/k8s-singleuser-sample")), expect: "not a public registry" },
+  { policy: "stack-packages-through-registry", title: "a GPU profile image from Docker Hub", mutate: registry(values("singleuser.profileList", [{ slug: "gpu", kubespawner_override: { image: "jupyter/pytorch-notebook:cuda12-2025-11-03" } }])), expect: "kubespawner_override.image" },
+  { policy: "stack-packages-through-registry", title: "user egress to Google's private VIP", mutate: registry((stack) => (inputs(stack, T.release) as any).values.singleuser.networkPolicy.egress.push({ to: [{ ipBlock: { cidr: "199.36.153.8/30" } }], ports: [{ port: 443, protocol: "TCP" }] })), expect: "Google's API front ends" },
+  { policy: "stack-packages-through-registry", title: "user egress to the whole internet", mutate: registry(values("singleuser.networkPolicy.egressAllowRules.nonPrivateIPs", true)), expect: "nonPrivateIPs to false" },
+  { policy: "stack-packages-through-registry", title: "a repository readable by anyone", mutate: registry(add({ type: AR_IAM, name: "public", inputs: { repository: "test-pypi", role: "roles/artifactregistry.reader", member: "allUsers" } })), expect: "must not be public" },
+  { policy: "stack-packages-through-registry", title: "an upstream over plain HTTP", mutate: registry(set(AR, "registry-quay-io", "remoteRepositoryConfig.commonRepository.uri", "http://quay.io")), expect: "over HTTPS" },
+  { policy: "stack-packages-through-registry", title: "a NetworkPolicy that leaves egress open", mutate: registry(set(T.networkPolicy, undefined, "spec.policyTypes", ["Ingress"])), expect: 'add "Egress"' },
+  // Pods labelled as the registry proxy get the metadata server (k8s-network-policy-metadata-egress's
+  // one exception), so they must be the proxy: a Workload Identity account (GKE docs, "Authenticate to
+  // Google Cloud APIs from GKE workloads": the iam.gke.io/gcp-service-account annotation) and no API token.
+  { policy: "stack-packages-through-registry", title: "pods labelled as the proxy under the default service account", mutate: registry(add(proxyDeployment({ serviceAccountName: "default" }))), expect: "must run as the proxy's own Workload Identity service account" },
+  { policy: "stack-packages-through-registry", title: "pods labelled as the proxy under an account without Workload Identity", mutate: registry(add(proxyAccount(false)), add(proxyDeployment({}))), expect: "not annotated" },
+  { policy: "stack-packages-through-registry", title: "pods labelled as the proxy with an API token", mutate: registry(add(proxyAccount()), add(proxyDeployment({ automountServiceAccountToken: true }))), expect: "must not hold a Kubernetes API token" },
+  { policy: "stack-packages-through-registry", title: "the proxy's account handing out API tokens", mutate: registry(add({ ...proxyAccount(), inputs: { ...proxyAccount().inputs, automountServiceAccountToken: true } }), add(proxyDeployment({}))), expect: "must not hand out a Kubernetes API token" },
+  { policy: "stack-packages-through-registry", title: "a NetworkPolicy to the whole internet", mutate: registry(set(T.networkPolicy, undefined, "spec.egress", [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ port: 443 }] }])), expect: "whole internet" },
   // GKE Sandbox: mandatory once the stack asks for it anywhere (the fixture asks on both sides).
   { policy: "stack-user-sandbox", title: "user pods asking for gVisor on an unsandboxed user pool", mutate: userPool("nodeConfig.sandboxConfig", undefined), expect: 'sandboxConfig.type to "GVISOR"' },
   { policy: "stack-user-sandbox", title: "a sandboxed pool under user pods that do not ask", mutate: values("singleuser.extraPodConfig", undefined), expect: "a user-server pool is sandboxed" },
@@ -325,9 +423,32 @@ export const CASES: readonly Case[] = [
 
 /** Inputs each policy must leave alone (besides the secure stack itself). */
 export const PASSES: readonly Pass[] = [
+  { policy: "stack-packages-through-registry", title: "pip, the user image and egress through the registry and its proxy", mutate: withRegistry },
+  {
+    policy: "stack-packages-through-registry",
+    title: "the registry proxy as the program declares it: Workload Identity account, no token, its metadata rules",
+    mutate: registry(add(proxyAccount()), add(proxyDeployment({})), add(proxyNetpol([DNS_RULE, ...WI_RULES, { to: [{ ipBlock: { cidr: "199.36.153.4/30" } }], ports: [{ protocol: "TCP", port: 443 }] }]))),
+  },
+  { policy: "stack-packages-through-registry", title: "an index on Artifact Registry itself", mutate: registry(values(["singleuser", "extraFiles", "pip-config", "stringData"], "[global]\nindex-url = https://europe-west1-python.pkg.dev/p/r/simple/\n")) },
+  {
+    policy: "stack-packages-through-registry",
+    title: "only the user image's repository, and pip on the organisation's own index",
+    mutate: all(withRegistry, remove(AR, "registry-python"), values(["singleuser", "extraFiles", "pip-config", "stringData"], "[global]\nindex-url = https://pypi-mirror.example.edu/simple\n")),
+  },
+  {
+    policy: "stack-packages-through-registry",
+    title: "only the user image's repository, and pip with no index",
+    mutate: all(withRegistry, remove(AR, "registry-python"), values(["singleuser", "extraFiles", "pip-config", "stringData"], "[global]\nno-index = true\n")),
+  },
+  {
+    policy: "gke-node-service-account-roles",
+    title: "Service Usage Consumer, which image streaming needs",
+    mutate: add({ type: T.iamMember, name: "nodes-serviceusage", inputs: { member: `serviceAccount:${NODE_SA}`, project: "p", role: "roles/serviceusage.serviceUsageConsumer" } }),
+  },
   ...VALUES_POD_PASSES,
   // The placeholder calendar's rule: the Kubernetes API's private endpoint, on 443 only.
   { policy: "k8s-network-policy-metadata-egress", title: "egress to private addresses on 443", mutate: set(T.networkPolicy, undefined, "spec.egress", [{ to: [{ ipBlock: { cidr: "10.0.0.0/8" } }], ports: [{ protocol: "TCP", port: 443 }] }]) },
+  { policy: "k8s-network-policy-metadata-egress", title: "the registry proxy's policy with exactly the Workload Identity rules", mutate: add(proxyNetpol([DNS_RULE, ...WI_RULES, { to: [{ ipBlock: { cidr: "199.36.153.4/30" } }], ports: [{ protocol: "TCP", port: 443 }] }])) },
   { policy: "edge-ssl-policy-tls", title: "TLS 1.3 (above the threshold)", mutate: set(T.sslPolicy, undefined, "minTlsVersion", "TLS_1_3") },
   { policy: "jupyterhub-admin-access-off", title: "full admins the pack is told to allow", mutate: values("hub.config.GenericOAuthenticator.admin_groups", ["hub-operators"]), config: { "jupyterhub-admin-access-off": { allowFullAdmins: true } } },
   { policy: "jupyterhub-admin-access-off", title: "a role reaching only its bearer's own server", mutate: values(["hub", "loadRoles", "hub-staff", "scopes"], ["admin-ui", "access:servers!server"]) },

@@ -31,6 +31,9 @@ const checks: Record<TypeName, (token: Token) => boolean> = {
   serviceAccount: declares(gcp.serviceaccount.Account),
   projectIamMember: declares(gcp.projects.IAMMember),
   projectIamBinding: declares(gcp.projects.IAMBinding),
+  artifactRegistryRepository: declares(gcp.artifactregistry.Repository),
+  artifactRegistryIamMember: declares(gcp.artifactregistry.RepositoryIamMember),
+  serviceAccountIamMember: declares(gcp.serviceaccount.IAMMember),
   network: declares(gcp.compute.Network),
   router: declares(gcp.compute.Router),
   globalAddress: declares(gcp.compute.GlobalAddress),
@@ -47,6 +50,8 @@ const checks: Record<TypeName, (token: Token) => boolean> = {
   healthCheckPolicy: customResource(HealthCheckPolicy),
   gatewayPolicy: customResource(GCPGatewayPolicy),
   secret: declares(k8s.core.v1.Secret),
+  deployment: declares(k8s.apps.v1.Deployment),
+  k8sServiceAccount: declares(k8s.core.v1.ServiceAccount),
   randomBytes: declares(random.RandomBytes),
   k8sProvider: declares(k8s.Provider), // a provider's isInstance adds the "pulumi:providers:" prefix
   // No class to ask: @pulumi/pulumi 3.248 dynamic/index.ts builds `pulumi-nodejs:dynamic${module ? `/${module}` : ""}:${type}`

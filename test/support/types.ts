@@ -10,8 +10,12 @@ export const TYPES = {
   globalAddress: "gcp:compute/globalAddress:GlobalAddress",
   dnsAuthorization: "gcp:certificatemanager/dnsAuthorization:DnsAuthorization",
   projectService: "gcp:projects/service:Service",
+  /** Who may act as a service account (Workload Identity bindings). */
+  serviceAccountIamMember: "gcp:serviceaccount/iAMMember:IAMMember",
   ...K8S,
   secret: "kubernetes:core/v1:Secret",
+  deployment: "kubernetes:apps/v1:Deployment",
+  k8sServiceAccount: "kubernetes:core/v1:ServiceAccount",
   randomBytes: "random:index/randomBytes:RandomBytes",
   /** The explicit Kubernetes provider the cluster component makes (providers are `pulumi:providers:<package>`). */
   k8sProvider: "pulumi:providers:kubernetes",

@@ -7,7 +7,7 @@ import { hubInternetEgressRule, kubernetesApiEgressRule, NetworkPolicyEgressRule
 /**
  * Each component's egress besides the chart's fixed podSelector rules (netpol.ts lists them), with every
  * chart switch off (`noEgressAllowRules`):
- * - user servers: DNS and the organiser's allowlist; no internet, no VPC, no metadata server (Z2JH docs
+ * - user servers: DNS, the registry proxy and the organiser's allowlist; no internet, no VPC, no metadata server (Z2JH docs
  *   administrator/security.md#netpol);
  * - the hub: DNS, the Kubernetes API on 443, and the IdP on its ports at public addresses;
  * - the proxy: DNS only (it forwards to the hub and user servers, which its fixed rules cover).
@@ -15,13 +15,18 @@ import { hubInternetEgressRule, kubernetesApiEgressRule, NetworkPolicyEgressRule
  * metadata server by any address it answers on (netpol.ts, metadataPaths); the chart's defaults for the
  * hub and proxy admitted it through `nonPrivateIPs`, which excepts 169.254.169.254 but not its listener.
  */
-export function componentEgress(config: StackConfig): { hub: NetworkPolicyEgressRule[]; proxy: NetworkPolicyEgressRule[]; singleuser: NetworkPolicyEgressRule[] } {
+export function componentEgress(
+  config: StackConfig,
+  packageEgress: readonly NetworkPolicyEgressRule[] = [],
+): { hub: NetworkPolicyEgressRule[]; proxy: NetworkPolicyEgressRule[]; singleuser: NetworkPolicyEgressRule[] } {
   const dns = dnsEgressRule(clusterDns);
   const { oidc } = config.hub;
   return {
     hub: [dns, kubernetesApiEgressRule(), hubInternetEgressRule([oidc.tokenUrl, oidc.userdataUrl])],
     proxy: [dns],
-    singleuser: [dns, ...allowlistEgressRules(config.hub.egressAllowlist)],
+    // `packageEgress`: the registry proxy's pods on its port, when packages come from Artifact Registry
+    // (plan/packages.ts); never a Google address, never the metadata server.
+    singleuser: [dns, ...packageEgress, ...allowlistEgressRules(config.hub.egressAllowlist)],
   };
 }
 

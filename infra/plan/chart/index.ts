@@ -10,6 +10,7 @@
 // files/hub/jupyterhub_config.py in github.com/jupyterhub/zero-to-jupyterhub-k8s at tag 4.4.0).
 import { StackConfig } from "../../config/types";
 import { Plan } from "../index";
+import { PackagePlan, planPackages } from "../packages";
 import { hubRoles } from "../hubRoles";
 import { noEgressAllowRules } from "../netpol";
 import { componentEgress } from "./egress";
@@ -22,7 +23,8 @@ import { Z2jhValues } from "./types";
 import {
   activityIntervalEnv,
   disableTerminalsFlag,
-  packageIndexEnv,
+  packageConfigFiles,
+  packageEnv,
   profileList,
   shellEscapeGuardFiles,
   singleuserCmd,
@@ -42,14 +44,26 @@ export * from "./summary";
 export * from "./types";
 export * from "./userPods";
 
+/** The name prefix `buildChartValues` plans repositories with when it is not given the stack's package plan. */
+export const defaultPackagePrefix = "hub";
+
 /**
  * The chart values for a stack. Pure: the shipped Python arrives as text in `files` (read once by the
- * program, infra/files/index.ts), and the Secret the values name arrives in `refs`.
+ * program, infra/files/index.ts), and the Secret the values name arrives in `refs`. `packages` is the
+ * stack's package plan (planPackages with the stack's name prefix, as the program passes it); without it
+ * the repositories are named with `defaultPackagePrefix`.
  */
-export function buildChartValues(config: StackConfig, plan: Plan, files: ShippedFiles, refs: ChartSecretRefs): Z2jhValues {
+export function buildChartValues(
+  config: StackConfig,
+  plan: Plan,
+  files: ShippedFiles,
+  refs: ChartSecretRefs,
+  packages: PackagePlan = planPackages(config, defaultPackagePrefix),
+): Z2jhValues {
   const { hub, capacity } = config;
   const tuning = plan.hubTuning; // rush tuning (infra/plan/rush/hub.ts)
-  const egress = componentEgress(config);
+  const egress = componentEgress(config, packages.userEgress);
+  const pulledFrom = (configured: string) => packages.images.find((i) => i.configured === configured)?.pulled ?? configured;
   const resources = userPodResources(capacity, config.sandbox);
   const sandbox = sandboxRuntime(config.sandbox);
   return {
@@ -111,7 +125,9 @@ export function buildChartValues(config: StackConfig, plan: Plan, files: Shipped
       },
     },
     singleuser: {
-      image: splitImageRef(hub.userImage),
+      // The user image from Artifact Registry (a remote repository of its registry), where image
+      // streaming applies; same image, same tag or digest (plan/packages.ts).
+      image: splitImageRef(pulledFrom(hub.userImage)),
       uid: userUid,
       fsGid: userFsGid,
       allowPrivilegeEscalation: false,
@@ -125,9 +141,9 @@ export function buildChartValues(config: StackConfig, plan: Plan, files: Shipped
       storage: { type: "dynamic", capacity: `${capacity.userStorageGiB}Gi` },
       startTimeout: tuning.startTimeoutSeconds, // rush tuning
       cmd: singleuserCmd,
-      extraEnv: { ...packageIndexEnv(hub.packageIndexUrl), ...activityIntervalEnv(tuning.activityIntervalSeconds) }, // rush tuning
-      extraFiles: shellEscapeGuardFiles(hub.shellEscapeGuard, files),
-      profileList: profileList(capacity, hub.userImage, hub.gpu),
+      extraEnv: { ...packageEnv(), ...activityIntervalEnv(tuning.activityIntervalSeconds) }, // rush tuning
+      extraFiles: { ...shellEscapeGuardFiles(hub.shellEscapeGuard, files), ...packageConfigFiles(packages) },
+      profileList: profileList(capacity, hub.userImage, hub.gpu, pulledFrom),
       ...(sandbox ? { extraPodConfig: sandbox } : {}),
     },
     scheduling: {

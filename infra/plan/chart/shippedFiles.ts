@@ -11,4 +11,7 @@ export interface ShippedFiles {
   readonly ipythonConfig: string;
   /** infra/files/ipython/refuse_shell_escapes.py, the shell-escape guard the config above loads. */
   readonly refuseShellEscapes: string;
+  /** infra/files/registry/package_proxy.py, the registry proxy (not in the chart values: PackageRegistry
+   *  ships it in a ConfigMap). */
+  readonly packageProxy: string;
 }

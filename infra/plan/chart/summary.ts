@@ -5,6 +5,7 @@ import { admittedMetadataPaths, chartEgressDefaults, MetadataPath, NetworkPolicy
 import { gvisorRuntimeClass, sandboxNodeKey } from "../sandbox";
 import { Z2jhValues } from "./types";
 import { disableTerminalsFlag } from "./userPods";
+import { pipConfigPath, pipConfigSources } from "../packages";
 
 function onOff(on: boolean): string {
   return on ? "on" : "off";
@@ -19,6 +20,16 @@ function describeEgress(rules: readonly NetworkPolicyEgressRule[]): string {
     return cidrs.length === 0 ? [] : [`${cidrs.join(",")} tcp/${r.ports.map((p) => p.port).join(",")}`];
   });
   return described.length === 0 ? "none" : described.join("; ");
+}
+
+/** Pod-selector destinations other than DNS (the registry proxy), as `; pods namespace/labels tcp/ports`. */
+function describePeers(rules: readonly NetworkPolicyEgressRule[]): string {
+  const peers = rules
+    .filter((r) => !r.ports.some((p) => p.port === 53))
+    .flatMap((r) => r.to.flatMap((t) =>
+      "ipBlock" in t ? [] : [`${Object.values(t.namespaceSelector.matchLabels).join(",")}/${Object.entries(t.podSelector.matchLabels).map(([k, v]) => `${k}=${v}`).join(",")} tcp/${r.ports.map((p) => p.port).join(",")}`],
+    ));
+  return peers.length === 0 ? "" : `; pods ${peers.join("; ")}`;
 }
 
 /** Where each component's DNS rules point: pod selectors as namespace/labels, ipBlocks as CIDRs. */
@@ -44,6 +55,15 @@ function metadataExposure(values: Z2jhValues): string {
     .filter(([, paths]) => paths.length > 0)
     .map(([who, paths]) => `${who} via ${paths.map((p) => p.label).join(", ")}`)
     .join("; ");
+}
+
+/** Where pip in user pods looks, read back from the shipped /etc/pip.conf. */
+function describePip(values: Z2jhValues): string {
+  const file = Object.values(values.singleuser.extraFiles).find((f) => f.mountPath === pipConfigPath);
+  if (!file) return "no pip configuration shipped";
+  const sources = pipConfigSources(file.stringData).map((s) => `${s.option} ${s.value}`);
+  if (sources.length > 0) return `pip uses ${sources.join(", ")} (${pipConfigPath}, read-only)`;
+  return /^\s*no-index\s*=\s*true/m.test(file.stringData) ? `pip has no index (${pipConfigPath}: no-index)` : "pip uses its default index";
 }
 
 /** Whether user pods run in GKE Sandbox, and what that changes about the user pod line above it. */
@@ -91,7 +111,8 @@ export function summarizeHubSecurity(values: Z2jhValues): string[] {
     `per-user subdomains: <user>.${hub.config.JupyterHub.subdomain_host}; hub login cookie ${hub.config.JupyterHub.cookie_host_prefix_enabled ? "__Host- (cannot be tossed from a user's subdomain)" : "without __Host- prefix"}; proxy Service ${values.proxy.service.type}`,
     `user config in $HOME: ${hub.config.KubeSpawner.disable_user_config ? "ignored" : "loaded"} (disable_user_config); images: ${singleuser.image.name}:${singleuser.image.tag}${gpu ? `, ${gpu.kubespawner_override?.image} (GPU profile)` : ""}`,
     `terminals: ${terminalsOff ? "off" : "on"}; server start-up ${isolated ? "ignores" : "runs"} Python files in the home (${singleuser.cmd.join(" ")}); shell-escape guard: ${onOff(guard)} (friction, not a boundary)`,
-    `user egress: ${egress.nonPrivateIPs ? "the internet" : "DNS and the hub only"}${egress.privateIPs ? " and private ranges" : ""}, plus allowlist: ${describeEgress(singleuser.networkPolicy.egress)}`,
+    `user egress: ${egress.nonPrivateIPs ? "the internet" : "DNS and the hub only"}${egress.privateIPs ? " and private ranges" : ""}, plus allowlist: ${describeEgress(singleuser.networkPolicy.egress)}${describePeers(singleuser.networkPolicy.egress)}`,
+    `packages: ${describePip(values)}`,
     `hub egress besides DNS, the proxy and user servers: ${describeEgress(hub.networkPolicy.egress)}; proxy: ${describeEgress(values.proxy.chp.networkPolicy.egress)} besides DNS, the hub and user servers`,
     `DNS: ${new Set(dnsPeers).size === 1 ? `${dnsPeers[0]} only, UDP/TCP 53, for users, hub and proxy` : `users ${dnsPeers[0]}; hub ${dnsPeers[1]}; proxy ${dnsPeers[2]}`}`,
     `cloud metadata server: ${metadataReachable ? `REACHABLE: ${metadataReachable}` : "blocked by NetworkPolicy for users, hub and proxy (169.254.169.254:80, 169.254.169.252:988, private addresses on 988)"}; iptables init container ${onOff(singleuser.cloudMetadata.blockWithIptables)}`,

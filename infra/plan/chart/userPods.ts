@@ -2,6 +2,7 @@
 // gets (singleuser.* and KubeSpawner's values). Their network egress is egress.ts.
 import { CapacityConfig, GpuConfig } from "../../config/types";
 import { dedicatedTaint, nodePurposeLabel, poolPurpose } from "../labels";
+import { condaConfigPath, PackagePlan, pipConfigEnv, pipConfigPath } from "../packages";
 import { ShippedFiles } from "./shippedFiles";
 import { ContainerSecurityContext, ExtraFile, Profile, Toleration } from "./types";
 
@@ -64,14 +65,26 @@ export function gibToBytes(gib: number): number {
   return Math.round(gib * 1024 ** 3);
 }
 
+/**
+ * pip's variable naming the shipped /etc/pip.conf: pip then reads that file after the global and site
+ * ones and skips the user's own (pip 23 _internal/configuration.py, `iter_config_files`). The network
+ * policy, not this, is what keeps every other index out (docs/packages.md).
+ */
+export function packageEnv(): Record<string, string> {
+  return { [pipConfigEnv]: pipConfigPath };
+}
+
+/** /etc/pip.conf and /etc/conda/.condarc, read-only in every user pod, whatever the mode. */
+export function packageConfigFiles(packages: Pick<PackagePlan, "pipConf" | "condarc">): Record<string, ExtraFile> {
+  return {
+    "pip-config": { mountPath: pipConfigPath, stringData: packages.pipConf, mode: 0o444 },
+    "conda-config": { mountPath: condaConfigPath, stringData: packages.condarc, mode: 0o444 },
+  };
+}
+
 /** rush tuning: how often user servers report activity to the hub (infra/plan/rush/hub.ts). */
 export function activityIntervalEnv(seconds: number): Record<string, string> {
   return { JUPYTERHUB_ACTIVITY_INTERVAL: String(seconds) };
-}
-
-/** pip inside user pods can only reach the approved mirror; without one, it has nowhere to go. */
-export function packageIndexEnv(packageIndexUrl: string | undefined): Record<string, string> {
-  return packageIndexUrl ? { PIP_INDEX_URL: packageIndexUrl } : {};
 }
 
 /** Where the shell-escape guard lands in user pods: IPython's system-wide config directory. */
@@ -108,7 +121,7 @@ function k8sToleration(purpose: "user" | "gpu"): Toleration {
  * nvidia.com/gpu taint to pods that request GPUs. Each GPU user gets one GPU. No `profile_options` and no
  * `unlisted_choice`: users pick from these images only.
  */
-export function profileList(capacity: CapacityConfig, userImage: string, gpu: GpuConfig | undefined): Profile[] {
+export function profileList(capacity: CapacityConfig, userImage: string, gpu: GpuConfig | undefined, pulledFrom: (configured: string) => string = (i) => i): Profile[] {
   if (!gpu) return [];
   const share = `${capacity.userCpuGuarantee}–${capacity.userCpuLimit} CPU, ${capacity.userMemoryGuaranteeGiB}–${capacity.userMemoryLimitGiB} GiB`;
   return [
@@ -123,7 +136,7 @@ export function profileList(capacity: CapacityConfig, userImage: string, gpu: Gp
       display_name: `GPU (${gpu.acceleratorType})`,
       description: `${share} and one ${gpu.acceleratorType}; ${gpu.image}`,
       kubespawner_override: {
-        image: gpu.image,
+        image: pulledFrom(gpu.image),
         extra_resource_limits: { "nvidia.com/gpu": "1" },
         node_affinity_required: [
           { matchExpressions: [{ key: nodePurposeLabel, operator: "In", values: [poolPurpose.gpu] }] },

@@ -7,6 +7,7 @@
 //   userNodes.ts           Stack       user pods only on tainted user nodes with the metadata server
 //   userSandbox.ts         Stack       GKE Sandbox for every user pool and pod once the stack uses it
 //   nodeServiceAccount.ts  GKE         the node service account's project roles
+//   packages.ts            Stack       packages and the user image only through Artifact Registry
 //   gateway.ts             Edge        backend policies, HTTPS-only routes, the Gateway's SSL policy
 //   cloudArmor.ts          Edge        a logged Cloud Armor policy on every backend
 //   namespaces.ts          Kubernetes  every workload's namespace has a NetworkPolicy
@@ -22,6 +23,7 @@ import { edgeBackendPoliciesAttached, edgeGatewaySslPolicy, edgeHttpRedirectsOnl
 import { stackHostnamesCovered } from "./hostnames";
 import { k8sNamespaceNetworkPolicy } from "./namespaces";
 import { gkeNodeServiceAccountRoles } from "./nodeServiceAccount";
+import { stackPackagesThroughRegistry } from "./packages";
 import { stackUserPodsOnUserNodes } from "./userNodes";
 import { stackUserSandbox } from "./userSandbox";
 
@@ -29,6 +31,7 @@ export const stackPolicies: readonly HardeningStackPolicy[] = [
   stackNetworkPolicyEnforced,
   stackHostnamesCovered,
   stackUserPodsOnUserNodes,
+  stackPackagesThroughRegistry,
   stackUserSandbox,
   gkeNodeServiceAccountRoles,
   edgeBackendPoliciesAttached,

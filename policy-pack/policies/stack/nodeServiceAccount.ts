@@ -1,7 +1,7 @@
 // Least privilege for the node service account (area GKE): across the stack's project IAM grants, the
 // account the node pools run as holds only the roles nodes need. That nodes use a dedicated account at
 // all is ../gke/identity.ts. Sources: CIS GKE Benchmark 1.9.0 5.2.1; Google's hardening guide
-// (least-privilege node service account).
+// (least-privilege node service account); GKE's image-streaming requirements (Service Usage Consumer).
 
 import { get, isUnknown, list, stackPolicy, UNKNOWN, type StackResource } from "../core";
 import { nodeConfigs } from "../gke/shared";
@@ -45,6 +45,9 @@ export const gkeNodeServiceAccountRoles = stackPolicy<RolesConfig>({
         "roles/monitoring.viewer",
         "roles/stackdriver.resourceMetadata.writer",
         "roles/autoscaling.metricsWriter",
+        // Image streaming with a custom node service account (GKE docs, "Use Image streaming to pull
+        // container images", requirements): the use of the project's enabled APIs, no data.
+        "roles/serviceusage.serviceUsageConsumer",
       ],
     },
   },

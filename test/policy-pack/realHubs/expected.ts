@@ -2,8 +2,10 @@
 // put in front of 1,000 untrusted users when applied over the event stack, judged by reading the file
 // against the upstream sources, not by running the pack: the mandatory policies that must block it, with
 // a fragment of the finding each must report (the values key to fix). `over` lists the files deployed
-// under it (2i2c hubs run their cluster file over basehub's). Secure neighbours (neighbour-*.yaml and the
-// docs' profile example) differ from the event stack only in legitimate ways and must pass.
+// under it (2i2c hubs run their cluster file over basehub's). Secure neighbours (neighbour-*.yaml) differ
+// from the event stack only in legitimate ways and must pass. The event stack claims packageMode mirror, so
+// a file whose user images come from a public registry rather than Artifact Registry, or whose user egress
+// opens the internet, is blocked by stack-packages-through-registry too (issue 14).
 // test/policy-pack/realHubs.test.ts checks the pack blocks exactly these, nothing more.
 
 export interface Verdict {
@@ -26,6 +28,12 @@ const BASEHUB: Readonly<Record<string, readonly string[]>> = {
   // A 0.0.0.0/0 egress rule that excepts the private ranges but not 169.254.0.0/16.
   "jupyterhub-user-egress": ["0.0.0.0/0 opens the whole internet"],
   "jupyterhub-metadata-egress": ["values.singleuser.networkPolicy.egress[2]"],
+  // The event stack claims packageMode mirror (issue 14): the user image straight from quay.io, and pip
+  // able to reach any index through that 0.0.0.0/0 rule, both go around its Artifact Registry.
+  "stack-packages-through-registry": [
+    'set values.singleuser.image to the image\'s path in the stack\'s remote repository, <location>-docker.pkg.dev/<project>/<repository>/... (found: "quay.io/jupyter/scipy-notebook")',
+    "remove 0.0.0.0/0 from values.singleuser.networkPolicy.egress[2]",
+  ],
 };
 
 export const VERDICTS: Readonly<Record<string, Verdict>> = {
@@ -56,6 +64,10 @@ export const VERDICTS: Readonly<Record<string, Verdict>> = {
       "jupyterhub-event-limits": ["values.hub.namedServerLimitPerUser"],
       "jupyterhub-user-images": ["Users must not type the image their server runs", "values.singleuser.profileList[0].profile_options.image.unlisted_choice.enabled"],
       "jupyterhub-user-shared-volumes-read-only": ["values.singleuser.storage.extraVolumeMounts.1-shared-public-volumemount.readOnly"],
+      "stack-packages-through-registry": [
+        ...(BASEHUB["stack-packages-through-registry"] ?? []),
+        'set values.singleuser.profileList[0].profile_options.image.choices.cudem-jupyter.kubespawner_override.image to the image\'s path in the stack\'s remote repository',
+      ],
     },
     why: "one shared password for everyone, any image a user types, a writable directory shared by all users",
   },
@@ -85,6 +97,8 @@ export const VERDICTS: Readonly<Record<string, Verdict>> = {
       "jupyterhub-user-egress": ["0.0.0.0/0 opens the whole internet"],
       // proxy.https is on without hosts, so the chart deploys no autohttps pod to judge.
       "jupyterhub-metadata-egress": ["values.singleuser.networkPolicy.egress[1]"],
+      // packageMode mirror: pip could reach any index through the 0.0.0.0/0 rule.
+      "stack-packages-through-registry": ["remove 0.0.0.0/0 from values.singleuser.networkPolicy.egress[1]"],
     },
     why: "every Canvas account admitted, a Python spawner class replacing KubeSpawner, internet egress that still reaches the GKE metadata server",
   },
@@ -99,6 +113,7 @@ export const VERDICTS: Readonly<Record<string, Verdict>> = {
       "jupyterhub-pod-security": ["In the hub: Containers must drop every capability: set values.hub.initContainers[0].securityContext.capabilities.drop"],
       "jupyterhub-pinned-versions": ["values.hub.initContainers[0].image has no tag"],
       "jupyterhub-user-pod-secrets": ["values.singleuser.storage.extraVolumes[0] mounts Secret user-etc-gitconfig"],
+      "stack-packages-through-registry": ["remove 0.0.0.0/0 from values.singleuser.networkPolicy.egress[1]"],
     },
     why: "staff roles that open students' servers, a GitHub App private key mounted into every user pod, an unpinned root-capable hub init container",
   },
@@ -139,8 +154,20 @@ export const VERDICTS: Readonly<Record<string, Verdict>> = {
     blocks: { "jupyterhub-user-shared-volumes-read-only": ["values.singleuser.storage.extraVolumeMounts.1-jupyterhub-shared.readOnly"] },
     why: "one volume every user can write and every other user reads",
   },
+  "z2jh-docs-profiles.yaml": {
+    // Pinned images and a postStart hook are fine; but the event stack claims packageMode mirror (issue 14),
+    // and these four images come straight from Docker Hub, around its Artifact Registry.
+    blocks: {
+      "stack-packages-through-registry": [
+        'set values.singleuser.image to the image\'s path in the stack\'s remote repository, <location>-docker.pkg.dev/<project>/<repository>/... (found: "jupyter/minimal-notebook")',
+        "set values.singleuser.profileList[1].kubespawner_override.image to the image's path",
+        "set values.singleuser.profileList[2].kubespawner_override.image to the image's path",
+        "set values.singleuser.profileList[3].kubespawner_override.image to the image's path",
+      ],
+    },
+    why: "four profiles with pinned images from Docker Hub, not through the stack's Artifact Registry",
+  },
   // Secure neighbours: legitimate differences only.
-  "z2jh-docs-profiles.yaml": { blocks: {}, why: "four profiles with pinned images and a postStart hook" },
   "neighbour-cloudbank-cau.yaml": { blocks: {}, why: "another authenticator with an allowlist, pinned image choices, a bigger memory limit" },
   "neighbour-2i2c-storage.yaml": { blocks: {}, why: "per-user homes on a shared volume, read-only shared data, extra read-only files, bigger limits" },
   "neighbour-github.yaml": { blocks: {}, why: "GitHub with an organisation allowlist, the secret from the environment" },
