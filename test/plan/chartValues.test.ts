@@ -89,9 +89,15 @@ describe("chart values against the Z2JH 4.4.0 schema", () => {
 
 for (const stack of stackNames) {
   describe(`hub values for the ${stack} stack`, () => {
-    const config = loadStackConfig(stack);
-    const plan = planAll(config);
-    const values = valuesOf(config);
+    // Built before each test, not while mocha loads the file (docs/testing.md).
+    let config: StackConfig;
+    let plan: ReturnType<typeof planAll>;
+    let values: ReturnType<typeof valuesOf>;
+    beforeEach(() => {
+      config = loadStackConfig(stack);
+      plan = planAll(config);
+      values = valuesOf(config);
+    });
 
     it("logs in through OIDC only, with the configured issuer URLs and groups, and no allow-all", () => {
       const { JupyterHub: hub, GenericOAuthenticator: auth } = values.hub.config;
