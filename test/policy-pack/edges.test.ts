@@ -7,7 +7,7 @@
 import * as assert from "assert";
 import { allPolicies } from "../../policy-pack/policies";
 import { secureStack, TYPES as T } from "./fixtures";
-import { all, set, values, type Mutation } from "./mutations";
+import { add, all, set, values, type Mutation } from "./mutations";
 import { assertNoViolation, check, UNKNOWN_STRING } from "./support";
 
 interface Edge {
@@ -28,6 +28,11 @@ const TIMEOUT = (found: string) =>
 const CULL = (found: string) => `The idle timeout must be bounded: set values.cull.timeout to a number of seconds from 1 to 86400 (found: ${found}).`;
 const TLS = (found: string) => `Clients must negotiate TLS 1.2 or later: set minTlsVersion to "TLS_1_2" (found: ${found}).`;
 const HEALTH_CHECKS = "/_chp_healthz on port 8000 or /hub/health on port 8081";
+const ADMIN = (opened: string, found: string) =>
+  `Administrative ports must not be open to the internet; this rule opens ${opened}: set sourceRanges to specific CIDRs (35.235.240.0/20 for IAP SSH), or remove those ports from allows (found: ${found}).`;
+const AUTHORISED =
+  "The control plane's public IP endpoint must be restricted to authorised networks: set masterAuthorizedNetworksConfig to { cidrBlocks: [<admin CIDRs>], gcpPublicCidrsAccessEnabled: false } (or disable the IP endpoint with controlPlaneEndpointsConfig.ipEndpointsConfig.enabled: false) (found: not set).";
+const firewall = (inputs: Record<string, unknown>) => add({ type: T.firewall, name: "probe", inputs: { network: "network-vpc-id", ...inputs } });
 
 const EDGES: readonly Edge[] = [
   // 500 nodes per pool (thresholds.ts MAX_NODES_PER_POOL), over all its zones.
@@ -80,6 +85,62 @@ const EDGES: readonly Edge[] = [
     policy: "edge-managed-certificate", title: "an uploaded key", mutate: set(T.certificate, undefined, "selfManaged", { pemCertificate: "x", pemPrivateKey: "y" }),
     refused: 'Private keys must not be uploaded: set selfManaged to nothing (remove it) (found: {"pemCertificate":"x","pemPrivateKey":"y"}).',
   },
+  // Firewalls (network.ts): an ingress rule open to the world is refused for the admin ports it opens, each
+  // named, in order; a range is inclusive at both ends; no source at all is GCP's 0.0.0.0/0.
+  { policy: "network-firewall-admin-ports", title: "SSH open to the world", mutate: firewall({ sourceRanges: ["0.0.0.0/0"], allows: [{ protocol: "tcp", ports: ["22"] }] }), refused: ADMIN("22 (SSH)", '"0.0.0.0/0"') },
+  { policy: "network-firewall-admin-ports", title: "a range 20-23 (both ends inclusive)", mutate: firewall({ sourceRanges: ["0.0.0.0/0"], allows: [{ protocol: "tcp", ports: ["20-23"] }] }), refused: ADMIN("21 (FTP), 22 (SSH), 23 (Telnet)", '"0.0.0.0/0"') },
+  { policy: "network-firewall-admin-ports", title: "a range 24-1432 between two admin ports", mutate: firewall({ sourceRanges: ["0.0.0.0/0"], allows: [{ protocol: "tcp", ports: ["24-1432"] }] }) },
+  { policy: "network-firewall-admin-ports", title: "a range ending on 1433 and a numeric port", mutate: firewall({ sourceRanges: ["::/0"], allows: [{ protocol: "UDP", ports: ["1000-1433", 6443] }] }), refused: ADMIN("1433 (SQL Server), 6443 (Kubernetes API)", '"::/0"') },
+  {
+    policy: "network-firewall-admin-ports", title: "every protocol with no source at all", mutate: firewall({ allows: [{ protocol: "all" }] }),
+    refused: ADMIN("21 (FTP), 22 (SSH), 23 (Telnet), 1433 (SQL Server), 2379 (etcd), 2380 (etcd peer), 3306 (MySQL), 3389 (RDP), 5432 (PostgreSQL), 5900 (VNC), 6379 (Redis), 6443 (Kubernetes API), 10250 (kubelet), 10255 (kubelet read-only), 27017 (MongoDB)", '"no source (0.0.0.0/0)"'),
+  },
+  { policy: "network-firewall-admin-ports", title: "protocol 6 (TCP) with no ports", mutate: firewall({ sourceRanges: ["0.0.0.0/0"], allows: [{ protocol: "6" }] }), refused: ADMIN("21 (FTP), 22 (SSH), 23 (Telnet), 1433 (SQL Server), 2379 (etcd), 2380 (etcd peer), 3306 (MySQL), 3389 (RDP), 5432 (PostgreSQL), 5900 (VNC), 6379 (Redis), 6443 (Kubernetes API), 10250 (kubelet), 10255 (kubelet read-only), 27017 (MongoDB)", '"0.0.0.0/0"') },
+  { policy: "network-firewall-admin-ports", title: "ICMP only from the world", mutate: firewall({ sourceRanges: ["0.0.0.0/0"], allows: [{ protocol: "icmp" }] }) },
+  { policy: "network-firewall-admin-ports", title: "SSH from source tags only", mutate: firewall({ sourceTags: ["bastion"], allows: [{ protocol: "tcp", ports: ["22"] }] }) },
+  { policy: "network-firewall-admin-ports", title: "SSH from a service account only", mutate: firewall({ sourceServiceAccounts: ["a@p.iam.gserviceaccount.com"], allows: [{ protocol: "tcp", ports: ["22"] }] }) },
+  { policy: "network-firewall-admin-ports", title: "SSH from a specific range", mutate: firewall({ sourceRanges: ["35.235.240.0/20"], allows: [{ protocol: "tcp", ports: ["22"] }] }) },
+  { policy: "network-firewall-admin-ports", title: "an egress rule to the world", mutate: firewall({ direction: "EGRESS", sourceRanges: ["0.0.0.0/0"], allows: [{ protocol: "tcp", ports: ["22"] }] }) },
+  { policy: "network-firewall-admin-ports", title: "an ingress rule written in lower case", mutate: firewall({ direction: "ingress", sourceRanges: ["0.0.0.0/0"], allows: [{ protocol: "tcp", ports: ["3389"] }] }), refused: ADMIN("3389 (RDP)", '"0.0.0.0/0"') },
+  { policy: "network-firewall-admin-ports", title: "a disabled rule", mutate: firewall({ disabled: true, sourceRanges: ["0.0.0.0/0"], allows: [{ protocol: "tcp", ports: ["22"] }] }) },
+  { policy: "network-firewall-admin-ports", title: "a rule whose ports are not known yet", mutate: firewall({ sourceRanges: ["0.0.0.0/0"], allows: [{ protocol: "tcp", ports: UNKNOWN_STRING }] }) },
+  // Subnets: Private Google Access and flow logs, on VM subnets only.
+  { policy: "network-subnet-private-google-access", title: "privateIpGoogleAccess false", mutate: set(T.subnetwork, "network-nodes", "privateIpGoogleAccess", false), refused: "Private nodes must reach Google APIs privately: set privateIpGoogleAccess to true (found: false)." },
+  { policy: "network-subnet-private-google-access", title: "privateIpGoogleAccess left out", mutate: set(T.subnetwork, "network-nodes", "privateIpGoogleAccess", undefined), refused: "Private nodes must reach Google APIs privately: set privateIpGoogleAccess to true (found: not set)." },
+  { policy: "network-subnet-private-google-access", title: "a PRIVATE subnet without it", mutate: all(set(T.subnetwork, "network-nodes", "purpose", "PRIVATE"), set(T.subnetwork, "network-nodes", "privateIpGoogleAccess", false)), refused: "Private nodes must reach Google APIs privately: set privateIpGoogleAccess to true (found: false)." },
+  { policy: "network-subnet-private-google-access", title: "a proxy-only subnet without it", mutate: all(set(T.subnetwork, "network-nodes", "purpose", "REGIONAL_MANAGED_PROXY"), set(T.subnetwork, "network-nodes", "privateIpGoogleAccess", false)) },
+  { policy: "network-subnet-flow-logs", title: "no logConfig", mutate: set(T.subnetwork, "network-nodes", "logConfig", undefined), refused: "Flow logs must be on for forensics: set logConfig to { aggregationInterval, flowSampling, metadata } (found: not set)." },
+  { policy: "network-subnet-flow-logs", title: "flowSampling 0", mutate: set(T.subnetwork, "network-nodes", "logConfig.flowSampling", 0), refused: "Flow logs must sample some flows: set logConfig.flowSampling to a value above 0 (e.g. 0.5) (found: 0)." },
+  { policy: "network-subnet-flow-logs", title: "flowSampling 0.01", mutate: set(T.subnetwork, "network-nodes", "logConfig.flowSampling", 0.01) },
+  { policy: "network-subnet-flow-logs", title: "flowSampling left out (the API's 0.5)", mutate: set(T.subnetwork, "network-nodes", "logConfig.flowSampling", undefined) },
+  { policy: "network-subnet-flow-logs", title: "a PSC subnet without flow logs", mutate: all(set(T.subnetwork, "network-nodes", "purpose", "PRIVATE_SERVICE_CONNECT"), set(T.subnetwork, "network-nodes", "logConfig", undefined)) },
+  { policy: "network-nat-logging", title: "NAT logging left out", mutate: set(T.nat, undefined, "logConfig", undefined), refused: "NAT logging must be on: set logConfig.enable to true (found: not set)." },
+  // DNSSEC: public zones signed, no RSASHA1 key (any case), private zones exempt.
+  { policy: "network-dns-dnssec", title: "DNSSEC left out", mutate: set(T.zone, undefined, "dnssecConfig", undefined), refused: 'Public zones must be signed so resolvers can detect spoofed answers: set dnssecConfig.state to "on" (found: not set).' },
+  { policy: "network-dns-dnssec", title: "DNSSEC in transfer", mutate: set(T.zone, undefined, "dnssecConfig.state", "transfer"), refused: 'Public zones must be signed so resolvers can detect spoofed answers: set dnssecConfig.state to "on" (found: "transfer").' },
+  { policy: "network-dns-dnssec", title: "a private zone unsigned", mutate: all(set(T.zone, undefined, "visibility", "PRIVATE"), set(T.zone, undefined, "dnssecConfig", undefined)) },
+  {
+    policy: "network-dns-dnssec", title: "an RSASHA1 key second", mutate: set(T.zone, undefined, "dnssecConfig.defaultKeySpecs", [{ algorithm: "ecdsap256sha256" }, { algorithm: "RSASHA1" }]),
+    refused: 'DNSSEC keys must not use RSASHA1: set dnssecConfig.defaultKeySpecs[1].algorithm to "rsasha256" or "ecdsap256sha256" (found: "RSASHA1").',
+  },
+  // The control plane (gke/controlPlane.ts): no authorised networks is fine only without a public endpoint.
+  { policy: "gke-control-plane-access", title: "the IP endpoint disabled, no authorised networks", mutate: all(set(T.cluster, undefined, "masterAuthorizedNetworksConfig", undefined), set(T.cluster, undefined, "controlPlaneEndpointsConfig.ipEndpointsConfig.enabled", false)) },
+  { policy: "gke-control-plane-access", title: "a private endpoint, no authorised networks", mutate: all(set(T.cluster, undefined, "masterAuthorizedNetworksConfig", undefined), set(T.cluster, undefined, "privateClusterConfig.enablePrivateEndpoint", true)) },
+  { policy: "gke-control-plane-access", title: "no IP endpoints block (on by default), no authorised networks", mutate: all(set(T.cluster, undefined, "masterAuthorizedNetworksConfig", undefined), set(T.cluster, undefined, "controlPlaneEndpointsConfig", undefined)), refused: AUTHORISED },
+  {
+    policy: "gke-control-plane-access", title: "the whole internet second among the authorised networks", mutate: set(T.cluster, undefined, "masterAuthorizedNetworksConfig.cidrBlocks", [{ cidrBlock: "203.0.113.0/28" }, { cidrBlock: "0.0.0.0/0" }]),
+    refused: 'Authorised networks must not include the whole internet: set masterAuthorizedNetworksConfig.cidrBlocks[1].cidrBlock to the specific CIDR of your operators or CI runners (found: "0.0.0.0/0").',
+  },
+  {
+    policy: "gke-control-plane-access", title: "Google Cloud's public ranges let in", mutate: set(T.cluster, undefined, "masterAuthorizedNetworksConfig.gcpPublicCidrsAccessEnabled", true),
+    refused: "Google Cloud's public IP ranges must not reach the control plane: set masterAuthorizedNetworksConfig.gcpPublicCidrsAccessEnabled to false (found: true).",
+  },
+  { policy: "gke-control-plane-access", title: "authorised networks not known yet", mutate: set(T.cluster, undefined, "masterAuthorizedNetworksConfig", UNKNOWN_STRING) },
+  { policy: "gke-anonymous-auth-limited", title: "anonymous auth left out (ENABLED)", mutate: set(T.cluster, undefined, "anonymousAuthenticationConfig", undefined), refused: 'Anonymous users must reach only the health-check endpoints: set anonymousAuthenticationConfig.mode to "LIMITED" (found: not set).' },
+  { policy: "gke-no-insecure-rbac-bindings", title: "bindings to every Google account", mutate: set(T.cluster, undefined, "rbacBindingConfig.enableInsecureBindingSystemAuthenticated", true), refused: "Every Google account must not be bindable to roles: set rbacBindingConfig.enableInsecureBindingSystemAuthenticated to false (found: true)." },
+  { policy: "gke-no-insecure-rbac-bindings", title: "rbacBindingConfig left out", mutate: set(T.cluster, undefined, "rbacBindingConfig", undefined) },
+  { policy: "gke-no-client-certificate", title: "a client certificate", mutate: set(T.cluster, undefined, "masterAuth", { clientCertificateConfig: { issueClientCertificate: true } }), refused: "The cluster must not issue a long-lived client certificate: set masterAuth.clientCertificateConfig.issueClientCertificate to false (found: true)." },
+  { policy: "gke-no-legacy-abac", title: "legacy ABAC on", mutate: set(T.cluster, undefined, "enableLegacyAbac", true), refused: "Legacy ABAC must be off so RBAC alone grants access: set enableLegacyAbac to false (found: true)." },
 ];
 
 const policyNamed = (name: string) => {
