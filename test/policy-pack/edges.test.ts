@@ -104,6 +104,16 @@ const EDGES: readonly Edge[] = [
   { policy: "network-firewall-admin-ports", title: "an ingress rule written in lower case", mutate: firewall({ direction: "ingress", sourceRanges: ["0.0.0.0/0"], allows: [{ protocol: "tcp", ports: ["3389"] }] }), refused: ADMIN("3389 (RDP)", '"0.0.0.0/0"') },
   { policy: "network-firewall-admin-ports", title: "a disabled rule", mutate: firewall({ disabled: true, sourceRanges: ["0.0.0.0/0"], allows: [{ protocol: "tcp", ports: ["22"] }] }) },
   { policy: "network-firewall-admin-ports", title: "a rule whose ports are not known yet", mutate: firewall({ sourceRanges: ["0.0.0.0/0"], allows: [{ protocol: "tcp", ports: UNKNOWN_STRING }] }) },
+  { policy: "network-firewall-admin-ports", title: "two rules, RDP before SSH (named in port order)", mutate: firewall({ sourceRanges: ["0.0.0.0/0"], allows: [{ protocol: "tcp", ports: ["3389"] }, { protocol: "tcp", ports: ["22"] }] }), refused: ADMIN("22 (SSH), 3389 (RDP)", '"0.0.0.0/0"') },
+  { policy: "network-firewall-admin-ports", title: "a ports entry that is not a port ([22] nested)", mutate: firewall({ sourceRanges: ["0.0.0.0/0"], allows: [{ protocol: "tcp", ports: [[22]] }] }) },
+  { policy: "network-firewall-admin-ports", title: "a protocol that is not a string", mutate: firewall({ sourceRanges: ["0.0.0.0/0"], allows: [{ protocol: 6, ports: ["22"] }] }) },
+  { policy: "network-firewall-admin-ports", title: "a source range that is not a string", mutate: firewall({ sourceRanges: [42, "10.0.0.0/8"], allows: [{ protocol: "tcp", ports: ["22"] }] }) },
+  // Anything not known at preview: no verdict (the engine checks again at update), never a crash.
+  { policy: "network-firewall-admin-ports", title: "allows not known yet", mutate: firewall({ sourceRanges: ["0.0.0.0/0"], allows: UNKNOWN_STRING }) },
+  { policy: "network-firewall-admin-ports", title: "disabled not known yet", mutate: firewall({ disabled: UNKNOWN_STRING, sourceRanges: ["0.0.0.0/0"], allows: [{ protocol: "tcp", ports: ["22"] }] }) },
+  { policy: "network-firewall-admin-ports", title: "sourceRanges not known yet", mutate: firewall({ sourceRanges: UNKNOWN_STRING, allows: [{ protocol: "tcp", ports: ["22"] }] }) },
+  { policy: "network-firewall-admin-ports", title: "sourceTags not known yet", mutate: firewall({ sourceRanges: ["0.0.0.0/0"], sourceTags: UNKNOWN_STRING, allows: [{ protocol: "tcp", ports: ["22"] }] }) },
+  { policy: "network-firewall-admin-ports", title: "sourceServiceAccounts not known yet", mutate: firewall({ sourceRanges: ["0.0.0.0/0"], sourceServiceAccounts: UNKNOWN_STRING, allows: [{ protocol: "tcp", ports: ["22"] }] }) },
   // Subnets: Private Google Access and flow logs, on VM subnets only.
   { policy: "network-subnet-private-google-access", title: "privateIpGoogleAccess false", mutate: set(T.subnetwork, "network-nodes", "privateIpGoogleAccess", false), refused: "Private nodes must reach Google APIs privately: set privateIpGoogleAccess to true (found: false)." },
   { policy: "network-subnet-private-google-access", title: "privateIpGoogleAccess left out", mutate: set(T.subnetwork, "network-nodes", "privateIpGoogleAccess", undefined), refused: "Private nodes must reach Google APIs privately: set privateIpGoogleAccess to true (found: not set)." },
@@ -115,6 +125,7 @@ const EDGES: readonly Edge[] = [
   { policy: "network-subnet-flow-logs", title: "flowSampling left out (the API's 0.5)", mutate: set(T.subnetwork, "network-nodes", "logConfig.flowSampling", undefined) },
   { policy: "network-subnet-flow-logs", title: "a PSC subnet without flow logs", mutate: all(set(T.subnetwork, "network-nodes", "purpose", "PRIVATE_SERVICE_CONNECT"), set(T.subnetwork, "network-nodes", "logConfig", undefined)) },
   { policy: "network-nat-logging", title: "NAT logging left out", mutate: set(T.nat, undefined, "logConfig", undefined), refused: "NAT logging must be on: set logConfig.enable to true (found: not set)." },
+  { policy: "network-subnet-flow-logs", title: "flowSampling as a string", mutate: set(T.subnetwork, "network-nodes", "logConfig.flowSampling", "0.5"), refused: 'Flow logs must sample some flows: set logConfig.flowSampling to a value above 0 (e.g. 0.5) (found: "0.5").' },
   // DNSSEC: public zones signed, no RSASHA1 key (any case), private zones exempt.
   { policy: "network-dns-dnssec", title: "DNSSEC left out", mutate: set(T.zone, undefined, "dnssecConfig", undefined), refused: 'Public zones must be signed so resolvers can detect spoofed answers: set dnssecConfig.state to "on" (found: not set).' },
   { policy: "network-dns-dnssec", title: "DNSSEC in transfer", mutate: set(T.zone, undefined, "dnssecConfig.state", "transfer"), refused: 'Public zones must be signed so resolvers can detect spoofed answers: set dnssecConfig.state to "on" (found: "transfer").' },
@@ -123,6 +134,7 @@ const EDGES: readonly Edge[] = [
     policy: "network-dns-dnssec", title: "an RSASHA1 key second", mutate: set(T.zone, undefined, "dnssecConfig.defaultKeySpecs", [{ algorithm: "ecdsap256sha256" }, { algorithm: "RSASHA1" }]),
     refused: 'DNSSEC keys must not use RSASHA1: set dnssecConfig.defaultKeySpecs[1].algorithm to "rsasha256" or "ecdsap256sha256" (found: "RSASHA1").',
   },
+  { policy: "network-dns-dnssec", title: "key specs not known yet", mutate: set(T.zone, undefined, "dnssecConfig.defaultKeySpecs", UNKNOWN_STRING) },
   // The control plane (gke/controlPlane.ts): no authorised networks is fine only without a public endpoint.
   { policy: "gke-control-plane-access", title: "the IP endpoint disabled, no authorised networks", mutate: all(set(T.cluster, undefined, "masterAuthorizedNetworksConfig", undefined), set(T.cluster, undefined, "controlPlaneEndpointsConfig.ipEndpointsConfig.enabled", false)) },
   { policy: "gke-control-plane-access", title: "a private endpoint, no authorised networks", mutate: all(set(T.cluster, undefined, "masterAuthorizedNetworksConfig", undefined), set(T.cluster, undefined, "privateClusterConfig.enablePrivateEndpoint", true)) },
@@ -136,6 +148,10 @@ const EDGES: readonly Edge[] = [
     refused: "Google Cloud's public IP ranges must not reach the control plane: set masterAuthorizedNetworksConfig.gcpPublicCidrsAccessEnabled to false (found: true).",
   },
   { policy: "gke-control-plane-access", title: "authorised networks not known yet", mutate: set(T.cluster, undefined, "masterAuthorizedNetworksConfig", UNKNOWN_STRING) },
+  { policy: "gke-control-plane-access", title: "the IP endpoint not known yet, no authorised networks", mutate: all(set(T.cluster, undefined, "masterAuthorizedNetworksConfig", undefined), set(T.cluster, undefined, "controlPlaneEndpointsConfig.ipEndpointsConfig.enabled", UNKNOWN_STRING)) },
+  { policy: "gke-control-plane-access", title: "the private endpoint not known yet, no authorised networks", mutate: all(set(T.cluster, undefined, "masterAuthorizedNetworksConfig", undefined), set(T.cluster, undefined, "privateClusterConfig.enablePrivateEndpoint", UNKNOWN_STRING)) },
+  { policy: "gke-control-plane-access", title: "cidrBlocks not known yet", mutate: set(T.cluster, undefined, "masterAuthorizedNetworksConfig.cidrBlocks", UNKNOWN_STRING) },
+  { policy: "gke-control-plane-access", title: "a cidrBlock that is not a string", mutate: set(T.cluster, undefined, "masterAuthorizedNetworksConfig.cidrBlocks", [{ cidrBlock: 42 }]) },
   { policy: "gke-anonymous-auth-limited", title: "anonymous auth left out (ENABLED)", mutate: set(T.cluster, undefined, "anonymousAuthenticationConfig", undefined), refused: 'Anonymous users must reach only the health-check endpoints: set anonymousAuthenticationConfig.mode to "LIMITED" (found: not set).' },
   { policy: "gke-no-insecure-rbac-bindings", title: "bindings to every Google account", mutate: set(T.cluster, undefined, "rbacBindingConfig.enableInsecureBindingSystemAuthenticated", true), refused: "Every Google account must not be bindable to roles: set rbacBindingConfig.enableInsecureBindingSystemAuthenticated to false (found: true)." },
   { policy: "gke-no-insecure-rbac-bindings", title: "rbacBindingConfig left out", mutate: set(T.cluster, undefined, "rbacBindingConfig", undefined) },
