@@ -18,7 +18,7 @@ interface Edge {
   readonly refused?: string;
 }
 
-const userPool = (path: string, value: unknown) => set(T.nodePool, "cluster-user", path, value);
+const userPool = (path: string | readonly (string | number)[], value: unknown) => set(T.nodePool, "cluster-user", path, value);
 const timeout = (seconds: number | string | undefined) => set(T.backendPolicy, undefined, "spec.default.timeoutSec", seconds);
 const tls = (path: string, value: unknown) => set(T.sslPolicy, undefined, path, value);
 const healthCheck = (path: string, value: unknown) => set(T.healthCheck, undefined, `spec.default.config.${path}`, value);
@@ -32,6 +32,10 @@ const ADMIN = (opened: string, found: string) =>
   `Administrative ports must not be open to the internet; this rule opens ${opened}: set sourceRanges to specific CIDRs (35.235.240.0/20 for IAP SSH), or remove those ports from allows (found: ${found}).`;
 const AUTHORISED =
   "The control plane's public IP endpoint must be restricted to authorised networks: set masterAuthorizedNetworksConfig to { cidrBlocks: [<admin CIDRs>], gcpPublicCidrsAccessEnabled: false } (or disable the IP endpoint with controlPlaneEndpointsConfig.ipEndpointsConfig.enabled: false) (found: not set).";
+const WORKLOAD = (found: string) => `Workload Identity must be enabled so pods never see node credentials: set workloadIdentityConfig.workloadPool to "<project>.svc.id.goog" (found: ${found}).`;
+const NODE_SA_MESSAGE = (found: string) => `Nodes must not run as the Compute Engine default service account: set nodeConfig.serviceAccount to the email of a dedicated least-privilege service account (found: ${found}).`;
+const KUBELET = (where: string, found: string) => `The kubelet read-only port must be closed: set ${where}.kubeletConfig.insecureKubeletReadonlyPortEnabled to "FALSE" (found: ${found}).`;
+const cluster = (path: string | readonly (string | number)[], value: unknown) => set(T.cluster, undefined, path, value);
 const firewall = (inputs: Record<string, unknown>) => add({ type: T.firewall, name: "probe", inputs: { network: "network-vpc-id", ...inputs } });
 
 const EDGES: readonly Edge[] = [
@@ -152,6 +156,27 @@ const EDGES: readonly Edge[] = [
   { policy: "gke-control-plane-access", title: "the private endpoint not known yet, no authorised networks", mutate: all(set(T.cluster, undefined, "masterAuthorizedNetworksConfig", undefined), set(T.cluster, undefined, "privateClusterConfig.enablePrivateEndpoint", UNKNOWN_STRING)) },
   { policy: "gke-control-plane-access", title: "cidrBlocks not known yet", mutate: set(T.cluster, undefined, "masterAuthorizedNetworksConfig.cidrBlocks", UNKNOWN_STRING) },
   { policy: "gke-control-plane-access", title: "a cidrBlock that is not a string", mutate: set(T.cluster, undefined, "masterAuthorizedNetworksConfig.cidrBlocks", [{ cidrBlock: 42 }]) },
+  // Workload Identity and node identity (gke/identity.ts).
+  { policy: "gke-workload-identity", title: "a workload pool that only looks like one", mutate: cluster("workloadIdentityConfig.workloadPool", "p.svc.id.goog.example.com"), refused: WORKLOAD('"p.svc.id.goog.example.com"') },
+  { policy: "gke-workload-identity", title: "a workload pool that is not a string", mutate: cluster("workloadIdentityConfig.workloadPool", ["p.svc.id.goog"]), refused: WORKLOAD('["p.svc.id.goog"]') },
+  { policy: "gke-node-metadata-server", title: "disable-legacy-endpoints left out (disabled by default)", mutate: userPool(["nodeConfig", "metadata", "disable-legacy-endpoints"], undefined) },
+  { policy: "gke-node-metadata-server", title: 'disable-legacy-endpoints "TRUE"', mutate: userPool(["nodeConfig", "metadata", "disable-legacy-endpoints"], "TRUE") },
+  { policy: "gke-node-service-account", title: "an empty service account", mutate: userPool("nodeConfig.serviceAccount", ""), refused: NODE_SA_MESSAGE('""') },
+  { policy: "gke-node-service-account", title: 'the service account "default"', mutate: userPool("nodeConfig.serviceAccount", "default"), refused: NODE_SA_MESSAGE('"default"') },
+  // Networking (gke/networking.ts).
+  { policy: "gke-private-nodes", title: "a pool opting out of private nodes", mutate: userPool("networkConfig.enablePrivateNodes", false), refused: "A node pool must not opt out of private nodes: set networkConfig.enablePrivateNodes to true (or leave it unset) (found: false)." },
+  { policy: "gke-network-policy-enforced", title: "the legacy datapath", mutate: cluster("datapathProvider", "LEGACY_DATAPATH"), refused: `The cluster must enforce NetworkPolicy, or the chart's user isolation is silently ignored: set datapathProvider to "ADVANCED_DATAPATH" (found: "LEGACY_DATAPATH").` },
+  { policy: "gke-vpc-native", title: "route-based networking alone", mutate: cluster("networkingMode", "ROUTES"), refused: 'Route-based networking must not be used: set networkingMode to "VPC_NATIVE" (found: "ROUTES").' },
+  // Nodes (gke/nodes.ts): the kubelet read-only port, where a value left out inherits from the cluster's defaults.
+  { policy: "gke-node-image-cos", title: "imageType left out (COS_CONTAINERD by default)", mutate: userPool("nodeConfig.imageType", undefined) },
+  { policy: "gke-node-kubelet-readonly-port", title: "a pool that leaves the port to its default", mutate: userPool("nodeConfig.kubeletConfig.insecureKubeletReadonlyPortEnabled", undefined), refused: KUBELET("nodeConfig", "not set") },
+  { policy: "gke-node-kubelet-readonly-port", title: "the cluster's nodeConfig left to nodePoolDefaults FALSE", mutate: cluster("nodeConfig.kubeletConfig.insecureKubeletReadonlyPortEnabled", undefined) },
+  { policy: "gke-node-kubelet-readonly-port", title: "the cluster's nodeConfig TRUE despite nodePoolDefaults FALSE", mutate: cluster("nodeConfig.kubeletConfig.insecureKubeletReadonlyPortEnabled", "TRUE"), refused: KUBELET("nodeConfig", '"TRUE"') },
+  { policy: "gke-node-kubelet-readonly-port", title: "the cluster's nodeConfig left out and nodePoolDefaults left out", mutate: all(cluster("nodeConfig.kubeletConfig.insecureKubeletReadonlyPortEnabled", undefined), cluster("nodePoolDefaults", undefined)), refused: KUBELET("nodeConfig", "not set") },
+  // Only the cluster's own nodeConfig leans on nodePoolDefaults here; an inline pool must say it itself, like a NodePool.
+  { policy: "gke-node-kubelet-readonly-port", title: "an inline pool that leaves the port to its default", mutate: cluster("nodePools", [{ name: "inline", nodeConfig: { kubeletConfig: {} } }]), refused: KUBELET("nodePools[0].nodeConfig", "not set") },
+  { policy: "gke-node-kubelet-readonly-port", title: "nodePoolDefaults TRUE (the cluster's own nodeConfig saying FALSE)", mutate: all(cluster("nodeConfig.kubeletConfig.insecureKubeletReadonlyPortEnabled", "FALSE"), cluster("nodePoolDefaults.nodeConfigDefaults.insecureKubeletReadonlyPortEnabled", "TRUE")), refused: 'New node pools must not open the kubelet read-only port: set nodePoolDefaults.nodeConfigDefaults.insecureKubeletReadonlyPortEnabled to "FALSE" (found: "TRUE").' },
+  { policy: "gke-node-kubelet-readonly-port", title: "nodePoolAutoConfig TRUE", mutate: cluster("nodePoolAutoConfig.nodeKubeletConfig.insecureKubeletReadonlyPortEnabled", "TRUE"), refused: 'Auto-provisioned nodes must not open the kubelet read-only port: set nodePoolAutoConfig.nodeKubeletConfig.insecureKubeletReadonlyPortEnabled to "FALSE" (found: "TRUE").' },
   { policy: "gke-anonymous-auth-limited", title: "anonymous auth left out (ENABLED)", mutate: set(T.cluster, undefined, "anonymousAuthenticationConfig", undefined), refused: 'Anonymous users must reach only the health-check endpoints: set anonymousAuthenticationConfig.mode to "LIMITED" (found: not set).' },
   { policy: "gke-no-insecure-rbac-bindings", title: "bindings to every Google account", mutate: set(T.cluster, undefined, "rbacBindingConfig.enableInsecureBindingSystemAuthenticated", true), refused: "Every Google account must not be bindable to roles: set rbacBindingConfig.enableInsecureBindingSystemAuthenticated to false (found: true)." },
   { policy: "gke-no-insecure-rbac-bindings", title: "rbacBindingConfig left out", mutate: set(T.cluster, undefined, "rbacBindingConfig", undefined) },
