@@ -122,6 +122,18 @@ for (const stack of stackNames) {
       assert.strictEqual(values.hub.config.JupyterHub.admin_access, false);
       assert.deepStrictEqual(values.hub.loadRoles.admin, { users: [], groups: [] });
       assert.deepStrictEqual(values.hub.loadRoles[staffRoleName].groups, config.hub.oidc.adminGroups);
+      // Written out, not read from infra/plan/hubRoles.ts: a scope dropped or added there must fail here
+      // (the real JupyterHub checks what each one grants in test/hub/hubRoles.test.ts, a slow test).
+      assert.deepStrictEqual(Object.keys(values.hub.loadRoles).sort(), ["admin", "hub-staff"], "hub.loadRoles declares other roles than admin and hub-staff");
+      assert.deepStrictEqual(
+        values.hub.loadRoles["hub-staff"],
+        {
+          description: "Event staff: the admin page, users and their servers, without opening servers or acting as users",
+          scopes: ["admin-ui", "list:users", "read:users", "servers", "list:groups", "read:groups"],
+          groups: config.hub.oidc.adminGroups,
+        },
+        "the staff role is not the one README \"Staff, not admins\" describes: its scopes or description changed",
+      );
     });
 
     it("prefixes the hub's login cookie with __Host- so a user's subdomain cannot toss one at it", () => {
