@@ -232,6 +232,9 @@ for (const stack of stackNames) {
           assert.strictEqual(budget.budgetFilter.creditTypesTreatment, "INCLUDE_ALL_CREDITS", "creditTypesTreatment");
           for (const rule of budget.thresholdRules) assert.strictEqual(rule.spendBasis, "CURRENT_SPEND", "spendBasis");
           assert.strictEqual(budget.allUpdatesRule.disableDefaultIamRecipients, false, "billing admins must still get the mails");
+          // The thresholds the plan documents (infra/plan/lifecycle.ts): mails at 50%, 80%, 100% and 150% of the estimate;
+          // Cloud Billing takes thresholdPercent as a fraction, 1.0 = 100% (billing/budget.d.ts, thresholdRules).
+          assert.deepStrictEqual(budget.thresholdRules.map((r: { thresholdPercent: number }) => r.thresholdPercent), [0.5, 0.8, 1.0, 1.5], "budget thresholds: without 1.0 nobody hears when spend passes the estimate");
         }
       });
     });

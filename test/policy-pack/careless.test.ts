@@ -1,0 +1,61 @@
+// Careless one-line changes to the pack's decisive comparisons (docs/testing.md, "Careless changes we
+// check") that the cases of policies.test.ts let through: a setting left absent where the provider's or
+// GKE's default is the insecure one, or written in another spelling. Each case runs one policy alone on the
+// hand-built hardened stack, as policies.test.ts does.
+
+import * as assert from "assert";
+import { allPolicies } from "../../policy-pack/policies";
+import type { HardeningPolicy } from "../../policy-pack/policies/core";
+import { secureStack, TYPES as T } from "./fixtures";
+import { all, set, type Case } from "./mutations";
+import { assertNoViolation, assertViolation, check } from "./support";
+
+const cluster = (path: string | readonly (string | number)[], value: unknown) => set(T.cluster, undefined, path, value);
+const userPool = (path: string | readonly (string | number)[], value: unknown) => set(T.nodePool, "cluster-user", path, value);
+
+const CASES: readonly Case[] = [
+  // GKE docs, "Shielded GKE Nodes" / gcloud `--shielded-secure-boot`: secure boot is off unless asked for, so
+  // an absent enableSecureBoot is an insecure pool (provider: shieldedInstanceConfig.enableSecureBoot
+  // "Defaults to false").
+  { policy: "gke-node-secure-boot", title: "secure boot absent (the provider's default is false)", mutate: userPool("nodeConfig.shieldedInstanceConfig.enableSecureBoot", undefined), expect: "secure boot" },
+  // GKE docs, "Disable the kubelet read-only port": a pool that does not set it takes the cluster's
+  // default, which a NodePool resource alone cannot show; GKE versions before 1.32 open the port by default.
+  {
+    policy: "gke-node-kubelet-readonly-port",
+    title: "a pool that leaves the read-only port unset",
+    mutate: all(userPool("nodeConfig.kubeletConfig.insecureKubeletReadonlyPortEnabled", undefined)),
+    expect: "read-only port",
+  },
+  {
+    policy: "gke-node-kubelet-readonly-port",
+    title: "the cluster's default pool unset with no cluster-wide default",
+    mutate: all(cluster("nodeConfig.kubeletConfig", undefined), cluster("nodePoolDefaults", undefined)),
+    expect: "read-only port",
+  },
+  // GKE docs, "Protecting cluster metadata": only the value "true" disables the legacy endpoints.
+  { policy: "gke-node-metadata-server", title: 'legacy endpoints "FALSE"', mutate: userPool(["nodeConfig", "metadata", "disable-legacy-endpoints"], "FALSE"), expect: "legacy" },
+  // GKE docs, "Workload Identity Federation for GKE": the pool is exactly PROJECT_ID.svc.id.goog.
+  { policy: "gke-workload-identity", title: "a workload pool with a suffix after .svc.id.goog", mutate: cluster("workloadIdentityConfig.workloadPool", "my-project.svc.id.goog.example.com"), expect: "Workload Identity" },
+];
+
+const byName = new Map(allPolicies.map((p) => [p.name, p]));
+function policyNamed(name: string): HardeningPolicy {
+  const policy = byName.get(name);
+  assert.ok(policy, `no policy named ${name}`);
+  return policy;
+}
+
+describe("policy pack: settings absent or spelt otherwise, where the default is insecure", () => {
+  for (const c of CASES) {
+    it(`${c.policy} blocks ${c.title}`, async () => {
+      const stack = secureStack();
+      const before = await check(stack, { policies: [policyNamed(c.policy)] });
+      assertNoViolation(before.findings.filter((f) => f.level === "mandatory"), c.policy);
+      c.mutate(stack);
+      const result = await check(stack, { policies: [policyNamed(c.policy)], config: c.config });
+      assert.deepStrictEqual(result.failures, []);
+      assertViolation(result.findings, c.policy, c.expect, c.level ?? "mandatory");
+    });
+  }
+});
+
