@@ -33,6 +33,10 @@ const T = {
   backendPolicy: "kubernetes:networking.gke.io/v1:GCPBackendPolicy",
   healthCheckPolicy: "kubernetes:networking.gke.io/v1:HealthCheckPolicy",
   release: "kubernetes:helm.sh/v3:Release",
+  namespace: "kubernetes:core/v1:Namespace",
+  deployment: "kubernetes:apps/v1:Deployment",
+  role: "kubernetes:rbac.authorization.k8s.io/v1:Role",
+  netpol: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
 };
 
 const poolsOf = (run: OfflineRun): DeclaredResource[] => ofType(run, T.pool);
@@ -252,6 +256,40 @@ for (const stack of stackNames) {
         const ksa = ofType(run, T.ksa).find((k) => k.name === "home-export-ksa");
         assert.ok(ksa, "the export's service account");
         assert.strictEqual(inputs(ksa).automountServiceAccountToken, false, "automountServiceAccountToken");
+      });
+    });
+
+    describe("the hub's namespace and the placeholder calendar", () => {
+      it("the namespace enforces, warns and audits the restricted Pod Security Standard", () => {
+        // Kubernetes docs, "Pod Security Admission": labels pod-security.kubernetes.io/<mode>: <level>.
+        const labels = inputs(named(run, T.namespace, "hub-namespace")).metadata.labels;
+        for (const mode of ["enforce", "warn", "audit"]) assert.strictEqual(labels[`pod-security.kubernetes.io/${mode}`], "restricted", `pod-security ${mode}`);
+      });
+      it("one calendar at a time, non-root on the core pool, its token only in its pod", () => {
+        const deployment = inputs(named(run, T.deployment, "hub-placeholder-calendar-deployment"));
+        // Kubernetes docs, Deployment strategy: RollingUpdate briefly runs old and new pods side by side,
+        // and two calendars would patch the placeholders' scale against each other.
+        assert.deepStrictEqual(deployment.spec.strategy, { type: "Recreate" }, "strategy");
+        const pod = deployment.spec.template.spec;
+        assert.strictEqual(pod.securityContext.runAsNonRoot, true, "runAsNonRoot");
+        assert.deepStrictEqual(pod.nodeSelector, { "hub.jupyter.org/node-purpose": "core" }, "the calendar runs among core pods, not users'");
+        assert.strictEqual(pod.automountServiceAccountToken, true, "the pod asks for its token explicitly");
+        const account = ofType(run, T.ksa).find((k) => k.name === "hub-placeholder-calendar-account");
+        assert.ok(account, "the calendar's service account");
+        assert.strictEqual(inputs(account).automountServiceAccountToken, false, "no other pod using the account gets a token");
+      });
+      it("may only read and patch the scale of Z2JH's user-placeholder StatefulSet", () => {
+        // Z2JH 4.4.0 templates/scheduling/user-placeholder/statefulset.yaml names it user-placeholder;
+        // Kubernetes RBAC: resourceNames limits the rule to that object, the scale subresource to its size.
+        assert.deepStrictEqual(inputs(named(run, T.role, "hub-placeholder-calendar-role")).rules, [
+          { apiGroups: ["apps"], resources: ["statefulsets/scale"], resourceNames: ["user-placeholder"], verbs: ["get", "patch"] },
+        ], "calendar role");
+      });
+      it("its NetworkPolicy isolates ingress and egress", () => {
+        const spec = inputs(named(run, T.netpol, "hub-placeholder-calendar-netpol")).spec;
+        // Kubernetes docs, NetworkPolicy: egress is isolated only when policyTypes lists Egress.
+        assert.deepStrictEqual(spec.policyTypes, ["Ingress", "Egress"], "policyTypes");
+        assert.deepStrictEqual(spec.ingress, [], "no ingress");
       });
     });
 

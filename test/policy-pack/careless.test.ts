@@ -36,6 +36,16 @@ const CASES: readonly Case[] = [
   { policy: "gke-node-metadata-server", title: 'legacy endpoints "FALSE"', mutate: userPool(["nodeConfig", "metadata", "disable-legacy-endpoints"], "FALSE"), expect: "legacy" },
   // GKE docs, "Workload Identity Federation for GKE": the pool is exactly PROJECT_ID.svc.id.goog.
   { policy: "gke-workload-identity", title: "a workload pool with a suffix after .svc.id.goog", mutate: cluster("workloadIdentityConfig.workloadPool", "my-project.svc.id.goog.example.com"), expect: "Workload Identity" },
+  // GKE docs, "Restrict anonymous access": without anonymousAuthenticationConfig the mode is ENABLED.
+  { policy: "gke-anonymous-auth-limited", title: "anonymousAuthenticationConfig absent (GKE's default ENABLED)", mutate: cluster("anonymousAuthenticationConfig", undefined), expect: "Anonymous" },
+  // networkingMode ROUTES with an ipAllocationPolicy still present: the mode alone decides.
+  { policy: "gke-vpc-native", title: "ROUTES networking with an IP allocation policy left in", mutate: cluster("networkingMode", "ROUTES"), expect: "Route-based" },
+  // The pack's own bound (maxPodPidsLimit, default 32768) at both sides: 32768 passes, 32769 is refused.
+  { policy: "gke-user-node-pid-limit", title: "a PID limit of 32769, one past the default bound", mutate: userPool("nodeConfig.kubeletConfig.podPidsLimit", 32_769), expect: "from 1024 to 32768" },
+];
+
+const PASSES: readonly { policy: string; title: string; mutate: (stack: ReturnType<typeof secureStack>) => void }[] = [
+  { policy: "gke-user-node-pid-limit", title: "a PID limit of exactly 32768", mutate: userPool("nodeConfig.kubeletConfig.podPidsLimit", 32_768) },
 ];
 
 const byName = new Map(allPolicies.map((p) => [p.name, p]));
@@ -55,6 +65,15 @@ describe("policy pack: settings absent or spelt otherwise, where the default is 
       const result = await check(stack, { policies: [policyNamed(c.policy)], config: c.config });
       assert.deepStrictEqual(result.failures, []);
       assertViolation(result.findings, c.policy, c.expect, c.level ?? "mandatory");
+    });
+  }
+  for (const p of PASSES) {
+    it(`${p.policy} leaves alone ${p.title}`, async () => {
+      const stack = secureStack();
+      p.mutate(stack);
+      const result = await check(stack, { policies: [policyNamed(p.policy)] });
+      assert.deepStrictEqual(result.failures, []);
+      assertNoViolation(result.findings.filter((f) => f.level === "mandatory"), p.policy);
     });
   }
 });
