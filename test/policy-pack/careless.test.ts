@@ -7,7 +7,7 @@ import * as assert from "assert";
 import { allPolicies } from "../../policy-pack/policies";
 import type { HardeningPolicy } from "../../policy-pack/policies/core";
 import { secureStack, TYPES as T } from "./fixtures";
-import { all, set, type Case } from "./mutations";
+import { all, set, values, type Case } from "./mutations";
 import { assertNoViolation, assertViolation, check } from "./support";
 
 const cluster = (path: string | readonly (string | number)[], value: unknown) => set(T.cluster, undefined, path, value);
@@ -42,6 +42,9 @@ const CASES: readonly Case[] = [
   { policy: "gke-vpc-native", title: "ROUTES networking with an IP allocation policy left in", mutate: cluster("networkingMode", "ROUTES"), expect: "Route-based" },
   // The pack's own bound (maxPodPidsLimit, default 32768) at both sides: 32768 passes, 32769 is refused.
   { policy: "gke-user-node-pid-limit", title: "a PID limit of 32769, one past the default bound", mutate: userPool("nodeConfig.kubeletConfig.podPidsLimit", 32_769), expect: "from 1024 to 32768" },
+  // Z2JH 4.4.0 values.yaml: hub.networkPolicy.egressAllowRules.cloudMetadataServer defaults to true, so an
+  // absent switch lets the hub reach the metadata server.
+  { policy: "jupyterhub-metadata-egress", title: "the hub's cloudMetadataServer switch absent (the chart's default is true)", mutate: values("hub.networkPolicy.egressAllowRules.cloudMetadataServer", undefined), expect: "The hub must not reach the metadata server" },
 ];
 
 const PASSES: readonly { policy: string; title: string; mutate: (stack: ReturnType<typeof secureStack>) => void }[] = [
