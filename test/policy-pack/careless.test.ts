@@ -45,6 +45,13 @@ const CASES: readonly Case[] = [
   // Z2JH 4.4.0 values.yaml: hub.networkPolicy.egressAllowRules.cloudMetadataServer defaults to true, so an
   // absent switch lets the hub reach the metadata server.
   { policy: "jupyterhub-metadata-egress", title: "the hub's cloudMetadataServer switch absent (the chart's default is true)", mutate: values("hub.networkPolicy.egressAllowRules.cloudMetadataServer", undefined), expect: "The hub must not reach the metadata server" },
+  // Gateway API v1 HTTPRequestRedirectFilter: scheme "http" redirects to plain HTTP again, so the listener
+  // still serves users' traffic unencrypted.
+  { policy: "edge-http-redirects-only", title: "a redirect to scheme http", mutate: set(T.route, "edge-redirect", ["spec", "rules", 0, "filters", 0, "requestRedirect", "scheme"], "http"), expect: "Plain HTTP must only redirect to HTTPS" },
+  // GKE docs, "Configure Gateway resources using Policies" (GCPBackendPolicy logging): logging is off
+  // unless enabled, so an absent switch records no Cloud Armor decision.
+  { policy: "edge-backend-security-policy", title: "backend logging absent (off by default)", mutate: set(T.backendPolicy, "edge-backend", "spec.default.logging", undefined), expect: "set spec.default.logging.enabled to true" },
+  { policy: "jupyterhub-idp-tls-verified", title: "OAUTH_TLS_VERIFY=\"0 \" (a trailing space)", mutate: values("hub.extraEnv.OAUTH_TLS_VERIFY", "0 "), expect: "values.hub.extraEnv.OAUTH_TLS_VERIFY" },
 ];
 
 const PASSES: readonly { policy: string; title: string; mutate: (stack: ReturnType<typeof secureStack>) => void }[] = [
