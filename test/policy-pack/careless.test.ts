@@ -51,7 +51,6 @@ const CASES: readonly Case[] = [
   // GKE docs, "Configure Gateway resources using Policies" (GCPBackendPolicy logging): logging is off
   // unless enabled, so an absent switch records no Cloud Armor decision.
   { policy: "edge-backend-security-policy", title: "backend logging absent (off by default)", mutate: set(T.backendPolicy, "edge-backend", "spec.default.logging", undefined), expect: "set spec.default.logging.enabled to true" },
-  { policy: "jupyterhub-idp-tls-verified", title: "OAUTH_TLS_VERIFY=\"0 \" (a trailing space)", mutate: values("hub.extraEnv.OAUTH_TLS_VERIFY", "0 "), expect: "values.hub.extraEnv.OAUTH_TLS_VERIFY" },
 ];
 
 const PASSES: readonly { policy: string; title: string; mutate: (stack: ReturnType<typeof secureStack>) => void }[] = [
