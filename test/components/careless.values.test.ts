@@ -5,10 +5,11 @@ import { inputs, named, ofType, one } from "../support/resources";
 import { stackRun } from "../support/runs";
 import { loadStackConfig, stackNames } from "../support/stacks";
 
-// Careless one-line changes (docs/testing.md, "Careless changes we check") that no other test caught: each
-// value is read where the program hands it to the cloud or the chart (the declared resources' inputs), and
-// the expected value is written out here from the upstream documentation cited next to it, never taken
-// from the code under test. One `it` per setting, so a failure names the setting that broke.
+// Careless one-line changes (docs/testing.md, "Careless changes we check", the second sweep): each value a
+// user, an organiser or a reviewer relies on is read where the program hands it to the cloud or the chart
+// (the declared resources' inputs), and the expected value is written out here from the upstream
+// documentation cited next to it, never taken from the code under test. One `it` per setting, so a failure
+// names the setting that broke.
 
 const T = {
   cluster: "gcp:container/cluster:Cluster",
