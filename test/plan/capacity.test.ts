@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { CapacityConfig } from "../../infra/config/types";
+import { CapacityConfig, StackConfig } from "../../infra/config/types";
 import { fitUsersOnNode, gkeAllocatable, planUserPool, podBlockAddresses } from "../../infra/plan/capacity";
 import { initialNodesPerZone, planAll } from "../../infra/plan";
 import { lookupMachineType, machineTypes } from "../../infra/catalog/machineTypes";
@@ -35,8 +35,14 @@ describe("capacity model", () => {
   });
 
   describe("the 1,000-user event stack as shipped, under gVisor", () => {
-    const plan = planAll(loadStackConfig("event"));
-    const pool = plan.userPool;
+    // Planned before each test, not while mocha loads the file (docs/testing.md: work at load time makes
+    // every mutant it reaches a full restart, and a per-test plan keeps one mutant's result out of the next).
+    let plan: ReturnType<typeof planAll>;
+    let pool: ReturnType<typeof planAll>["userPool"];
+    beforeEach(() => {
+      plan = planAll(loadStackConfig("event"));
+      pool = plan.userPool;
+    });
 
     it("counts gVisor's 128 MiB in each user's request, so auto picks e2-highmem-16 with 55 users a node", () => {
       // 2048 MiB + 128 MiB (sandboxPodOverhead) = 2176 MiB a user. e2-highmem-16: 131072 MiB less GKE's
@@ -61,9 +67,14 @@ describe("capacity model", () => {
   // The event stack as shipped runs users under gVisor; main's worked figures below are the same stack
   // without the sandbox (`userSandbox: none`), and the next block works the shipped one.
   describe("the 1,000-user event stack (without the sandbox)", () => {
-    const config = parseConfig(rawWith("event", { userSandbox: "none" }), { now: stacksAsOf });
-    const plan = planAll(config);
-    const pool = plan.userPool;
+    let config: StackConfig;
+    let plan: ReturnType<typeof planAll>;
+    let pool: ReturnType<typeof planAll>["userPool"];
+    beforeEach(() => {
+      config = parseConfig(rawWith("event", { userSandbox: "none" }), { now: stacksAsOf });
+      plan = planAll(config);
+      pool = plan.userPool;
+    });
 
     it("fits 28 users on the chosen e2-highmem-8 (the shape of an n2-highmem-8) and names memory as binding", () => {
       assert.strictEqual(pool.machineType, "e2-highmem-8");
@@ -124,8 +135,12 @@ describe("capacity model", () => {
   });
 
   describe("the sandbox's per-pod overhead", () => {
-    const config = loadStackConfig("event");
-    const capacity = config.capacity;
+    let config: StackConfig;
+    let capacity: CapacityConfig;
+    beforeEach(() => {
+      config = loadStackConfig("event");
+      capacity = config.capacity;
+    });
 
     it("counts gVisor's allowance in every user's request, so a node holds fewer users", () => {
       const bare = fitUsersOnNode(machine("n2-highmem-8"), capacity);
@@ -149,7 +164,10 @@ describe("capacity model", () => {
   });
 
   describe("never under-provisions", () => {
-    const base: CapacityConfig = loadStackConfig("event").capacity;
+    let base: CapacityConfig;
+    beforeEach(() => {
+      base = loadStackConfig("event").capacity;
+    });
     const shapes = ["e2-standard-4", "e2-highmem-8", "n2-standard-8", "n2-highmem-8", "n2-highmem-32", "n2-standard-80"];
     const grid: Partial<CapacityConfig>[] = [];
     for (const peakUsers of [1, 7, 100, 999, 1000, 5000]) {

@@ -89,9 +89,15 @@ describe("chart values against the Z2JH 4.4.0 schema", () => {
 
 for (const stack of stackNames) {
   describe(`hub values for the ${stack} stack`, () => {
-    const config = loadStackConfig(stack);
-    const plan = planAll(config);
-    const values = valuesOf(config);
+    // Built before each test, not while mocha loads the file (docs/testing.md).
+    let config: StackConfig;
+    let plan: ReturnType<typeof planAll>;
+    let values: ReturnType<typeof valuesOf>;
+    beforeEach(() => {
+      config = loadStackConfig(stack);
+      plan = planAll(config);
+      values = valuesOf(config);
+    });
 
     it("logs in through OIDC only, with the configured issuer URLs and groups, and no allow-all", () => {
       const { JupyterHub: hub, GenericOAuthenticator: auth } = values.hub.config;
@@ -116,6 +122,18 @@ for (const stack of stackNames) {
       assert.strictEqual(values.hub.config.JupyterHub.admin_access, false);
       assert.deepStrictEqual(values.hub.loadRoles.admin, { users: [], groups: [] });
       assert.deepStrictEqual(values.hub.loadRoles[staffRoleName].groups, config.hub.oidc.adminGroups);
+      // Written out, not read from infra/plan/hubRoles.ts: a scope dropped or added there must fail here
+      // (the real JupyterHub checks what each one grants in test/hub/hubRoles.test.ts, a slow test).
+      assert.deepStrictEqual(Object.keys(values.hub.loadRoles).sort(), ["admin", "hub-staff"], "hub.loadRoles declares other roles than admin and hub-staff");
+      assert.deepStrictEqual(
+        values.hub.loadRoles["hub-staff"],
+        {
+          description: "Event staff: the admin page, users and their servers, without opening servers or acting as users",
+          scopes: ["admin-ui", "list:users", "read:users", "servers", "list:groups", "read:groups"],
+          groups: config.hub.oidc.adminGroups,
+        },
+        "the staff role is not the one README \"Staff, not admins\" describes: its scopes or description changed",
+      );
     });
 
     it("prefixes the hub's login cookie with __Host- so a user's subdomain cannot toss one at it", () => {

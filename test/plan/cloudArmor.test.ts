@@ -76,8 +76,11 @@ describe("Cloud Armor at the edge: the plan", () => {
   });
 
   describe("the policy's rules", () => {
-    const event = loadStackConfig("event");
-    const limits = edgeRateLimits(peakArrivalPerMinute(event.rush.classes));
+    // Computed before each test, not while mocha loads the file (docs/testing.md).
+    let limits: ReturnType<typeof edgeRateLimits>;
+    beforeEach(() => {
+      limits = edgeRateLimits(peakArrivalPerMinute(loadStackConfig("event").rush.classes));
+    });
 
     it("run range lists first, then the WAF, then the rate limits (which allow what they do not limit), then the default allow", () => {
       const rules = securityPolicyRules({ ...noRanges, allowedClientRanges: ["198.51.100.0/24"], deniedClientRanges: ["203.0.113.0/24"] }, limits);

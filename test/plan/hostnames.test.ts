@@ -97,15 +97,22 @@ describe("hostnames for per-user subdomains", () => {
 
   for (const stack of stackNames) {
     describe(`on the ${stack} stack's hub domain`, () => {
-      const { hubDomain } = loadStackConfig(stack).edge;
-      const certificateNames = hubHostnameList(hubDomain);
       const staticIp = "203.0.113.10";
-      const records: DnsRecord[] = [
-        { name: `${hubDomain}.`, type: "A", rrdatas: [staticIp] },
-        { name: `*.${hubDomain}.`, type: "A", rrdatas: [staticIp] },
-        { name: `_acme-challenge.${hubDomain}.`, type: "CNAME", rrdatas: ["x.1.authorize.certificatemanager.goog."] },
-      ];
-      const reachable = [hubDomain, ...awkwardLogins.map(([login]) => userHost(normalizedUsername(login), hubDomain))];
+      // Computed before each test, not while mocha loads the file (docs/testing.md).
+      let hubDomain: string;
+      let certificateNames: ReturnType<typeof hubHostnameList>;
+      let records: DnsRecord[];
+      let reachable: string[];
+      beforeEach(() => {
+        ({ hubDomain } = loadStackConfig(stack).edge);
+        certificateNames = hubHostnameList(hubDomain);
+        records = [
+          { name: `${hubDomain}.`, type: "A", rrdatas: [staticIp] },
+          { name: `*.${hubDomain}.`, type: "A", rrdatas: [staticIp] },
+          { name: `_acme-challenge.${hubDomain}.`, type: "CNAME", rrdatas: ["x.1.authorize.certificatemanager.goog."] },
+        ];
+        reachable = [hubDomain, ...awkwardLogins.map(([login]) => userHost(normalizedUsername(login), hubDomain))];
+      });
 
       it("puts every user on a single host name label directly under the hub domain", () => {
         for (const login of awkwardLogins.map(([l]) => l).concat("jester@mighty.nein")) {
@@ -133,7 +140,10 @@ describe("hostnames for per-user subdomains", () => {
   }
 
   describe("certificate name matching (RFC 6125 §6.4.3)", () => {
-    const names = hubHostnameList("hub.example.com");
+    let names: ReturnType<typeof hubHostnameList>;
+    beforeEach(() => {
+      names = hubHostnameList("hub.example.com");
+    });
     const cases: [string, boolean][] = [
       ["hub.example.com", true],
       ["HUB.Example.com.", true],

@@ -19,7 +19,11 @@ const oidc: OidcConfig = {
 };
 
 describe("the authenticator's identity values", () => {
-  const auth = authenticatorConfig(oidc, "hub.example.net");
+  // Built before each test, not while mocha loads the file (docs/testing.md).
+  let auth: ReturnType<typeof authenticatorConfig>;
+  beforeEach(() => {
+    auth = authenticatorConfig(oidc, "hub.example.net");
+  });
 
   it("names users by the configured claim and asks for exactly the configured scopes", () => {
     assert.strictEqual(auth.username_claim, "preferred_username", "the username claim is not the configured one: users would get names from another claim");

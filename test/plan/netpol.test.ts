@@ -75,6 +75,15 @@ describe("the hub's internet rule", () => {
       { protocol: "TCP", port: 8443 },
     ]);
   });
+
+  it("lists each port once, in ascending order whatever the URLs' order (stable chart values, no churn in a diff)", () => {
+    const rule = hubInternetEgressRule(["https://a.example:8443/t", "https://b.example:444/u", "https://c.example:8443/v"]);
+    assert.deepStrictEqual(rule.ports, [
+      { protocol: "TCP", port: 443 },
+      { protocol: "TCP", port: 444 },
+      { protocol: "TCP", port: 8443 },
+    ], "the hub's internet egress ports are not 443, 444, 8443 in that order");
+  });
 });
 
 describe("the cluster's DNS choice", () => {

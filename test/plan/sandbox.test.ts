@@ -40,8 +40,13 @@ describe("GKE Sandbox for user pods: the plan", () => {
   });
 
   describe("chart values", () => {
-    const sandboxed = valuesOf(configOf({ gpuProfile }));
-    const plain = valuesOf(configOf({ gpuProfile, userSandbox: "none" }));
+    // Built before each test, not while mocha loads the file (docs/testing.md).
+    let sandboxed: ReturnType<typeof valuesOf>;
+    let plain: ReturnType<typeof valuesOf>;
+    beforeEach(() => {
+      sandboxed = valuesOf(configOf({ gpuProfile }));
+      plain = valuesOf(configOf({ gpuProfile, userSandbox: "none" }));
+    });
 
     it("request the gVisor RuntimeClass for user pods (KubeSpawner extra_pod_config) and placeholders", () => {
       assert.deepStrictEqual(sandboxed.singleuser.extraPodConfig, { runtimeClassName: gvisorRuntimeClass });

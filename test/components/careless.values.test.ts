@@ -1,0 +1,340 @@
+// SLOW: runs the whole program under Pulumi's mock runtime.
+import * as assert from "assert";
+import { DeclaredResource, OfflineRun } from "../../infra/tools/offline";
+import { inputs, named, ofType, one } from "../support/resources";
+import { stackRun } from "../support/runs";
+import { loadStackConfig, stackNames } from "../support/stacks";
+
+// Careless one-line changes (docs/testing.md, "Careless changes we check", the second sweep): each value a
+// user, an organiser or a reviewer relies on is read where the program hands it to the cloud or the chart
+// (the declared resources' inputs), and the expected value is written out here from the upstream
+// documentation cited next to it, never taken from the code under test. One `it` per setting, so a failure
+// names the setting that broke.
+
+const T = {
+  cluster: "gcp:container/cluster:Cluster",
+  pool: "gcp:container/nodePool:NodePool",
+  subnetwork: "gcp:compute/subnetwork:Subnetwork",
+  network: "gcp:compute/network:Network",
+  nat: "gcp:compute/routerNat:RouterNat",
+  iamMember: "gcp:projects/iAMMember:IAMMember",
+  k8sProvider: "pulumi:providers:kubernetes",
+  zone: "gcp:dns/managedZone:ManagedZone",
+  record: "gcp:dns/recordSet:RecordSet",
+  certificate: "gcp:certificatemanager/certificate:Certificate",
+  mapEntry: "gcp:certificatemanager/certificateMapEntry:CertificateMapEntry",
+  armor: "gcp:compute/securityPolicy:SecurityPolicy",
+  address: "gcp:compute/globalAddress:GlobalAddress",
+  budget: "gcp:billing/budget:Budget",
+  bucket: "gcp:storage/bucket:Bucket",
+  bucketMember: "gcp:storage/bucketIAMMember:BucketIAMMember",
+  ksa: "kubernetes:core/v1:ServiceAccount",
+  gateway: "kubernetes:gateway.networking.k8s.io/v1:Gateway",
+  route: "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute",
+  backendPolicy: "kubernetes:networking.gke.io/v1:GCPBackendPolicy",
+  healthCheckPolicy: "kubernetes:networking.gke.io/v1:HealthCheckPolicy",
+  release: "kubernetes:helm.sh/v3:Release",
+  namespace: "kubernetes:core/v1:Namespace",
+  deployment: "kubernetes:apps/v1:Deployment",
+  role: "kubernetes:rbac.authorization.k8s.io/v1:Role",
+  netpol: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+};
+
+const poolsOf = (run: OfflineRun): DeclaredResource[] => ofType(run, T.pool);
+const dependsOn = (from: DeclaredResource, to: DeclaredResource) => from.dependencies.includes(to.urn);
+
+for (const stack of stackNames) {
+  describe(`the ${stack} stack's settings a careless edit could change, where the program produces them`, function () {
+    this.timeout(300_000);
+    const config = loadStackConfig(stack);
+    let run: OfflineRun;
+    let cluster: any;
+    before(async () => {
+      run = await stackRun(stack);
+      cluster = inputs(one(run, T.cluster));
+    });
+
+    describe("node pools (GKE hardening guide; CIS GKE Benchmark 1.x section 5)", () => {
+      it("every pool uses the GKE metadata server (workloadMetadataConfig.mode GKE_METADATA: CIS GKE 5.4.1)", () => {
+        // GCE_METADATA exposes the node service account's token to every pod (GKE docs, "Use Workload Identity").
+        for (const p of poolsOf(run)) assert.deepStrictEqual(inputs(p).nodeConfig.workloadMetadataConfig, { mode: "GKE_METADATA" }, `${p.name}: workloadMetadataConfig`);
+      });
+      it("every pool is a Shielded node with secure boot and integrity monitoring (CIS GKE 5.5.5, 5.5.6)", () => {
+        for (const p of poolsOf(run)) {
+          assert.deepStrictEqual(inputs(p).nodeConfig.shieldedInstanceConfig, { enableSecureBoot: true, enableIntegrityMonitoring: true }, `${p.name}: shieldedInstanceConfig`);
+        }
+      });
+      it("every pool auto-repairs and auto-upgrades (CIS GKE 5.5.2, 5.5.3)", () => {
+        for (const p of poolsOf(run)) assert.deepStrictEqual(inputs(p).management, { autoRepair: true, autoUpgrade: true }, `${p.name}: management`);
+      });
+      it("every pool disables the legacy metadata endpoints and the kubelet's read-only port", () => {
+        // GKE docs, "Protecting cluster metadata": metadata disable-legacy-endpoints=true; "Disable the kubelet
+        // read-only port" (CIS Kubernetes 4.2.4): insecureKubeletReadonlyPortEnabled FALSE, per pool and as the default.
+        for (const p of poolsOf(run)) {
+          const nodeConfig = inputs(p).nodeConfig;
+          assert.strictEqual(nodeConfig.metadata["disable-legacy-endpoints"], "true", `${p.name}: disable-legacy-endpoints`);
+          assert.strictEqual(nodeConfig.kubeletConfig.insecureKubeletReadonlyPortEnabled, "FALSE", `${p.name}: kubelet read-only port`);
+        }
+        assert.deepStrictEqual(cluster.nodePoolDefaults, { nodeConfigDefaults: { insecureKubeletReadonlyPortEnabled: "FALSE" } }, "cluster-wide kubelet read-only port default");
+      });
+      it("every pool runs Container-Optimized OS (COS_CONTAINERD: CIS GKE 5.5.1)", () => {
+        for (const p of poolsOf(run)) assert.strictEqual(inputs(p).nodeConfig.imageType, "COS_CONTAINERD", `${p.name}: imageType`);
+      });
+      it("upgrades surge one node and never take a node away first (maxUnavailable 0 keeps every user's server)", () => {
+        // GKE docs, "Surge upgrades": maxUnavailable > 0 drains a node before its replacement exists.
+        for (const p of poolsOf(run)) assert.deepStrictEqual(inputs(p).upgradeSettings, { maxSurge: 1, maxUnavailable: 0 }, `${p.name}: upgradeSettings`);
+      });
+      it("scales up in whichever zone has capacity (locationPolicy ANY)", () => {
+        // GKE docs, "About cluster autoscaling", location policy: BALANCED may wait for a stocked-out zone.
+        for (const p of poolsOf(run)) assert.strictEqual(inputs(p).autoscaling.locationPolicy, "ANY", `${p.name}: locationPolicy`);
+      });
+      it("labels core and user pools with Z2JH's node-purpose label and taints only the user pool", () => {
+        // Z2JH 4.4.0 docs, "Optimizations" → "Using a dedicated node pool for users": label
+        // hub.jupyter.org/node-purpose=user|core, taint hub.jupyter.org/dedicated=user:NoSchedule (the provider
+        // writes the effect as NO_SCHEDULE: container/nodePool.d.ts, NodePoolNodeConfigTaint).
+        const core = inputs(named(run, T.pool, "cluster-core")).nodeConfig;
+        const user = inputs(named(run, T.pool, "cluster-user")).nodeConfig;
+        assert.deepStrictEqual(core.labels, { "hub.jupyter.org/node-purpose": "core" }, "core pool labels");
+        assert.deepStrictEqual(user.labels, { "hub.jupyter.org/node-purpose": "user" }, "user pool labels");
+        assert.deepStrictEqual(user.taints, [{ key: "hub.jupyter.org/dedicated", value: "user", effect: "NO_SCHEDULE" }], "user pool taint: without it hub and system pods land among untrusted users");
+        assert.strictEqual(core.taints, undefined, "core pool carries no taint");
+      });
+      it("runs user pods in GKE Sandbox when the stack asks for it (sandboxConfig.type gvisor)", () => {
+        // GKE docs, "Harden workload isolation with GKE Sandbox"; @pulumi/gcp 9.37.0 types/input.d.ts,
+        // NodePoolNodeConfigSandboxConfig.type: "Type of the sandbox to use for the node (e.g. 'GVISOR')".
+        const user = inputs(named(run, T.pool, "cluster-user")).nodeConfig;
+        if (config.sandbox.userSandbox === "gvisor") assert.deepStrictEqual(user.sandboxConfig, { type: "GVISOR" }, "user pool sandboxConfig: without it user pods share the host kernel");
+        else assert.strictEqual(user.sandboxConfig, undefined);
+        assert.strictEqual(inputs(named(run, T.pool, "cluster-core")).nodeConfig.sandboxConfig, undefined, "the core pool cannot be sandboxed (GKE Sandbox needs a second pool for system pods)");
+      });
+    });
+
+    describe("the cluster (GKE hardening guide; CIS GKE Benchmark section 5)", () => {
+      it("enforces NetworkPolicy with Dataplane V2 (ADVANCED_DATAPATH: CIS GKE 5.6.7)", () => {
+        assert.strictEqual(cluster.datapathProvider, "ADVANCED_DATAPATH", "with LEGACY_DATAPATH and no network policy addon, no NetworkPolicy is enforced");
+      });
+      it("has Shielded GKE nodes on (CIS GKE 5.5.5), no legacy ABAC (5.8.3), no alpha, no client certificates (5.8.2)", () => {
+        assert.strictEqual(cluster.enableShieldedNodes, true, "enableShieldedNodes");
+        assert.strictEqual(cluster.enableLegacyAbac, false, "enableLegacyAbac");
+        assert.strictEqual(cluster.enableKubernetesAlpha, false, "alpha clusters cannot be upgraded and expire after 30 days");
+        assert.deepStrictEqual(cluster.masterAuth, { clientCertificateConfig: { issueClientCertificate: false } }, "issueClientCertificate");
+      });
+      it("binds nothing to system:authenticated/unauthenticated, limits anonymous auth, refuses external IPs", () => {
+        // CIS GKE 4.1.9-10; GKE docs, "Restrict anonymous access" (anonymousAuthenticationConfig LIMITED);
+        // CVE-2020-8554: Service externalIPs (GKE docs, "Restrict external IPs").
+        assert.deepStrictEqual(cluster.rbacBindingConfig, { enableInsecureBindingSystemAuthenticated: false, enableInsecureBindingSystemUnauthenticated: false }, "rbacBindingConfig");
+        assert.deepStrictEqual(cluster.anonymousAuthenticationConfig, { mode: "LIMITED" }, "anonymousAuthenticationConfig");
+        assert.deepStrictEqual(cluster.serviceExternalIpsConfig, { enabled: false }, "serviceExternalIpsConfig");
+      });
+      it("keeps security posture at BASIC and Workload Identity on (CIS GKE 5.2.2)", () => {
+        assert.deepStrictEqual(cluster.securityPostureConfig, { mode: "BASIC" }, "securityPostureConfig");
+        assert.deepStrictEqual(cluster.workloadIdentityConfig, { workloadPool: `${config.platform.project}.svc.id.goog` }, "workloadPool is <project>.svc.id.goog (GKE docs, Workload Identity Federation)");
+      });
+      it("sends system and workload logs to Cloud Logging (CIS GKE 5.7.1) and system metrics to Monitoring", () => {
+        // Without WORKLOADS the hub's audit log (stdout) never reaches Cloud Logging.
+        assert.deepStrictEqual(cluster.loggingConfig, { enableComponents: ["SYSTEM_COMPONENTS", "WORKLOADS"] }, "loggingConfig");
+        assert.deepStrictEqual(cluster.monitoringConfig, { enableComponents: ["SYSTEM_COMPONENTS"] }, "monitoringConfig");
+      });
+      it("maintains daily from 03:00 UTC, and holds every upgrade from a day before the event to a day after", () => {
+        // GKE docs, "Maintenance windows and exclusions": a 4-hour daily window; a NO_UPGRADES exclusion.
+        const policy = cluster.maintenancePolicy;
+        assert.deepStrictEqual(policy.dailyMaintenanceWindow, { startTime: "03:00" }, "daily window start");
+        const day = 86_400_000;
+        assert.deepStrictEqual(policy.maintenanceExclusions, [{
+          exclusionName: "event-no-upgrades",
+          startTime: new Date(config.event.start.getTime() - day).toISOString().replace(".000Z", "Z"),
+          endTime: new Date(config.event.end.getTime() + day).toISOString().replace(".000Z", "Z"),
+          exclusionOptions: { scope: "NO_UPGRADES" },
+        }], "the exclusion must span the event with a day each side, holding every upgrade");
+      });
+      it("removes the default pool, keeps GKE's load balancing and Gateway API, packs nodes tightly", () => {
+        assert.strictEqual(cluster.removeDefaultNodePool, true, "the default pool would keep running");
+        assert.deepStrictEqual(cluster.addonsConfig.httpLoadBalancing, { disabled: false }, "the Gateway needs the HTTP load balancing addon (GKE docs, Gateway API requirements)");
+        assert.deepStrictEqual(cluster.gatewayApiConfig, { channel: "CHANNEL_STANDARD" }, "gatewayApiConfig");
+        assert.deepStrictEqual(cluster.clusterAutoscaling, { autoscalingProfile: "OPTIMIZE_UTILIZATION" }, "autoscalingProfile");
+      });
+      it("gives even the short-lived default pool the GKE metadata server", () => {
+        assert.deepStrictEqual(cluster.nodeConfig.workloadMetadataConfig, { mode: "GKE_METADATA" }, "default pool workloadMetadataConfig");
+        assert.deepStrictEqual(cluster.nodeConfig.shieldedInstanceConfig, { enableSecureBoot: true, enableIntegrityMonitoring: true }, "default pool shielded");
+      });
+      it("reaches the control plane through its DNS endpoint from outside Google Cloud, by server-side apply", () => {
+        assert.deepStrictEqual(cluster.controlPlaneEndpointsConfig.dnsEndpointConfig, { allowExternalTraffic: true }, "a laptop or CI runs pulumi from outside Google Cloud");
+        assert.strictEqual(inputs(one(run, T.k8sProvider)).enableServerSideApply, "true", "enableServerSideApply (provider inputs are strings)");
+      });
+      it("grants the node service account roles/container.defaultNodeServiceAccount, image streaming's Service Usage Consumer, and nothing else (CIS GKE 5.2.1)", () => {
+        // And Service Usage Consumer, which image streaming needs on a custom node service account and the
+        // default node role lacks (GKE "Use Image streaming", requirements; see infra/components/cluster.ts).
+        const roles = ofType(run, T.iamMember).filter((m) => m.name.startsWith("cluster-nodes-")).map((m) => inputs(m).role).sort();
+        assert.deepStrictEqual(roles, ["roles/container.defaultNodeServiceAccount", "roles/serviceusage.serviceUsageConsumer"], "node service account roles");
+      });
+    });
+
+    describe("the network", () => {
+      it("a custom-mode VPC whose node subnet reaches Google APIs privately and logs flows with metadata", () => {
+        // Private nodes have no external IP: without Private Google Access they reach no Google API
+        // (VPC docs, "Private Google Access"); auto-mode VPCs create a subnet in every region.
+        assert.strictEqual(inputs(named(run, T.network, "network-vpc")).autoCreateSubnetworks, false, "autoCreateSubnetworks");
+        const subnet = inputs(named(run, T.subnetwork, "network-nodes"));
+        assert.strictEqual(subnet.privateIpGoogleAccess, true, "privateIpGoogleAccess");
+        assert.deepStrictEqual(subnet.logConfig, { aggregationInterval: "INTERVAL_5_SEC", flowSampling: 0.5, metadata: "INCLUDE_ALL_METADATA" }, "flow logs");
+      });
+      it("Cloud NAT logs every translation and error (filter ALL)", () => {
+        assert.deepStrictEqual(inputs(named(run, T.nat, "network-nat")).logConfig, { enable: true, filter: "ALL" }, "NAT logConfig");
+      });
+    });
+
+    describe("the edge (Cloud DNS, Certificate Manager, Cloud Armor)", () => {
+      it("a public zone signed with DNSSEC, A records with a 5-minute TTL", () => {
+        // The hub's zone (edge-zone); registry-pkg-dev is the private pkg.dev zone of issue 14, tested there.
+        const zones = ofType(run, T.zone).filter((z) => z.name === "edge-zone");
+        assert.strictEqual(zones.length, 1, "one public zone for the hub");
+        for (const z of zones) {
+          assert.strictEqual(inputs(z).visibility, "public", "the hub's zone must be public");
+          assert.deepStrictEqual(inputs(z).dnssecConfig, { state: "on" }, "DNSSEC");
+        }
+        for (const r of ofType(run, T.record)) assert.strictEqual(inputs(r).ttl, 300, `${r.name}: TTL (a day-long TTL keeps a moved address wrong for a day)`);
+      });
+      it("a DEFAULT-scope certificate, created after its DNS authorization record, with a PRIMARY map entry", () => {
+        // Certificate Manager docs: scope DEFAULT serves load balancers (EDGE_CACHE is for Media CDN);
+        // "Create a certificate map entry": PRIMARY serves clients that send no SNI.
+        const cert = named(run, T.certificate, "edge-cert");
+        assert.strictEqual(inputs(cert).scope, "DEFAULT", "certificate scope");
+        assert.ok(dependsOn(cert, named(run, T.record, "edge-dns-auth-cname")), "the certificate must wait for its authorization's CNAME record");
+        assert.deepStrictEqual(inputs(named(run, T.mapEntry, "edge-certmap-primary")).matcher, "PRIMARY", "PRIMARY map entry");
+      });
+      it("a global EXTERNAL IPv4 address", () => {
+        const address = inputs(named(run, T.address, "edge-ip"));
+        assert.strictEqual(address.addressType, "EXTERNAL", "addressType");
+        assert.strictEqual(address.ipVersion, "IPV4", "ipVersion");
+      });
+      it("Cloud Armor's adaptive protection (layer 7 DDoS detection) on", () => {
+        // Cloud Armor docs, "Adaptive Protection overview": layer7DdosDefenseConfig.enable.
+        assert.deepStrictEqual(inputs(named(run, T.armor, "edge-armor")).adaptiveProtectionConfig, { layer7DdosDefenseConfig: { enable: true } }, "adaptive protection");
+      });
+    });
+
+    describe("the Gateway (Gateway API v1; GKE Gateway docs)", () => {
+      it("redirects plain HTTP to https with 301, and takes routes from its own namespace only", () => {
+        const redirect = inputs(named(run, T.route, "hub-gateway-http-redirect"));
+        assert.deepStrictEqual(redirect.spec.rules, [{ filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } }] }], "HTTP → HTTPS redirect");
+        const gateway = inputs(named(run, T.gateway, "hub-gateway-gateway"));
+        for (const l of gateway.spec.listeners) assert.deepStrictEqual(l.allowedRoutes, { namespaces: { from: "Same" } }, `listener ${l.name}: a route from another namespace could take the hub's hostnames`);
+      });
+      it("drains connections for 60 s and health-checks the proxy's fixed port", () => {
+        const backend = inputs(named(run, T.backendPolicy, "hub-gateway-backend-policy"));
+        assert.deepStrictEqual(backend.spec.default.connectionDraining, { drainingTimeoutSec: 60 }, "connection draining");
+        const health = inputs(named(run, T.healthCheckPolicy, "hub-gateway-health-check-policy"));
+        assert.strictEqual(health.spec.default.config.httpHealthCheck.portSpecification, "USE_FIXED_PORT", "the health check must probe the proxy's API port, not the serving port");
+      });
+      it("is declared after the load balancer's address, TLS policy and certificate map", () => {
+        const gateway = named(run, T.gateway, "hub-gateway-gateway");
+        for (const [type, name] of [[T.address, "edge-ip"], [T.mapEntry, "edge-certmap-primary"], [T.armor, "edge-armor"]] as const) {
+          assert.ok(dependsOn(gateway, named(run, type, name)), `the Gateway must wait for ${name}`);
+        }
+      });
+    });
+
+    describe("the budget (Cloud Billing budgets API)", () => {
+      it("counts spend net of credits, alerts on current spend, and mails the billing admins too", () => {
+        for (const b of ofType(run, T.budget)) {
+          const budget = inputs(b);
+          assert.strictEqual(budget.budgetFilter.creditTypesTreatment, "INCLUDE_ALL_CREDITS", "creditTypesTreatment");
+          for (const rule of budget.thresholdRules) assert.strictEqual(rule.spendBasis, "CURRENT_SPEND", "spendBasis");
+          assert.strictEqual(budget.allUpdatesRule.disableDefaultIamRecipients, false, "billing admins must still get the mails");
+          // The thresholds the plan documents (infra/plan/lifecycle.ts): mails at 50%, 80%, 100% and 150% of the estimate;
+          // Cloud Billing takes thresholdPercent as a fraction, 1.0 = 100% (billing/budget.d.ts, thresholdRules).
+          assert.deepStrictEqual(budget.thresholdRules.map((r: { thresholdPercent: number }) => r.thresholdPercent), [0.5, 0.8, 1.0, 1.5], "budget thresholds: without 1.0 nobody hears when spend passes the estimate");
+        }
+      });
+    });
+
+    describe("the home export (Cloud Storage; GKE Workload Identity)", () => {
+      it("a bucket with uniform access, public access prevented, versioning on, never force-destroyed", () => {
+        const bucket = inputs(one(run, T.bucket));
+        assert.strictEqual(bucket.uniformBucketLevelAccess, true, "uniform bucket-level access (CIS GCP 5.2)");
+        assert.strictEqual(bucket.publicAccessPrevention, "enforced", "public access prevention");
+        assert.deepStrictEqual(bucket.versioning, { enabled: true }, "versioning");
+        assert.strictEqual(bucket.forceDestroy, false, "forceDestroy would delete every exported home with the stack");
+      });
+      it("the writer may create and read objects only, and its Kubernetes service account mounts no token", () => {
+        assert.deepStrictEqual(ofType(run, T.bucketMember).map((m) => inputs(m).role).sort(), ["roles/storage.objectCreator", "roles/storage.objectViewer"], "bucket roles");
+        const ksa = ofType(run, T.ksa).find((k) => k.name === "home-export-ksa");
+        assert.ok(ksa, "the export's service account");
+        assert.strictEqual(inputs(ksa).automountServiceAccountToken, false, "automountServiceAccountToken");
+      });
+    });
+
+    describe("the hub's namespace and the placeholder calendar", () => {
+      it("the namespace enforces, warns and audits the restricted Pod Security Standard", () => {
+        // Kubernetes docs, "Pod Security Admission": labels pod-security.kubernetes.io/<mode>: <level>.
+        const labels = inputs(named(run, T.namespace, "hub-namespace")).metadata.labels;
+        for (const mode of ["enforce", "warn", "audit"]) assert.strictEqual(labels[`pod-security.kubernetes.io/${mode}`], "restricted", `pod-security ${mode}`);
+      });
+      it("one calendar at a time, non-root on the core pool, its token only in its pod", () => {
+        const deployment = inputs(named(run, T.deployment, "hub-placeholder-calendar-deployment"));
+        // Kubernetes docs, Deployment strategy: RollingUpdate briefly runs old and new pods side by side,
+        // and two calendars would patch the placeholders' scale against each other.
+        assert.deepStrictEqual(deployment.spec.strategy, { type: "Recreate" }, "strategy");
+        const pod = deployment.spec.template.spec;
+        assert.strictEqual(pod.securityContext.runAsNonRoot, true, "runAsNonRoot");
+        assert.deepStrictEqual(pod.nodeSelector, { "hub.jupyter.org/node-purpose": "core" }, "the calendar runs among core pods, not users'");
+        assert.strictEqual(pod.automountServiceAccountToken, true, "the pod asks for its token explicitly");
+        const account = ofType(run, T.ksa).find((k) => k.name === "hub-placeholder-calendar-account");
+        assert.ok(account, "the calendar's service account");
+        assert.strictEqual(inputs(account).automountServiceAccountToken, false, "no other pod using the account gets a token");
+      });
+      it("may only read and patch the scale of Z2JH's user-placeholder StatefulSet", () => {
+        // Z2JH 4.4.0 templates/scheduling/user-placeholder/statefulset.yaml names it user-placeholder;
+        // Kubernetes RBAC: resourceNames limits the rule to that object, the scale subresource to its size.
+        assert.deepStrictEqual(inputs(named(run, T.role, "hub-placeholder-calendar-role")).rules, [
+          { apiGroups: ["apps"], resources: ["statefulsets/scale"], resourceNames: ["user-placeholder"], verbs: ["get", "patch"] },
+        ], "calendar role");
+      });
+      it("its NetworkPolicy isolates ingress and egress", () => {
+        const spec = inputs(named(run, T.netpol, "hub-placeholder-calendar-netpol")).spec;
+        // Kubernetes docs, NetworkPolicy: egress is isolated only when policyTypes lists Egress.
+        assert.deepStrictEqual(spec.policyTypes, ["Ingress", "Egress"], "policyTypes");
+        assert.deepStrictEqual(spec.ingress, [], "no ingress");
+      });
+    });
+
+    describe("the chart's values (Z2JH 4.4.0 values.yaml and schema)", () => {
+      let values: any;
+      before(() => { values = inputs(one(run, T.release)).values; });
+      it("KubeSpawner: no user config, no service account token", () => {
+        assert.strictEqual(values.hub.config.KubeSpawner.disable_user_config, true, "disable_user_config");
+        assert.strictEqual(values.hub.config.KubeSpawner.automount_service_account_token, false, "automount_service_account_token");
+      });
+      it("user containers: non-root uid 1000, no privilege escalation, every capability dropped, RuntimeDefault seccomp", () => {
+        // Kubernetes Pod Security Standards, "Restricted".
+        assert.deepStrictEqual(values.hub.config.KubeSpawner.container_security_context, {
+          runAsNonRoot: true, runAsUser: 1000, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, seccompProfile: { type: "RuntimeDefault" },
+        }, "container_security_context");
+        assert.strictEqual(values.singleuser.allowPrivilegeEscalation, false, "singleuser.allowPrivilegeEscalation");
+        assert.deepStrictEqual(values.singleuser.cloudMetadata, { blockWithIptables: false }, "the iptables init container runs privileged; the NetworkPolicy blocks the metadata server instead");
+      });
+      it("starts the server with python3 -I (isolated mode: no user site-packages, no PYTHON* env)", () => {
+        assert.deepStrictEqual(values.singleuser.cmd, ["python3", "-I", "-m", "jupyterhub.singleuser"], "singleuser.cmd");
+      });
+      it("the shell-escape guard's files are read-only (0444)", () => {
+        for (const [k, f] of Object.entries(values.singleuser.extraFiles as Record<string, { mode: number }>)) assert.strictEqual(f.mode, 0o444, `${k}: mode`);
+      });
+      it("the proxy is a ClusterIP service behind the Gateway, without its own TLS", () => {
+        assert.deepStrictEqual(values.proxy.service, { type: "ClusterIP" }, "a LoadBalancer proxy would bypass Cloud Armor and the TLS policy");
+        assert.deepStrictEqual(values.proxy.https, { enabled: false }, "proxy.https");
+      });
+      it("culls idle servers but never users, and keeps admins' servers culled too", () => {
+        // Z2JH 4.4.0 values.yaml cull: users false (culling users deletes them), removeNamedServers false.
+        const { enabled, users, adminUsers, removeNamedServers } = values.cull;
+        assert.deepStrictEqual({ enabled, users, adminUsers, removeNamedServers }, { enabled: true, users: false, adminUsers: true, removeNamedServers: false }, "cull");
+      });
+      it("requires node purpose for core and user pods, pod priority on, homes on dynamic volumes, continuous pre-pulling", () => {
+        assert.deepStrictEqual(values.scheduling.corePods, { nodeAffinity: { matchNodePurpose: "require" } }, "corePods");
+        assert.deepStrictEqual(values.scheduling.userPods, { nodeAffinity: { matchNodePurpose: "require" } }, "userPods");
+        assert.deepStrictEqual(values.scheduling.podPriority, { enabled: true }, "podPriority: placeholders must be preemptible");
+        assert.strictEqual(values.singleuser.storage.type, "dynamic", "storage type: none loses every home at pod stop");
+        assert.deepStrictEqual(values.prePuller.continuous, { enabled: true }, "continuous pre-puller");
+      });
+    });
+  });
+}
