@@ -15,22 +15,7 @@ import { loadStackConfig, rawWith, stacksAsOf } from "../support/stacks";
 const timings = { autoscalerReactionSeconds: 30, nodeBootSeconds: 120, imagePullSeconds: 300, podStartSeconds: 20 };
 
 function sim(overrides: Partial<RushSimInput>): ReturnType<typeof simulateRush> {
-  return simulateRush({
-    arrivals: [0],
-    placeholders: 0,
-    leadSeconds: 540,
-    warmUntilSeconds: 900,
-    usersPerNode: 1,
-    othersRunning: 0,
-    poolMinNodes: 0,
-    poolMaxNodes: 10,
-    hubLoginsPerSecond: 10,
-    concurrentSpawnLimit: 100,
-    startTimeoutSeconds: 600,
-    ...timings,
-    seed: 1,
-    ...overrides,
-  });
+  return simulateRush({ ...baseInput(), placeholders: 0, ...overrides });
 }
 
 const mins = (n: number) => n * 60;
