@@ -40,7 +40,12 @@ const T = {
   netpol: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
 };
 
-const poolsOf = (run: OfflineRun): DeclaredResource[] => ofType(run, T.pool);
+/** Every node pool, never none: a check looped over an empty list would pass with nothing checked. */
+const poolsOf = (run: OfflineRun): DeclaredResource[] => {
+  const pools = ofType(run, T.pool);
+  assert.ok(pools.length >= 2, `expected the core and user pools at least, found ${pools.length}`);
+  return pools;
+};
 const dependsOn = (from: DeclaredResource, to: DeclaredResource) => from.dependencies.includes(to.urn);
 
 for (const stack of stackNames) {
@@ -192,7 +197,9 @@ for (const stack of stackNames) {
           assert.strictEqual(inputs(z).visibility, "public", "the hub's zone must be public");
           assert.deepStrictEqual(inputs(z).dnssecConfig, { state: "on" }, "DNSSEC");
         }
-        for (const r of ofType(run, T.record)) assert.strictEqual(inputs(r).ttl, 300, `${r.name}: TTL (a day-long TTL keeps a moved address wrong for a day)`);
+        const records = ofType(run, T.record);
+        assert.ok(records.length > 0, "no DNS records declared");
+        for (const r of records) assert.strictEqual(inputs(r).ttl, 300, `${r.name}: TTL (a day-long TTL keeps a moved address wrong for a day)`);
       });
       it("a DEFAULT-scope certificate, created after its DNS authorization record, with a PRIMARY map entry", () => {
         // Certificate Manager docs: scope DEFAULT serves load balancers (EDGE_CACHE is for Media CDN);
@@ -236,7 +243,10 @@ for (const stack of stackNames) {
 
     describe("the budget (Cloud Billing budgets API)", () => {
       it("counts spend net of credits, alerts on current spend, and mails the billing admins too", () => {
-        for (const b of ofType(run, T.budget)) {
+        // Only the event stack sets a billing account, so only it declares a budget (test/program.test.ts).
+        const budgets = ofType(run, T.budget);
+        assert.strictEqual(budgets.length, stack === "event" ? 1 : 0, "budgets declared");
+        for (const b of budgets) {
           const budget = inputs(b);
           assert.strictEqual(budget.budgetFilter.creditTypesTreatment, "INCLUDE_ALL_CREDITS", "creditTypesTreatment");
           for (const rule of budget.thresholdRules) assert.strictEqual(rule.spendBasis, "CURRENT_SPEND", "spendBasis");
@@ -316,8 +326,10 @@ for (const stack of stackNames) {
       it("starts the server with python3 -I (isolated mode: no user site-packages, no PYTHON* env)", () => {
         assert.deepStrictEqual(values.singleuser.cmd, ["python3", "-I", "-m", "jupyterhub.singleuser"], "singleuser.cmd");
       });
-      it("the shell-escape guard's files are read-only (0444)", () => {
-        for (const [k, f] of Object.entries(values.singleuser.extraFiles as Record<string, { mode: number }>)) assert.strictEqual(f.mode, 0o444, `${k}: mode`);
+      it("the shell-escape guard's and pip's and conda's files are read-only (0444)", () => {
+        const files = Object.entries(values.singleuser.extraFiles as Record<string, { mode: number }>);
+        assert.deepStrictEqual(files.map(([k]) => k).sort(), ["conda-config", "ipython-config", "ipython-refuse-shell-escapes", "pip-config"], "extraFiles");
+        for (const [k, f] of files) assert.strictEqual(f.mode, 0o444, `${k}: mode`);
       });
       it("the proxy is a ClusterIP service behind the Gateway, without its own TLS", () => {
         assert.deepStrictEqual(values.proxy.service, { type: "ClusterIP" }, "a LoadBalancer proxy would bypass Cloud Armor and the TLS policy");

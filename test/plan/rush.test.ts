@@ -282,6 +282,7 @@ describe("rush figures the plan must reach", function () {
     assert.ok(plan.cost.warmShare <= 0.1, `warm share ${plan.cost.warmShare}`);
     assert.ok(plan.rush.peakNodes <= 1.05 * plan.userPool.lowerBoundNodes, `${plan.rush.peakNodes} nodes vs lower bound ${plan.userPool.lowerBoundNodes}`);
     // No warm room at night: every window of the calendar closes within half an hour of its class's start.
+    assert.strictEqual(plan.rush.calendar.length, 6, "one warm window per class");
     for (const w of plan.rush.calendar) {
       const c = plan.rush.classes.find((x) => x.name === w.class)!;
       assert.ok(new Date(w.to).getTime() - new Date(c.start).getTime() <= 30 * 60_000, w.class);
