@@ -4,6 +4,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { DockerRemoteSpec, PackagePlan, packageProxy, ProxyPlan, PythonRepositorySpec, userServerPodLabels } from "../plan/packages";
 import { nodePurposeLabel, poolPurpose } from "../plan/labels";
+import { z2jhHubImage } from "../plan/chart/release";
 
 // Artifact Registry as the one way in for packages and the user image (docs/packages.md):
 // the repositories, who may read them, and the private DNS that sends the registry's names to Google's
@@ -172,8 +173,8 @@ export interface PackageProxyArgs {
   readonly image?: string;
 }
 
-/** Z2JH 4.4.0's hub image, which the chart runs anyway; the proxy needs python3 and nothing else. */
-export const defaultProxyImage = "quay.io/jupyterhub/k8s-hub:4.4.0";
+/** The chart's own hub image (plan/chart/release.ts z2jhHubImage); the proxy needs python3 and nothing else. */
+const defaultProxyImage = z2jhHubImage;
 /** The uid the hub image runs as (Z2JH 4.4.0 images/hub/Dockerfile: python:3.12-slim-bookworm, jovyan 1000). */
 const proxyUid = 1000;
 const sourceDir = "/srv/package-proxy";

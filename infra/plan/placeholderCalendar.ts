@@ -2,6 +2,7 @@ import type { CalendarWindow } from "./rush/timetable";
 import { calendarPeriodSeconds } from "./rush/timetable";
 import { kubernetesApiEgressRule, NetworkPolicyEgressRule } from "./netpol";
 import { nodePurposeLabel, poolPurpose } from "./labels";
+import { z2jhHubImage } from "./chart/release";
 
 // The placeholder calendar's Kubernetes objects as plain data (components/placeholderCalendar.ts declares
 // them): a Deployment running infra/files/scaler/placeholder_calendar.py in the hub's own image, with a
@@ -16,8 +17,8 @@ import { nodePurposeLabel, poolPurpose } from "./labels";
 export const calendarName = "placeholder-calendar";
 /** The chart's StatefulSet (fullnameOverride ""): templates/scheduling/user-placeholder/statefulset.yaml. */
 export const placeholderStatefulSet = "user-placeholder";
-/** The hub image of Z2JH 4.4.0 (values.yaml hub.image, tag set by chartpress): Python 3.12, uid 1000. */
-export const calendarImage = "quay.io/jupyterhub/k8s-hub:4.4.0";
+/** The calendar runs the chart's own hub image (chart/release.ts z2jhHubImage). */
+export const calendarImage = z2jhHubImage;
 const mountPath = "/etc/placeholder-calendar";
 const scriptFile = "placeholder_calendar.py";
 

@@ -16,6 +16,13 @@ export const z2jhChart = {
   repo: "https://hub.jupyter.org/helm-chart/",
 } as const satisfies ChartPin;
 
+/**
+ * The pinned chart's hub image (Z2JH 4.4.0 values.yaml hub.image; chartpress tags it with the chart's
+ * version): Python 3.12, uid 1000 (images/hub/Dockerfile). The chart runs it anyway, so the placeholder
+ * calendar and the package proxy, which need python3 and nothing else, run it too.
+ */
+export const z2jhHubImage = `quay.io/jupyterhub/k8s-hub:${z2jhChart.version}`;
+
 /** The chart's public proxy Service (fullnameOverride ""), which the Gateway routes to. */
 export const proxyService = { name: "proxy-public", port: 80 } as const;
 
