@@ -12,7 +12,7 @@ import { z2jhHubImage } from "../plan/chart/release";
 // repository. What exists is the plan's (plan/packages.ts); this declares it.
 
 /** Artifact Registry's reader role: download artifacts, list them, nothing else (IAM roles reference). */
-export const artifactRegistryReader = "roles/artifactregistry.reader";
+const artifactRegistryReader = "roles/artifactregistry.reader";
 
 export interface PackageRegistryArgs {
   /** The project id from `ProjectApis.project`, so every resource here waits for the APIs. Required. */

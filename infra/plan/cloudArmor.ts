@@ -70,7 +70,7 @@ export const STAFF_HUB_API_REQUESTS_PER_MINUTE = 60;
 /** Twice the derived peak: a burst inside the minute, a reload or a retry after an identity-provider error. */
 export const HEADROOM = 2;
 /** Never below a request a second, what one person reloading a page sends, whatever a tiny event's rate. */
-export const MIN_REQUESTS_PER_MINUTE = 60;
+const MIN_REQUESTS_PER_MINUTE = 60;
 
 // Cloud Armor's bounds (Cloud Armor docs, "Rate limiting overview"): intervals of 10, 30, 60 … 3600 s;
 // a throttle counts up to 1,000,000 requests, a rate-based ban up to 10,000 (the ban threshold's own
@@ -99,7 +99,7 @@ export interface EdgeRateLimits {
 }
 
 /** The longest window up to a minute whose count stays within `max` (shorter windows divide the count). */
-export function windowFor(perMinute: number, max: number): RateLimitThreshold {
+function windowFor(perMinute: number, max: number): RateLimitThreshold {
   for (const intervalSec of WINDOWS_SEC) {
     const count = Math.ceil((perMinute * intervalSec) / 60);
     if (count <= max) return { count, intervalSec };

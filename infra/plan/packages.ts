@@ -117,16 +117,13 @@ export function repositoryId(prefix: string, name: string): string {
 export const userServerPodLabels = { component: "singleuser-server", app: "jupyterhub", release: "jupyterhub" } as const;
 
 /** How many proxies: each streams wheels through one Python process; our estimate, measure in the dev stack. */
-export function packageProxyReplicas(peakUsers: number): number {
+function packageProxyReplicas(peakUsers: number): number {
   return Math.min(8, Math.max(2, Math.ceil(peakUsers / 250)));
 }
 
-// The GKE metadata server, where the proxy's Workload Identity token comes from: exactly the rules the
-// pack's contract admits for the proxy alone (contracts/packages.ts `workloadIdentityMetadataRules`).
-const metadataServerRules = workloadIdentityMetadataRules;
 
 /** HTTPS to Google's restricted VIP, where the private zone sends `*.pkg.dev`. */
-export const restrictedVipEgressRule: NetworkPolicyEgressRule = {
+const restrictedVipEgressRule: NetworkPolicyEgressRule = {
   to: [{ ipBlock: { cidr: restrictedGoogleApisCidr } }],
   ports: [{ protocol: "TCP", port: 443 }],
 };
@@ -186,7 +183,7 @@ export interface PackagePlan {
 }
 
 /** The in-cluster name pip uses for the proxy. */
-export function proxyHost(namespace: string): string {
+function proxyHost(namespace: string): string {
   return `${packageProxy.name}.${namespace}.svc.cluster.local`;
 }
 
@@ -296,7 +293,9 @@ export function planPackages(config: StackConfig, namePrefix: string): PackagePl
     indexUrl: `http://${host}/simple/`,
     host,
     serviceAccountId: `${namePrefix}-pkg-proxy`.slice(0, 30).replace(/-+$/, ""),
-    egress: [dnsEgressRule(clusterDns), ...metadataServerRules, restrictedVipEgressRule],
+    // The GKE metadata server, where the proxy's Workload Identity token comes from: exactly the rules the
+    // pack's contract admits for the proxy alone (contracts/packages.ts).
+    egress: [dnsEgressRule(clusterDns), ...workloadIdentityMetadataRules, restrictedVipEgressRule],
   };
   const pipIndexUrl = packages.mode === "none" ? undefined : proxy?.indexUrl ?? packages.indexUrl;
 

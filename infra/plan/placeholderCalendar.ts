@@ -16,7 +16,7 @@ import { z2jhHubImage } from "./chart/release";
 
 export const calendarName = "placeholder-calendar";
 /** The chart's StatefulSet (fullnameOverride ""): templates/scheduling/user-placeholder/statefulset.yaml. */
-export const placeholderStatefulSet = "user-placeholder";
+const placeholderStatefulSet = "user-placeholder";
 /** The calendar runs the chart's own hub image (chart/release.ts z2jhHubImage). */
 export const calendarImage = z2jhHubImage;
 const mountPath = "/etc/placeholder-calendar";

@@ -10,7 +10,7 @@ import { CalendarWindow, placeholdersAt, serversAt } from "./timetable";
  * optimize-utilization profile scales down sooner, by an amount Google does not publish: 10 minutes
  * errs on the costly side.
  */
-export const scaleDownUnneededSeconds = 600;
+const scaleDownUnneededSeconds = 600;
 
 export interface NodeHoursInput {
   readonly classes: readonly ClassSpec[];

@@ -81,19 +81,17 @@ export function podPolicy(spec: Omit<PolicyText, "area"> & { readonly check: Pod
   return { ...policy, checkPod: spec.check };
 }
 
-const split = (path: readonly string[]): SpecPath => path;
-
 /** The same settings on the pod's securityContext and on every container's. */
 export function podAndContainers(pod: PodView, settings: readonly Setting[]): string[] {
   return [
-    ...checkSettings(get(pod.spec, "securityContext"), settings, (p) => pod.locate(["securityContext", ...split(p)])),
+    ...checkSettings(get(pod.spec, "securityContext"), settings, (p) => pod.locate(["securityContext", ...p])),
     ...containersOnly(pod, settings),
   ];
 }
 
 export function containersOnly(pod: PodView, settings: readonly Setting[]): string[] {
   return pod.containers.flatMap((c) =>
-    checkSettings(get(c.container, "securityContext"), settings, (p) => containerAt(pod, c, ["securityContext", ...split(p)])),
+    checkSettings(get(c.container, "securityContext"), settings, (p) => containerAt(pod, c, ["securityContext", ...p])),
   );
 }
 
