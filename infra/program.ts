@@ -4,7 +4,7 @@ import { capacityOutput, planAll, rushOutput } from "./plan";
 import { HardenedCluster } from "./components/cluster";
 import { ProjectApis, requiredApis } from "./components/apis";
 import { HubEdge } from "./components/edge";
-import { HubGateway } from "./components/gateway";
+import { gatewayArgsFor, HubGateway } from "./components/gateway";
 import { hubSecretName, JupyterHub } from "./components/jupyterhub";
 import { HubNetwork } from "./components/network";
 import { PlaceholderCalendar } from "./components/placeholderCalendar";
@@ -13,7 +13,6 @@ import { readCalendarScript, readShippedFiles } from "./files";
 import { buildChartValues, summarizeHubSecurity, z2jhChart } from "./plan/chart";
 import { edgeProtectionOutput } from "./plan/cloudArmor";
 import { workloadIdentityPool } from "./plan/cluster";
-import { hubHostnameList } from "./plan/hostnames";
 import { missingApis, packagesOutput, planPackages } from "./plan/packages";
 import { EventBudget } from "./components/budget";
 import { HomeExport } from "./components/homeExport";
@@ -169,17 +168,8 @@ export function deployHub(programConfig: ProgramConfig = readProgramConfig()) {
 
   // The Gateway's name is its Kubernetes name, so it stays a DNS label. It depends on the release, so
   // `pulumi destroy` removes the load balancer before the proxy Service it points at.
-  new HubGateway("hub-gateway", {
-    namespace: hub.namespace,
-    hostnames: hubHostnameList(config.edge.hubDomain),
-    certificateMapName: edge.certificateMapName,
-    addressName: edge.addressName,
-    sslPolicyName: edge.sslPolicyName,
-    loadBalancerResources: edge.loadBalancerResources,
-    backendTimeoutSeconds: config.edge.backendTimeoutSeconds,
-    securityPolicyName: edge.securityPolicyName,
-    logSampleRate: plan.securityPolicy.logSampleRate,
-  }, { provider: cluster.kubernetesProvider, dependsOn: [hub.release] });
+  const gatewayHub = { namespace: hub.namespace, hubDomain: config.edge.hubDomain, backendTimeoutSeconds: config.edge.backendTimeoutSeconds, logSampleRate: plan.securityPolicy.logSampleRate };
+  new HubGateway("hub-gateway", gatewayArgsFor(edge, gatewayHub), { provider: cluster.kubernetesProvider, dependsOn: [hub.release] });
 
   // ---- The event's life, after the hub: where homes are exported to, and who may write there -----------
   const homeExport = new HomeExport("home-export", {
