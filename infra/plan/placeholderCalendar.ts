@@ -1,8 +1,9 @@
 import type { CalendarWindow } from "./rush/timetable";
 import { calendarPeriodSeconds } from "./rush/timetable";
-import { kubernetesApiEgressRule, NetworkPolicyEgressRule } from "./netpol";
+import { egressRuleSpec, kubernetesApiEgressRule, NetworkPolicyEgressRule } from "./netpol";
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "./podSecurity";
 import { nodePurposeLabel, poolPurpose } from "./labels";
-import { z2jhHubImage } from "./chart/release";
+import { z2jhHubImage, z2jhHubImageUid } from "./chart/release";
 
 // The placeholder calendar's Kubernetes objects as plain data (components/placeholderCalendar.ts declares
 // them): a Deployment running infra/files/scaler/placeholder_calendar.py in the hub's own image, with a
@@ -49,7 +50,7 @@ export function calendarPodSpec(configMapName: string, serviceAccountName: strin
     serviceAccountName,
     // The script needs a token for its own narrow role; nothing else runs in the pod.
     automountServiceAccountToken: true,
-    securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, seccompProfile: { type: "RuntimeDefault" } },
+    securityContext: restrictedPodSecurityContext(z2jhHubImageUid),
     nodeSelector: { [nodePurposeLabel]: poolPurpose.core },
     containers: [
       {
@@ -60,14 +61,7 @@ export function calendarPodSpec(configMapName: string, serviceAccountName: strin
           { name: "PLACEHOLDER_CALENDAR", value: `${mountPath}/calendar.json` },
           { name: "PYTHONDONTWRITEBYTECODE", value: "1" },
         ],
-        securityContext: {
-          runAsNonRoot: true,
-          runAsUser: 1000,
-          allowPrivilegeEscalation: false,
-          readOnlyRootFilesystem: true,
-          capabilities: { drop: ["ALL"] },
-          seccompProfile: { type: "RuntimeDefault" },
-        },
+        securityContext: restrictedContainerSecurityContext(),
         resources: { requests: { cpu: "10m", memory: "64Mi" }, limits: { cpu: "100m", memory: "128Mi" } },
         volumeMounts: [{ name: "calendar", mountPath, readOnly: true }],
       },
@@ -85,10 +79,7 @@ export function calendarNetworkPolicySpec() {
     podSelector: { matchLabels: { ...calendarLabels } },
     policyTypes: ["Ingress", "Egress"],
     ingress: [],
-    egress: [{
-      to: api.to.flatMap((peer) => ("ipBlock" in peer ? [{ ipBlock: { cidr: peer.ipBlock.cidr } }] : [])),
-      ports: api.ports.map((p) => ({ protocol: p.protocol, port: p.port })),
-    }],
+    egress: [egressRuleSpec(api)],
   };
 }
 
