@@ -13,7 +13,7 @@ import { readCalendarScript, readShippedFiles } from "./files";
 import { buildChartValues, summarizeHubSecurity, z2jhChart } from "./plan/chart";
 import { edgeProtectionOutput } from "./plan/cloudArmor";
 import { workloadIdentityPool } from "./plan/cluster";
-import { missingApis, packagesOutput, planPackages } from "./plan/packages";
+import { missingApis, packageApis, packagesOutput, planPackages } from "./plan/packages";
 import { EventBudget } from "./components/budget";
 import { HomeExport } from "./components/homeExport";
 import { EventMonitoring } from "./components/monitoring";
@@ -30,7 +30,7 @@ export function deployHub(programConfig: ProgramConfig = readProgramConfig()) {
   const namePrefix = dnsSafePrefix(pulumi.getStack());
   // Packages and the user image through Artifact Registry (plan/packages.ts), named with the stack's prefix.
   const packages = planPackages(config, namePrefix);
-  const missing = missingApis(packages.apis, requiredApis);
+  const missing = missingApis(packageApis(packages), requiredApis);
   if (missing.length > 0) {
     throw new Error(`packageMode ${packages.mode} needs Google APIs that infra/components/apis.ts does not turn on: ${missing.join(", ")}; add them to requiredApis`);
   }

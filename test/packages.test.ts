@@ -5,7 +5,7 @@ import { requiredApis } from "../infra/components/apis";
 import { ConfigError } from "../infra/config/errors";
 import { parseConfig } from "../infra/config/parse";
 import { planAll } from "../infra/plan";
-import { condarcText, missingApis, parseImageReference, pipConfigSources, planPackages, registryApis, userServerPodLabels } from "../infra/plan/packages";
+import { condarcText, missingApis, packageApis, parseImageReference, pipConfigSources, planPackages, registryApis, userServerPodLabels } from "../infra/plan/packages";
 import { releaseName } from "../infra/components/jupyterhub";
 import { OfflineRun } from "../infra/tools/offline";
 import { toPreviewDocument } from "../infra/tools/plan";
@@ -260,6 +260,13 @@ describe("the package plan", () => {
 
   it("selects user servers with the labels the chart's release gives them", () => {
     assert.strictEqual(userServerPodLabels.release, releaseName);
+  });
+
+  it("needs the APIs of what the plan declares: Artifact Registry and image streaming for repositories, Cloud DNS for the private zone", () => {
+    const plan = planPackages(parseConfig(rawWith("event", {}), { now: stacksAsOf }), "event");
+    assert.deepStrictEqual(packageApis(plan), ["artifactregistry.googleapis.com", "dns.googleapis.com", "containerfilesystem.googleapis.com"]);
+    assert.deepStrictEqual(packageApis({ ...plan, python: undefined, dockerRemotes: [], imageRepositories: [] }), ["dns.googleapis.com"]);
+    assert.deepStrictEqual(packageApis({ ...plan, imageRepositories: [] }), ["artifactregistry.googleapis.com", "dns.googleapis.com"], "the Python repository alone");
   });
 
   it("needs only APIs the program turns on, and says which one is missing otherwise", () => {
