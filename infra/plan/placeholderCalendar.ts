@@ -44,10 +44,13 @@ export function calendarRoleRules() {
   return [{ apiGroups: ["apps"], resources: ["statefulsets/scale"], resourceNames: [placeholderStatefulSet], verbs: ["get", "patch"] }];
 }
 
-/** The pod: restricted Pod Security, read-only root, small, on the core pool. */
-export function calendarPodSpec(configMapName: string, serviceAccountName: string) {
+/**
+ * The pod: restricted Pod Security, read-only root, small, on the core pool. Its service account and
+ * ConfigMap are the component's, which names every object `calendarName`.
+ */
+export function calendarPodSpec() {
   return {
-    serviceAccountName,
+    serviceAccountName: calendarName,
     // The script needs a token for its own narrow role; nothing else runs in the pod.
     automountServiceAccountToken: true,
     securityContext: restrictedPodSecurityContext(z2jhHubImageUid),
@@ -66,7 +69,7 @@ export function calendarPodSpec(configMapName: string, serviceAccountName: strin
         volumeMounts: [{ name: "calendar", mountPath, readOnly: true }],
       },
     ],
-    volumes: [{ name: "calendar", configMap: { name: configMapName } }],
+    volumes: [{ name: "calendar", configMap: { name: calendarName } }],
   };
 }
 
