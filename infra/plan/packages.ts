@@ -222,7 +222,9 @@ export function pipConfText(mode: PackageMode, indexUrl: string | undefined, tru
     `index-url = ${indexUrl}`,
     // The proxy speaks plain HTTP inside the cluster; pip refuses an http index unless its host is trusted.
     ...(trustedHost ? [`trusted-host = ${trustedHost}`] : []),
-    // pip's defaults (15 s, 5 retries) make a blocked destination take over a minute to fail.
+    // pip's defaults, a 15 s socket timeout and 5 retries per connection (pip 23.0.1, Debian 12's python3-pip:
+    // src/pip/_internal/cli/cmdoptions.py lines 264-283, the `retries` and `timeout` options, `default=5` and
+    // `default=15`; unchanged in pip 26.2.1), make a blocked destination take over a minute to fail.
     "timeout = 15",
     "retries = 1",
     "disable-pip-version-check = true",
