@@ -4,7 +4,7 @@ import { capacityOutput, planAll, rushOutput } from "./plan";
 import { HardenedCluster } from "./components/cluster";
 import { ProjectApis, requiredApis } from "./components/apis";
 import { HubEdge } from "./components/edge";
-import { HubGateway } from "./components/gateway";
+import { gatewayArgsFor, HubGateway } from "./components/gateway";
 import { hubSecretName, JupyterHub } from "./components/jupyterhub";
 import { HubNetwork } from "./components/network";
 import { PlaceholderCalendar } from "./components/placeholderCalendar";
@@ -13,8 +13,7 @@ import { readCalendarScript, readShippedFiles } from "./files";
 import { buildChartValues, summarizeHubSecurity, z2jhChart } from "./plan/chart";
 import { edgeProtectionOutput } from "./plan/cloudArmor";
 import { workloadIdentityPool } from "./plan/cluster";
-import { hubHostnameList } from "./plan/hostnames";
-import { missingApis, packagesOutput, planPackages } from "./plan/packages";
+import { missingApis, packageApis, packagesOutput, planPackages } from "./plan/packages";
 import { EventBudget } from "./components/budget";
 import { HomeExport } from "./components/homeExport";
 import { EventMonitoring } from "./components/monitoring";
@@ -31,7 +30,7 @@ export function deployHub(programConfig: ProgramConfig = readProgramConfig()) {
   const namePrefix = dnsSafePrefix(pulumi.getStack());
   // Packages and the user image through Artifact Registry (plan/packages.ts), named with the stack's prefix.
   const packages = planPackages(config, namePrefix);
-  const missing = missingApis(packages.apis, requiredApis);
+  const missing = missingApis(packageApis(packages), requiredApis);
   if (missing.length > 0) {
     throw new Error(`packageMode ${packages.mode} needs Google APIs that infra/components/apis.ts does not turn on: ${missing.join(", ")}; add them to requiredApis`);
   }
@@ -169,17 +168,8 @@ export function deployHub(programConfig: ProgramConfig = readProgramConfig()) {
 
   // The Gateway's name is its Kubernetes name, so it stays a DNS label. It depends on the release, so
   // `pulumi destroy` removes the load balancer before the proxy Service it points at.
-  new HubGateway("hub-gateway", {
-    namespace: hub.namespace,
-    hostnames: hubHostnameList(config.edge.hubDomain),
-    certificateMapName: edge.certificateMapName,
-    addressName: edge.addressName,
-    sslPolicyName: edge.sslPolicyName,
-    loadBalancerResources: edge.loadBalancerResources,
-    backendTimeoutSeconds: config.edge.backendTimeoutSeconds,
-    securityPolicyName: edge.securityPolicyName,
-    logSampleRate: plan.securityPolicy.logSampleRate,
-  }, { provider: cluster.kubernetesProvider, dependsOn: [hub.release] });
+  const gatewayHub = { namespace: hub.namespace, hubDomain: config.edge.hubDomain, backendTimeoutSeconds: config.edge.backendTimeoutSeconds, logSampleRate: plan.securityPolicy.logSampleRate };
+  new HubGateway("hub-gateway", gatewayArgsFor(edge, gatewayHub), { provider: cluster.kubernetesProvider, dependsOn: [hub.release] });
 
   // ---- The event's life, after the hub: where homes are exported to, and who may write there -----------
   const homeExport = new HomeExport("home-export", {

@@ -4,16 +4,14 @@ import * as YAML from "yaml";
 import { requiredApis } from "../infra/components/apis";
 import { ConfigError } from "../infra/config/errors";
 import { parseConfig } from "../infra/config/parse";
-import { readProgramConfig } from "../infra/config/read";
-import { deployHub } from "../infra/program";
 import { planAll } from "../infra/plan";
-import { condarcText, missingApis, parseImageReference, pipConfigSources, planPackages, registryApis, userServerPodLabels } from "../infra/plan/packages";
+import { condarcText, missingApis, packageApis, parseImageReference, pipConfigSources, planPackages, registryApis, userServerPodLabels } from "../infra/plan/packages";
 import { releaseName } from "../infra/components/jupyterhub";
-import { DeclaredResource, OfflineRun, runOffline } from "../infra/tools/offline";
+import { OfflineRun } from "../infra/tools/offline";
 import { toPreviewDocument } from "../infra/tools/plan";
-import { readStackFile } from "../infra/tools/stackFile";
 import { runPolicies } from "../policy-pack/tools/check";
-import { ofType } from "./support/resources";
+import { inputs, named, ofType } from "./support/resources";
+import { runWith } from "./support/runs";
 import { TYPES } from "./support/types";
 import { rawWith, stacksAsOf } from "./support/stacks";
 import { mandatory } from "./policy-pack/support";
@@ -65,19 +63,10 @@ const modes: Record<string, Record<string, unknown>> = {
 const runs = new Map<string, OfflineRun>();
 async function run(mode: string): Promise<OfflineRun> {
   if (!runs.has(mode)) {
-    const { config, secretKeys } = readStackFile("event");
-    const changed = { ...config };
-    for (const [k, v] of Object.entries(modes[mode])) changed[`jupyterhub-gke:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
-    runs.set(mode, await runOffline("event", changed, secretKeys, () => deployHub(readProgramConfig({ now: stacksAsOf }))));
+    runs.set(mode, await runWith("event", modes[mode]));
   }
   return runs.get(mode)!;
 }
-const named = (r: OfflineRun, type: string, name: string): DeclaredResource => {
-  const found = ofType(r, type).find((x) => x.name === name);
-  assert.ok(found, `no ${type} ${name}`);
-  return found;
-};
-const inputs = (x: DeclaredResource): any => x.inputs;
 
 for (const mode of Object.keys(modes)) {
   describe(`packageMode ${mode} under the mock runtime`, function () {
@@ -271,6 +260,13 @@ describe("the package plan", () => {
 
   it("selects user servers with the labels the chart's release gives them", () => {
     assert.strictEqual(userServerPodLabels.release, releaseName);
+  });
+
+  it("needs the APIs of what the plan declares: Artifact Registry and image streaming for repositories, Cloud DNS for the private zone", () => {
+    const plan = planPackages(parseConfig(rawWith("event", {}), { now: stacksAsOf }), "event");
+    assert.deepStrictEqual(packageApis(plan), ["artifactregistry.googleapis.com", "dns.googleapis.com", "containerfilesystem.googleapis.com"]);
+    assert.deepStrictEqual(packageApis({ ...plan, python: undefined, dockerRemotes: [], imageRepositories: [] }), ["dns.googleapis.com"]);
+    assert.deepStrictEqual(packageApis({ ...plan, imageRepositories: [] }), ["artifactregistry.googleapis.com", "dns.googleapis.com"], "the Python repository alone");
   });
 
   it("needs only APIs the program turns on, and says which one is missing otherwise", () => {

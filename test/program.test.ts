@@ -1,16 +1,13 @@
 // SLOW: runs the whole program under Pulumi's mock runtime.
 import * as assert from "assert";
-import { mockKeySigningKeys, OfflineRun, runOffline } from "../infra/tools/offline";
+import { mockKeySigningKeys, OfflineRun } from "../infra/tools/offline";
 import { named, ofType, one } from "./support/resources";
-import { readStackFile } from "../infra/tools/stackFile";
-import { deployHub } from "../infra/program";
 import { dnsEndpointKubeconfig } from "../infra/components/cluster";
 import { eventMaintenanceExclusion, rfc3339Seconds } from "../infra/plan/cluster";
 import { planAll } from "../infra/plan";
-import { assertProgramRefuses, stackRun as run } from "./support/runs";
-import { loadStackConfig, stackNames, stacksAsOf } from "./support/stacks";
+import { assertProgramRefuses, runWith, stackRun as run } from "./support/runs";
+import { loadStackConfig, stackNames } from "./support/stacks";
 import { TYPES } from "./support/types";
-import { readProgramConfig } from "../infra/config/read";
 
 // The real program, run under Pulumi's mock runtime for each shipped stack; assertions read the inputs
 // each resource is declared with, which is what `pulumi up` would send to Google.
@@ -260,9 +257,8 @@ describe("a stack with a GPU profile", function () {
   this.timeout(120_000);
 
   it("adds a GPU pool that scales from zero, is tainted for GPU users and runs the same hardened nodes", async () => {
-    const { config, secretKeys } = readStackFile("event");
     const gpuProfile = { machineType: "n1-standard-8", acceleratorType: "nvidia-tesla-t4", acceleratorCount: 1, maxNodes: 4, image: "quay.io/jupyter/pytorch-notebook:cuda12-2025-11-03" };
-    const r = await runOffline("event", { ...config, "jupyterhub-gke:gpuProfile": JSON.stringify(gpuProfile) }, secretKeys, () => deployHub(readProgramConfig({ now: stacksAsOf })));
+    const r = await runWith("event", { gpuProfile });
     const gpu: any = pool(r, "gpu");
     assert.deepStrictEqual(gpu.autoscaling.totalMinNodeCount, 0);
     assert.deepStrictEqual(gpu.autoscaling.totalMaxNodeCount, 4);

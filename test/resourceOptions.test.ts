@@ -1,34 +1,16 @@
 // SLOW: runs the whole program under Pulumi's mock runtime.
 import * as assert from "assert";
-import { projectName, readProgramConfig } from "../infra/config/read";
-import { deployHub } from "../infra/program";
-import { DeclaredResource, OfflineRun, runOffline } from "../infra/tools/offline";
-import { readStackFile } from "../infra/tools/stackFile";
-import { named } from "./support/resources";
-import { stackRun } from "./support/runs";
-import { loadStackConfig, stackNames, stacksAsOf } from "./support/stacks";
+import { DeclaredResource, OfflineRun } from "../infra/tools/offline";
+import { dependsOn, named } from "./support/resources";
+import { runWith, stackRun } from "./support/runs";
+import { loadStackConfig, stackNames } from "./support/stacks";
+import { TYPES as T } from "./support/types";
 
 // The resource options that keep an event alive through a later `pulumi up` and a clean `pulumi destroy`,
 // read from the resource graph the program registers (infra/tools/offline.ts records each option from the
 // RegisterResource request, as the engine receives it). Each is asserted by resource name, and each
 // message says what an organiser loses if the option goes. The expected tables are written out here, not
 // derived from the program.
-
-const T = {
-  cluster: "gcp:container/cluster:Cluster",
-  pool: "gcp:container/nodePool:NodePool",
-  bucket: "gcp:storage/bucket:Bucket",
-  zone: "gcp:dns/managedZone:ManagedZone",
-  k8sProvider: "pulumi:providers:kubernetes",
-  iamMember: "gcp:projects/iAMMember:IAMMember",
-  release: "kubernetes:helm.sh/v3:Release",
-  secret: "kubernetes:core/v1:Secret",
-  gatewayComponent: "jupyterhub-gke:edge:HubGateway",
-  hubComponent: "jupyterhub-gke:hub:JupyterHub",
-  clusterComponent: "jupyterhub-gke:cluster:HardenedCluster",
-  sweep: "pulumi-nodejs:dynamic:Resource",
-  network: "jupyterhub-gke:network:HubNetwork",
-};
 
 const key = (r: DeclaredResource) => `${r.type} ${r.name}`;
 
@@ -42,18 +24,6 @@ function withOption(run: OfflineRun, option: "ignoreChanges" | "protect" | "reta
   return table;
 }
 
-function dependsOn(run: OfflineRun, from: DeclaredResource, to: DeclaredResource): boolean {
-  return from.dependencies.includes(to.urn);
-}
-
-/** A shipped stack with some config changed (keys as in the stack file). */
-function runWith(stack: string, changes: Record<string, string>): Promise<OfflineRun> {
-  const { config, secretKeys } = readStackFile(stack);
-  const changed = { ...config };
-  for (const [k, v] of Object.entries(changes)) changed[`${projectName}:${k}`] = v;
-  return runOffline(stack, changed, secretKeys, () => deployHub(readProgramConfig({ now: stacksAsOf })));
-}
-
 for (const stack of stackNames) {
   describe(`the ${stack} stack's resource options, on the resource graph`, function () {
     this.timeout(300_000);
@@ -63,10 +33,10 @@ for (const stack of stackNames) {
     it("ignores later changes to each node pool's initialNodeCount, and to the cluster's nodeConfig, and nothing else", async () => {
       const run = await stackRun(stack);
       const expected: Record<string, unknown> = { [`${T.cluster} cluster`]: ["nodeConfig"] };
-      for (const pool of poolNames) expected[`${T.pool} ${pool}`] = ["initialNodeCount"];
+      for (const pool of poolNames) expected[`${T.nodePool} ${pool}`] = ["initialNodeCount"];
       for (const pool of poolNames) {
         assert.deepStrictEqual(
-          named(run, T.pool, pool).ignoreChanges,
+          named(run, T.nodePool, pool).ignoreChanges,
           ["initialNodeCount"],
           `node pool ${pool} must ignore initialNodeCount: the autoscaler owns the size, and a later config ` +
             "change to it would otherwise REPLACE the pool, deleting every node and killing every user's running server",
@@ -120,44 +90,44 @@ for (const stack of stackNames) {
     it("orders creation and deletion: node-SA roles before the cluster and its pools, every pool before the Kubernetes provider, the Secret before the release, the release before the Gateway", async () => {
       const run = await stackRun(stack);
       const cluster = named(run, T.cluster, "cluster");
-      const roles = run.resources.filter((r) => r.type === T.iamMember && r.name.startsWith("cluster-nodes-"));
+      const roles = run.resources.filter((r) => r.type === T.projectIamMember && r.name.startsWith("cluster-nodes-"));
       assert.ok(roles.length > 0, "no role bindings for the node service account");
       for (const role of roles) {
-        assert.ok(dependsOn(run, cluster, role), `cluster must dependOn ${role.name}: GKE creates the default pool with the node SA and fails while it lacks its roles`);
+        assert.ok(dependsOn(cluster, role), `cluster must dependOn ${role.name}: GKE creates the default pool with the node SA and fails while it lacks its roles`);
         for (const pool of poolNames) {
-          assert.ok(dependsOn(run, named(run, T.pool, pool), role), `${pool} must dependOn ${role.name}: nodes would come up unable to pull images or write logs`);
+          assert.ok(dependsOn(named(run, T.nodePool, pool), role), `${pool} must dependOn ${role.name}: nodes would come up unable to pull images or write logs`);
         }
       }
       const provider = named(run, T.k8sProvider, "cluster-k8s");
       for (const pool of poolNames) {
         assert.ok(
-          dependsOn(run, provider, named(run, T.pool, pool)),
+          dependsOn(provider, named(run, T.nodePool, pool)),
           `the Kubernetes provider must dependOn ${pool}: otherwise the hub installs before any node can run it, and on destroy the pool goes while the hub's objects are still being deleted`,
         );
       }
       assert.ok(
-        dependsOn(run, named(run, T.release, "hub-release"), named(run, T.secret, "hub-secret")),
+        dependsOn(named(run, T.helmRelease, "hub-release"), named(run, T.secret, "hub-secret")),
         "the Helm release must dependOn the hub Secret: the hub mounts it at start-up and would crash-loop without it",
       );
       assert.ok(
-        dependsOn(run, named(run, T.gatewayComponent, "hub-gateway"), named(run, T.release, "hub-release")),
+        dependsOn(named(run, T.gatewayComponent, "hub-gateway"), named(run, T.helmRelease, "hub-release")),
         "the Gateway must dependOn the hub release: `pulumi destroy` must remove the load balancer before the proxy Service it points at",
       );
       assert.ok(
-        dependsOn(run, named(run, T.clusterComponent, "cluster"), named(run, T.sweep, "network-firewall-sweep")),
+        dependsOn(named(run, T.clusterComponent, "cluster"), named(run, T.dynamicResource, "network-firewall-sweep")),
         "the cluster must dependOn the firewall sweep: destroy must sweep GKE's firewall rules after the cluster, or the VPC cannot be deleted",
       );
       // A dependency on a component reaches the engine as its custom children (the SDK expands it).
-      const wait = named(run, T.sweep, "cluster-cleanup-wait");
-      for (const [type, name] of [[T.cluster, "cluster"], ...poolNames.map((p) => [T.pool, p]), ["gcp:compute/network:Network", "network-vpc"], ["gcp:compute/routerNat:RouterNat", "network-nat"]]) {
+      const wait = named(run, T.dynamicResource, "cluster-cleanup-wait");
+      for (const [type, name] of [[T.cluster, "cluster"], ...poolNames.map((p) => [T.nodePool, p]), [T.network, "network-vpc"], [T.routerNat, "network-nat"]]) {
         assert.ok(
-          dependsOn(run, wait, named(run, type, name)),
+          dependsOn(wait, named(run, type, name)),
           `the cleanup wait must dependOn ${name}: destroy must wait for GKE's disks and load-balancer pieces before deleting the cluster and the network`,
         );
       }
       const hub = named(run, T.hubComponent, "hub");
-      for (const [type, name] of [[T.cluster, "cluster"], ...poolNames.map((p) => [T.pool, p]), [T.sweep, "cluster-cleanup-wait"]]) {
-        assert.ok(dependsOn(run, hub, named(run, type, name)), `the hub must dependOn ${name}: its pods are required on the pools, and destroy must delete it before the cleanup wait`);
+      for (const [type, name] of [[T.cluster, "cluster"], ...poolNames.map((p) => [T.nodePool, p]), [T.dynamicResource, "cluster-cleanup-wait"]]) {
+        assert.ok(dependsOn(hub, named(run, type, name)), `the hub must dependOn ${name}: its pods are required on the pools, and destroy must delete it before the cleanup wait`);
       }
     });
   });
@@ -173,7 +143,7 @@ describe("with deletionProtection on", function () {
   it("protects the cluster (Pulumi) and asks GKE to refuse its deletion, and protects the DNS zone the stack owns", () => {
     assert.deepStrictEqual(
       withOption(run, "protect"),
-      { [`${T.cluster} cluster`]: true, [`${T.zone} edge-zone`]: true },
+      { [`${T.cluster} cluster`]: true, [`${T.managedZone} edge-zone`]: true },
       "with deletionProtection, a stray `pulumi destroy` or a change that replaces them would delete the cluster " +
         "(every server and home attachment) or the zone (the hub's name stops resolving until the registrar is updated)",
     );

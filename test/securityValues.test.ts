@@ -5,18 +5,11 @@ import { readStackFile } from "../infra/tools/stackFile";
 import { inputs, named, one } from "./support/resources";
 import { stackRun } from "./support/runs";
 import { loadStackConfig, stackNames } from "./support/stacks";
+import { TYPES as T } from "./support/types";
 
 // The values a user's security depends on, read where the program hands them to the cloud or the chart
 // (the declared resources' inputs, the Helm release's values), against values written out here from the
 // upstream documentation, never computed by the code under test. Each message names what breaks.
-
-const T = {
-  nat: "gcp:compute/routerNat:RouterNat",
-  subnetwork: "gcp:compute/subnetwork:Subnetwork",
-  cluster: "gcp:container/cluster:Cluster",
-  release: "kubernetes:helm.sh/v3:Release",
-  sslPolicy: "gcp:compute/sSLPolicy:SSLPolicy",
-};
 
 // GKE's kube-dns pods: namespace kube-system, label k8s-app=kube-dns, DNS on 53/UDP and 53/TCP (GKE docs,
 // "Service discovery and DNS": kube-dns; Kubernetes docs, "DNS for Services and Pods").
@@ -39,7 +32,7 @@ for (const stack of stackNames) {
 
     it("Cloud NAT translates every range of the node subnetwork, pods included, with 1024 to 8192 ports per node", async () => {
       const run = await stackRun(stack);
-      const nat = inputs(named(run, T.nat, "network-nat"));
+      const nat = inputs(named(run, T.routerNat, "network-nat"));
       const subnetwork = named(run, T.subnetwork, "network-nodes");
       const cluster = inputs(one(run, T.cluster));
       assert.strictEqual(nat.sourceSubnetworkIpRangesToNat, "LIST_OF_SUBNETWORKS", "NAT must name the node subnetwork explicitly");
@@ -73,7 +66,7 @@ for (const stack of stackNames) {
 
     it("logs users in by the configured claim (default email) with the configured scopes (default openid email profile)", async () => {
       const run = await stackRun(stack);
-      const auth = inputs(one(run, T.release)).values.hub.config.GenericOAuthenticator;
+      const auth = inputs(one(run, T.helmRelease)).values.hub.config.GenericOAuthenticator;
       // the shipped stacks keep the defaults, which is what this asserts (parse.ts's schema, docs/configuration.md's table)
       assert.strictEqual(fileConfig[`${projectName}:oidcUsernameClaim`], undefined);
       assert.strictEqual(fileConfig[`${projectName}:oidcScopes`], undefined);
@@ -84,7 +77,7 @@ for (const stack of stackNames) {
     });
 
     it("turns terminals off with the flag jupyter_server reads, and sets the __Host- login cookie", async () => {
-      const values = inputs(one(await stackRun(stack), T.release)).values;
+      const values = inputs(one(await stackRun(stack), T.helmRelease)).values;
       // jupyter_server 1.23/2.x: ServerApp.terminals_enabled (serverapp.py); test/hub/singleuserIsolation runs
       // a real server with exactly this argument and finds no terminals API.
       assert.deepStrictEqual(values.hub.config.KubeSpawner.args, ["--ServerApp.terminals_enabled=False"], "the terminals flag as jupyter_server reads it");
@@ -94,7 +87,7 @@ for (const stack of stackNames) {
     });
 
     it("allows users DNS and the allowlist only, the hub DNS, the Kubernetes API and the IdP on public addresses, the proxy DNS only", async () => {
-      const values = inputs(one(await stackRun(stack), T.release)).values;
+      const values = inputs(one(await stackRun(stack), T.helmRelease)).values;
       const allowlist = config.hub.egressAllowlist.map((rule) => ({ to: [{ ipBlock: { cidr: rule.cidr } }], ports: rule.ports.map((port) => ({ port, protocol: "TCP" })) }));
       // With a Python repository in Artifact Registry (packageMode mirror or curated, no index of the
       // organisation's), user pods also reach the registry proxy's pods, on its port only (docs/packages.md); the proxy, not the user pod, holds the credential and reaches Google.

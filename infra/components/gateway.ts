@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { hubHostnameList } from "../plan/hostnames";
 import { healthCheckPath, healthCheckPort } from "../plan/proxy";
 import { proxyService } from "../plan/chart";
 
@@ -87,6 +88,30 @@ export interface HubGatewayArgs {
   readonly logSampleRate: number;
   /** The Service the routes send traffic to, and how it is health-checked. Default: `z2jhProxyBackend`. */
   readonly proxy?: ProxyBackend;
+}
+
+/** What HubEdge hands the Gateway: its certificate map, static IP, SSL and Cloud Armor policies. */
+export type EdgeForGateway = Pick<HubGatewayArgs, "certificateMapName" | "addressName" | "sslPolicyName" | "loadBalancerResources" | "securityPolicyName">;
+
+/**
+ * HubGateway's arguments for the hub behind `edge`, one place for the program and the component tests
+ * to wire them, so a test cannot declare a Gateway the program would not.
+ */
+export function gatewayArgsFor(
+  edge: EdgeForGateway,
+  hub: { readonly namespace: pulumi.Input<string>; readonly hubDomain: string; readonly backendTimeoutSeconds: number; readonly logSampleRate: number },
+): HubGatewayArgs {
+  return {
+    namespace: hub.namespace,
+    hostnames: hubHostnameList(hub.hubDomain),
+    certificateMapName: edge.certificateMapName,
+    addressName: edge.addressName,
+    sslPolicyName: edge.sslPolicyName,
+    loadBalancerResources: edge.loadBalancerResources,
+    backendTimeoutSeconds: hub.backendTimeoutSeconds,
+    securityPolicyName: edge.securityPolicyName,
+    logSampleRate: hub.logSampleRate,
+  };
 }
 
 /** The GCPBackendPolicy's `spec.default` for the proxy's backend. */

@@ -55,7 +55,7 @@ export class PlaceholderCalendar extends pulumi.ComponentResource {
         selector: { matchLabels: calendarLabels },
         template: {
           metadata: { labels: calendarLabels },
-          spec: calendarPodSpec(calendarName, calendarName),
+          spec: calendarPodSpec(),
         },
       },
     }, { ...child, dependsOn: [config, binding] });

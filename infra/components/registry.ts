@@ -4,7 +4,9 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { DockerRemoteSpec, PackagePlan, packageProxy, ProxyPlan, PythonRepositorySpec, userServerPodLabels } from "../plan/packages";
 import { nodePurposeLabel, poolPurpose } from "../plan/labels";
-import { z2jhHubImage } from "../plan/chart/release";
+import { z2jhHubImage, z2jhHubImageUid } from "../plan/chart/release";
+import { egressRuleSpec } from "../plan/netpol";
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../plan/podSecurity";
 
 // Artifact Registry as the one way in for packages and the user image (docs/packages.md):
 // the repositories, who may read them, and the private DNS that sends the registry's names to Google's
@@ -175,8 +177,6 @@ export interface PackageProxyArgs {
 
 /** The chart's own hub image (plan/chart/release.ts z2jhHubImage); the proxy needs python3 and nothing else. */
 const defaultProxyImage = z2jhHubImage;
-/** The uid the hub image runs as (Z2JH 4.4.0 images/hub/Dockerfile: python:3.12-slim-bookworm, jovyan 1000). */
-const proxyUid = 1000;
 const sourceDir = "/srv/package-proxy";
 
 /**
@@ -223,12 +223,7 @@ export class PackageProxy extends pulumi.ComponentResource {
             serviceAccountName: serviceAccount.metadata.name,
             automountServiceAccountToken: false,
             nodeSelector: { [nodePurposeLabel]: poolPurpose.core },
-            securityContext: {
-              runAsNonRoot: true,
-              runAsUser: proxyUid,
-              runAsGroup: proxyUid,
-              seccompProfile: { type: "RuntimeDefault" },
-            },
+            securityContext: restrictedPodSecurityContext(z2jhHubImageUid),
             topologySpreadConstraints: [{
               maxSkew: 1,
               topologyKey: "kubernetes.io/hostname",
@@ -249,13 +244,7 @@ export class PackageProxy extends pulumi.ComponentResource {
               readinessProbe: { httpGet: { path: "/healthz", port: "http" }, periodSeconds: 10 },
               livenessProbe: { httpGet: { path: "/healthz", port: "http" }, periodSeconds: 20 },
               resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "1", memory: "256Mi" } },
-              securityContext: {
-                allowPrivilegeEscalation: false,
-                readOnlyRootFilesystem: true,
-                runAsNonRoot: true,
-                capabilities: { drop: ["ALL"] },
-                seccompProfile: { type: "RuntimeDefault" },
-              },
+              securityContext: restrictedContainerSecurityContext(),
               volumeMounts: [{ name: "source", mountPath: sourceDir, readOnly: true }],
             }],
             volumes: [{ name: "source", configMap: { name: source.metadata.name, defaultMode: 0o444 } }],
@@ -290,12 +279,7 @@ export class PackageProxy extends pulumi.ComponentResource {
           }],
           ports: [{ protocol: "TCP", port: packageProxy.containerPort }],
         }],
-        egress: plan.egress.map((rule) => ({
-          to: rule.to.map((peer) => ("ipBlock" in peer
-            ? { ipBlock: { cidr: peer.ipBlock.cidr, ...(peer.ipBlock.except ? { except: [...peer.ipBlock.except] } : {}) } }
-            : { namespaceSelector: { matchLabels: { ...peer.namespaceSelector.matchLabels } }, podSelector: { matchLabels: { ...peer.podSelector.matchLabels } } })),
-          ports: rule.ports.map((p) => ({ protocol: p.protocol, port: p.port })),
-        })),
+        egress: plan.egress.map(egressRuleSpec),
       },
     }, child);
 

@@ -78,6 +78,16 @@ export function nodeHourPrice(prices: PriceTable, machine: MachineType): number 
   return machine.vcpus * vcpu + machine.memoryGiB * mem;
 }
 
+/** A GiB of pd-balanced for an hour: Compute Engine bills disks by the GiB-month, prorated (`hoursPerMonth`). */
+export function balancedDiskGiBHour(prices: PriceTable): number {
+  return prices.balancedDiskGiBMonth / prices.hoursPerMonth;
+}
+
+/** One node an hour with its boot disk (pd-balanced), before any GPU. */
+export function nodeWithBootDiskHour(prices: PriceTable, machine: MachineType, bootDiskGiB: number): number {
+  return nodeHourPrice(prices, machine) + bootDiskGiB * balancedDiskGiBHour(prices);
+}
+
 /** Google bills up to five global forwarding rules at one flat rate, then each further rule. */
 export function forwardingRulesHour(prices: PriceTable, rules: number): number {
   if (rules === 0) return 0;
@@ -88,13 +98,13 @@ const round = (x: number, digits = 4) => Math.round(x * 10 ** digits) / 10 ** di
 
 function costLines(inputs: CostInputs, pools: readonly PricedPool[]): CostLine[] {
   const { prices } = inputs;
-  const diskHour = prices.balancedDiskGiBMonth / prices.hoursPerMonth;
+  const diskHour = balancedDiskGiBHour(prices);
   const nodes = pools.reduce((n, p) => n + p.nodes, 0);
   const lines: CostLine[] = pools.flatMap((p) => [
     { item: `${p.pool} nodes (${p.machine.name})`, quantity: p.nodes, unit: "node", perHour: p.nodes * nodeHourPrice(prices, p.machine) },
     { item: `${p.pool} boot disks (pd-balanced)`, quantity: p.nodes * p.bootDiskGiB, unit: "GiB", perHour: p.nodes * p.bootDiskGiB * diskHour },
     ...(p.accelerator
-      ? [{ item: `${p.pool} GPUs (${p.accelerator.type})`, quantity: p.nodes * p.accelerator.count, unit: "GPU", perHour: p.nodes * p.accelerator.count * (prices.gpuHour[p.accelerator.type] ?? NaN) }]
+      ? [{ item: `${p.pool} GPUs (${p.accelerator.type})`, quantity: p.nodes * p.accelerator.count, unit: "GPU", perHour: p.nodes * gpusHour(prices, p) }]
       : []),
   ]);
   lines.push(
@@ -107,11 +117,14 @@ function costLines(inputs: CostInputs, pools: readonly PricedPool[]): CostLine[]
   return lines.map((l) => ({ ...l, perHour: round(l.perHour) }));
 }
 
+/** One node's GPUs an hour; NaN, never a silent 0, for a GPU type the table has no price for. */
+function gpusHour(prices: PriceTable, p: PricedPool): number {
+  return p.accelerator ? p.accelerator.count * (prices.gpuHour[p.accelerator.type] ?? NaN) : 0;
+}
+
 /** One node of a pool an hour: the machine, its boot disk and its GPUs. */
 export function pooledNodeHour(prices: PriceTable, p: PricedPool): number {
-  const diskHour = prices.balancedDiskGiBMonth / prices.hoursPerMonth;
-  const gpu = p.accelerator ? p.accelerator.count * (prices.gpuHour[p.accelerator.type] ?? NaN) : 0;
-  return nodeHourPrice(prices, p.machine) + p.bootDiskGiB * diskHour + gpu;
+  return nodeWithBootDiskHour(prices, p.machine, p.bootDiskGiB) + gpusHour(prices, p);
 }
 
 /**

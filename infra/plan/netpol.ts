@@ -1,5 +1,5 @@
 import { linkLocal, rfc1918 } from "../catalog/cidr";
-import type { NetworkPolicyEgressRule } from "../../policy-pack/contracts/chartNetpol";
+import type { NetworkPolicyEgressRule, NetworkPolicyPeer } from "../../policy-pack/contracts/chartNetpol";
 
 // The egress rules the program writes for the hub beyond the chart's fixed ones. The chart's model (its
 // switches, their defaults and what they admit) is the contract in policy-pack/contracts/chartNetpol.ts.
@@ -38,3 +38,19 @@ export function hubInternetEgressRule(oidcUrls: readonly string[]): NetworkPolic
   };
 }
 
+
+/** A peer as a NetworkPolicy's spec takes it: an ipBlock (with its exceptions) or a namespace and pod selector. */
+function peerSpec(peer: NetworkPolicyPeer) {
+  return "ipBlock" in peer
+    ? { ipBlock: { cidr: peer.ipBlock.cidr, ...(peer.ipBlock.except ? { except: [...peer.ipBlock.except] } : {}) } }
+    : { namespaceSelector: { matchLabels: { ...peer.namespaceSelector.matchLabels } }, podSelector: { matchLabels: { ...peer.podSelector.matchLabels } } };
+}
+
+/**
+ * An egress rule as a NetworkPolicy's spec takes it (fresh, mutable copies, as the Kubernetes SDK's input
+ * types want), every peer and port kept: the one mapping for every NetworkPolicy the program declares
+ * from the plan's rules.
+ */
+export function egressRuleSpec(rule: NetworkPolicyEgressRule) {
+  return { to: rule.to.map(peerSpec), ports: rule.ports.map((p) => ({ protocol: p.protocol, port: p.port })) };
+}

@@ -31,6 +31,21 @@ export * from "../../policy-pack/contracts/packages";
 export const registryApis = ["artifactregistry.googleapis.com", "dns.googleapis.com", "containerfilesystem.googleapis.com"] as const;
 
 /** Every API in `needed` that `enabled` lacks; the program refuses to declare anything while one is missing. */
+/**
+ * The Google APIs a plan's resources call, from what it declares: Artifact Registry for its repositories
+ * and their read grants, the Container File System API to stream the user image from them, Cloud DNS for
+ * the private pkg.dev zone (every plan has one).
+ */
+export function packageApis(plan: PackagePlan): string[] {
+  const repositories = plan.python !== undefined || plan.imageRepositories.length > 0;
+  const used: Record<(typeof registryApis)[number], boolean> = {
+    "artifactregistry.googleapis.com": repositories,
+    "containerfilesystem.googleapis.com": plan.imageRepositories.length > 0,
+    "dns.googleapis.com": true,
+  };
+  return registryApis.filter((api) => used[api]);
+}
+
 export function missingApis(needed: readonly string[], enabled: readonly string[]): string[] {
   return needed.filter((api) => !enabled.includes(api));
 }
@@ -179,7 +194,6 @@ export interface PackagePlan {
   readonly userEgress: readonly NetworkPolicyEgressRule[];
   /** How admins fill the curated repository. */
   readonly uploadCommand?: string;
-  readonly apis: readonly string[];
 }
 
 /** The in-cluster name pip uses for the proxy. */
@@ -208,7 +222,9 @@ export function pipConfText(mode: PackageMode, indexUrl: string | undefined, tru
     `index-url = ${indexUrl}`,
     // The proxy speaks plain HTTP inside the cluster; pip refuses an http index unless its host is trusted.
     ...(trustedHost ? [`trusted-host = ${trustedHost}`] : []),
-    // pip's defaults (15 s, 5 retries) make a blocked destination take over a minute to fail.
+    // pip's defaults, a 15 s socket timeout and 5 retries per connection (pip 23.0.1, Debian 12's python3-pip:
+    // src/pip/_internal/cli/cmdoptions.py lines 264-283, the `retries` and `timeout` options, `default=5` and
+    // `default=15`; unchanged in pip 26.2.1), make a blocked destination take over a minute to fail.
     "timeout = 15",
     "retries = 1",
     "disable-pip-version-check = true",
@@ -335,7 +351,6 @@ export function planPackages(config: StackConfig, namePrefix: string): PackagePl
     uploadCommand: python && python.mode === "STANDARD_REPOSITORY"
       ? `python3 -m twine upload --repository-url ${python.url}/ dist/*`
       : undefined,
-    apis: [...registryApis],
   };
 }
 

@@ -1,8 +1,9 @@
 import type { CalendarWindow } from "./rush/timetable";
 import { calendarPeriodSeconds } from "./rush/timetable";
-import { kubernetesApiEgressRule, NetworkPolicyEgressRule } from "./netpol";
+import { egressRuleSpec, kubernetesApiEgressRule, NetworkPolicyEgressRule } from "./netpol";
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "./podSecurity";
 import { nodePurposeLabel, poolPurpose } from "./labels";
-import { z2jhHubImage } from "./chart/release";
+import { z2jhHubImage, z2jhHubImageUid } from "./chart/release";
 
 // The placeholder calendar's Kubernetes objects as plain data (components/placeholderCalendar.ts declares
 // them): a Deployment running infra/files/scaler/placeholder_calendar.py in the hub's own image, with a
@@ -43,13 +44,16 @@ export function calendarRoleRules() {
   return [{ apiGroups: ["apps"], resources: ["statefulsets/scale"], resourceNames: [placeholderStatefulSet], verbs: ["get", "patch"] }];
 }
 
-/** The pod: restricted Pod Security, read-only root, small, on the core pool. */
-export function calendarPodSpec(configMapName: string, serviceAccountName: string) {
+/**
+ * The pod: restricted Pod Security, read-only root, small, on the core pool. Its service account and
+ * ConfigMap are the component's, which names every object `calendarName`.
+ */
+export function calendarPodSpec() {
   return {
-    serviceAccountName,
+    serviceAccountName: calendarName,
     // The script needs a token for its own narrow role; nothing else runs in the pod.
     automountServiceAccountToken: true,
-    securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, seccompProfile: { type: "RuntimeDefault" } },
+    securityContext: restrictedPodSecurityContext(z2jhHubImageUid),
     nodeSelector: { [nodePurposeLabel]: poolPurpose.core },
     containers: [
       {
@@ -60,19 +64,12 @@ export function calendarPodSpec(configMapName: string, serviceAccountName: strin
           { name: "PLACEHOLDER_CALENDAR", value: `${mountPath}/calendar.json` },
           { name: "PYTHONDONTWRITEBYTECODE", value: "1" },
         ],
-        securityContext: {
-          runAsNonRoot: true,
-          runAsUser: 1000,
-          allowPrivilegeEscalation: false,
-          readOnlyRootFilesystem: true,
-          capabilities: { drop: ["ALL"] },
-          seccompProfile: { type: "RuntimeDefault" },
-        },
+        securityContext: restrictedContainerSecurityContext(),
         resources: { requests: { cpu: "10m", memory: "64Mi" }, limits: { cpu: "100m", memory: "128Mi" } },
         volumeMounts: [{ name: "calendar", mountPath, readOnly: true }],
       },
     ],
-    volumes: [{ name: "calendar", configMap: { name: configMapName } }],
+    volumes: [{ name: "calendar", configMap: { name: calendarName } }],
   };
 }
 
@@ -85,10 +82,7 @@ export function calendarNetworkPolicySpec() {
     podSelector: { matchLabels: { ...calendarLabels } },
     policyTypes: ["Ingress", "Egress"],
     ingress: [],
-    egress: [{
-      to: api.to.flatMap((peer) => ("ipBlock" in peer ? [{ ipBlock: { cidr: peer.ipBlock.cidr } }] : [])),
-      ports: api.ports.map((p) => ({ protocol: p.protocol, port: p.port })),
-    }],
+    egress: [egressRuleSpec(api)],
   };
 }
 

@@ -11,6 +11,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseConfig } from "../config/parse";
 import { planAll } from "../plan";
+import { replaceBetween, textBetween } from "../../policy-pack/tools/markedSection";
 import { listStacks, stackRawConfig } from "./stackFile";
 
 export const SUMMARY_START = "<!-- capacity-summary:start -->";
@@ -47,18 +48,12 @@ export function capacitySummary(stacks: readonly string[] = listStacks()): strin
 
 /** The text between the markers, or `undefined` when one is missing. */
 export function extractSummary(text: string): string | undefined {
-  const from = text.indexOf(SUMMARY_START);
-  const to = text.indexOf(SUMMARY_END);
-  if (from < 0 || to < 0 || to < from) return undefined;
-  return text.slice(from + SUMMARY_START.length, to).trim();
+  return textBetween(text, SUMMARY_START, SUMMARY_END);
 }
 
 if (require.main === module) {
   const summary = capacitySummary();
   if (process.argv.includes("--write")) {
-    const readme = fs.readFileSync(readmePath, "utf8");
-    if (extractSummary(readme) === undefined) throw new Error(`README.md lacks the ${SUMMARY_START} … ${SUMMARY_END} markers`);
-    const from = readme.indexOf(SUMMARY_START) + SUMMARY_START.length;
-    fs.writeFileSync(readmePath, `${readme.slice(0, from)}\n${summary}\n${readme.slice(readme.indexOf(SUMMARY_END))}`);
+    fs.writeFileSync(readmePath, replaceBetween(fs.readFileSync(readmePath, "utf8"), SUMMARY_START, SUMMARY_END, summary));
   } else console.log(`${SUMMARY_START}\n${summary}\n${SUMMARY_END}`);
 }

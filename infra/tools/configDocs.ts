@@ -10,6 +10,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
+import { replaceBetween, textBetween } from "../../policy-pack/tools/markedSection";
 import { ConfigKey, configSchema, KeySpec, specOf } from "../config/schema";
 
 export const TABLE_START = "<!-- config-table:start -->";
@@ -95,10 +96,7 @@ export function requiredTable(): string {
 
 /** The text between two markers, or `undefined` when one is missing. */
 export function extractTable(text: string, start = TABLE_START, end = TABLE_END): string | undefined {
-  const from = text.indexOf(start);
-  const to = text.indexOf(end);
-  if (from < 0 || to < 0 || to < from) return undefined;
-  return text.slice(from + start.length, to).trim();
+  return textBetween(text, start, end);
 }
 
 /**
@@ -190,13 +188,6 @@ export function pulumiYamlTail(): string {
 export function extractPulumiYamlTail(text: string): string | undefined {
   const at = text.indexOf(PULUMI_YAML_MARK);
   return at < 0 ? undefined : text.slice(at);
-}
-
-function replaceBetween(text: string, start: string, end: string, inner: string): string {
-  const from = text.indexOf(start);
-  const to = text.indexOf(end);
-  if (from < 0 || to < from) throw new Error(`missing ${start} … ${end}`);
-  return `${text.slice(0, from + start.length)}\n${inner}\n${text.slice(to)}`;
 }
 
 function main(argv: readonly string[]): void {

@@ -13,6 +13,7 @@ import * as path from "path";
 import { allPolicies, PACK_ENFORCEMENT_LEVEL, type HardeningPolicy } from "../policies";
 import { AREAS, areaOf } from "../policies/core";
 import { WORKLOAD_TYPES } from "../policies/types";
+import { replaceBetween, textBetween } from "./markedSection";
 
 export const TABLE_START = "<!-- policy-table:start -->";
 export const TABLE_END = "<!-- policy-table:end -->";
@@ -76,17 +77,11 @@ export function docTable(policies: readonly HardeningPolicy[] = allPolicies): st
 
 /** The text between the markers, or `undefined` when a marker is missing. */
 export function extractTable(doc: string): string | undefined {
-  const start = doc.indexOf(TABLE_START);
-  const end = doc.indexOf(TABLE_END);
-  if (start < 0 || end < 0 || end < start) return undefined;
-  return doc.slice(start + TABLE_START.length, end).trim();
+  return textBetween(doc, TABLE_START, TABLE_END);
 }
 
 if (require.main === module) {
   if (process.argv.includes("--write")) {
-    const doc = fs.readFileSync(policiesDocPath, "utf8");
-    if (extractTable(doc) === undefined) throw new Error(`docs/policies.md lacks the ${TABLE_START} … ${TABLE_END} markers`);
-    const from = doc.indexOf(TABLE_START) + TABLE_START.length;
-    fs.writeFileSync(policiesDocPath, `${doc.slice(0, from)}\n${docTable()}\n${doc.slice(doc.indexOf(TABLE_END))}`);
+    fs.writeFileSync(policiesDocPath, replaceBetween(fs.readFileSync(policiesDocPath, "utf8"), TABLE_START, TABLE_END, docTable()));
   } else console.log(`${TABLE_START}\n${docTable()}\n${TABLE_END}`);
 }

@@ -1,9 +1,10 @@
 // SLOW: runs the whole program under Pulumi's mock runtime.
 import * as assert from "assert";
 import { DeclaredResource, OfflineRun } from "../../infra/tools/offline";
-import { inputs, named, ofType, one } from "../support/resources";
+import { dependsOn, inputs, named, ofType, one } from "../support/resources";
 import { stackRun } from "../support/runs";
 import { loadStackConfig, stackNames } from "../support/stacks";
+import { TYPES as T } from "../support/types";
 
 // Careless one-line changes (docs/testing.md, "Careless changes we check", the second sweep): each value a
 // user, an organiser or a reviewer relies on is read where the program hands it to the cloud or the chart
@@ -11,42 +12,12 @@ import { loadStackConfig, stackNames } from "../support/stacks";
 // documentation cited next to it, never taken from the code under test. One `it` per setting, so a failure
 // names the setting that broke.
 
-const T = {
-  cluster: "gcp:container/cluster:Cluster",
-  pool: "gcp:container/nodePool:NodePool",
-  subnetwork: "gcp:compute/subnetwork:Subnetwork",
-  network: "gcp:compute/network:Network",
-  nat: "gcp:compute/routerNat:RouterNat",
-  iamMember: "gcp:projects/iAMMember:IAMMember",
-  k8sProvider: "pulumi:providers:kubernetes",
-  zone: "gcp:dns/managedZone:ManagedZone",
-  record: "gcp:dns/recordSet:RecordSet",
-  certificate: "gcp:certificatemanager/certificate:Certificate",
-  mapEntry: "gcp:certificatemanager/certificateMapEntry:CertificateMapEntry",
-  armor: "gcp:compute/securityPolicy:SecurityPolicy",
-  address: "gcp:compute/globalAddress:GlobalAddress",
-  budget: "gcp:billing/budget:Budget",
-  bucket: "gcp:storage/bucket:Bucket",
-  bucketMember: "gcp:storage/bucketIAMMember:BucketIAMMember",
-  ksa: "kubernetes:core/v1:ServiceAccount",
-  gateway: "kubernetes:gateway.networking.k8s.io/v1:Gateway",
-  route: "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute",
-  backendPolicy: "kubernetes:networking.gke.io/v1:GCPBackendPolicy",
-  healthCheckPolicy: "kubernetes:networking.gke.io/v1:HealthCheckPolicy",
-  release: "kubernetes:helm.sh/v3:Release",
-  namespace: "kubernetes:core/v1:Namespace",
-  deployment: "kubernetes:apps/v1:Deployment",
-  role: "kubernetes:rbac.authorization.k8s.io/v1:Role",
-  netpol: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
-};
-
 /** Every node pool, never none: a check looped over an empty list would pass with nothing checked. */
 const poolsOf = (run: OfflineRun): DeclaredResource[] => {
-  const pools = ofType(run, T.pool);
+  const pools = ofType(run, T.nodePool);
   assert.ok(pools.length >= 2, `expected the core and user pools at least, found ${pools.length}`);
   return pools;
 };
-const dependsOn = (from: DeclaredResource, to: DeclaredResource) => from.dependencies.includes(to.urn);
 
 for (const stack of stackNames) {
   describe(`the ${stack} stack's settings a careless edit could change, where the program produces them`, function () {
@@ -97,8 +68,8 @@ for (const stack of stackNames) {
         // Z2JH 4.4.0 docs, "Optimizations" → "Using a dedicated node pool for users": label
         // hub.jupyter.org/node-purpose=user|core, taint hub.jupyter.org/dedicated=user:NoSchedule (the provider
         // writes the effect as NO_SCHEDULE: container/nodePool.d.ts, NodePoolNodeConfigTaint).
-        const core = inputs(named(run, T.pool, "cluster-core")).nodeConfig;
-        const user = inputs(named(run, T.pool, "cluster-user")).nodeConfig;
+        const core = inputs(named(run, T.nodePool, "cluster-core")).nodeConfig;
+        const user = inputs(named(run, T.nodePool, "cluster-user")).nodeConfig;
         assert.deepStrictEqual(core.labels, { "hub.jupyter.org/node-purpose": "core" }, "core pool labels");
         assert.deepStrictEqual(user.labels, { "hub.jupyter.org/node-purpose": "user" }, "user pool labels");
         assert.deepStrictEqual(user.taints, [{ key: "hub.jupyter.org/dedicated", value: "user", effect: "NO_SCHEDULE" }], "user pool taint: without it hub and system pods land among untrusted users");
@@ -107,10 +78,10 @@ for (const stack of stackNames) {
       it("runs user pods in GKE Sandbox when the stack asks for it (sandboxConfig.type gvisor)", () => {
         // GKE docs, "Harden workload isolation with GKE Sandbox"; @pulumi/gcp 9.37.0 types/input.d.ts,
         // NodePoolNodeConfigSandboxConfig.type: "Type of the sandbox to use for the node (e.g. 'GVISOR')".
-        const user = inputs(named(run, T.pool, "cluster-user")).nodeConfig;
+        const user = inputs(named(run, T.nodePool, "cluster-user")).nodeConfig;
         if (config.sandbox.userSandbox === "gvisor") assert.deepStrictEqual(user.sandboxConfig, { type: "GVISOR" }, "user pool sandboxConfig: without it user pods share the host kernel");
         else assert.strictEqual(user.sandboxConfig, undefined);
-        assert.strictEqual(inputs(named(run, T.pool, "cluster-core")).nodeConfig.sandboxConfig, undefined, "the core pool cannot be sandboxed (GKE Sandbox needs a second pool for system pods)");
+        assert.strictEqual(inputs(named(run, T.nodePool, "cluster-core")).nodeConfig.sandboxConfig, undefined, "the core pool cannot be sandboxed (GKE Sandbox needs a second pool for system pods)");
       });
     });
 
@@ -169,7 +140,7 @@ for (const stack of stackNames) {
       it("grants the node service account roles/container.defaultNodeServiceAccount, image streaming's Service Usage Consumer, and nothing else (CIS GKE 5.2.1)", () => {
         // And Service Usage Consumer, which image streaming needs on a custom node service account and the
         // default node role lacks (GKE "Use Image streaming", requirements; see infra/components/cluster.ts).
-        const roles = ofType(run, T.iamMember).filter((m) => m.name.startsWith("cluster-nodes-")).map((m) => inputs(m).role).sort();
+        const roles = ofType(run, T.projectIamMember).filter((m) => m.name.startsWith("cluster-nodes-")).map((m) => inputs(m).role).sort();
         assert.deepStrictEqual(roles, ["roles/container.defaultNodeServiceAccount", "roles/serviceusage.serviceUsageConsumer"], "node service account roles");
       });
     });
@@ -184,20 +155,20 @@ for (const stack of stackNames) {
         assert.deepStrictEqual(subnet.logConfig, { aggregationInterval: "INTERVAL_5_SEC", flowSampling: 0.5, metadata: "INCLUDE_ALL_METADATA" }, "flow logs");
       });
       it("Cloud NAT logs every translation and error (filter ALL)", () => {
-        assert.deepStrictEqual(inputs(named(run, T.nat, "network-nat")).logConfig, { enable: true, filter: "ALL" }, "NAT logConfig");
+        assert.deepStrictEqual(inputs(named(run, T.routerNat, "network-nat")).logConfig, { enable: true, filter: "ALL" }, "NAT logConfig");
       });
     });
 
     describe("the edge (Cloud DNS, Certificate Manager, Cloud Armor)", () => {
       it("a public zone signed with DNSSEC, A records with a 5-minute TTL", () => {
         // The hub's zone (edge-zone); registry-pkg-dev is the private pkg.dev zone of issue 14, tested there.
-        const zones = ofType(run, T.zone).filter((z) => z.name === "edge-zone");
+        const zones = ofType(run, T.managedZone).filter((z) => z.name === "edge-zone");
         assert.strictEqual(zones.length, 1, "one public zone for the hub");
         for (const z of zones) {
           assert.strictEqual(inputs(z).visibility, "public", "the hub's zone must be public");
           assert.deepStrictEqual(inputs(z).dnssecConfig, { state: "on" }, "DNSSEC");
         }
-        const records = ofType(run, T.record);
+        const records = ofType(run, T.recordSet);
         assert.ok(records.length > 0, "no DNS records declared");
         for (const r of records) assert.strictEqual(inputs(r).ttl, 300, `${r.name}: TTL (a day-long TTL keeps a moved address wrong for a day)`);
       });
@@ -206,23 +177,23 @@ for (const stack of stackNames) {
         // "Create a certificate map entry": PRIMARY serves clients that send no SNI.
         const cert = named(run, T.certificate, "edge-cert");
         assert.strictEqual(inputs(cert).scope, "DEFAULT", "certificate scope");
-        assert.ok(dependsOn(cert, named(run, T.record, "edge-dns-auth-cname")), "the certificate must wait for its authorization's CNAME record");
-        assert.deepStrictEqual(inputs(named(run, T.mapEntry, "edge-certmap-primary")).matcher, "PRIMARY", "PRIMARY map entry");
+        assert.ok(dependsOn(cert, named(run, T.recordSet, "edge-dns-auth-cname")), "the certificate must wait for its authorization's CNAME record");
+        assert.deepStrictEqual(inputs(named(run, T.certificateMapEntry, "edge-certmap-primary")).matcher, "PRIMARY", "PRIMARY map entry");
       });
       it("a global EXTERNAL IPv4 address", () => {
-        const address = inputs(named(run, T.address, "edge-ip"));
+        const address = inputs(named(run, T.globalAddress, "edge-ip"));
         assert.strictEqual(address.addressType, "EXTERNAL", "addressType");
         assert.strictEqual(address.ipVersion, "IPV4", "ipVersion");
       });
       it("Cloud Armor's adaptive protection (layer 7 DDoS detection) on", () => {
         // Cloud Armor docs, "Adaptive Protection overview": layer7DdosDefenseConfig.enable.
-        assert.deepStrictEqual(inputs(named(run, T.armor, "edge-armor")).adaptiveProtectionConfig, { layer7DdosDefenseConfig: { enable: true } }, "adaptive protection");
+        assert.deepStrictEqual(inputs(named(run, T.securityPolicy, "edge-armor")).adaptiveProtectionConfig, { layer7DdosDefenseConfig: { enable: true } }, "adaptive protection");
       });
     });
 
     describe("the Gateway (Gateway API v1; GKE Gateway docs)", () => {
       it("redirects plain HTTP to https with 301, and takes routes from its own namespace only", () => {
-        const redirect = inputs(named(run, T.route, "hub-gateway-http-redirect"));
+        const redirect = inputs(named(run, T.httpRoute, "hub-gateway-http-redirect"));
         assert.deepStrictEqual(redirect.spec.rules, [{ filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } }] }], "HTTP → HTTPS redirect");
         const gateway = inputs(named(run, T.gateway, "hub-gateway-gateway"));
         for (const l of gateway.spec.listeners) assert.deepStrictEqual(l.allowedRoutes, { namespaces: { from: "Same" } }, `listener ${l.name}: a route from another namespace could take the hub's hostnames`);
@@ -235,7 +206,7 @@ for (const stack of stackNames) {
       });
       it("is declared after the load balancer's address, TLS policy and certificate map", () => {
         const gateway = named(run, T.gateway, "hub-gateway-gateway");
-        for (const [type, name] of [[T.address, "edge-ip"], [T.mapEntry, "edge-certmap-primary"], [T.armor, "edge-armor"]] as const) {
+        for (const [type, name] of [[T.globalAddress, "edge-ip"], [T.certificateMapEntry, "edge-certmap-primary"], [T.securityPolicy, "edge-armor"]] as const) {
           assert.ok(dependsOn(gateway, named(run, type, name)), `the Gateway must wait for ${name}`);
         }
       });
@@ -267,8 +238,8 @@ for (const stack of stackNames) {
         assert.strictEqual(bucket.forceDestroy, false, "forceDestroy would delete every exported home with the stack");
       });
       it("the writer may create and read objects only, and its Kubernetes service account mounts no token", () => {
-        assert.deepStrictEqual(ofType(run, T.bucketMember).map((m) => inputs(m).role).sort(), ["roles/storage.objectCreator", "roles/storage.objectViewer"], "bucket roles");
-        const ksa = ofType(run, T.ksa).find((k) => k.name === "home-export-ksa");
+        assert.deepStrictEqual(ofType(run, T.bucketIamMember).map((m) => inputs(m).role).sort(), ["roles/storage.objectCreator", "roles/storage.objectViewer"], "bucket roles");
+        const ksa = ofType(run, T.k8sServiceAccount).find((k) => k.name === "home-export-ksa");
         assert.ok(ksa, "the export's service account");
         assert.strictEqual(inputs(ksa).automountServiceAccountToken, false, "automountServiceAccountToken");
       });
@@ -289,19 +260,19 @@ for (const stack of stackNames) {
         assert.strictEqual(pod.securityContext.runAsNonRoot, true, "runAsNonRoot");
         assert.deepStrictEqual(pod.nodeSelector, { "hub.jupyter.org/node-purpose": "core" }, "the calendar runs among core pods, not users'");
         assert.strictEqual(pod.automountServiceAccountToken, true, "the pod asks for its token explicitly");
-        const account = ofType(run, T.ksa).find((k) => k.name === "hub-placeholder-calendar-account");
+        const account = ofType(run, T.k8sServiceAccount).find((k) => k.name === "hub-placeholder-calendar-account");
         assert.ok(account, "the calendar's service account");
         assert.strictEqual(inputs(account).automountServiceAccountToken, false, "no other pod using the account gets a token");
       });
       it("may only read and patch the scale of Z2JH's user-placeholder StatefulSet", () => {
         // Z2JH 4.4.0 templates/scheduling/user-placeholder/statefulset.yaml names it user-placeholder;
         // Kubernetes RBAC: resourceNames limits the rule to that object, the scale subresource to its size.
-        assert.deepStrictEqual(inputs(named(run, T.role, "hub-placeholder-calendar-role")).rules, [
+        assert.deepStrictEqual(inputs(named(run, T.k8sRole, "hub-placeholder-calendar-role")).rules, [
           { apiGroups: ["apps"], resources: ["statefulsets/scale"], resourceNames: ["user-placeholder"], verbs: ["get", "patch"] },
         ], "calendar role");
       });
       it("its NetworkPolicy isolates ingress and egress", () => {
-        const spec = inputs(named(run, T.netpol, "hub-placeholder-calendar-netpol")).spec;
+        const spec = inputs(named(run, T.networkPolicy, "hub-placeholder-calendar-netpol")).spec;
         // Kubernetes docs, NetworkPolicy: egress is isolated only when policyTypes lists Egress.
         assert.deepStrictEqual(spec.policyTypes, ["Ingress", "Egress"], "policyTypes");
         assert.deepStrictEqual(spec.ingress, [], "no ingress");
@@ -310,7 +281,7 @@ for (const stack of stackNames) {
 
     describe("the chart's values (Z2JH 4.4.0 values.yaml and schema)", () => {
       let values: any;
-      before(() => { values = inputs(one(run, T.release)).values; });
+      before(() => { values = inputs(one(run, T.helmRelease)).values; });
       it("KubeSpawner: no user config, no service account token", () => {
         assert.strictEqual(values.hub.config.KubeSpawner.disable_user_config, true, "disable_user_config");
         assert.strictEqual(values.hub.config.KubeSpawner.automount_service_account_token, false, "automount_service_account_token");

@@ -3,14 +3,12 @@
 // attaches it, the latter validated against GKE's own CRD schema (@kubernetes-models/gke 4.6.2).
 
 import * as assert from "assert";
-import * as k8s from "@pulumi/kubernetes";
 import { GCPBackendPolicy } from "@kubernetes-models/gke/networking.gke.io/v1/GCPBackendPolicy";
 import { StackConfig } from "../../infra/config/types";
-import { HubEdge } from "../../infra/components/edge";
-import { gcpBackendPolicyDefaults, HubGateway } from "../../infra/components/gateway";
+import { gcpBackendPolicyDefaults } from "../../infra/components/gateway";
 import { planAll } from "../../infra/plan";
-import { hubHostnameList } from "../../infra/plan/hostnames";
 import { runOffline } from "../../infra/tools/offline";
+import { declareEdge } from "../support/components";
 import { inputs, one } from "../support/resources";
 import { loadStackConfig } from "../support/stacks";
 import { TYPES } from "../support/types";
@@ -18,30 +16,11 @@ import { TYPES } from "../support/types";
 describe("Cloud Armor at the edge: the components", function () {
   this.timeout(120_000);
 
-  async function declare(config: StackConfig) {
-    const plan = planAll(config);
-    return runOffline("event", {}, [], () => {
-      const edge = new HubEdge("edge", {
-        project: config.platform.project,
-        hubDomain: config.edge.hubDomain,
-        namePrefix: "event",
-        securityPolicy: plan.securityPolicy,
-      });
-      const provider = new k8s.Provider("k8s", { kubeconfig: "dummy" });
-      new HubGateway("hub-gateway", {
-        namespace: config.hub.namespace,
-        hostnames: hubHostnameList(config.edge.hubDomain),
-        certificateMapName: edge.certificateMapName,
-        addressName: edge.addressName,
-        sslPolicyName: edge.sslPolicyName,
-        loadBalancerResources: edge.loadBalancerResources,
-        backendTimeoutSeconds: config.edge.backendTimeoutSeconds,
-        securityPolicyName: edge.securityPolicyName,
-        logSampleRate: plan.securityPolicy.logSampleRate,
-      }, { provider });
+  const declare = (config: StackConfig) =>
+    runOffline("event", {}, [], () => {
+      declareEdge("event", config);
       return {};
     });
-  }
   const securityPolicyType = TYPES.securityPolicy;
   const backendPolicyType = TYPES.backendPolicy;
 

@@ -1,12 +1,13 @@
 // SLOW: runs the cluster component under Pulumi's mock runtime.
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { HardenedCluster, HardenedClusterArgs } from "../../infra/components/cluster";
+import { HardenedClusterArgs } from "../../infra/components/cluster";
 import { planAll } from "../../infra/plan";
-import { gpuPoolSpec, NodePoolSpecs, USER_POD_PIDS_LIMIT, workloadIdentityPool } from "../../infra/plan/cluster";
-import { OfflineRun, runOffline } from "../../infra/tools/offline";
-import { inputs, ofType, one } from "../support/resources";
+import { gpuPoolSpec, NodePoolSpecs, USER_POD_PIDS_LIMIT } from "../../infra/plan/cluster";
+import { clusterArgs, declareCluster, poolInputs } from "../support/components";
+import { inputs, one } from "../support/resources";
 import { loadStackConfig } from "../support/stacks";
+import { TYPES } from "../support/types";
 
 // HardenedCluster alone under Pulumi's mock runtime (in preview mode, as `pulumi preview` runs it), given
 // plain pool specs and exclusions. Assertions read the inputs each resource is declared with.
@@ -15,37 +16,13 @@ const config = loadStackConfig("event");
 const [core, user] = planAll(config).nodePools;
 const gpu = gpuPoolSpec({ machineType: "n1-standard-8", acceleratorType: "nvidia-tesla-t4", acceleratorCount: 2, maxNodes: 4, image: "unused" }, config.platform, 3);
 
-function args(overrides: Partial<HardenedClusterArgs> = {}): HardenedClusterArgs {
-  return {
-    project: config.platform.project,
-    workloadIdentityPool: workloadIdentityPool(config.platform.project),
-    region: config.platform.region,
-    location: config.platform.location,
-    releaseChannel: config.platform.releaseChannel,
-    authorizedNetworks: config.platform.authorizedNetworks,
-    deletionProtection: false,
-    network: "vpc",
-    subnetwork: "subnet",
-    nodePools: [core, user, gpu],
-    namePrefix: "event",
-    ...overrides,
-  };
-}
-
-function declare(clusterArgs: HardenedClusterArgs): Promise<OfflineRun> {
-  return runOffline("event", {}, [], () => {
-    const cluster = new HardenedCluster("cluster", clusterArgs);
-    return { clusterName: cluster.cluster.name };
-  });
-}
-
-const poolsOf = (run: OfflineRun) => new Map(ofType(run, "gcp:container/nodePool:NodePool").map((p) => [p.name, inputs(p)]));
+const args = (overrides: Partial<HardenedClusterArgs> = {}) => clusterArgs(config, [core, user, gpu], overrides);
 
 describe("HardenedCluster", function () {
   this.timeout(60_000);
 
   it("declares one pool per spec, named <cluster>-<purpose>, with the spec's machine, sizes, taints, kubelet settings and GPUs", async () => {
-    const pools = poolsOf(await declare(args()));
+    const pools = poolInputs(await declareCluster(args()));
     assert.deepStrictEqual([...pools.keys()], ["cluster-core", "cluster-user", "cluster-gpu"]);
     for (const spec of [core, user, gpu]) {
       const p = pools.get(`cluster-${spec.purpose}`);
@@ -70,18 +47,18 @@ describe("HardenedCluster", function () {
   it("keeps the kubelet's read-only port closed whatever a spec's kubelet settings carry", async () => {
     // The types allow no such field; a caller outside TypeScript's checks still cannot open the port.
     const opened = { ...user, kubelet: { podPidsLimit: 1, insecureKubeletReadonlyPortEnabled: "TRUE" } };
-    const pools = poolsOf(await declare(args({ nodePools: [core, opened] as unknown as NodePoolSpecs })));
+    const pools = poolInputs(await declareCluster(args({ nodePools: [core, opened] as unknown as NodePoolSpecs })));
     assert.strictEqual(pools.get("cluster-user").nodeConfig.kubeletConfig.insecureKubeletReadonlyPortEnabled, "FALSE");
   });
 
   it("turns each maintenance exclusion into GKE's form, and declares none when given none", async () => {
     const exclusion = { name: "exam-week", startTime: "2027-12-05T08:00:00Z", endTime: "2027-12-10T08:00:00Z", scope: "NO_MINOR_UPGRADES" } as const;
-    const withOne: any = inputs(one(await declare(args({ maintenanceExclusions: [exclusion] })), "gcp:container/cluster:Cluster"));
+    const withOne: any = inputs(one(await declareCluster(args({ maintenanceExclusions: [exclusion] })), TYPES.cluster));
     assert.deepStrictEqual(withOne.maintenancePolicy, {
       dailyMaintenanceWindow: { startTime: "03:00" },
       maintenanceExclusions: [{ exclusionName: "exam-week", startTime: exclusion.startTime, endTime: exclusion.endTime, exclusionOptions: { scope: "NO_MINOR_UPGRADES" } }],
     });
-    const withNone: any = inputs(one(await declare(args()), "gcp:container/cluster:Cluster"));
+    const withNone: any = inputs(one(await declareCluster(args()), TYPES.cluster));
     assert.deepStrictEqual(withNone.maintenancePolicy.maintenanceExclusions, []);
   });
 
@@ -89,8 +66,8 @@ describe("HardenedCluster", function () {
     // On a first preview `ProjectApis.project` is unknown (the API wait has not run); a pool derived from
     // it would be unknown too, and the mandatory gke-workload-identity policy passes an unknown value
     // unchecked (`checkSettings`, policy-pack/policies/core.ts).
-    const run = await declare(args({ project: pulumi.output(pulumi.unknown) as pulumi.Output<string> }));
-    const cluster = inputs(one(run, "gcp:container/cluster:Cluster"));
+    const run = await declareCluster(args({ project: pulumi.output(pulumi.unknown) as pulumi.Output<string> }));
+    const cluster = inputs(one(run, TYPES.cluster));
     assert.notStrictEqual(cluster.project, config.platform.project, "the project is unknown in this run");
     assert.strictEqual(cluster.workloadIdentityConfig.workloadPool, `${config.platform.project}.svc.id.goog`);
   });

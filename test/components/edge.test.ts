@@ -1,21 +1,19 @@
 // SLOW: runs the edge and gateway components under Pulumi's mock runtime.
 import * as assert from "assert";
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { parseConfig } from "../../infra/config/parse";
 import { StackConfig } from "../../infra/config/types";
-import { edgeResourceNames, HubEdge } from "../../infra/components/edge";
-import { httpListener, HubGateway, httpsListener, z2jhProxyBackend } from "../../infra/components/gateway";
+import { edgeResourceNames } from "../../infra/components/edge";
+import { httpListener, httpsListener, z2jhProxyBackend } from "../../infra/components/gateway";
 import {
   answeringRecord,
   DnsRecord,
-  hubHostnameList,
   isCoveredByCertificate,
   normalizedUsername,
   userHost,
 } from "../../infra/plan/hostnames";
-import { planAll } from "../../infra/plan";
 import { DeclaredResource, mockKeySigningKeys, OfflineRun, runOffline } from "../../infra/tools/offline";
+import { declareEdge } from "../support/components";
 import { inputs, ofType, one } from "../support/resources";
 import { loadStackConfig, rawWith, stackNames } from "../support/stacks";
 import { TYPES } from "../support/types";
@@ -36,7 +34,7 @@ interface EdgeRun {
   readonly protectedNames: readonly string[];
 }
 
-/** Declares HubEdge and HubGateway the way the program does, with a Helm release standing in for the hub. */
+/** Declares HubEdge and HubGateway the way the program does, recording which resources are protected. */
 async function runEdge(stack: string, config: StackConfig, protectZone = false): Promise<EdgeRun> {
   const protectedNames: string[] = [];
   const recordProtect: pulumi.ResourceTransformation = ({ name, opts }) => {
@@ -44,27 +42,7 @@ async function runEdge(stack: string, config: StackConfig, protectZone = false):
     return undefined;
   };
   const run = await runOffline(stack, {}, [], () => {
-    const edge = new HubEdge("edge", {
-      project: config.platform.project,
-      hubDomain: config.edge.hubDomain,
-      existingZoneName: config.edge.existingZone?.name,
-      namePrefix: stack,
-      protectZone,
-      securityPolicy: planAll(config).securityPolicy,
-    }, { transformations: [recordProtect] });
-    const provider = new k8s.Provider("k8s", { kubeconfig: "dummy" });
-    const hub = new k8s.helm.v3.Release("hub", { chart: "jupyterhub", namespace: config.hub.namespace }, { provider });
-    new HubGateway("hub-gateway", {
-      namespace: config.hub.namespace,
-      hostnames: hubHostnameList(config.edge.hubDomain),
-      certificateMapName: edge.certificateMapName,
-      addressName: edge.addressName,
-      sslPolicyName: edge.sslPolicyName,
-      loadBalancerResources: edge.loadBalancerResources,
-      backendTimeoutSeconds: config.edge.backendTimeoutSeconds,
-      securityPolicyName: edge.securityPolicyName,
-      logSampleRate: planAll(config).securityPolicy.logSampleRate,
-    }, { provider, dependsOn: [hub] });
+    const edge = declareEdge(stack, config, { protectZone, edgeOptions: { transformations: [recordProtect] } });
     return { hubUrl: edge.hubUrl, staticIp: edge.staticIp, nameServers: edge.nameServers, dsRecords: edge.dsRecords, certificateName: edge.certificateName };
   });
   return { config, run, protectedNames };

@@ -4,14 +4,10 @@
 
 import * as assert from "assert";
 import { parseConfig } from "../../infra/config/parse";
-import { HardenedCluster } from "../../infra/components/cluster";
 import { planAll } from "../../infra/plan";
-import { workloadIdentityPool } from "../../infra/plan/cluster";
-import { runOffline } from "../../infra/tools/offline";
 import { sandboxNodeKey } from "../../policy-pack/contracts/sandbox";
-import { inputs, ofType } from "../support/resources";
+import { clusterArgs, declareCluster, poolInputs } from "../support/components";
 import { rawWith } from "../support/stacks";
-import { TYPES } from "../support/types";
 
 const gpuProfile = {
   machineType: "n1-standard-8",
@@ -26,23 +22,7 @@ describe("GKE Sandbox on the node pools", function () {
 
   it("HardenedCluster gives the sandboxed pools sandboxConfig.type GVISOR and leaves GKE's own taint and label to GKE", async () => {
     const config = parseConfig(rawWith("event", { gpuProfile }));
-    const run = await runOffline("event", {}, [], () => {
-      const cluster = new HardenedCluster("cluster", {
-        project: config.platform.project,
-        workloadIdentityPool: workloadIdentityPool(config.platform.project),
-        region: config.platform.region,
-        location: config.platform.location,
-        releaseChannel: config.platform.releaseChannel,
-        authorizedNetworks: config.platform.authorizedNetworks,
-        deletionProtection: false,
-        network: "vpc",
-        subnetwork: "subnet",
-        nodePools: planAll(config).nodePools,
-        namePrefix: "event",
-      });
-      return { clusterName: cluster.cluster.name };
-    });
-    const pools = new Map(ofType(run, TYPES.nodePool).map((p) => [p.name, inputs(p)]));
+    const pools = poolInputs(await declareCluster(clusterArgs(config, planAll(config).nodePools)));
     assert.strictEqual(pools.get("cluster-core").nodeConfig.sandboxConfig, undefined);
     for (const name of ["cluster-user", "cluster-gpu"]) {
       const nodeConfig = pools.get(name).nodeConfig;

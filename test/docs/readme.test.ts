@@ -93,5 +93,7 @@ describe("docs/architecture.md", () => {
     const named = new Set(rows.flatMap((r) => [...r.split("|")[1].matchAll(/`([^`\s]+)`/g)].map((m) => m[1])));
     assert.ok(named.size > 0, "docs/architecture.md needs its table of libraries");
     assert.deepStrictEqual(deps.filter((d) => !named.has(d)), []);
+    // And names no package the project no longer depends on (a row for a removed one would outlive it).
+    assert.deepStrictEqual([...named].filter((n) => !deps.includes(n)), [], "libraries in the table that package.json does not list");
   });
 });

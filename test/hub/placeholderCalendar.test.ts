@@ -91,10 +91,12 @@ describe("the placeholder calendar", function () {
 
   it("may only read and patch the one StatefulSet's scale, and runs restricted on the core pool in the hub's pinned image", () => {
     assert.deepStrictEqual(calendarRoleRules(), [{ apiGroups: ["apps"], resources: ["statefulsets/scale"], resourceNames: ["user-placeholder"], verbs: ["get", "patch"] }]);
-    const pod = calendarPodSpec("placeholder-calendar", "placeholder-calendar");
+    const pod = calendarPodSpec();
     assert.strictEqual(calendarImage, "quay.io/jupyterhub/k8s-hub:4.4.0");
     assert.deepStrictEqual(pod.nodeSelector, { "hub.jupyter.org/node-purpose": "core" });
     assert.strictEqual(pod.serviceAccountName, "placeholder-calendar");
+    // The component names its ServiceAccount and ConfigMap "placeholder-calendar" too (components/placeholderCalendar.ts).
+    assert.deepStrictEqual(pod.volumes, [{ name: "calendar", configMap: { name: "placeholder-calendar" } }]);
     const c = pod.containers[0].securityContext;
     assert.deepStrictEqual([c.runAsNonRoot, c.allowPrivilegeEscalation, c.readOnlyRootFilesystem, c.capabilities.drop, c.seccompProfile.type], [true, false, true, ["ALL"], "RuntimeDefault"]);
   });

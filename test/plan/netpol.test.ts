@@ -6,6 +6,7 @@ import {
   admittedMetadataPaths,
   chartEgressDefaults,
   EgressAllowRules,
+  egressRuleSpec,
   hubInternetEgressRule,
   httpsPort,
   noEgressAllowRules,
@@ -94,5 +95,33 @@ describe("the cluster's DNS choice", () => {
   it("has a DNS rule only for the choice it was written for", () => {
     assert.throws(() => dnsEgressRule({ ...clusterDns, nodeLocalDnsCache: true } as unknown as ClusterDns), /no DNS egress rule/);
     assert.throws(() => dnsEgressRule({ ...clusterDns, provider: "CLOUD_DNS" } as unknown as ClusterDns), /no DNS egress rule/);
+  });
+});
+
+describe("an egress rule as a NetworkPolicy spec takes it", () => {
+  // GKE's kube-dns (a selector peer) and the public internet without RFC 1918 (an ipBlock with exceptions):
+  // both kinds of peer the plan's rules carry (Kubernetes API, NetworkPolicyPeer).
+  const dns = { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } };
+  const internet = { ipBlock: { cidr: "0.0.0.0/0", except: ["10.0.0.0/8"] } };
+
+  it("keeps every peer, a selector as well as an ipBlock with its exceptions, and every port", () => {
+    const spec = egressRuleSpec({ to: [internet, dns, { ipBlock: { cidr: "10.0.0.0/8" } }], ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 443 }] });
+    assert.deepStrictEqual(spec, {
+      to: [
+        { ipBlock: { cidr: "0.0.0.0/0", except: ["10.0.0.0/8"] } },
+        { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } },
+        { ipBlock: { cidr: "10.0.0.0/8" } },
+      ],
+      ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 443 }],
+    });
+  });
+
+  it("copies, so a change to a declared spec cannot reach the plan's shared rule", () => {
+    const rule = { to: [internet, dns], ports: [{ protocol: "TCP" as const, port: 443 }] };
+    const spec = egressRuleSpec(rule);
+    assert.notStrictEqual(spec.to[0], internet);
+    assert.notStrictEqual((spec.to[0] as { ipBlock: { except: string[] } }).ipBlock.except, internet.ipBlock.except);
+    assert.notStrictEqual((spec.to[1] as { podSelector: { matchLabels: object } }).podSelector.matchLabels, dns.podSelector.matchLabels);
+    assert.notStrictEqual(spec.ports[0], rule.ports[0]);
   });
 });

@@ -3,12 +3,9 @@
 // GKE's default is the insecure one, or written in another spelling. Each case runs one policy alone on the
 // hand-built hardened stack, as policies.test.ts does.
 
-import * as assert from "assert";
-import { allPolicies } from "../../policy-pack/policies";
-import type { HardeningPolicy } from "../../policy-pack/policies/core";
-import { secureStack, TYPES as T } from "./fixtures";
-import { all, set, values, type Case } from "./mutations";
-import { assertNoViolation, assertViolation, check } from "./support";
+import { itRunsCases } from "./caseRunner";
+import { TYPES as T } from "./fixtures";
+import { all, set, values, type Case, type Pass } from "./mutations";
 
 const cluster = (path: string | readonly (string | number)[], value: unknown) => set(T.cluster, undefined, path, value);
 const userPool = (path: string | readonly (string | number)[], value: unknown) => set(T.nodePool, "cluster-user", path, value);
@@ -53,37 +50,10 @@ const CASES: readonly Case[] = [
   { policy: "edge-backend-security-policy", title: "backend logging absent (off by default)", mutate: set(T.backendPolicy, "edge-backend", "spec.default.logging", undefined), expect: "set spec.default.logging.enabled to true" },
 ];
 
-const PASSES: readonly { policy: string; title: string; mutate: (stack: ReturnType<typeof secureStack>) => void }[] = [
+const PASSES: readonly Pass[] = [
   { policy: "gke-user-node-pid-limit", title: "a PID limit of exactly 32768", mutate: userPool("nodeConfig.kubeletConfig.podPidsLimit", 32_768) },
 ];
 
-const byName = new Map(allPolicies.map((p) => [p.name, p]));
-function policyNamed(name: string): HardeningPolicy {
-  const policy = byName.get(name);
-  assert.ok(policy, `no policy named ${name}`);
-  return policy;
-}
-
 describe("policy pack: settings absent or spelt otherwise, where the default is insecure", () => {
-  for (const c of CASES) {
-    it(`${c.policy} blocks ${c.title}`, async () => {
-      const stack = secureStack();
-      const before = await check(stack, { policies: [policyNamed(c.policy)] });
-      assertNoViolation(before.findings.filter((f) => f.level === "mandatory"), c.policy);
-      c.mutate(stack);
-      const result = await check(stack, { policies: [policyNamed(c.policy)], config: c.config });
-      assert.deepStrictEqual(result.failures, []);
-      assertViolation(result.findings, c.policy, c.expect, c.level ?? "mandatory");
-    });
-  }
-  for (const p of PASSES) {
-    it(`${p.policy} leaves alone ${p.title}`, async () => {
-      const stack = secureStack();
-      p.mutate(stack);
-      const result = await check(stack, { policies: [policyNamed(p.policy)] });
-      assert.deepStrictEqual(result.failures, []);
-      assertNoViolation(result.findings.filter((f) => f.level === "mandatory"), p.policy);
-    });
-  }
+  itRunsCases(CASES, PASSES);
 });
-

@@ -5,7 +5,7 @@
 // organiser which field to set and to what, and a fragment would let a wrong field or value through.
 
 import * as assert from "assert";
-import { allPolicies } from "../../policy-pack/policies";
+import { policyNamed } from "./caseRunner";
 import { secureStack, TYPES as T } from "./fixtures";
 import { add, all, set, values, type Mutation } from "./mutations";
 import { assertNoViolation, check, UNKNOWN_STRING } from "./support";
@@ -183,12 +183,6 @@ const EDGES: readonly Edge[] = [
   { policy: "gke-no-client-certificate", title: "a client certificate", mutate: set(T.cluster, undefined, "masterAuth", { clientCertificateConfig: { issueClientCertificate: true } }), refused: "The cluster must not issue a long-lived client certificate: set masterAuth.clientCertificateConfig.issueClientCertificate to false (found: true)." },
   { policy: "gke-no-legacy-abac", title: "legacy ABAC on", mutate: set(T.cluster, undefined, "enableLegacyAbac", true), refused: "Legacy ABAC must be off so RBAC alone grants access: set enableLegacyAbac to false (found: true)." },
 ];
-
-const policyNamed = (name: string) => {
-  const policy = allPolicies.find((p) => p.name === name);
-  assert.ok(policy, `no policy named ${name}`);
-  return policy;
-};
 
 describe("policy pack: thresholds on both sides, insecure defaults left out", () => {
   for (const e of EDGES) {

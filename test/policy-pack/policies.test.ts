@@ -4,7 +4,8 @@
 
 import * as assert from "assert";
 import { allPolicies } from "../../policy-pack/policies";
-import { areaOf, type HardeningPolicy } from "../../policy-pack/policies/core";
+import { areaOf } from "../../policy-pack/policies/core";
+import { itRunsCases, policyNamed } from "./caseRunner";
 import { HUB, NODE_SA, NS, secureDeployment, secureStack, TYPES as T } from "./fixtures";
 import { VALUES_POD_CASES, VALUES_POD_PASSES } from "./valuesPodCases";
 import { add, all, pod, remove, set, values, type Case, type Mutation, type Pass, type Stack } from "./mutations";
@@ -527,14 +528,6 @@ export const PASSES: readonly Pass[] = [
   { policy: "stack-hostnames-covered", title: "certificate domains not known yet", mutate: set(T.certificate, undefined, "managed.domains", UNKNOWN_STRING) },
 ];
 
-const byName = new Map(allPolicies.map((p) => [p.name, p]));
-
-function policyNamed(name: string): HardeningPolicy {
-  const policy = byName.get(name);
-  assert.ok(policy, `no policy named ${name}`);
-  return policy;
-}
-
 describe("policy pack: each policy on the hardened stack", () => {
   it("the hardened stack has no mandatory violation", async () => {
     const result = await check(secureStack());
@@ -552,28 +545,7 @@ describe("policy pack: each policy on the hardened stack", () => {
     assert.deepStrictEqual(allPolicies.map((p) => p.name).filter((n) => !covered.has(n)), []);
   });
 
-  for (const c of CASES) {
-    it(`${c.policy} blocks ${c.title}`, async () => {
-      const stack = secureStack();
-      // With the pack's defaults the hardened stack passes, so the finding below comes from the case.
-      const before = await check(stack, { policies: [policyNamed(c.policy)] });
-      assertNoViolation(before.findings.filter((f) => f.level === "mandatory"), c.policy);
-      c.mutate(stack);
-      const result = await check(stack, { policies: [policyNamed(c.policy)], config: c.config });
-      assert.deepStrictEqual(result.failures, []);
-      assertViolation(result.findings, c.policy, c.expect, c.level ?? "mandatory");
-    });
-  }
-
-  for (const p of PASSES) {
-    it(`${p.policy} leaves alone ${p.title}`, async () => {
-      const stack = secureStack();
-      p.mutate(stack);
-      const result = await check(stack, { policies: [policyNamed(p.policy)], config: p.config });
-      assert.deepStrictEqual(result.failures, []);
-      assertNoViolation(result.findings, p.policy);
-    });
-  }
+  itRunsCases(CASES, PASSES);
 });
 
 describe("policy pack: applicability", () => {

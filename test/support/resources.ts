@@ -22,3 +22,8 @@ export function named(run: OfflineRun, type: string, name: string): DeclaredReso
   assert.ok(found, `no ${type} named ${name}; found ${ofType(run, type).map((r) => r.name).join(", ") || "none"}`);
   return found;
 }
+
+/** Whether `from` was registered with a dependency on `to` (its own dependsOn or an input from it). */
+export function dependsOn(from: DeclaredResource, to: DeclaredResource): boolean {
+  return from.dependencies.includes(to.urn);
+}

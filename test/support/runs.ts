@@ -2,7 +2,7 @@ import * as assert from "assert";
 import { ConfigError } from "../../infra/config/errors";
 import { projectName, readProgramConfig } from "../../infra/config/read";
 import { deployHub } from "../../infra/program";
-import { OfflineRun, runOffline } from "../../infra/tools/offline";
+import { DeclaredResource, OfflineRun, runOffline } from "../../infra/tools/offline";
 import { planStack, PreviewDocument, ProgramExports, toPreviewDocument } from "../../infra/tools/plan";
 import { readStackFile } from "../../infra/tools/stackFile";
 import { stacksAsOf } from "./stacks";
@@ -46,10 +46,27 @@ export async function stackPreview(stack: string): Promise<PreviewDocument> {
 }
 
 /**
- * Runs the program for `stack` with `changes` to its stack file's config (keys as in the file, values
- * as Pulumi stores them: strings, JSON for anything else) and asserts it refuses the config with a
- * ConfigError whose message matches every pattern, having declared no resource — not even one whose
- * registration was already in flight. `now` is the clock the program reads (default `stacksAsOf`).
+ * Runs the program for `stack` with `changes` to its stack file's config (keys as in the file, values as
+ * Pulumi stores them: strings, JSON for anything else). `now` is the clock the program reads (default
+ * `stacksAsOf`); `onRegister` sees each resource as it is registered.
+ */
+export function runWith(
+  stack: string,
+  changes: Record<string, unknown>,
+  { now = stacksAsOf, onRegister }: { now?: Date; onRegister?: (r: DeclaredResource) => void } = {},
+): Promise<OfflineRun> {
+  const { config, secretKeys } = readStackFile(stack);
+  const changed = { ...config };
+  for (const [key, value] of Object.entries(changes)) {
+    changed[key.includes(":") ? key : `${projectName}:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
+  }
+  return runOffline(stack, changed, secretKeys, () => deployHub(readProgramConfig({ now })), onRegister);
+}
+
+/**
+ * Runs the program as `runWith` does and asserts it refuses the config with a ConfigError whose message
+ * matches every pattern, having declared no resource — not even one whose registration was already in
+ * flight.
  */
 export async function assertProgramRefuses(
   stack: string,
@@ -57,14 +74,9 @@ export async function assertProgramRefuses(
   patterns: RegExp | readonly RegExp[],
   { now = stacksAsOf }: { now?: Date } = {},
 ): Promise<void> {
-  const { config, secretKeys } = readStackFile(stack);
-  const changed = { ...config };
-  for (const [key, value] of Object.entries(changes)) {
-    changed[key.includes(":") ? key : `${projectName}:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
-  }
   const declared: string[] = [];
   await assert.rejects(
-    runOffline(stack, changed, secretKeys, () => deployHub(readProgramConfig({ now })), (r) => declared.push(r.urn)),
+    runWith(stack, changes, { now, onRegister: (r) => declared.push(r.urn) }),
     (e: unknown) => {
       assert.ok(e instanceof ConfigError, `expected a ConfigError, got ${String(e)}`);
       for (const pattern of [patterns].flat()) assert.match(e.message, pattern);

@@ -1,4 +1,6 @@
 import * as assert from "assert";
+import { readFileSync } from "fs";
+import * as path from "path";
 import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
@@ -13,6 +15,9 @@ import { TYPES, TypeName } from "./types";
 
 type Token = (typeof TYPES)[TypeName];
 const declares = (cls: { isInstance(obj: unknown): boolean }) => (token: Token) => cls.isInstance({ __pulumiType: token });
+// A component's token is the first argument of its constructor's `super` call.
+const component = (file: string) => (token: Token) =>
+  readFileSync(path.join(__dirname, "../../infra/components", file), "utf8").includes(`super(${JSON.stringify(token)}, name`);
 const customResource = (model: { apiVersion: string; kind: string }) => (token: Token) => token === `kubernetes:${model.apiVersion}:${model.kind}`;
 
 const checks: Record<TypeName, (token: Token) => boolean> = {
@@ -34,6 +39,9 @@ const checks: Record<TypeName, (token: Token) => boolean> = {
   artifactRegistryRepository: declares(gcp.artifactregistry.Repository),
   artifactRegistryIamMember: declares(gcp.artifactregistry.RepositoryIamMember),
   serviceAccountIamMember: declares(gcp.serviceaccount.IAMMember),
+  bucket: declares(gcp.storage.Bucket),
+  bucketIamMember: declares(gcp.storage.BucketIAMMember),
+  budget: declares(gcp.billing.Budget),
   network: declares(gcp.compute.Network),
   router: declares(gcp.compute.Router),
   globalAddress: declares(gcp.compute.GlobalAddress),
@@ -52,11 +60,15 @@ const checks: Record<TypeName, (token: Token) => boolean> = {
   secret: declares(k8s.core.v1.Secret),
   deployment: declares(k8s.apps.v1.Deployment),
   k8sServiceAccount: declares(k8s.core.v1.ServiceAccount),
+  k8sRole: declares(k8s.rbac.v1.Role),
   randomBytes: declares(random.RandomBytes),
   k8sProvider: declares(k8s.Provider), // a provider's isInstance adds the "pulumi:providers:" prefix
   // No class to ask: @pulumi/pulumi 3.248 dynamic/index.ts builds `pulumi-nodejs:dynamic${module ? `/${module}` : ""}:${type}`
   // with no module and the type "Resource" by default (the apis component test finds the one declared).
   dynamicResource: (token) => token === "pulumi-nodejs:dynamic:Resource",
+  clusterComponent: component("cluster.ts"),
+  hubComponent: component("jupyterhub.ts"),
+  gatewayComponent: component("gateway.ts"),
 };
 
 describe("the tests' resource type tokens", () => {
@@ -68,5 +80,6 @@ describe("the tests' resource type tokens", () => {
     assert.strictEqual(declares(gcp.container.Cluster)(TYPES.nodePool), false);
     assert.strictEqual(customResource(Gateway)(TYPES.httpRoute), false);
     assert.strictEqual(declares(k8s.Provider)("kubernetes" as Token), false);
+    assert.strictEqual(component("gateway.ts")(TYPES.hubComponent), false);
   });
 });

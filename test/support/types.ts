@@ -12,15 +12,24 @@ export const TYPES = {
   projectService: "gcp:projects/service:Service",
   /** Who may act as a service account (Workload Identity bindings). */
   serviceAccountIamMember: "gcp:serviceaccount/iAMMember:IAMMember",
+  bucket: "gcp:storage/bucket:Bucket",
+  bucketIamMember: "gcp:storage/bucketIAMMember:BucketIAMMember",
+  budget: "gcp:billing/budget:Budget",
   ...K8S,
   secret: "kubernetes:core/v1:Secret",
   deployment: "kubernetes:apps/v1:Deployment",
   k8sServiceAccount: "kubernetes:core/v1:ServiceAccount",
+  k8sRole: "kubernetes:rbac.authorization.k8s.io/v1:Role",
   randomBytes: "random:index/randomBytes:RandomBytes",
   /** The explicit Kubernetes provider the cluster component makes (providers are `pulumi:providers:<package>`). */
   k8sProvider: "pulumi:providers:kubernetes",
   /** A dynamic provider's resource (@pulumi/pulumi dynamic), such as the wait for the Google APIs. */
   dynamicResource: "pulumi-nodejs:dynamic:Resource",
+  // The program's own components (infra/components/*.ts), each the token its constructor passes to
+  // ComponentResource.
+  clusterComponent: "jupyterhub-gke:cluster:HardenedCluster",
+  hubComponent: "jupyterhub-gke:hub:JupyterHub",
+  gatewayComponent: "jupyterhub-gke:edge:HubGateway",
 } as const;
 
 export type TypeName = keyof typeof TYPES;

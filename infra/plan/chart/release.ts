@@ -22,6 +22,8 @@ export const z2jhChart = {
  * calendar and the package proxy, which need python3 and nothing else, run it too.
  */
 export const z2jhHubImage = `quay.io/jupyterhub/k8s-hub:${z2jhChart.version}`;
+/** The user z2jhHubImage runs as (images/hub/Dockerfile: `jovyan`, uid 1000), as the chart runs it (values.yaml hub.containerSecurityContext.runAsUser). */
+export const z2jhHubImageUid = 1000;
 
 /** The chart's public proxy Service (fullnameOverride ""), which the Gateway routes to. */
 export const proxyService = { name: "proxy-public", port: 80 } as const;

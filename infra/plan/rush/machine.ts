@@ -2,7 +2,7 @@ import type { CapacityConfig, SandboxPodOverhead } from "../../config/types";
 import type { PriceTable } from "../../catalog/prices";
 import { MachineType, machineTypes } from "../../catalog/machineTypes";
 import { BindingConstraint, fitUsersOnNode, planUserPool } from "../capacity";
-import { nodeHourPrice } from "../cost";
+import { nodeWithBootDiskHour } from "../cost";
 import { noPodOverhead } from "../sandbox";
 
 // `userMachineType: auto`: every machine type the catalogue knows, priced in the stack's region, ranked by
@@ -55,7 +55,7 @@ export function priceMachine(
   if (fit.usersPerNode < 1) return "holds no user";
   const pool = planUserPool(machine, capacity, 0, podOverhead);
   if (pool.userNodesAtPeak > maxNodesPerPool) return `needs more than ${maxNodesPerPool} nodes`;
-  const nodeHourUsd = nodeHourPrice(prices, machine) + (bootDiskGiB * prices.balancedDiskGiBMonth) / prices.hoursPerMonth;
+  const nodeHourUsd = nodeWithBootDiskHour(prices, machine, bootDiskGiB);
   return {
     machineType: machine.name,
     family: machine.family,

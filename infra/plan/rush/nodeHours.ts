@@ -6,9 +6,11 @@ import { CalendarWindow, placeholdersAt, serversAt } from "./timetable";
 
 /**
  * The cluster autoscaler removes a node only once it has been unneeded for `scale-down-unneeded-time`,
- * 10 minutes by default (cluster-autoscaler FAQ, "What are the parameters to CA?"). GKE's
- * optimize-utilization profile scales down sooner, by an amount Google does not publish: 10 minutes
- * errs on the costly side.
+ * 10 minutes by default (cluster-autoscaler FAQ, "What are the parameters to CA?"). The cluster runs GKE's
+ * optimize-utilization profile (components/cluster.ts), which "will scale down the cluster more
+ * aggressively: it can remove more nodes, and remove nodes faster" (GKE docs, "About cluster autoscaling",
+ * cloud.google.com/kubernetes-engine/docs/concepts/cluster-autoscaler, "Autoscaling profiles") and gives
+ * no figure for how much faster: 10 minutes errs on the costly side.
  */
 const scaleDownUnneededSeconds = 600;
 
