@@ -281,3 +281,45 @@ describe("structured keys: each item checked, and the good ones kept as given", 
     }]);
   });
 });
+
+describe("values as Pulumi stores them (strings), decoded once and refused by kind", () => {
+  it("reads numbers in any JSON spelling, booleans and JSON structures; leaves other text as text", () => {
+    const config = accepted({ peakUsers: " 1e3 ", userCpuGuarantee: "0.25", deletionProtection: "false", timetable: "[]", zones: '["us-central1-b"]' });
+    assert.strictEqual(config.capacity.peakUsers, 1000, "1e3, padded with spaces");
+    assert.strictEqual(config.capacity.userCpuGuarantee, 0.25);
+    assert.strictEqual(config.platform.deletionProtection, false);
+    assert.deepStrictEqual(config.platform.location, { type: "regional", nodeZones: ["us-central1-b"] });
+    assert.strictEqual(accepted({ peakUsers: "5E+2", timetable: undefined, activeServerLimit: undefined }).capacity.peakUsers, 500);
+  });
+
+  it("keeps text that only looks like a number or a word as text, and refuses it for a number key", () => {
+    for (const text of ["12 users", "e3", "1e", "1.e3", "truey", "nulls", "x true", "0x10"]) {
+      assert.deepStrictEqual(issues({ peakUsers: text }), [{ key: "peakUsers", allowed: "allowed: a whole number from 1 to 5000" }], text);
+    }
+    assert.deepStrictEqual(issues({ deletionProtection: "yes" }), [{ key: "deletionProtection", allowed: "allowed: true or false" }]);
+    assert.deepStrictEqual(issues({ deletionProtection: "1" }), [{ key: "deletionProtection", allowed: "allowed: true or false" }]);
+    assert.deepStrictEqual(issues({ zones: "{not json" }), [{ key: "zones", allowed: "a list of zone names such as europe-west1-b is required" }]);
+  });
+
+  it("treats an empty or null value as unset: the default, or the key's own 'required' message", () => {
+    assert.strictEqual(accepted({ deletionProtection: "" }).platform.deletionProtection, false);
+    assert.strictEqual(accepted({ releaseChannel: null }).platform.releaseChannel, "REGULAR");
+    assert.deepStrictEqual(issues({ peakUsers: "" }).map((i) => i.key), ["peakUsers"]);
+    assert.deepStrictEqual(issues({ peakUsers: null }), [{
+      key: "peakUsers", allowed: "required: concurrent users at the busiest moment (a whole number from 1 to 5000); set it with `pulumi config set peakUsers 500`",
+    }]);
+  });
+
+  it("refuses a string key given a structure, and an enum given a number it does not list", () => {
+    assert.deepStrictEqual(issues({ coreMachineType: '{"a": 1}' }), [{ key: "coreMachineType", allowed: "a string is required" }]);
+    assert.deepStrictEqual(issues({ releaseChannel: "7" }), [{ key: "releaseChannel", allowed: "allowed: RAPID, REGULAR, STABLE" }]);
+    assert.deepStrictEqual(issues({ userSandbox: "GVISOR" }).map((i) => i.key), ["userSandbox"], "enum values are case-sensitive");
+  });
+
+  it("refuses a list key given a scalar, and a string list with any bad item", () => {
+    assert.deepStrictEqual(issues({ egressAllowlist: "203.0.113.16/28" }), [{ key: "egressAllowlist", allowed: "a list is required" }]);
+    assert.deepStrictEqual(issues({ oidcAdminGroups: ["staff", 7] }).map((i) => i.key), ["oidcAdminGroups"]);
+    assert.deepStrictEqual(issues({ oidcAdminGroups: ["staff", ""] }).map((i) => i.key), ["oidcAdminGroups"]);
+    assert.deepStrictEqual(issues({ dnsZone: "[1]" }), [{ key: "dnsZone", allowed: "an object is required" }]);
+  });
+});
