@@ -323,3 +323,39 @@ describe("values as Pulumi stores them (strings), decoded once and refused by ki
     assert.deepStrictEqual(issues({ dnsZone: "[1]" }), [{ key: "dnsZone", allowed: "an object is required" }]);
   });
 });
+
+describe("the refusal itself: what the organiser reads", () => {
+  it("is one ConfigError, each value shown as it was written (strings quoted, structures as JSON)", () => {
+    let error: unknown;
+    try {
+      parseConfig(rawWith("event", { releaseChannel: "7", zones: '{"a": 1}', hubDomain: "hub" }), { now: stacksAsOf });
+    } catch (e) {
+      error = e;
+    }
+    assert.ok(error instanceof ConfigError, "a ConfigError");
+    assert.strictEqual(error.name, "ConfigError", "the name the Pulumi CLI prints before the message");
+    const lines = error.message.split("\n");
+    assert.strictEqual(lines[0], "Invalid stack configuration (3 problems):");
+    assert.strictEqual(lines[1], "  - zones: got {\"a\":1}; a list of zone names such as europe-west1-b is required");
+    assert.ok(lines.includes("  - releaseChannel: got 7; allowed: RAPID, REGULAR, STABLE"), "a number shown as a number");
+    assert.ok(lines.some((l) => l.startsWith("  - hubDomain: got \"hub\"; ")), "a string shown quoted");
+  });
+
+  it("https URLs only, with a host and without credentials, for the identity provider and package indexes", () => {
+    const message = "an https:// URL without credentials is required";
+    for (const url of ["http://login.example.com/token", "https://user:pw@login.example.com/token", "https://user@login.example.com/token", "login.example.com/token"]) {
+      assert.deepStrictEqual(issues({ oidcTokenUrl: url }), [{ key: "oidcTokenUrl", allowed: message }], url);
+    }
+    accepted({ oidcTokenUrl: "https://login.example.com:8443/token" });
+    // (An https URL with an empty host cannot be written: the WHATWG URL parser reads "https:///token" as
+    // host "token" and refuses "https://" outright, so schema.ts's `hostname !== ""` is belt and braces.)
+  });
+
+  it("a hub domain of two or more DNS labels whose last is not all digits", () => {
+    accepted({ hubDomain: "a.io" });
+    accepted({ hubDomain: "hub.example.c0m" });
+    for (const domain of ["localhost", "hub.example.123", "10.0.0.1"]) {
+      assert.deepStrictEqual(issues({ hubDomain: domain }).map((i) => i.key), ["hubDomain"], domain);
+    }
+  });
+});
