@@ -70,9 +70,11 @@ export interface ImageReference {
  * live under `library/`.
  */
 export function parseImageReference(ref: string): ImageReference {
+  // A tag comes before a digest when both are written (`name:tag@sha256:...`): the pin starts at the tag.
   const at = ref.indexOf("@");
-  const colon = ref.lastIndexOf(":");
-  const cut = at >= 0 ? at : colon > ref.lastIndexOf("/") ? colon : -1;
+  const named = at >= 0 ? ref.slice(0, at) : ref;
+  const colon = named.lastIndexOf(":");
+  const cut = colon > named.lastIndexOf("/") ? colon : at;
   if (cut < 0) throw new RangeError(`image ${ref} is not pinned by tag or digest`);
   const name = ref.slice(0, cut);
   const pin = ref.slice(cut);
