@@ -38,7 +38,7 @@ describe("the placeholder calendar's objects", () => {
       { name: "PLACEHOLDER_CALENDAR", value: "/etc/placeholder-calendar/calendar.json" },
       { name: "PYTHONDONTWRITEBYTECODE", value: "1" },
     ]);
-    assert.deepStrictEqual(container.securityContext, { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } });
+    assert.deepStrictEqual(container.securityContext, { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] }, runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } }, "Pod Security restricted, container level too");
     assert.deepStrictEqual(container.resources, { requests: { cpu: "10m", memory: "64Mi" }, limits: { cpu: "100m", memory: "128Mi" } });
     assert.deepStrictEqual(container.volumeMounts, [{ name: "calendar", mountPath: "/etc/placeholder-calendar", readOnly: true }]);
     assert.deepStrictEqual(pod.volumes, [{ name: "calendar", configMap: { name: "placeholder-calendar" } }]);
