@@ -14,6 +14,9 @@ import * as assert from "assert";
 import { get } from "../../policy-pack/policies/core";
 import { corePods } from "../../policy-pack/policies/z2jh/corePods";
 import { derivePods, effectiveValues, userPods, type DerivedPod } from "../../policy-pack/policies/z2jh/pods";
+import { itRunsCases } from "./caseRunner";
+import { HUB } from "./fixtures";
+import { all, values } from "./mutations";
 import { UNKNOWN_STRING } from "./support";
 
 /** values.yaml: the containerSecurityContext of chp, traefik, secretSync, the scheduler, placeholders, pullers. */
@@ -419,4 +422,26 @@ describe("policy pack: the chart's own pods derived from values (corePods)", () 
     ]);
     assert.deepStrictEqual(pod.containers.map((c) => c.path), [["containers", 0]], "the notebook container only");
   });
+});
+
+describe("policy pack: what a user is told about the chart's own pods", () => {
+  const autohttps = values("proxy.https", { enabled: true, hosts: [HUB] });
+  itRunsCases(
+    [
+      {
+        policy: "jupyterhub-pod-security",
+        title: "a hostPath volume added to the autohttps pod",
+        mutate: all(autohttps, values("proxy.traefik.extraVolumes", [{ name: "host", hostPath: { path: "/var/run" } }])),
+        expect:
+          'In the autohttps (traefik) pod: Pods must not mount node or network volumes: set values.proxy.traefik.extraVolumes[0] to one of configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected, secret (found: "hostPath").',
+      },
+      {
+        policy: "jupyterhub-pod-security",
+        title: "image pullers whose pulling containers run as root",
+        mutate: values("prePuller.containerSecurityContext.runAsUser", 0),
+        expect: "In the continuous image puller; the hook image puller: Containers must not run as root: set values.prePuller.containerSecurityContext.runAsUser to a non-zero uid (found: 0).",
+      },
+    ],
+    [{ policy: "jupyterhub-pod-security", title: "the autohttps pod as the chart's defaults render it", mutate: autohttps }],
+  );
 });
