@@ -73,17 +73,15 @@ function image(v: Record<string, unknown>, key: string): string | undefined {
 function chartContainer(
   v: Record<string, unknown>,
   name: string,
-  keys: { readonly securityContext: string; readonly image?: string; readonly resources?: string },
-  more: Record<string, unknown> = {},
+  keys: { readonly securityContext: string; readonly image: string; readonly resources: string },
 ): { item: unknown; where: string; fields: Record<string, string> } {
-  const item: Record<string, unknown> = { name, ...more };
-  if (keys.image !== undefined) item.image = image(v, keys.image);
+  const item: Record<string, unknown> = { name };
+  const imageRef = image(v, keys.image);
+  if (imageRef !== undefined) item.image = imageRef;
   const securityContext = get(v, keys.securityContext);
   if (securityContext !== undefined) item.securityContext = securityContext;
-  if (keys.resources !== undefined && get(v, keys.resources) !== undefined) item.resources = get(v, keys.resources);
-  const fields: Record<string, string> = { securityContext: `values.${keys.securityContext}` };
-  if (keys.image !== undefined) fields.image = `values.${keys.image}`;
-  if (keys.resources !== undefined) fields.resources = `values.${keys.resources}`;
+  if (get(v, keys.resources) !== undefined) item.resources = get(v, keys.resources);
+  const fields = { securityContext: `values.${keys.securityContext}`, image: `values.${keys.image}`, resources: `values.${keys.resources}` };
   return { item, where: `values.${keys.securityContext}`, fields };
 }
 
@@ -98,7 +96,8 @@ function hubPod(v: Record<string, unknown>): CorePodParts {
     { item: { name: "config", configMap: { name: "hub" } }, where: "values.hub" },
     { item: { name: "secret", secret: { secretName: "hub" } }, where: "values.hub" },
   ];
-  if (typeof get(v, "hub.existingSecret") === "string") volumes.push({ item: { name: "existing-secret", secret: { secretName: get(v, "hub.existingSecret") as string } }, where: "values.hub.existingSecret" });
+  const existingSecret = get(v, "hub.existingSecret");
+  if (typeof existingSecret === "string" && existingSecret !== "") volumes.push({ item: { name: "existing-secret", secret: { secretName: existingSecret } }, where: "values.hub.existingSecret" });
   if (entries(get(v, "hub.extraFiles")).length > 0) volumes.push({ item: { name: "files", secret: { secretName: "hub" } }, where: "values.hub.extraFiles" });
   volumes.push(...listed(v, "hub.extraVolumes"));
   if (get(v, "hub.db.type") === "sqlite-pvc") volumes.push({ item: { name: "pvc", persistentVolumeClaim: { claimName: "hub-db-dir" } }, where: "values.hub.db" });
@@ -118,10 +117,18 @@ function hubPod(v: Record<string, unknown>): CorePodParts {
   return { label: "the hub", ...pod.parts(get(v, "hub.annotations"), "values.hub.annotations") };
 }
 
+/** The secret chp reads its certificate from, for `proxy.https.type` manual (the chart's) or secret (the user's). */
+function proxyTlsSecret(v: Record<string, unknown>): unknown {
+  if (get(v, "proxy.https.enabled") !== true) return undefined;
+  const type = get(v, "proxy.https.type");
+  if (type === "manual") return "proxy-public-manual-tls";
+  return type === "secret" ? get(v, "proxy.https.secret.name") : undefined;
+}
+
 function proxyPod(v: Record<string, unknown>): CorePodParts {
   const pod = new PodBuilder("values.proxy.chp.extraPodSpec");
-  const https = get(v, "proxy.https.enabled") === true && ["manual", "secret"].includes(String(get(v, "proxy.https.type")));
-  if (https) pod.push("volumes", [{ item: { name: "tls-secret", secret: { secretName: "proxy-tls" } }, where: "values.proxy.https" }]);
+  const tlsSecret = proxyTlsSecret(v);
+  if (tlsSecret !== undefined) pod.push("volumes", [{ item: { name: "tls-secret", secret: { secretName: tlsSecret } }, where: "values.proxy.https" }]);
   pod.push("containers", [chartContainer(v, "chp", { securityContext: "proxy.chp.containerSecurityContext", image: "proxy.chp.image", resources: "proxy.chp.resources" })]);
   pod.extraPodSpec(get(v, "proxy.chp.extraPodSpec"), "values.proxy.chp.extraPodSpec");
   return { label: "the proxy", ...pod.parts(get(v, "proxy.annotations"), "values.proxy.annotations") };
@@ -172,18 +179,28 @@ function userPlaceholderPod(v: Record<string, unknown>): CorePodParts | undefine
 
 /** The images the pullers pull, each in an init container that only runs `echo`. */
 function pulledImages(v: Record<string, unknown>): { item: unknown; where: string; fields: Record<string, string> }[] {
+  const resources = get(v, "prePuller.resources");
   const puller = (name: string, imageRef: unknown, imageWhere: string) => ({
-    item: { name, image: imageRef, command: ["/bin/sh", "-c", 'echo "Pulling complete"'], securityContext: get(v, "prePuller.containerSecurityContext") },
+    item: {
+      name,
+      image: imageRef,
+      command: ["/bin/sh", "-c", 'echo "Pulling complete"'],
+      ...(resources === undefined ? {} : { resources }),
+      securityContext: get(v, "prePuller.containerSecurityContext"),
+    },
     where: "values.prePuller.containerSecurityContext",
-    fields: { securityContext: "values.prePuller.containerSecurityContext", image: imageWhere },
+    fields: { securityContext: "values.prePuller.containerSecurityContext", image: imageWhere, resources: "values.prePuller.resources" },
   });
-  const found = [puller("image-pull-singleuser", image(v, "singleuser.image"), "values.singleuser.image")];
-  for (const key of ["singleuser.initContainers", "singleuser.extraContainers"]) {
-    for (const { item, where } of listed(v, key)) found.push(puller(`image-pull-${String(get(item, "name"))}`, get(item, "image"), `${where}.image`));
-  }
+  // _helpers-daemonset.tpl 99-118 (its `cloudMetadata.enabled` branch is for values the 4.4.0 schema refuses:
+  // cloudMetadata has additionalProperties false and no `enabled`).
+  const found = get(v, "singleuser.cloudMetadata.blockWithIptables") === true ? [puller("image-pull-metadata-block", image(v, "singleuser.networkTools.image"), "values.singleuser.networkTools.image")] : [];
+  found.push(puller("image-pull-singleuser", image(v, "singleuser.image"), "values.singleuser.image"));
+  [...listed(v, "singleuser.initContainers"), ...listed(v, "singleuser.extraContainers")].forEach(({ item, where }, k) =>
+    found.push(puller(`image-pull-singleuser-init-and-extra-containers-${k}`, get(item, "image"), `${where}.image`)),
+  );
   if (get(v, "prePuller.pullProfileListImages") === true) {
     const profiles = list(get(v, "singleuser.profileList"));
-    (profiles === UNKNOWN ? [] : profiles).forEach((profile, i) => {
+    if (profiles !== UNKNOWN) profiles.forEach((profile, i) => {
       const own = get(profile, "kubespawner_override.image");
       if (own !== undefined) found.push(puller(`image-pull-singleuser-profilelist-${i}`, own, `values.singleuser.profileList[${i}].kubespawner_override.image`));
       for (const [option, spec] of entries(get(profile, "profile_options"))) {
@@ -216,7 +233,7 @@ function imagePullerPods(v: Record<string, unknown>): CorePodParts[] {
   });
   if (get(v, "prePuller.hook.enabled") === true) {
     const job = new PodBuilder("values.prePuller.hook");
-    job.push("containers", [chartContainer(v, "image-awaiter", { securityContext: "prePuller.hook.containerSecurityContext", image: "prePuller.hook.image", resources: "prePuller.hook.resources" })]);
+    job.push("containers", [chartContainer(v, "hook-image-awaiter", { securityContext: "prePuller.hook.containerSecurityContext", image: "prePuller.hook.image", resources: "prePuller.hook.resources" })]);
     pods.push({ label: "the image awaiter", ...job.parts(get(v, "prePuller.annotations"), "values.prePuller.annotations") });
   }
   return pods;
