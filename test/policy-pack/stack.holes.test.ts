@@ -134,6 +134,7 @@ describe("stack policies: whole findings, unknowns, odd types, lookalikes (mutat
     ]);
     itPasses(P, "a route whose rules are not known yet", all(remove(T.healthCheck), route("spec.rules", UNKNOWN_STRING)));
     itPasses(P, "a route whose namespace is not known yet", all(remove(T.healthCheck), route("metadata.namespace", UNKNOWN_STRING)));
+    itPasses(P, "a route whose namespace is not known yet, its backend naming its own", all(remove(T.healthCheck), route("metadata.namespace", UNKNOWN_STRING), route(["spec", "rules", 0, "backendRefs", 0, "namespace"], NS)));
     itPasses(P, "a rule whose backendRefs are not known yet", all(remove(T.healthCheck), route("spec.rules", [{ backendRefs: UNKNOWN_STRING }])));
     itPasses(
       P,
@@ -255,6 +256,7 @@ describe("stack policies: whole findings, unknowns, odd types, lookalikes (mutat
     itPasses(P, "a listener hostname not known yet", gateway(["spec", "listeners", 0, "hostname"], UNKNOWN_STRING));
     itPasses(P, "a map entry's hostname not known yet", set(T.certMapEntry, "edge-certmap-hub", "hostname", UNKNOWN_STRING));
     itPasses(P, "a record's name not known yet", set(T.record, "dns-hub", "name", UNKNOWN_STRING));
+    itPasses(P, "a record without a type beside the hub's own", add({ type: T.record, name: "dns-untyped", inputs: { managedZone: "dns-zone", name: `other.${HUB}.`, ttl: 300 } }));
     itPasses(P, "a certmap annotation not known yet", gateway(["metadata", "annotations", "networking.gke.io/certmap"], UNKNOWN_STRING));
     itPasses(P, "a CertificateMap whose name is not known yet", set(T.certMap, undefined, "name", UNKNOWN_STRING));
   });
@@ -433,6 +435,7 @@ describe("stack policies: whole findings, unknowns, odd types, lookalikes (mutat
       registry(values("singleuser.extraFiles", { motd: { mountPath: "/etc/motd", stringData: "hello\n" }, "pip-config": { mountPath: "/etc/pip.conf", stringData: pipConf(proxyIndex), mode: 0o444 } })),
     );
     itPasses(P, "a pip.conf not known yet", registry(pipFile(UNKNOWN_STRING)));
+    itPasses(P, "a pip.conf whose stringData is not a string", registry(pipFile(7)));
     itFinds(P, "KubeSpawner's environment naming PyPI", registry(values("hub.config.KubeSpawner.environment", { PIP_INDEX_URL: "https://pypi.org/simple" })), [
       notPublic("PIP_INDEX_URL: https://pypi.org/simple is neither Artifact Registry (*.pkg.dev) nor a Service of this stack"),
     ]);
@@ -504,6 +507,8 @@ describe("stack policies: whole findings, unknowns, odd types, lookalikes (mutat
 
     // repositories, Services, grants
     itPasses(P, "a repository whose format is not known yet", registry(set(AR, "registry-quay-io", "format", UNKNOWN_STRING), values("singleuser.image.name", "quay.io/jupyterhub/k8s-singleuser-sample")));
+    itPasses(P, "the Python repository's format not known yet", registry(set(AR, "registry-python", "format", UNKNOWN_STRING)));
+    itPasses(P, "a grant whose member is not known yet", registry(add({ type: AR_IAM, name: "pending", inputs: { repository: "test-pypi", role: "roles/artifactregistry.reader", member: UNKNOWN_STRING } })));
     itPasses(
       P,
       "a Service whose name or namespace is not known yet",
