@@ -6,74 +6,15 @@ import * as assert from "assert";
 import { allPolicies } from "../../policy-pack/policies";
 import { areaOf } from "../../policy-pack/policies/core";
 import { itRunsCases, policyNamed } from "./caseRunner";
-import { HUB, NODE_SA, NS, secureDeployment, secureStack, TYPES as T } from "./fixtures";
+import { HUB, NODE_SA, NS, secureStack, TYPES as T } from "./fixtures";
 import { VALUES_POD_CASES, VALUES_POD_PASSES } from "./valuesPodCases";
-import { add, all, pod, remove, set, values, type Case, type Mutation, type Pass, type Stack } from "./mutations";
+import { add, all, pod, remove, set, values, type Case, type Pass, type Stack } from "./mutations";
+import { AR, AR_IAM, DNS_RULE, pipConf, proxyAccount, proxyDeployment, proxyIndex, proxyNetpol, registry, WI_RULES, withRegistry } from "./registryFixtures";
 import { assertNoViolation, assertViolation, check, clone, find, getPath, setPath, UNKNOWN_STRING } from "./support";
-
-// The registry proxy's NetworkPolicy as components/registry.ts writes it, spelled out here: its name and
-// labels (contracts/packages.ts `packageProxy`) and GKE's Workload Identity rules ("About Workload
-// Identity Federation for GKE": 169.254.169.254/32 TCP 80 on Dataplane V2, 169.254.169.252/32 TCP 988).
-const WI_RULES = [
-  { to: [{ ipBlock: { cidr: "169.254.169.254/32" } }], ports: [{ protocol: "TCP", port: 80 }] },
-  { to: [{ ipBlock: { cidr: "169.254.169.252/32" } }], ports: [{ protocol: "TCP", port: 988 }] },
-];
-const DNS_RULE = { to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }], ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }] };
-const PROXY_LABELS = { "app.kubernetes.io/name": "package-proxy", "app.kubernetes.io/part-of": "jupyterhub-gke" };
-function proxyAccount(bound = true) {
-  return {
-    type: "kubernetes:core/v1:ServiceAccount",
-    name: "package-proxy-sa",
-    inputs: {
-      apiVersion: "v1",
-      kind: "ServiceAccount",
-      metadata: { name: "package-proxy", namespace: NS, labels: PROXY_LABELS, ...(bound ? { annotations: { "iam.gke.io/gcp-service-account": "test-proxy@p.iam.gserviceaccount.com" } } : {}) },
-      automountServiceAccountToken: false,
-    },
-  };
-}
-function proxyDeployment(pod: Record<string, unknown>) {
-  const d = secureDeployment() as any;
-  d.metadata = { name: "package-proxy", namespace: NS, labels: PROXY_LABELS };
-  d.spec.selector = { matchLabels: PROXY_LABELS };
-  d.spec.template.metadata = { labels: PROXY_LABELS };
-  Object.assign(d.spec.template.spec, { serviceAccountName: "package-proxy", ...pod });
-  return { type: T.deployment, name: "package-proxy-deployment", inputs: d };
-}
-function proxyNetpol(egress: unknown[], matchLabels: Record<string, string> = PROXY_LABELS, name = "package-proxy") {
-  return {
-    type: T.networkPolicy,
-    name: `${name}-netpol`,
-    inputs: {
-      apiVersion: "networking.k8s.io/v1",
-      kind: "NetworkPolicy",
-      metadata: { name, namespace: NS, labels: PROXY_LABELS },
-      spec: { podSelector: { matchLabels }, policyTypes: ["Ingress", "Egress"], ingress: [], egress },
-    },
-  };
-}
 
 const inputs = (stack: Stack, type: string, name?: string) => find(stack, type, name).inputs;
 const cluster = (path: string | readonly (string | number)[], value: unknown) => set(T.cluster, undefined, path, value);
 
-// Packages and the user image through Artifact Registry, in the shape the program declares it
-// (components/registry.ts, plan/packages.ts): a remote PyPI repository behind the package proxy's Service,
-// a remote Docker repository of quay.io, and pip and the user image pointed at them.
-const AR = "gcp:artifactregistry/repository:Repository";
-const AR_IAM = "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember";
-const proxyIndex = `http://package-proxy.${NS}.svc.cluster.local/simple/`;
-const pipConf = (index: string) => `[global]\nindex-url = ${index}\ntrusted-host = package-proxy.${NS}.svc.cluster.local\n`;
-// A function, so each case gets objects of its own to make insecure.
-const withRegistry: Mutation = (stack) => all(
-  add({ type: AR, name: "registry-python", inputs: { format: "PYTHON", mode: "REMOTE_REPOSITORY", repositoryId: "test-pypi", location: "europe-west1", remoteRepositoryConfig: { pythonRepository: { publicRepository: "PYPI" } } } }),
-  add({ type: AR, name: "registry-quay-io", inputs: { format: "DOCKER", mode: "REMOTE_REPOSITORY", repositoryId: "test-quay-io", location: "europe-west1", remoteRepositoryConfig: { commonRepository: { uri: "https://quay.io" } } } }),
-  add({ type: AR_IAM, name: "registry-nodes-read", inputs: { repository: "test-quay-io", location: "europe-west1", role: "roles/artifactregistry.reader", member: `serviceAccount:${NODE_SA}` } }),
-  add({ type: T.service, name: "package-proxy-service", inputs: { apiVersion: "v1", kind: "Service", metadata: { name: "package-proxy", namespace: NS }, spec: { type: "ClusterIP", ports: [{ port: 80 }] } } }),
-  values("singleuser.image.name", "europe-west1-docker.pkg.dev/jupyterhub-test/test-quay-io/jupyterhub/k8s-singleuser-sample"),
-  values("singleuser.extraFiles", { "pip-config": { mountPath: "/etc/pip.conf", stringData: pipConf(proxyIndex), mode: 0o444 } }),
-  values("singleuser.extraEnv", { PIP_CONFIG_FILE: "/etc/pip.conf" }),
-)(stack);
-const registry = (...mutations: Mutation[]): Mutation => all(withRegistry, ...mutations);
 const userPool = (path: string | readonly (string | number)[], value: unknown) => set(T.nodePool, "cluster-user", path, value);
 
 /** Each policy blocked by at least one insecure input. */

@@ -197,7 +197,7 @@ function proxyWorkloadFindings(resources: readonly StackResource[]): StackFindin
     const account = accounts.find((a) => get(a.props, "metadata.name") === accountName && namespaceOf(a) === ns);
     const bound = account && get(account.props, ["metadata", "annotations", WORKLOAD_IDENTITY_ANNOTATION]);
     if (typeof accountName !== "string" || accountName === "" || accountName === "default" || !account || bound === undefined || bound === "") {
-      say(`The registry proxy's pods reach the metadata server, so they must run as the proxy's own Workload Identity service account: set ${where}.serviceAccountName of ${workload.name} to a ServiceAccount of the stack in ${ns} annotated ${WORKLOAD_IDENTITY_ANNOTATION} (found: ${show(accountName)}${account ? ", not annotated" : ""}).`);
+      say(`The registry proxy's pods reach the metadata server, so they must run as the proxy's own Workload Identity service account: set ${where}.serviceAccountName of ${workload.name} to a ServiceAccount of the stack in ${ns} annotated ${WORKLOAD_IDENTITY_ANNOTATION} (found: ${show(accountName)}${account && (bound === undefined || bound === "") ? ", not annotated" : ""}).`);
       continue;
     }
     const accountAutomount = get(account.props, "automountServiceAccountToken");
