@@ -435,6 +435,15 @@ describe("stack policies: whole findings, unknowns, odd types, lookalikes (mutat
       registry(values("singleuser.extraFiles", { motd: { mountPath: "/etc/motd", stringData: "hello\n" }, "pip-config": { mountPath: "/etc/pip.conf", stringData: pipConf(proxyIndex), mode: 0o444 } })),
     );
     itPasses(P, "a pip.conf not known yet", registry(pipFile(UNKNOWN_STRING)));
+    // Z2JH 4.4.0 templates/singleuser/secret.yaml: binaryData lands in the Secret's data, base64.
+    const binaryPip = (text: string, extra: Record<string, unknown> = {}) =>
+      values(["singleuser", "extraFiles", "pip-config"], { mountPath: "/etc/pip.conf", binaryData: Buffer.from(text).toString("base64").replace(/(.{20})/g, "$1\n"), ...extra });
+    itFinds(P, "a pip.conf shipped as binaryData naming PyPI", registry(binaryPip("[global]\nindex-url = https://pypi.org/simple\n")), [
+      notPublic("index-url in /etc/pip.conf: https://pypi.org/simple is neither Artifact Registry (*.pkg.dev) nor a Service of this stack"),
+    ]);
+    itPasses(P, "a pip.conf shipped as binaryData naming the proxy", registry(binaryPip(pipConf(proxyIndex))));
+    itPasses(P, "stringData beside binaryData (Kubernetes lets stringData win)", registry(binaryPip("[global]\nindex-url = https://pypi.org/simple\n", { stringData: pipConf(proxyIndex) })));
+    itPasses(P, "binaryData not known yet", registry(values(["singleuser", "extraFiles", "pip-config"], { mountPath: "/etc/pip.conf", binaryData: UNKNOWN_STRING })));
     itPasses(P, "a pip.conf whose stringData is not a string", registry(pipFile(7)));
     itFinds(P, "KubeSpawner's environment naming PyPI", registry(values("hub.config.KubeSpawner.environment", { PIP_INDEX_URL: "https://pypi.org/simple" })), [
       notPublic("PIP_INDEX_URL: https://pypi.org/simple is neither Artifact Registry (*.pkg.dev) nor a Service of this stack"),

@@ -72,6 +72,19 @@ function onArtifactRegistry(image: string): boolean {
   return /^[a-z0-9-]+-docker\.pkg\.dev$/.test(first);
 }
 
+/**
+ * What a shipped file holds. Z2JH 4.4.0 templates/singleuser/secret.yaml writes `stringData` to the Secret's
+ * `stringData` and `binaryData` (base64) to its `data` under the same key, and Kubernetes lets `stringData`
+ * win, so a pip.conf shipped as `binaryData` is read decoded. (`data`, rendered as YAML, JSON or TOML by
+ * the file's extension, cannot hold an INI file such as pip.conf.)
+ */
+function pipFileText(file: unknown): unknown {
+  const text = get(file, "stringData");
+  const binary = get(file, "binaryData");
+  if (text !== undefined || typeof binary !== "string" || isUnknown(binary)) return text;
+  return Buffer.from(binary.replace(/\s+/g, ""), "base64").toString("utf8");
+}
+
 function releaseFindings(release: StackResource, services: ReadonlySet<string>, python: boolean, docker: boolean): StackFinding[] {
   const values = valuesOf(release.props);
   const findings: string[] = [];
@@ -82,7 +95,7 @@ function releaseFindings(release: StackResource, services: ReadonlySet<string>, 
     if (pipFile === undefined) {
       findings.push(`Packages must come through the registry: ship ${pipConfigPath} in values.singleuser.extraFiles with index-url naming the registry or its proxy (found: no pip configuration, so pip would use PyPI).`);
     } else {
-      const text = get(pipFile, "stringData");
+      const text = pipFileText(pipFile);
       if (typeof text === "string" && !isUnknown(text)) {
         const sources = pipConfigSources(text);
         const noIndex = /^\s*no[-_]index\s*[=:]\s*(true|yes|on|1)\s*$/im.test(text);
