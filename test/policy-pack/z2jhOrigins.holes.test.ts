@@ -51,6 +51,12 @@ describe("policy pack: where a derived pod's parts are set (z2jh/origins.ts)", (
     assert.strictEqual(o.locate(["c", 0, "w"]), "FX.w", "z.w is beside x, not below it");
     assert.strictEqual(o.locate(["c", 0, "old"]), "FX.old", "the graft replaces what was there");
     assert.strictEqual(o.locate(["c", 1]), "root.c[1]");
+    // What was grafted is grafted again from here, and forgotten under a later origin like the rest.
+    const again = new Origins("again");
+    again.graft(["q"], o, ["c", 0]);
+    assert.strictEqual(again.locate(["q", "y"]), "FXY");
+    o.set(["c"], "NEW");
+    assert.strictEqual(o.locate(["c", 0, "y"]), "NEW[0].y");
     const whole = new Origins("root");
     whole.graft(["p"], from);
     assert.strictEqual(whole.locate(["p"]), "F");

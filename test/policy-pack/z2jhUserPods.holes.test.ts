@@ -104,7 +104,7 @@ describe("policy pack: the user pod derived from the chart's defaults (z2jh/user
         storage: {
           type: "static",
           static: { pvcName: "homes", subPath: "home/{username}" },
-          extraVolumes: { shared: { name: "shared", nfs: { server: "10.0.0.2", path: "/s" } } },
+          extraVolumes: { shared: { name: "shared", nfs: { server: "10.0.0.2", path: "/s" } }, cache: { name: "cache", emptyDir: {} } },
           extraVolumeMounts: { shared: { name: "shared", mountPath: "/shared", readOnly: true } },
         },
         extraFiles: { motd: { mountPath: "/etc/motd", mode: 292 }, "start.sh": { mountPath: "/usr/local/bin/start.sh" } },
@@ -149,8 +149,9 @@ describe("policy pack: the user pod derived from the chart's defaults (z2jh/user
       ],
       // JHC 482: appended after the chart's own list.
       initContainers: [{ name: "init", image: "init:1" }, iptables("mirror.example/network-tools:4.4.0-x")],
-      // JHC 294-299, 311-332 (mode only where given), 344-345; sorted by key.
+      // JHC 294-299, 311-332 (mode only where given), 344-345; sorted by key ("cache" before the chart's "files").
       volumes: [
+        { name: "cache", emptyDir: {} },
         { name: "files", secret: { secretName: "singleuser", items: [{ key: "motd", path: "motd", mode: 292 }, { key: "start.sh", path: "start.sh" }] } },
         { name: "home", persistentVolumeClaim: { claimName: "homes" } },
         { name: "shared", nfs: { server: "10.0.0.2", path: "/s" } },
@@ -179,9 +180,10 @@ describe("policy pack: the user pod derived from the chart's defaults (z2jh/user
       [["containers", 1, "image"], "values.singleuser.extraContainers[0].image"],
       [["initContainers", 0, "image"], "values.singleuser.initContainers[0].image"],
       [["initContainers", 1], "values.singleuser.cloudMetadata.blockWithIptables"],
-      [["volumes", 0], "values.singleuser.extraFiles"],
-      [["volumes", 1, "persistentVolumeClaim", "claimName"], "values.singleuser.storage.static.persistentVolumeClaim.claimName"],
-      [["volumes", 2, "nfs", "server"], "values.singleuser.storage.extraVolumes.shared.nfs.server"],
+      [["volumes", 0, "emptyDir"], "values.singleuser.storage.extraVolumes.cache.emptyDir"],
+      [["volumes", 1], "values.singleuser.extraFiles"],
+      [["volumes", 2, "persistentVolumeClaim", "claimName"], "values.singleuser.storage.static.persistentVolumeClaim.claimName"],
+      [["volumes", 3, "nfs", "server"], "values.singleuser.storage.extraVolumes.shared.nfs.server"],
       [["serviceAccountName"], "values.singleuser.serviceAccountName"],
     ]);
   });
@@ -346,7 +348,7 @@ describe("policy pack: the user pods of a profile list (z2jh/userPods.ts, KS spa
           {
             display_name: "Any",
             profile_options: {
-              image: { choices: { "py 3.12": { kubespawner_override: { image: "x/base:1" } } }, unlisted_choice: { enabled: true, kubespawner_override: { image: "{value}", cpu_limit: 2, environment: { IMG: "img={value}" } } } },
+              image: { choices: { "py 3.12": { kubespawner_override: { image: "x/base:1" } } }, unlisted_choice: { enabled: true, kubespawner_override: { image: "{value}", cpu_limit: 2, environment: { IMG: "img={value}" }, supplemental_gids: ["{value}"] } } },
             },
           },
         ],
@@ -355,7 +357,11 @@ describe("policy pack: the user pods of a profile list (z2jh/userPods.ts, KS spa
     const typed = pods[1] as DerivedPod;
     assert.strictEqual(typed.label, 'user servers, profile "Any" (image typed by the user)');
     assert.strictEqual(get0(typed, "image"), USER_INPUT);
-    assert.deepStrictEqual(typed.variant?.freeText, [{ option: "image", where: "values.singleuser.profileList[0].profile_options.image.unlisted_choice", traits: ["image", "environment"] }]);
+    assert.deepStrictEqual(typed.variant?.freeText, [{ option: "image", where: "values.singleuser.profileList[0].profile_options.image.unlisted_choice", traits: ["image", "environment", "supplemental_gids"] }]);
+    // KS utils.py recursive_format: into lists and dicts; a number is kept as it is.
+    assert.strictEqual(get0(typed, "resources.limits.cpu"), 2);
+    assert.deepStrictEqual(get0(typed, "env"), [{ name: "IMG", value: `img=${USER_INPUT}` }]);
+    assert.deepStrictEqual(specOf(typed).securityContext, { fsGroup: 100, supplementalGroups: [USER_INPUT] });
     assert.strictEqual(typed.locate(["containers", 0, "image"]), "values.singleuser.profileList[0].profile_options.image.unlisted_choice.kubespawner_override.image");
     assert.deepStrictEqual((pods[0] as DerivedPod).variant?.freeText, []);
     // A key that is not a plain word is quoted in the path the finding names.
@@ -375,4 +381,72 @@ describe("policy pack: user-pod policies with singleuser values unknown at previ
       assert.deepStrictEqual(result.failures, [], `a policy threw with singleuser.${key} unknown`);
     });
   }
+});
+
+describe("policy pack: the user pod for values at the edges of what KubeSpawner accepts (z2jh/userPods.ts)", () => {
+  it("takes KubeSpawner's default image when the values delete the chart's or leave its name empty, and name alone without a tag (JHC 183-189; KS spawner.py 763)", () => {
+    const image = (singleuser: Record<string, unknown>) => get0(onePod({ singleuser }), "image");
+    assert.strictEqual(image({ image: null }), "quay.io/jupyterhub/singleuser:latest");
+    assert.strictEqual(image({ image: { name: "", tag: "1" } }), "quay.io/jupyterhub/singleuser:latest");
+    assert.strictEqual(image({ image: { name: "x/nb", tag: null } }), "x/nb");
+    assert.strictEqual(image({ image: { name: "x/nb" } }), "x/nb");
+    assert.strictEqual(image({ image: { name: "x/nb", tag: 3 } }), "x/nb:3");
+  });
+
+  it("sets no limit or request for a falsy one (0, empty), and no security context at all when nothing fills it (KS objects.py 436-466, 561-575)", () => {
+    const pod = onePod({
+      singleuser: { image: IMAGE, uid: null, fsGid: null, allowPrivilegeEscalation: null, cpu: { limit: 0, guarantee: "" }, memory: { limit: "", guarantee: 0 }, cloudMetadata: { blockWithIptables: false } },
+    });
+    assert.deepStrictEqual(sent(pod), {
+      containers: [{ name: "notebook", image: "quay.io/jupyter/base-notebook:2025-01-06", resources: { requests: {}, limits: {} }, volumeMounts: [{ mountPath: "/home/jovyan", name: "volume-{user_server}" }], lifecycle: {} }],
+      volumes: [{ name: "volume-{user_server}", persistentVolumeClaim: { claimName: "{pvc_name}" } }],
+      automountServiceAccountToken: false,
+    });
+  });
+
+  it("lets users escalate privileges when the values say so (JHC 196)", () => {
+    const pod = onePod({ singleuser: { image: IMAGE, allowPrivilegeEscalation: true } });
+    assert.deepStrictEqual(get0(pod, "securityContext"), { runAsUser: 1000, allowPrivilegeEscalation: true });
+    assert.strictEqual(pod.locate(["containers", 0, "securityContext", "allowPrivilegeEscalation"]), "values.singleuser.allowPrivilegeEscalation");
+  });
+
+  it("appends the iptables container to an empty list when the values delete singleuser.initContainers (JHC 482)", () => {
+    const pod = onePod({ singleuser: { image: IMAGE, initContainers: null } });
+    assert.deepStrictEqual((sent(pod) as { initContainers: unknown }).initContainers, [
+      {
+        name: "block-cloud-metadata",
+        image: "quay.io/jupyterhub/k8s-network-tools:4.4.0",
+        command: ["iptables", "--append", "OUTPUT", "--protocol", "tcp", "--destination", "169.254.169.254", "--destination-port", "80", "--jump", "DROP"],
+        securityContext: { privileged: true, runAsUser: 0, capabilities: { add: ["NET_ADMIN"] } },
+        [CHART_BUILT]: { switch: "values.singleuser.cloudMetadata.blockWithIptables", fix: "false (and block the metadata server with NetworkPolicy)" },
+      },
+    ]);
+    assert.strictEqual(pod.locate(["initContainers", 0]), "values.singleuser.cloudMetadata.blockWithIptables");
+  });
+
+  it("drops the containers and volumes KubeSpawner's section sets to None, and maps host_ipc like host_pid (KS objects.py 577-600; utils.py update_k8s_model)", () => {
+    const pod = onePod({
+      singleuser: { image: IMAGE, extraContainers: [{ name: "side", image: "side:1" }], extraPodConfig: { host_ipc: true } },
+      hub: { config: { KubeSpawner: { extra_containers: null, init_containers: null } } },
+    });
+    assert.deepStrictEqual((specOf(pod).containers as { name: string }[]).map((c) => c.name), ["notebook"]);
+    assert.ok(!("initContainers" in specOf(pod)), "init_containers None: none at all, the chart's iptables container included");
+    assert.strictEqual(specOf(pod).hostIPC, true);
+    assert.strictEqual(pod.locate(["hostIPC"]), "values.singleuser.extraPodConfig.host_ipc");
+  });
+
+  it("merges a profile's nested dict key by key into the trait, and sets a dict trait the base lacks (KS utils.py recursive_update)", () => {
+    const pods = userPods({
+      singleuser: {
+        image: IMAGE,
+        profileList: [{ display_name: "P", kubespawner_override: { container_security_context: { seLinuxOptions: { type: "u" } }, node_selector: { pool: "gpu" } } }],
+      },
+      hub: { config: { KubeSpawner: { container_security_context: { seLinuxOptions: { level: "s0", type: "t" } } } } },
+    });
+    const pod = pods[0] as DerivedPod;
+    assert.deepStrictEqual(get0(pod, "securityContext.seLinuxOptions"), { level: "s0", type: "u" });
+    assert.strictEqual(pod.locate(["containers", 0, "securityContext", "seLinuxOptions", "level"]), "values.hub.config.KubeSpawner.container_security_context.seLinuxOptions.level");
+    assert.strictEqual(pod.locate(["containers", 0, "securityContext", "seLinuxOptions", "type"]), "values.singleuser.profileList[0].kubespawner_override.container_security_context.seLinuxOptions.type");
+    assert.deepStrictEqual(pod.variant?.traits.get("node_selector")?.value, { pool: "gpu" });
+  });
 });
