@@ -25,7 +25,7 @@
 //   then `extra_pod_config` replace whole fields of the container and of the pod spec (utils.py
 //   `update_k8s_model`, camelCase or snake_case keys).
 
-import { entries, get, isRecord, isUnknown, list, UNKNOWN } from "../core";
+import { appendPath, entries, get, isRecord, isUnknown, list, UNKNOWN } from "../core";
 import { Origins, type Segments } from "./origins";
 
 /** What KubeSpawner puts in place of `{value}` when a user types an unlisted choice. */
@@ -39,7 +39,9 @@ export interface Trait {
 
 export type Traits = Map<string, Trait>;
 
-const clone = <T>(value: T): T => (value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T));
+// A value unknown at preview (the UNKNOWN symbol, which JSON cannot carry) is kept as it is, for the checks
+// to give no verdict on.
+const clone = <T>(value: T): T => (value === undefined || isUnknown(value) ? value : (JSON.parse(JSON.stringify(value)) as T));
 
 /**
  * The traits the derivation reads, with KubeSpawner 7's default and the values key where an organiser
@@ -138,18 +140,18 @@ function chartVolumes(v: Record<string, unknown>): { volumes: Trait; mounts: Tra
   if (files.length > 0) {
     const items = files.map(([key, file]) => ({ key, path: key, ...(get(file, "mode") !== undefined ? { mode: get(file, "mode") } : {}) }));
     volumes.push(["files", { name: "files", secret: { secretName: "singleuser", items } }, "values.singleuser.extraFiles"]);
-    files.forEach(([key, file], i) => mounts.push([`${i}-files`, { mountPath: get(file, "mountPath"), subPath: key, name: "files" }, `values.singleuser.extraFiles.${key}`]));
+    files.forEach(([key, file], i) => mounts.push([`${i}-files`, { mountPath: get(file, "mountPath"), subPath: key, name: "files" }, appendPath("values.singleuser.extraFiles", [key])]));
   }
   const extraVolumes = get(storage, "extraVolumes");
   if (isRecord(extraVolumes)) {
-    for (const [key, volume] of Object.entries(extraVolumes)) volumes.push([key, volume, `values.singleuser.storage.extraVolumes.${key}`]);
+    for (const [key, volume] of Object.entries(extraVolumes)) volumes.push([key, volume, appendPath("values.singleuser.storage.extraVolumes", [key])]);
   } else {
     const items = list(extraVolumes);
     if (items !== UNKNOWN) items.forEach((volume, i) => volumes.push([String(get(volume, "name")), volume, `values.singleuser.storage.extraVolumes[${i}]`]));
   }
   const extraMounts = get(storage, "extraVolumeMounts");
   if (isRecord(extraMounts)) {
-    for (const [key, mount] of Object.entries(extraMounts)) mounts.push([key, mount, `values.singleuser.storage.extraVolumeMounts.${key}`]);
+    for (const [key, mount] of Object.entries(extraMounts)) mounts.push([key, mount, appendPath("values.singleuser.storage.extraVolumeMounts", [key])]);
   } else {
     const items = list(extraMounts);
     if (items !== UNKNOWN) items.forEach((mount, i) => mounts.push([`${i}-${String(get(mount, "name"))}`, mount, `values.singleuser.storage.extraVolumeMounts[${i}]`]));
@@ -205,7 +207,7 @@ function updateSection(section: Traits, config: unknown, where: string): void {
     // kubespawner `_handle_deprecated_config`: a deprecated name moves to the new one only when the
     // merged section (the chart's included: it always sets `image`) does not set the new one.
     if (current !== name && (section.has(current) || get(config, current) !== undefined)) continue;
-    section.set(current, trait(value, `${where}.${name}`));
+    section.set(current, trait(value, appendPath(where, [name])));
   }
 }
 
@@ -218,7 +220,8 @@ export function baseTraits(v: Record<string, unknown>): Traits {
   for (const [name, { fallback, where }] of Object.entries(TRAITS)) {
     traits.set(name, kube.get(name) ?? spawner.get(name) ?? trait(fallback, where));
   }
-  for (const [name, t] of [...spawner, ...kube]) if (!traits.has(name)) traits.set(name, t);
+  // The traits no check reads (cmd, node_selector…), KubeSpawner's section first: it wins over Spawner's.
+  for (const [name, t] of [...kube, ...spawner]) if (!traits.has(name)) traits.set(name, t);
   return traits;
 }
 
@@ -230,7 +233,7 @@ function copyTraits(traits: Traits): Traits {
 function recursiveUpdate(target: Record<string, unknown>, changes: Record<string, unknown>, origins: Origins, path: Segments, where: string): void {
   for (const [key, value] of Object.entries(changes)) {
     const at = [...path, key];
-    const keyWhere = `${where}.${key}`;
+    const keyWhere = appendPath(where, [key]);
     if (isRecord(value)) {
       if (!isRecord(target[key])) {
         target[key] = {};
@@ -252,7 +255,7 @@ export function applyOverrides(traits: Traits, override: unknown, where: string)
   if (isUnknown(override)) return;
   for (const [rawName, value] of entries(override)) {
     const name = currentName(rawName);
-    const valueWhere = `${where}.${rawName}`;
+    const valueWhere = appendPath(where, [rawName]);
     const current = traits.get(name);
     if (current !== undefined && isRecord(value) && isRecord(current.value)) {
       recursiveUpdate(current.value, value, current.origins, [], valueWhere);
@@ -308,7 +311,7 @@ function optionChoices(option: unknown, where: string, name: string): Choice[] {
   const found: Choice[] = choices.map(([key, c], i) => ({
     label: `${name} = "${key}"`,
     override: get(c, "kubespawner_override"),
-    where: `${where}.choices.${key}.kubespawner_override`,
+    where: appendPath(where, ["choices", key, "kubespawner_override"]),
     isDefault: hasDefault ? get(c, "default") === true : i === 0,
   }));
   const unlisted = get(option, "unlisted_choice");
@@ -348,7 +351,7 @@ export function userVariants(v: Record<string, unknown>): UserVariant[] {
   return profiles.flatMap((profile, i) => {
     const profileWhere = profileTrait.origins.locate([i]);
     const name = get(profile, "display_name") ?? get(profile, "slug") ?? `#${i}`;
-    const options = entries(get(profile, "profile_options")).map(([option, spec]) => optionChoices(spec, `${profileWhere}.profile_options.${option}`, option));
+    const options = entries(get(profile, "profile_options")).map(([option, spec]) => optionChoices(spec, appendPath(profileWhere, ["profile_options", option]), option));
     return combinations(options).map((combo) => {
       const traits = copyTraits(base);
       applyOverrides(traits, get(profile, "kubespawner_override"), `${profileWhere}.kubespawner_override`);

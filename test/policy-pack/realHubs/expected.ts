@@ -50,7 +50,7 @@ export const VERDICTS: Readonly<Record<string, Verdict>> = {
       "jupyterhub-extra-config-reviewed": [...(BASEHUB["jupyterhub-extra-config-reviewed"] ?? []), "values.hub.extraConfig.001-username-claim"],
       "jupyterhub-admin-access-off": ["values.hub.config.Authenticator.admin_users", "values.hub.config.GenericOAuthenticator.admin_groups"],
       "jupyterhub-event-limits": ["set values.hub.namedServerLimitPerUser"],
-      "jupyterhub-user-shared-volumes-read-only": ["set values.singleuser.storage.extraVolumeMounts.01-shared-public-volumemount.readOnly to true"],
+      "jupyterhub-user-shared-volumes-read-only": ['set values.singleuser.storage.extraVolumeMounts["01-shared-public-volumemount"].readOnly to true'],
     },
     why: "a privileged s3fs sidecar in every user pod, a writable directory shared by all users, admins who can open servers, unlimited named servers",
   },
@@ -63,7 +63,7 @@ export const VERDICTS: Readonly<Record<string, Verdict>> = {
       "jupyterhub-admin-access-off": ["values.hub.config.Authenticator.admin_users"],
       "jupyterhub-event-limits": ["values.hub.namedServerLimitPerUser"],
       "jupyterhub-user-images": ["Users must not type the image their server runs", "values.singleuser.profileList[0].profile_options.image.unlisted_choice.enabled"],
-      "jupyterhub-user-shared-volumes-read-only": ["values.singleuser.storage.extraVolumeMounts.1-shared-public-volumemount.readOnly"],
+      "jupyterhub-user-shared-volumes-read-only": ['values.singleuser.storage.extraVolumeMounts["1-shared-public-volumemount"].readOnly'],
       "stack-packages-through-registry": [
         ...(BASEHUB["stack-packages-through-registry"] ?? []),
         'set values.singleuser.profileList[0].profile_options.image.choices.cudem-jupyter.kubespawner_override.image to the image\'s path in the stack\'s remote repository',
@@ -151,7 +151,7 @@ export const VERDICTS: Readonly<Record<string, Verdict>> = {
     why: "the directory's certificate never checked (ldap3's default), the search account's password in the values",
   },
   "z2jh-docs-shared-volume.yaml": {
-    blocks: { "jupyterhub-user-shared-volumes-read-only": ["values.singleuser.storage.extraVolumeMounts.1-jupyterhub-shared.readOnly"] },
+    blocks: { "jupyterhub-user-shared-volumes-read-only": ['values.singleuser.storage.extraVolumeMounts["1-jupyterhub-shared"].readOnly'] },
     why: "one volume every user can write and every other user reads",
   },
   "z2jh-docs-profiles.yaml": {
