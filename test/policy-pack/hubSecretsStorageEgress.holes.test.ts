@@ -50,6 +50,8 @@ const env = (name: string, value: unknown): Mutation => values(["hub", "extraEnv
 const passwords = (...texts: string[]): Mutation => values("hub.extraEnv", texts.map((value) => ({ name: "DB_PASSWORD", value })));
 const sharedVolume = (volume: Record<string, unknown>, mount: Record<string, unknown>) =>
   all(values("singleuser.storage.extraVolumes", [{ name: "shared", ...volume }]), values("singleuser.storage.extraVolumeMounts", [{ name: "shared", mountPath: "/home/jovyan/shared", ...mount }]));
+const SHARED_WRITABLE =
+  'In user servers: Storage every user mounts must be read-only (volume shared, values.singleuser.storage.extraVolumes[0], is shared by all users at /home/jovyan/shared): set values.singleuser.storage.extraVolumeMounts[0].readOnly to true (or a per-user subPath such as "{username}") (found: not set).';
 const COURSE_DATA = { persistentVolumeClaim: { claimName: "course-data" } };
 const userEgress = (rules: unknown): Mutation => values("singleuser.networkPolicy.egress", rules);
 const internetAllowed = { [egress]: { allowInternetEgress: true } };
@@ -223,14 +225,30 @@ const EXPECTATIONS: readonly Expectation[] = [
     refused: [],
   },
   { policy: inPods, title: "user volumes not known yet", mutate: values("singleuser.storage.extraVolumes", UNKNOWN_STRING), refused: [] },
+  { policy: inPods, title: "the pod's volumes not known yet", mutate: values("singleuser.extraPodConfig.volumes", UNKNOWN_STRING), refused: [] },
   // jupyterhub-user-shared-volumes-read-only
   {
     policy: storage,
     title: "a shared claim every user can write",
     mutate: sharedVolume(COURSE_DATA, {}),
-    refused: [
-      'In user servers: Storage every user mounts must be read-only (volume shared, values.singleuser.storage.extraVolumes[0], is shared by all users at /home/jovyan/shared): set values.singleuser.storage.extraVolumeMounts[0].readOnly to true (or a per-user subPath such as "{username}") (found: not set).',
-    ],
+    refused: [SHARED_WRITABLE],
+  },
+  // A claim name or subPathExpr that is not a string is not expanded per user (kubespawner expands strings).
+  {
+    policy: storage,
+    title: "a claim name and a subPathExpr that are lists, not per-user templates",
+    mutate: sharedVolume({ persistentVolumeClaim: { claimName: ["scratch-{username}"] } }, { subPathExpr: ["{username}"] }),
+    refused: [SHARED_WRITABLE],
+  },
+  { policy: storage, title: "the pod's volumes not known yet", mutate: values("singleuser.extraPodConfig.volumes", UNKNOWN_STRING), refused: [] },
+  {
+    policy: storage,
+    title: "a sidecar's mounts not known yet, and another's empty mount entry",
+    mutate: values("singleuser.extraContainers", [
+      { name: "sync", image: "registry.example.com/sync:1.0.0", volumeMounts: UNKNOWN_STRING },
+      { name: "log", image: "registry.example.com/log:1.0.0", volumeMounts: [null] },
+    ]),
+    refused: [],
   },
   { policy: storage, title: "a scratch emptyDir mounted writable", mutate: sharedVolume({ emptyDir: {} }, {}), refused: [] },
   { policy: storage, title: "a shared claim read-only at its source", mutate: sharedVolume({ persistentVolumeClaim: { claimName: "course-data", readOnly: true } }, {}), refused: [] },
@@ -327,7 +345,7 @@ const EXPECTATIONS: readonly Expectation[] = [
   {
     policy: egress,
     title: "the whole internet when allowed, with excepts that are not IPv4 CIDRs among them",
-    mutate: userEgress([{ to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["169.254.169.254/32", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fd00::/8", 42] } }] }]),
+    mutate: userEgress([{ to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["fd00::/8", 42, "169.254.169.254/32", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"] } }] }]),
     config: internetAllowed,
     refused: [],
   },
