@@ -17,14 +17,26 @@ const FORBIDDEN: readonly { readonly name: string; readonly range: Range }[] = [
   ...PRIVATE_RANGES.map((cidr) => ({ name: `private range ${cidr}`, range: parseCidr(cidr) as Range })),
 ];
 
+/**
+ * Whether a label selector selects every object (Kubernetes API v1 LabelSelector: "An empty label selector
+ * matches all objects"): `{}`, or with an empty `matchLabels` and no `matchExpressions`.
+ */
+function selectsEverything(selector: unknown): boolean {
+  if (!isRecord(selector)) return false;
+  const labels = get(selector, "matchLabels");
+  const expressions = get(selector, "matchExpressions");
+  return (labels === undefined || (isRecord(labels) && Object.keys(labels).length === 0)) && (expressions === undefined || (Array.isArray(expressions) && expressions.length === 0));
+}
+
 /** Problems with one `to` peer of a user egress rule. */
 function peerProblems(peer: unknown, allowed: readonly Range[], config: EgressConfig): string[] {
   const allowedText = config.allowedEgressCidrs;
   if (isUnknown(peer)) return [];
   const block = get(peer, "ipBlock");
   if (block === undefined) {
-    const namespaces = get(peer, "namespaceSelector");
-    const selectsAll = isRecord(namespaces) && Object.keys(namespaces).length === 0 && get(peer, "podSelector") === undefined;
+    // Every namespace and, with no podSelector or an empty one, every pod in them.
+    const podSelector = get(peer, "podSelector");
+    const selectsAll = selectsEverything(get(peer, "namespaceSelector")) && (podSelector === undefined || selectsEverything(podSelector));
     return selectsAll ? ["an empty namespaceSelector reaches every pod in the cluster"] : [];
   }
   const cidr = get(block, "cidr");
