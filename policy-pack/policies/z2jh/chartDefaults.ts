@@ -33,6 +33,11 @@ export function chartDefaults(): Record<string, unknown> {
         secretSync: { containerSecurityContext: RESTRICTED_CONTEXT },
       },
       singleuser: {
+        // values.yaml says tag "set-by-chartpress": chartpress writes the chart's version into it when it
+        // publishes the chart (jupyterhub/chartpress README, "tags ... set to the chart version"), so the
+        // 4.4.0 chart runs this image; without it a release that leaves singleuser.image alone would be
+        // judged on KubeSpawner's own default, quay.io/jupyterhub/singleuser:latest.
+        image: { name: "quay.io/jupyterhub/k8s-singleuser-sample", tag: "4.4.0" },
         uid: 1000,
         fsGid: 100,
         allowPrivilegeEscalation: false,
