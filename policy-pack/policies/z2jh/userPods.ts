@@ -39,7 +39,9 @@ export interface Trait {
 
 export type Traits = Map<string, Trait>;
 
-const clone = <T>(value: T): T => (value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T));
+// A value unknown at preview is the UNKNOWN symbol, which JSON cannot copy: kept as it is, so the checks
+// skip it instead of the policy throwing.
+const clone = <T>(value: T): T => (value === undefined || isUnknown(value) ? value : (JSON.parse(JSON.stringify(value)) as T));
 
 /**
  * The traits the derivation reads, with KubeSpawner 7's default and the values key where an organiser
