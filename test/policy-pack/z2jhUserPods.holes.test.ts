@@ -384,12 +384,13 @@ describe("policy pack: user-pod policies with singleuser values unknown at previ
 });
 
 describe("policy pack: the user pod for values at the edges of what KubeSpawner accepts (z2jh/userPods.ts)", () => {
-  it("takes KubeSpawner's default image when the values delete the chart's or leave its name empty, and name alone without a tag (JHC 183-189; KS spawner.py 763)", () => {
+  it("takes KubeSpawner's default image when the values delete the chart's or leave its name empty, a name whose tag is deleted alone, and a name alone with the chart's tag (JHC 183-189; KS spawner.py 763)", () => {
     const image = (singleuser: Record<string, unknown>) => get0(onePod({ singleuser }), "image");
     assert.strictEqual(image({ image: null }), "quay.io/jupyterhub/singleuser:latest");
     assert.strictEqual(image({ image: { name: "", tag: "1" } }), "quay.io/jupyterhub/singleuser:latest");
     assert.strictEqual(image({ image: { name: "x/nb", tag: null } }), "x/nb");
-    assert.strictEqual(image({ image: { name: "x/nb" } }), "x/nb");
+    // Helm merges a name alone over the chart's image map, so the chart's tag (its version) stays.
+    assert.strictEqual(image({ image: { name: "x/nb" } }), "x/nb:4.4.0");
     assert.strictEqual(image({ image: { name: "x/nb", tag: 3 } }), "x/nb:3");
   });
 
