@@ -5,7 +5,7 @@ import { planAll } from "../../infra/plan";
 import { calendarDocument, calendarImage, calendarPodSpec, calendarRoleRules } from "../../infra/plan/placeholderCalendar";
 import { calendarScriptPath, shippedFilesDir } from "../../infra/files";
 import { loadStackConfig } from "../support/stacks";
-import { removeScratchDirs, runPython, scratchDir, systemPython } from "./python";
+import { importByPath, removeScratchDirs, runPython, scratchDir, systemPython } from "./python";
 
 // The placeholder calendar, run for real: the shipped script (stdlib Python) against a fake Kubernetes
 // API on loopback, with the calendar the plan writes. It must set the chart's user-placeholder StatefulSet
@@ -38,9 +38,8 @@ function runCalendar(calendar: unknown, replicas: number, setup: Setup = {}): Ru
 /** What the script's own `desired_replicas` says for `calendar` at each instant. */
 function desiredAt(calendar: string, instants: string[]): number[] {
   const code = [
-    "import importlib.util, json, sys",
-    `spec = importlib.util.spec_from_file_location('c', ${JSON.stringify(script)})`,
-    "m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)",
+    "import json, sys",
+    ...importByPath(script),
     "cal = json.loads(sys.stdin.read())",
     `print(json.dumps([m.desired_replicas(cal['windows'], m.parse_time(t)) for t in ${JSON.stringify(instants)}]))`,
   ].join("\n");

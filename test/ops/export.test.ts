@@ -7,7 +7,7 @@ import * as path from "path";
 import { shippedFilesDir } from "../../infra/files";
 import { userFsGid, userUid } from "../../infra/plan/chart";
 import { cloudSdkImage, exportManifests, exportObjectNames, manifestsFromLogs, planExportBatches, zoneOfVolume } from "../../infra/tools/exportJobs";
-import { removeScratchDirs, runPython, scratchDir } from "../hub/python";
+import { importByPath, removeScratchDirs, runPython, scratchDir } from "../hub/python";
 
 // The export program runs here for real, on a real filesystem, with a local directory standing in for the
 // bucket (its `file://` store, the same code path as the bucket but for the two `gcloud storage` calls).
@@ -145,9 +145,8 @@ describe("the home-directory export program, on a real filesystem", function () 
   it("reads the stored object's size and MD5 from the JSON API resource gcloud prints with --raw", () => {
     // Cloud Storage JSON API, objects resource: "size" is a string, "md5Hash" base64.
     const driver = [
-      "import importlib.util, json, sys",
-      `spec = importlib.util.spec_from_file_location('export_homes', ${JSON.stringify(program)})`,
-      "m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)",
+      "import json, sys",
+      ...importByPath(program),
       "s = m.store_for('gs://bkt/runs', 'gcloud')",
       "print(json.dumps({'put': s.put_argv('/spool/a.tar.gz', 'r1/homes/a.tar.gz'), 'stat': s.stat_argv('r1/homes/a.tar.gz'),",
       "  'parsed': m.parse_object_resource(json.dumps({'kind': 'storage#object', 'name': 'r1/homes/a.tar.gz', 'size': '1234', 'md5Hash': 'XrY7u+Ae7tCTyyK7j1rNww==', 'crc32c': 'AAAAAA=='})),",

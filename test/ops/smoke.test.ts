@@ -7,7 +7,7 @@ import { probeRunsc, runsc, runscDoArgs } from "../../bench/runsc";
 import { shippedFilesDir } from "../../infra/files";
 import { userUid } from "../../infra/plan/chart";
 import { Claim, parseProbeOutput, smokeClaims, smokeReport } from "../../infra/tools/smoke";
-import { removeScratchDirs, runPython, scratchDir, systemPython } from "../hub/python";
+import { importByPath, removeScratchDirs, runPython, scratchDir, systemPython } from "../hub/python";
 
 // The in-pod probe runs here for real, in a network namespace of its own (`unshare --net`: only loopback,
 // so nothing it tries can leave this machine), against loopback servers; privileges are dropped with
@@ -112,9 +112,8 @@ describe("the smoke test's in-pod probe", function () {
     // The probe with libc's prctl and klogctl stood in for: each answers as a kernel may (man 2 prctl,
     // man 2 syslog: -1 and errno; a log of n bytes).
     const code = [
-      "import ctypes, errno, importlib.util, json, os, sys",
-      `spec = importlib.util.spec_from_file_location('smoke_probe', ${JSON.stringify(probe)})`,
-      "m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)",
+      "import ctypes, errno, json, os, sys",
+      ...importByPath(probe),
       "class Kernel:",
       "    def __init__(self, log=None, err=0): self.log, self.err = log, err",
       "    def prctl(self, *args):",
