@@ -191,7 +191,10 @@ describe("the package proxy and pip's shipped configuration, with Debian's pip",
     // _handle_get_simple_fail), so by itself it says no more than this; -vv shows the proxy's reason, and
     // the %pip guard asks the proxy for it (below).
     assert.match(r.stdout + r.stderr, /No matching distribution found for forbidden_pkg/);
-    for (const p of ["/simple/Forbidden-Pkg/", "/simple/forbidden.pkg/", "/forbidden-pkg/forbidden_pkg-1.0-py3-none-any.whl", "/demo-pkg/forbidden_pkg-1.0-py3-none-any.whl", "/demo-pkg/Forbidden_Pkg-1.0.tar.gz"]) {
+    // A file is refused by the project its name gives, in each distribution format the proxy knows (a
+    // wheel, its PEP 658 metadata, and each sdist suffix), whatever project's path it is asked under.
+    const files = ["forbidden_pkg-1.0-py3-none-any.whl", "forbidden_pkg-1.0-py3-none-any.whl.metadata", "Forbidden_Pkg-1.0.tar.gz", "forbidden_pkg-2.zip", "Forbidden.Pkg-3.tar.bz2", "forbidden_pkg-1.tgz", "forbidden_pkg-1.egg"];
+    for (const p of ["/simple/Forbidden-Pkg/", "/simple/forbidden.pkg/", "/forbidden-pkg/forbidden_pkg-1.0-py3-none-any.whl", ...files.map((f) => `/demo-pkg/${f}`)]) {
       const answer = await get(`${proxyUrl}${p}`);
       assert.strictEqual(answer.status, 403, p);
       assert.strictEqual(answer.reason, "forbidden-pkg is on this event's deny list", p);
