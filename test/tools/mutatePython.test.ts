@@ -1,3 +1,4 @@
+// SLOW: starts the Python mutation harness (python3) to list what it measures.
 import * as assert from "assert";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
