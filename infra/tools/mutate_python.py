@@ -1,13 +1,19 @@
 #!/usr/bin/python3
 """Mutation testing for the Python this program ships to the hub and to user pods (infra/files/**/*.py).
 
-`npm run mutate:python [-- --file hub/audit_log.py] [--limit N] [--list]`
+`npm run mutate:python [-- --file hub/audit_log.py] [--sample N | --limit N] [--list]`
 
 No packaged Python mutation tool can be installed here (mutmut, cosmic-ray and mutatest are on PyPI only,
 which this workplace does not reach, and Debian packages none of them), so this is a small harness built on
 Python's own `ast`: it makes single-point mutants of each shipped file, runs the mocha tests that execute
 that file with the real interpreter and libraries (Debian's IPython, JupyterHub), and reports each mutant
 as killed (some test failed or timed out) or survived, with its line and what was changed.
+
+Every .py under infra/files is a shipped file and must be mapped to the tests that run it (TARGETS): one
+that is not is reported as not measured and makes the run (and `--list`) exit 1, never skipped quietly. A
+mapping is checked before any mutant, twice: the tests pass on the file as written (the baseline below),
+and fail when the file is replaced by one that raises at once (the canary), so tests that do not execute
+the file cannot be mapped to it.
 
 It works on a copy of the worktree in a temporary directory (node_modules symlinked), never on the files
 you are editing. Before any mutant it runs the tests once on the unmutated file as `ast.unparse` writes it
@@ -36,6 +42,7 @@ import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 FILES_DIR = "infra/files"
+CANARY = 'raise RuntimeError("mutate_python canary: the tests mapped to this file must run it")\n'
 
 # Each shipped file and the test files that run it for real. Only behaviour tests: a test that compares
 # the shipped text (a digest, say) would kill every mutant and measure nothing.
@@ -47,7 +54,27 @@ TARGETS = {
     "hub/audit_log.py": ["test/hub/python.test.ts"],
     "ops/export_homes.py": ["test/ops/export.test.ts", "test/ops/cli.test.ts"],
     "ops/smoke_probe.py": ["test/ops/smoke.test.ts"],
+    "scaler/placeholder_calendar.py": ["test/hub/placeholderCalendar.test.ts"],
+    "registry/package_proxy.py": ["test/hub/packageProxy.test.ts"],
 }
+
+
+def shipped_files(files_dir):
+    """Every .py under `files_dir`, relative to it, sorted: what the program ships and the harness must cover."""
+    found = []
+    for dirpath, dirnames, filenames in os.walk(files_dir):
+        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
+        found += [os.path.relpath(os.path.join(dirpath, f), files_dir) for f in filenames if f.endswith(".py")]
+    return sorted(found)
+
+
+def mapping_problems(shipped, targets, repo):
+    """What is wrong with TARGETS against the shipped files: a list of (file, why), empty when it covers them all."""
+    problems = [(f, "no tests mapped: not measured") for f in shipped if f not in targets]
+    problems += [(f, "mapped, but no such file under infra/files") for f in targets if f not in shipped]
+    for f, args in targets.items():
+        problems += [(f, f"mapped test file {t} does not exist") for t in args if t.startswith("test/") and not os.path.isfile(os.path.join(repo, t))]
+    return problems
 
 COMPARE_FLIPS = {
     ast.Eq: [ast.NotEq], ast.NotEq: [ast.Eq],
@@ -239,12 +266,19 @@ def main():
     parser.add_argument("--list", action="store_true", help="list the mutants without running anything")
     parser.add_argument("--timeout", type=int, default=300, help="seconds per test run before a mutant counts as killed")
     parser.add_argument("--json", default=os.path.join(REPO, ".scratch-mutation-python", "report.json"))
+    parser.add_argument("--files-dir", default=os.path.join(REPO, FILES_DIR), help="where to look for shipped files (--list only; tests point it at a copy)")
     args = parser.parse_args()
 
-    files = args.file or list(TARGETS)
-    unknown = [f for f in files if f not in TARGETS]
+    shipped = shipped_files(args.files_dir)
+    if not args.list and os.path.realpath(args.files_dir) != os.path.realpath(os.path.join(REPO, FILES_DIR)):
+        parser.error("--files-dir is for --list only: mutants run against this worktree's infra/files")
+    problems = mapping_problems(shipped, TARGETS, REPO)
+    for f, why in problems:
+        print(f"{FILES_DIR}/{f}: {why}", file=sys.stderr)
+    files = args.file or [f for f in shipped if f in TARGETS]
+    unknown = [f for f in files if f not in TARGETS or f not in shipped]
     if unknown:
-        parser.error(f"not a shipped file with tests: {', '.join(unknown)} (known: {', '.join(TARGETS)})")
+        parser.error(f"not a shipped file with tests mapped: {', '.join(unknown)} (mapped: {', '.join(f for f in shipped if f in TARGETS)})")
 
     # a stopped run (Ctrl-C, kill) still removes its sandbox copy
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -268,6 +302,12 @@ def main():
                     print(f"  {path}:{point[4]}:{point[5] + 1}  {point[1]}: {point[3]}")
                 continue
             target = os.path.join(root, path)
+            with open(target, "w", encoding="utf8") as handle:
+                handle.write(CANARY)
+            ok, output = run_tests(root, TARGETS[relative], args.timeout)
+            if ok is True:
+                print(f"  canary: the tests pass with {path} replaced by a raise, so they do not run it: stopping.", file=sys.stderr)
+                return 2
             with open(target, "w", encoding="utf8") as handle:
                 handle.write(ast.unparse(tree) + "\n")
             started = time.monotonic()
@@ -295,8 +335,11 @@ def main():
         if root is not None:
             shutil.rmtree(root, ignore_errors=True)
 
+    # A run of some files (--file) reports the mapping's problems without failing on them; --list and a
+    # run of every file fail, since "every shipped file" is then what they claim.
+    incomplete = bool(problems) and not args.file
     if args.list:
-        return 0
+        return 1 if incomplete else 0
     print("\nSurvivors (a test should fail for each, unless the change is equivalent):")
     for path, entry in report["files"].items():
         for r in entry["results"]:
@@ -313,7 +356,9 @@ def main():
     with open(args.json, "w", encoding="utf8") as handle:
         json.dump(report, handle, indent=2)
     print(f"report: {args.json}")
-    return 0
+    for f, why in problems:
+        print(f"  {FILES_DIR}/{f}: {why}")
+    return 1 if incomplete else 0
 
 
 if __name__ == "__main__":

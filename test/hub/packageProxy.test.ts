@@ -6,7 +6,7 @@ import * as net from "net";
 import * as path from "path";
 import { shippedFilesDir } from "../../infra/files";
 import { pipConfText } from "../../infra/plan/packages";
-import { removeScratchDirs, requirePythonModule, runPython, scratchDir, systemPython } from "./python";
+import { importByPath, removeScratchDirs, requirePythonModule, runPython, scratchDir, systemPython } from "./python";
 
 // The package path for real: Debian's pip 23 reads the /etc/pip.conf the plan generates (pointed at a
 // loopback address instead of the in-cluster Service), and talks to the shipped package proxy, which takes a
@@ -63,6 +63,41 @@ async function get(url: string, method = "GET"): Promise<{ status: number; text:
   return { status: res.status, text: method === "HEAD" ? "" : await res.text(), reason: res.statusText };
 }
 
+/** One exchange over a raw connection (`Connection: close`), for what fetch would tidy away: the request
+ *  line as written, and whether a HEAD answer carries a body. Resolves to everything the proxy sent. */
+function rawExchange(port: number, request: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const socket = net.connect(port, "127.0.0.1", () => socket.end(request));
+    socket.on("data", (c) => chunks.push(c));
+    socket.on("end", () => resolve(Buffer.concat(chunks).toString("latin1")));
+    socket.on("error", reject);
+  });
+}
+
+interface Proxy {
+  readonly url: string;
+  readonly process: ChildProcess;
+  /** What it printed so far: one line per request on stdout, failures on stderr. */
+  readonly stdout: () => string;
+  readonly stderr: () => string;
+}
+
+/** The shipped proxy as its container runs it (python3 -I), its output kept in files; answers /healthz when resolved. */
+async function startProxy(env: Record<string, string>, children: ChildProcess[]): Promise<Proxy> {
+  const port = await freePort();
+  const dir = scratchDir("proxy-");
+  const [out, err] = [path.join(dir, "stdout"), path.join(dir, "stderr")];
+  const proxy = spawn(systemPython, ["-I", proxySource], {
+    stdio: ["ignore", fs.openSync(out, "w"), fs.openSync(err, "w")],
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", PORT: String(port), ...env },
+  });
+  children.push(proxy);
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(async () => (await get(`${url}/healthz`).catch(() => ({ status: 0 }))).status === 200, `the proxy on ${port}`);
+  return { url, process: proxy, stdout: () => fs.readFileSync(out, "utf8"), stderr: () => fs.readFileSync(err, "utf8") };
+}
+
 interface Stub {
   readonly dir: string;
   readonly index: number;
@@ -87,7 +122,7 @@ describe("the package proxy and pip's shipped configuration, with Debian's pip",
   const children: ChildProcess[] = [];
   let registry: Stub;
   let publicIndex: Stub;
-  let proxyPort: number;
+  let proxy: Proxy;
   let proxyUrl: string;
   let work: string;
   let mirrorConf: string;
@@ -102,20 +137,12 @@ describe("the package proxy and pip's shipped configuration, with Debian's pip",
     registry = await startStub("registry-", token, [["demo-pkg", "demo_pkg", 42], ["Forbidden_Pkg", "forbidden_pkg", 13]]);
     publicIndex = await startStub("public-", "-", [["other-only", "other_only", 7]]);
     children.push(registry.process, publicIndex.process);
-    proxyPort = await freePort();
-    proxyUrl = `http://127.0.0.1:${proxyPort}`;
-    const proxy = spawn(systemPython, ["-I", proxySource], {
-      stdio: "ignore",
-      env: {
-        PATH: process.env.PATH ?? "/usr/bin:/bin",
-        UPSTREAM_URL: `http://127.0.0.1:${registry.index}${upstreamBase}`,
-        DENY_LIST: "Forbidden.Pkg, ,",
-        PORT: String(proxyPort),
-        TOKEN_URL: `http://127.0.0.1:${registry.metadata}/computeMetadata/v1/instance/service-accounts/default/token`,
-      },
-    });
-    children.push(proxy);
-    await waitFor(async () => (await get(`${proxyUrl}/healthz`).catch(() => ({ status: 0 }))).status === 200, "the proxy");
+    proxy = await startProxy({
+      UPSTREAM_URL: `http://127.0.0.1:${registry.index}${upstreamBase}`,
+      DENY_LIST: "Forbidden.Pkg, ,",
+      TOKEN_URL: `http://127.0.0.1:${registry.metadata}/computeMetadata/v1/instance/service-accounts/default/token`,
+    }, children);
+    proxyUrl = proxy.url;
     work = scratchDir("pip-home-");
     // The plan's own files, pointed at the loopback proxy instead of package-proxy.<namespace>.svc.cluster.local.
     mirrorConf = path.join(work, "pip-mirror.conf");
@@ -164,7 +191,10 @@ describe("the package proxy and pip's shipped configuration, with Debian's pip",
     // _handle_get_simple_fail), so by itself it says no more than this; -vv shows the proxy's reason, and
     // the %pip guard asks the proxy for it (below).
     assert.match(r.stdout + r.stderr, /No matching distribution found for forbidden_pkg/);
-    for (const p of ["/simple/Forbidden-Pkg/", "/simple/forbidden.pkg/", "/forbidden-pkg/forbidden_pkg-1.0-py3-none-any.whl", "/demo-pkg/forbidden_pkg-1.0-py3-none-any.whl", "/demo-pkg/Forbidden_Pkg-1.0.tar.gz"]) {
+    // A file is refused by the project its name gives, in each distribution format the proxy knows (a
+    // wheel, its PEP 658 metadata, and each sdist suffix), whatever project's path it is asked under.
+    const files = ["forbidden_pkg-1.0-py3-none-any.whl", "forbidden_pkg-1.0-py3-none-any.whl.metadata", "Forbidden_Pkg-1.0.tar.gz", "forbidden_pkg-2.zip", "Forbidden.Pkg-3.tar.bz2", "forbidden_pkg-1.tgz", "forbidden_pkg-1.egg"];
+    for (const p of ["/simple/Forbidden-Pkg/", "/simple/forbidden.pkg/", "/forbidden-pkg/forbidden_pkg-1.0-py3-none-any.whl", ...files.map((f) => `/demo-pkg/${f}`)]) {
       const answer = await get(`${proxyUrl}${p}`);
       assert.strictEqual(answer.status, 403, p);
       assert.strictEqual(answer.reason, "forbidden-pkg is on this event's deny list", p);
@@ -188,16 +218,101 @@ describe("the package proxy and pip's shipped configuration, with Debian's pip",
   });
 
   it("exits cleanly on SIGTERM, as the container's first process must (Python ignores it there by default)", async () => {
-    const port = await freePort();
-    const proxy = spawn(systemPython, ["-I", proxySource], {
-      stdio: "ignore",
-      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", UPSTREAM_URL: `http://127.0.0.1:${registry.index}${upstreamBase}`, PORT: String(port) },
-    });
-    children.push(proxy);
-    await waitFor(async () => (await get(`http://127.0.0.1:${port}/healthz`).catch(() => ({ status: 0 }))).status === 200, "a second proxy");
-    const exited = new Promise<[number | null, string | null]>((resolve) => proxy.on("exit", (code, signal) => resolve([code, signal])));
-    proxy.kill("SIGTERM");
+    const second = (await startProxy({ UPSTREAM_URL: `http://127.0.0.1:${registry.index}${upstreamBase}` }, children)).process;
+    const exited = new Promise<[number | null, string | null]>((resolve) => second.on("exit", (code, signal) => resolve([code, signal])));
+    second.kill("SIGTERM");
     assert.deepStrictEqual(await exited, [0, null]);
+  });
+
+  it("refuses any other path without asking the repository, with a plain-text reason: a request line without its leading slash, an index page without its own", async () => {
+    const before = registry.log().length;
+    // "GET -2/simple/": appended to the repository's path, it would name another repository (example-repo-2).
+    const raw = await rawExchange(Number(new URL(proxyUrl).port), "GET -2/simple/ HTTP/1.1\r\nHost: proxy\r\nConnection: close\r\n\r\n");
+    const reason = "not a package index path; this proxy serves the event's repository only";
+    assert.match(raw, new RegExp(`^HTTP/1\\.1 404 ${reason}\r\n`));
+    const noSlash = await fetch(`${proxyUrl}/simple/demo-pkg`);
+    assert.deepStrictEqual([noSlash.status, noSlash.statusText, noSlash.headers.get("content-type"), await noSlash.text()], [404, reason, "text/plain; charset=utf-8", `${reason}\n`]);
+    assert.deepStrictEqual(registry.log().slice(before), [], "nothing reached the repository");
+  });
+
+  it("answers HEAD with the headers GET would have and no body, for a refusal, an index page and a file", async () => {
+    const port = Number(new URL(proxyUrl).port);
+    const head = (p: string) => rawExchange(port, `HEAD ${p} HTTP/1.1\r\nHost: proxy\r\nConnection: close\r\n\r\n`);
+    for (const [p, status] of [["/simple/forbidden-pkg/", 403], ["/simple/demo-pkg/", 200], ["/demo-pkg/demo_pkg-1.0-py3-none-any.whl", 200]] as const) {
+      const answer = await head(p);
+      const [headers, body] = answer.split("\r\n\r\n");
+      assert.match(headers, new RegExp(`^HTTP/1\\.1 ${status} `), p);
+      assert.strictEqual(body, "", `${p}: a HEAD answer carries no body`);
+      const length = Number(/\r\nContent-Length: (\d+)/.exec(headers)?.[1]);
+      const got = Buffer.from(await (await fetch(`${proxyUrl}${p}`)).arrayBuffer());
+      assert.strictEqual(length, got.length, `${p}: the length GET's body has`);
+    }
+  });
+
+  it("passes on the repository's caching headers, never its cookies, and rewrites an index page's length with its links", async () => {
+    for (const p of ["/simple/demo-pkg/", "/demo-pkg/demo_pkg-1.0-py3-none-any.whl"]) {
+      const answer = await fetch(`${proxyUrl}${p}`);
+      const body = Buffer.from(await answer.arrayBuffer());
+      // The stub's (package_index_stub.py, CACHE_HEADERS).
+      assert.deepStrictEqual(
+        ["etag", "last-modified", "cache-control", "set-cookie"].map((h) => answer.headers.get(h)),
+        ['"stub-etag"', "Mon, 06 Dec 2027 08:00:00 GMT", "private, max-age=0", null],
+        p,
+      );
+      assert.strictEqual(Number(answer.headers.get("content-length")), body.length, p);
+    }
+    const page = await (await fetch(`${proxyUrl}/simple/demo-pkg/`)).text();
+    assert.match(page, /<a href="\/demo-pkg\/demo_pkg-1\.0-py3-none-any\.whl#sha256=[0-9a-f]{64}">/);
+  });
+
+  it("answers the repository's refusals with their own status, anything else it answers as 502", async () => {
+    const statuses = [];
+    for (const code of [401, 403, 404, 410, 500, 503]) {
+      const answer = await fetch(`${proxyUrl}/status-${code}/x-1.0.tar.gz`);
+      statuses.push([answer.status, answer.statusText]);
+    }
+    assert.deepStrictEqual(statuses, [
+      [401, "upstream answered 401"], [403, "upstream answered 403"], [404, "upstream answered 404"], [410, "upstream answered 410"],
+      [502, "upstream answered 500"], [502, "upstream answered 503"],
+    ]);
+  });
+
+  it("follows a redirect on the repository's host with the credential, and refuses one to any other host", async () => {
+    const before = registry.log().length;
+    const wheel = "demo_pkg-1.0-py3-none-any.whl";
+    const moved = await fetch(`${proxyUrl}/moved/${wheel}`);
+    assert.strictEqual(moved.status, 200);
+    assert.deepStrictEqual(Buffer.from(await moved.arrayBuffer()), fs.readFileSync(path.join(registry.dir, "wheels", wheel)));
+    const elsewhere = await fetch(`${proxyUrl}/elsewhere/${wheel}`);
+    assert.deepStrictEqual([elsewhere.status, elsewhere.statusText], [502, "upstream answered 502"]);
+    // The same-host redirect was fetched (with the token: the stub answers 401 without); the other never was.
+    assert.deepStrictEqual(registry.log().slice(before), [`${upstreamBase}/moved/${wheel}`, `${upstreamBase}/demo-pkg/${wheel}`, `${upstreamBase}/elsewhere/${wheel}`]);
+  });
+
+  it("logs one line per request on stdout, and says on stderr why it had no token or no repository", async () => {
+    assert.match(proxy.stdout(), /^127\.0\.0\.1 "GET \/simple\/demo-pkg\/ HTTP\/1\.1" 200 -$/m);
+    assert.strictEqual(proxy.stderr(), "", "no failure so far");
+    const closed = await freePort();
+    const noToken = await startProxy({ UPSTREAM_URL: `http://127.0.0.1:${registry.index}${upstreamBase}`, TOKEN_URL: `http://127.0.0.1:${closed}/token` }, children);
+    const refused = await fetch(`${noToken.url}/simple/demo-pkg/`);
+    assert.deepStrictEqual([refused.status, refused.statusText], [503, "the package proxy has no credential right now; try again shortly"]);
+    assert.match(noToken.stderr(), /^token: <urlopen error \[Errno 111\] Connection refused>$/m);
+    const noRepository = await startProxy({ UPSTREAM_URL: `http://127.0.0.1:${closed}${upstreamBase}`, TOKEN_URL: `http://127.0.0.1:${registry.metadata}/computeMetadata/v1/instance/service-accounts/default/token` }, children);
+    const unreachable = await fetch(`${noRepository.url}/simple/demo-pkg/`);
+    assert.deepStrictEqual([unreachable.status, unreachable.statusText], [502, "the repository cannot be reached right now"]);
+    assert.match(noRepository.stderr(), /^upstream: <urlopen error \[Errno 111\] Connection refused>$/m);
+    assert.doesNotMatch(noRepository.stdout(), /^upstream:/m, "failures go to stderr, requests to stdout");
+  });
+
+  it("without TOKEN_URL and PORT, asks GKE's metadata server for the token and listens on 8080", () => {
+    // The metadata server's token endpoint (cloud.google.com/compute/docs/access/authenticate-workloads,
+    // "Applications running on Compute Engine"), which GKE's Workload Identity serves to pods.
+    const r = runPython(["-c", [...importByPath(proxySource), "print(m.TOKEN_URL, m.PORT, sorted(m.DENY))"].join("\n")], {
+      cwd: scratchDir("proxy-"),
+      env: { UPSTREAM_URL: "https://europe-west1-python.pkg.dev/p/r/", DENY_LIST: " Foo_Bar ,,baz.QUX" },
+    });
+    assert.strictEqual(r.status, 0, r.stderr);
+    assert.strictEqual(r.stdout.trim(), "http://169.254.169.254/computeMetadata/v1/instance/service-accounts/default/token 8080 ['baz-qux', 'foo-bar']");
   });
 
   it("finds nothing but the mirror without flags; an explicit --index-url is not stopped by the configuration", () => {

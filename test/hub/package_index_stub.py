@@ -9,6 +9,11 @@ killed. Packages: one wheel per project named in <dir>/wheels/*.whl.
   a sha256 fragment, and files live at /<base>/<project>/<file>, the layout Artifact Registry's Python
   repositories use (pip's log shows https://<loc>-python.pkg.dev/<project>/<repo>/<package>/<file>). It
   logs every request path to <dir>/index.log.
+  Index pages and files carry ETag, Last-Modified and Cache-Control (which the proxy passes on) and a
+  Set-Cookie (which it must not). Besides the wheels, three made-up projects answer as a repository may:
+  /<base>/status-<code>/<file> with that status; /<base>/moved/<file> with a 302 to the same file under
+  demo-pkg on this host; /<base>/elsewhere/<file> with a 302 to it on another host (localhost instead of
+  127.0.0.1: the same server, so its log shows whether the proxy followed).
 - The "metadata server" answers the token endpoint only with `Metadata-Flavor: Google`, like GCE's.
 """
 
@@ -33,11 +38,17 @@ def log(path):
         f.write(path + "\n")
 
 
+# Headers of a Cloud Storage-backed answer the proxy passes on, and one it must not.
+CACHE_HEADERS = {"ETag": '"stub-etag"', "Last-Modified": "Mon, 06 Dec 2027 08:00:00 GMT", "Cache-Control": "private, max-age=0"}
+
+
 class Registry(http.server.BaseHTTPRequestHandler):
-    def send(self, code, body, content_type="text/html"):
+    def send(self, code, body, content_type="text/html", headers=None):
         self.send_response(code)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)
@@ -47,9 +58,17 @@ class Registry(http.server.BaseHTTPRequestHandler):
         if token != "-" and self.headers.get("Authorization") != f"Bearer {token}":
             return self.send(401, b"unauthenticated")
         origin = f"http://127.0.0.1:{self.server.server_address[1]}"
+        served = {**CACHE_HEADERS, "Set-Cookie": "stub-session=secret"}
+        m = re.fullmatch(re.escape(BASE) + r"/status-(\d{3})/[^/]+", self.path)
+        if m:
+            return self.send(int(m.group(1)), b"as asked")
+        m = re.fullmatch(re.escape(BASE) + r"/(moved|elsewhere)/([^/]+)", self.path)
+        if m:
+            host = origin if m.group(1) == "moved" else f"http://localhost:{self.server.server_address[1]}"
+            return self.send(302, b"", headers={"Location": f"{host}{BASE}/demo-pkg/{m.group(2)}"})
         if self.path == f"{BASE}/simple/":
             links = "".join(f'<a href="{origin}{BASE}/simple/{p}/">{p}</a>' for p in wheels)
-            return self.send(200, f"<html><body>{links}</body></html>".encode())
+            return self.send(200, f"<html><body>{links}</body></html>".encode(), headers=served)
         m = re.fullmatch(re.escape(BASE) + r"/simple/([^/]+)/", self.path)
         if m:
             files = wheels.get(m.group(1))
@@ -59,10 +78,10 @@ class Registry(http.server.BaseHTTPRequestHandler):
             for f in files:
                 digest = hashlib.sha256(open(os.path.join(directory, "wheels", f), "rb").read()).hexdigest()
                 links += f'<a href="{origin}{BASE}/{m.group(1)}/{f}#sha256={digest}">{f}</a>\n'
-            return self.send(200, f"<html><body>{links}</body></html>".encode())
+            return self.send(200, f"<html><body>{links}</body></html>".encode(), headers=served)
         m = re.fullmatch(re.escape(BASE) + r"/([^/]+)/([^/]+)", self.path)
         if m and m.group(2) in wheels.get(m.group(1), []):
-            return self.send(200, open(os.path.join(directory, "wheels", m.group(2)), "rb").read(), "application/octet-stream")
+            return self.send(200, open(os.path.join(directory, "wheels", m.group(2)), "rb").read(), "application/octet-stream", served)
         return self.send(404, b"not found")
 
     do_HEAD = do_GET

@@ -5,7 +5,7 @@ import { planAll } from "../../infra/plan";
 import { calendarDocument, calendarImage, calendarPodSpec, calendarRoleRules } from "../../infra/plan/placeholderCalendar";
 import { calendarScriptPath, shippedFilesDir } from "../../infra/files";
 import { loadStackConfig } from "../support/stacks";
-import { removeScratchDirs, runPython, scratchDir, systemPython } from "./python";
+import { importByPath, removeScratchDirs, runPython, scratchDir, systemPython } from "./python";
 
 // The placeholder calendar, run for real: the shipped script (stdlib Python) against a fake Kubernetes
 // API on loopback, with the calendar the plan writes. It must set the chart's user-placeholder StatefulSet
@@ -17,12 +17,20 @@ const driver = path.join(__dirname, "placeholder_calendar_driver.py");
 
 interface Run {
   exit: number;
-  requests: { method: string; path: string; auth: string; contentType: string | null; body: unknown }[];
+  requests: { method: string; path: string; auth: string; accept: string; contentType: string | null; body: unknown }[];
   log: string;
 }
 
-function runCalendar(calendar: unknown, replicas: number): Run {
-  const result = runPython([driver], { input: JSON.stringify({ script, calendar, replicas, token: "a-token" }), cwd: scratchDir("calendar-") });
+/** How the driver runs the script and what its fake API does (placeholder_calendar_driver.py). */
+interface Setup {
+  mode?: "once" | "loop" | "in-cluster";
+  fail?: number;
+  apiSuffix?: string;
+  caMatches?: boolean;
+}
+
+function runCalendar(calendar: unknown, replicas: number, setup: Setup = {}): Run {
+  const result = runPython([driver], { input: JSON.stringify({ script, calendar, replicas, token: "a-token", ...setup }), cwd: scratchDir("calendar-") });
   assert.strictEqual(result.status, 0, result.stderr);
   return JSON.parse(result.stdout) as Run;
 }
@@ -30,9 +38,8 @@ function runCalendar(calendar: unknown, replicas: number): Run {
 /** What the script's own `desired_replicas` says for `calendar` at each instant. */
 function desiredAt(calendar: string, instants: string[]): number[] {
   const code = [
-    "import importlib.util, json, sys",
-    `spec = importlib.util.spec_from_file_location('c', ${JSON.stringify(script)})`,
-    "m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)",
+    "import json, sys",
+    ...importByPath(script),
     "cal = json.loads(sys.stdin.read())",
     `print(json.dumps([m.desired_replicas(cal['windows'], m.parse_time(t)) for t in ${JSON.stringify(instants)}]))`,
   ].join("\n");
@@ -65,10 +72,52 @@ describe("the placeholder calendar", function () {
     const run = runCalendar(calendar, 0);
     assert.strictEqual(run.exit, 0, run.log);
     const scale = "/apis/apps/v1/namespaces/jupyterhub/statefulsets/user-placeholder/scale";
-    assert.deepStrictEqual(run.requests.map((r) => [r.method, r.path, r.auth]), [["GET", scale, "Bearer a-token"], ["PATCH", scale, "Bearer a-token"]]);
+    assert.deepStrictEqual(run.requests.map((r) => [r.method, r.path, r.auth, r.accept]), [["GET", scale, "Bearer a-token", "application/json"], ["PATCH", scale, "Bearer a-token", "application/json"]]);
     assert.strictEqual(run.requests[1].contentType, "application/merge-patch+json");
     assert.deepStrictEqual(run.requests[1].body, { spec: { replicas: 10 } });
+    assert.match(run.log, /^placeholder calendar: 4 windows, every 60 s\n/, "the first line says what the calendar holds");
     assert.match(run.log, /placeholders: 0 -> 10/);
+  });
+
+  it("takes the API's address with a trailing slash as it is given, without doubling it", () => {
+    const calendar = { namespace: "jupyterhub", statefulSet: "user-placeholder", periodSeconds: 60, windows: [{ class: "c", from: minutes(-1), to: minutes(1), replicas: 2 }] };
+    const run = runCalendar(calendar, 0, { apiSuffix: "/" });
+    assert.strictEqual(run.exit, 0, run.log);
+    assert.deepStrictEqual(run.requests.map((r) => r.path), ["/apis/apps/v1/namespaces/jupyterhub/statefulsets/user-placeholder/scale", "/apis/apps/v1/namespaces/jupyterhub/statefulsets/user-placeholder/scale"]);
+  });
+
+  it("in a pod, finds the API from KUBERNETES_SERVICE_HOST/PORT over HTTPS, and trusts only the service account's CA", () => {
+    const calendar = { namespace: "jupyterhub", statefulSet: "user-placeholder", periodSeconds: 60, windows: [{ class: "c", from: minutes(-1), to: minutes(1), replicas: 3 }] };
+    const trusted = runCalendar(calendar, 0, { mode: "in-cluster" });
+    assert.strictEqual(trusted.exit, 0, trusted.log);
+    assert.deepStrictEqual(trusted.requests.map((r) => [r.method, r.auth]), [["GET", "Bearer a-token"], ["PATCH", "Bearer a-token"]]);
+    // Another CA: the handshake fails, the token is never sent, and --once says so by its exit status.
+    const untrusted = runCalendar(calendar, 0, { mode: "in-cluster", caMatches: false });
+    assert.strictEqual(untrusted.exit, 1, untrusted.log);
+    assert.deepStrictEqual(untrusted.requests, []);
+    assert.match(untrusted.log, /^placeholder calendar: .*CERTIFICATE_VERIFY_FAILED/m);
+  });
+
+  it("when the API refuses (no StatefulSet yet, on a first install), logs why, patches nothing, and --once exits 1", () => {
+    const calendar = { namespace: "jupyterhub", statefulSet: "user-placeholder", periodSeconds: 60, windows: [{ class: "c", from: minutes(-1), to: minutes(1), replicas: 3 }] };
+    const run = runCalendar(calendar, 0, { fail: 404 });
+    assert.strictEqual(run.exit, 1, run.log);
+    assert.deepStrictEqual(run.requests.map((r) => r.method), ["GET"]);
+    assert.match(run.log, /^placeholder calendar: HTTP Error 404: Not Found$/m);
+  });
+
+  it("as the pod runs it, looks again every period and mends a count something else reset, its log flushed line by line", () => {
+    // periodSeconds 0: the next look comes at once. The fake API resets the count on the second look (as a
+    // Helm upgrade would) and the driver kills the script on the third, with SIGKILL, which flushes nothing:
+    // only lines printed with flush reach the pod's log.
+    const calendar = { namespace: "jupyterhub", statefulSet: "user-placeholder", periodSeconds: 0, windows: [{ class: "c", from: minutes(-1), to: minutes(1), replicas: 5 }] };
+    const run = runCalendar(calendar, 0, { mode: "loop" });
+    assert.deepStrictEqual(run.requests.slice(0, 5).map((r) => [r.method, r.body]), [
+      ["GET", null], ["PATCH", { spec: { replicas: 5 } }], ["GET", null], ["PATCH", { spec: { replicas: 5 } }], ["GET", null],
+    ]);
+    const lines = run.log.trimEnd().split("\n");
+    assert.strictEqual(lines[0], "placeholder calendar: 1 windows, every 0 s");
+    assert.deepStrictEqual(lines.slice(1).map((l) => l.replace(/^\S+ /, "")), ["placeholders: 0 -> 5", "placeholders: 0 -> 5"], run.log);
   });
 
   it("leaves a count that is already right alone, and takes the warm room away outside every window", () => {

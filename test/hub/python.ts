@@ -47,3 +47,12 @@ export function runPython(args: readonly string[], opts: { input?: string; cwd: 
   if (result.error) throw result.error;
   return result;
 }
+
+/** Python lines that load a shipped file as the module `m`, by its path (no shipped file is on an import path). */
+export function importByPath(file: string): string[] {
+  return [
+    "import importlib.util",
+    `spec = importlib.util.spec_from_file_location("m", ${JSON.stringify(file)})`,
+    "m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)",
+  ];
+}

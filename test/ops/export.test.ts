@@ -7,13 +7,14 @@ import * as path from "path";
 import { shippedFilesDir } from "../../infra/files";
 import { userFsGid, userUid } from "../../infra/plan/chart";
 import { cloudSdkImage, exportManifests, exportObjectNames, manifestsFromLogs, planExportBatches, zoneOfVolume } from "../../infra/tools/exportJobs";
-import { removeScratchDirs, runPython, scratchDir } from "../hub/python";
+import { importByPath, removeScratchDirs, runPython, scratchDir } from "../hub/python";
 
 // The export program runs here for real, on a real filesystem, with a local directory standing in for the
 // bucket (its `file://` store, the same code path as the bucket but for the two `gcloud storage` calls).
 // Each archive is then unpacked with the system's own tar and compared file by file with the home.
 
 const program = path.join(shippedFilesDir, "ops", "export_homes.py");
+const fakeGcloud = path.join(__dirname, "fake_gcloud.py");
 
 function md5b64(file: string): string {
   return crypto.createHash("md5").update(fs.readFileSync(file)).digest("base64");
@@ -51,7 +52,16 @@ function snapshot(root: string): Record<string, string> {
   return out;
 }
 
-function runExport(dir: string, users: object[], run = "r1", batch = "b000", asUser?: number) {
+/** Where a run stores: the local-directory store (file://dir/bucket), or gs://bkt/runs through fake_gcloud.py
+ *  over dir/gcs, which fails the command and prefix in `fail` ("cp gs://bkt/runs/r1/homes/", say). */
+interface ExportOptions {
+  run?: string;
+  batch?: string;
+  asUser?: number;
+  gcs?: { fail?: string };
+}
+
+function runExport(dir: string, users: object[], { run = "r1", batch = "b000", asUser, gcs }: ExportOptions = {}) {
   const usersFile = path.join(dir, `users-${batch}.json`);
   fs.writeFileSync(usersFile, JSON.stringify(users));
   const spool = path.join(dir, "spool");
@@ -61,8 +71,11 @@ function runExport(dir: string, users: object[], run = "r1", batch = "b000", asU
   // be), so it runs a copy of the same program from the scratch folder it already reads.
   const programPath = asUser === undefined ? program : path.join(dir, "export_homes.py");
   if (asUser !== undefined) fs.copyFileSync(program, programPath);
-  const args = [programPath, "--homes", path.join(dir, "homes"), "--users", usersFile, "--dest", `file://${path.join(dir, "bucket")}`, "--run", run, "--batch", batch, "--spool", spool];
-  if (asUser === undefined) return runPython(args, { cwd: dir });
+  const dest = gcs ? ["--dest", "gs://bkt/runs", "--gcloud", fakeGcloud] : ["--dest", `file://${path.join(dir, "bucket")}`];
+  const args = [programPath, "--homes", path.join(dir, "homes"), "--users", usersFile, ...dest, "--run", run, "--batch", batch, "--spool", spool];
+  if (gcs) fs.mkdirSync(path.join(dir, "gcs"), { recursive: true });
+  const gcsEnv: Record<string, string> = gcs ? { FAKE_GCS_DIR: path.join(dir, "gcs"), FAKE_GCLOUD_FAIL: gcs.fail ?? "" } : {};
+  if (asUser === undefined) return runPython(args, { cwd: dir, env: gcsEnv });
   // An unprivileged run, as the Job runs (uid 1000 there): util-linux setpriv drops root and every capability.
   const r = spawnSync("setpriv", [`--reuid=${asUser}`, `--regid=${asUser}`, "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "/usr/bin/python3", ...args], { encoding: "utf8", cwd: dir, env: { PATH: "/usr/bin:/bin", PYTHONDONTWRITEBYTECODE: "1" } });
   if (r.error) throw r.error;
@@ -77,7 +90,8 @@ describe("the home-directory export program, on a real filesystem", function () 
     const dir = scratchDir("export-");
     makeHome(path.join(dir, "homes", "claim-ada"), "ada");
     makeHome(path.join(dir, "homes", "claim-bob-40example-2ecom"), "bob");
-    const users = [{ username: "ada", dir: "claim-ada" }, { username: "bob@example.com", dir: "claim-bob-40example-2ecom" }];
+    // The Job names each home's directory after its claim; a user entry may name the claim itself too.
+    const users = [{ username: "ada", dir: "claim-ada" }, { username: "bob@example.com", dir: "claim-bob-40example-2ecom", claim: "claim-bob" }];
     const result = runExport(dir, users);
     assert.strictEqual(result.status, 0, result.stderr);
 
@@ -92,6 +106,7 @@ describe("the home-directory export program, on a real filesystem", function () 
       const archive = path.join(dir, "bucket", "r1", "homes", `${u.username}.tar.gz`);
       assert.strictEqual(entry.status, "ok");
       assert.strictEqual(entry.object, `file://${archive}`);
+      assert.strictEqual(entry.claim, ["claim-ada", "claim-bob"][i]);
       // Counted by an independent walk: 6 regular files (with the hard link), 2 symlinks, the FIFO skipped.
       const files = Object.entries(snapshot(home)).filter(([, v]) => v !== "dir" && !v.startsWith("link:"));
       assert.strictEqual(entry.files, files.length);
@@ -109,6 +124,67 @@ describe("the home-directory export program, on a real filesystem", function () 
       assert.deepStrictEqual(snapshot(out), snapshot(home));
     }
     assert.deepStrictEqual(fs.readdirSync(path.join(dir, "spool")).sort(), ["manifest-b000.json"], "archives leave the spool once stored");
+    // What the Job's log says for each user, in `kubectl logs`.
+    assert.deepStrictEqual(result.stderr.trimEnd().split("\n"), stored.users.map((e: any) => `        ok  ${e.username}  6 files  ${e.bytes} bytes  ${e.object}`));
+  });
+
+  it("through gcloud storage: copies without clobbering, reads the stored object back, then stores the manifest", () => {
+    const dir = scratchDir("export-");
+    makeHome(path.join(dir, "homes", "claim-ada"), "ada");
+    const result = runExport(dir, [{ username: "ada", dir: "claim-ada" }], { gcs: {} });
+    assert.strictEqual(result.status, 0, result.stderr);
+    const spool = path.join(dir, "spool");
+    const calls = fs.readFileSync(path.join(dir, "gcs", "calls"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    assert.deepStrictEqual(calls, [
+      ["storage", "cp", "--no-clobber", path.join(spool, "ada.tar.gz"), "gs://bkt/runs/r1/homes/ada.tar.gz"],
+      ["storage", "objects", "describe", "gs://bkt/runs/r1/homes/ada.tar.gz", "--raw", "--format=json"],
+      ["storage", "cp", "--no-clobber", path.join(spool, "manifest-b000.json"), "gs://bkt/runs/r1/manifests/b000.json"],
+    ]);
+    const entry: any = (manifestsFromLogs(result.stdout)[0] as any).users[0];
+    assert.deepStrictEqual([entry.status, entry.object, entry.md5], ["ok", "gs://bkt/runs/r1/homes/ada.tar.gz", md5b64(path.join(dir, "gcs", "bkt", "runs", "r1", "homes", "ada.tar.gz"))]);
+  });
+
+  it("fails a user whose upload fails, or whose stored object is not the archive (gcloud skips an existing one)", () => {
+    const dir = scratchDir("export-");
+    makeHome(path.join(dir, "homes", "claim-ada"), "ada");
+    const users = [{ username: "ada", dir: "claim-ada" }];
+    const failed = runExport(dir, users, { gcs: { fail: "cp gs://bkt/runs/r1/homes/" } });
+    assert.strictEqual(failed.status, 1);
+    const entry: any = (manifestsFromLogs(failed.stdout)[0] as any).users[0];
+    assert.strictEqual(entry.status, "failed");
+    assert.match(entry.problems[0], /^CalledProcessError: Command '\[.*'storage', 'cp', '--no-clobber', .*'gs:\/\/bkt\/runs\/r1\/homes\/ada\.tar\.gz'\]' returned non-zero exit status 1\.$/);
+    // An object already there: gcloud keeps it and exits 0; only reading it back shows it is another archive.
+    assert.strictEqual(runExport(dir, users, { run: "r2", gcs: {} }).status, 0);
+    fs.writeFileSync(path.join(dir, "homes", "claim-ada", "written-later.txt"), "after the first export\n");
+    const again = runExport(dir, users, { run: "r2", batch: "b001", gcs: {} });
+    assert.strictEqual(again.status, 1);
+    const mismatch: any = (manifestsFromLogs(again.stdout)[0] as any).users[0];
+    const storedPath = path.join(dir, "gcs", "bkt", "runs", "r2", "homes", "ada.tar.gz");
+    assert.strictEqual(mismatch.status, "failed");
+    assert.deepStrictEqual(mismatch.problems, [`stored object has size ${fs.statSync(storedPath).size} md5 ${md5b64(storedPath)}, the archive ${mismatch.archiveBytes} ${mismatch.md5}`]);
+    assert.notStrictEqual(mismatch.md5, md5b64(storedPath));
+  });
+
+  it("fails a user whose archive does not hold what the walk found (a home written to while it was archived)", () => {
+    const dir = scratchDir("export-");
+    const home = path.join(dir, "homes", "claim-ada");
+    fs.mkdirSync(home, { recursive: true });
+    fs.writeFileSync(path.join(home, "a.txt"), "hello\n");
+    fs.symlinkSync("a.txt", path.join(home, "link"));
+    fs.mkdirSync(path.join(dir, "bucket"));
+    fs.mkdirSync(path.join(dir, "spool"));
+    // The walk is made to see one byte more than the archive will hold, as if the file shrank in between.
+    const code = [
+      "import json",
+      ...importByPath(program),
+      "real = m.walk_home",
+      "m.walk_home = lambda root: {**real(root), 'bytes': real(root)['bytes'] + 1}",
+      `entry = m.export_user(m.LocalStore(${JSON.stringify(path.join(dir, "bucket"))}), 'r1', {'username': 'ada', 'dir': 'claim-ada'}, ${JSON.stringify(path.join(dir, "homes"))}, ${JSON.stringify(path.join(dir, "spool"))})`,
+      "print(json.dumps([entry['status'], entry['problems']]))",
+    ].join("\n");
+    const r = runPython(["-c", code], { cwd: dir });
+    assert.strictEqual(r.status, 0, r.stderr);
+    assert.deepStrictEqual(JSON.parse(r.stdout), ["failed", ["archive holds 1 files / 6 bytes / 1 links, the home 1 / 7 / 1"]]);
   });
 
   it("never overwrites an archive: the same run again fails every user and says why", () => {
@@ -116,13 +192,13 @@ describe("the home-directory export program, on a real filesystem", function () 
     makeHome(path.join(dir, "homes", "claim-ada"), "ada");
     const users = [{ username: "ada", dir: "claim-ada" }];
     assert.strictEqual(runExport(dir, users).status, 0);
-    const again = runExport(dir, users, "r1", "b001");
+    const again = runExport(dir, users, { batch: "b001" });
     assert.strictEqual(again.status, 1);
     const entry: any = (manifestsFromLogs(again.stdout)[0] as any).users[0];
     assert.strictEqual(entry.status, "failed");
     assert.match(entry.problems[0], /FileExistsError: .* exists; an export never overwrites an archive/);
     // A new run id is a new prefix: it works.
-    assert.strictEqual(runExport(dir, users, "r2", "b000").status, 0);
+    assert.strictEqual(runExport(dir, users, { run: "r2" }).status, 0);
   });
 
   it("marks a home with a file the exporter cannot read as incomplete and exits non-zero", () => {
@@ -134,10 +210,11 @@ describe("the home-directory export program, on a real filesystem", function () 
     spawnSync("chmod", ["-R", "a+rX", dir]);
     fs.chmodSync(path.join(home, "secret"), 0o000);
     fs.chmodSync(dir, 0o777);
-    const result = runExport(dir, [{ username: "ada", dir: "claim-ada" }], "r1", "b000", 65534);
+    const result = runExport(dir, [{ username: "ada", dir: "claim-ada" }], { asUser: 65534 });
     assert.strictEqual(result.status, 1, result.stderr);
     const entry: any = (manifestsFromLogs(result.stdout)[0] as any).users[0];
     assert.strictEqual(entry.status, "incomplete");
+    assert.deepStrictEqual(entry.problems, ["1 files or directories could not be read"]);
     assert.deepStrictEqual(entry.unreadable, ["secret"]);
     assert.strictEqual(entry.files, 6, "the rest is still archived and verified");
   });
@@ -145,17 +222,25 @@ describe("the home-directory export program, on a real filesystem", function () 
   it("reads the stored object's size and MD5 from the JSON API resource gcloud prints with --raw", () => {
     // Cloud Storage JSON API, objects resource: "size" is a string, "md5Hash" base64.
     const driver = [
-      "import importlib.util, json, sys",
-      `spec = importlib.util.spec_from_file_location('export_homes', ${JSON.stringify(program)})`,
-      "m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)",
+      "import json, sys",
+      ...importByPath(program),
       "s = m.store_for('gs://bkt/runs', 'gcloud')",
       "print(json.dumps({'put': s.put_argv('/spool/a.tar.gz', 'r1/homes/a.tar.gz'), 'stat': s.stat_argv('r1/homes/a.tar.gz'),",
       "  'parsed': m.parse_object_resource(json.dumps({'kind': 'storage#object', 'name': 'r1/homes/a.tar.gz', 'size': '1234', 'md5Hash': 'XrY7u+Ae7tCTyyK7j1rNww==', 'crc32c': 'AAAAAA=='})),",
-      "  'safe': [m.safe_object_name(n) for n in ['a/b', '..', 'bob@example.com']]}))",
+      "  'safe': [m.safe_object_name(n) for n in ['a/b', '..', 'bob@example.com']],",
+      // gcloud's own format (without --raw) says md5_hash; a composite object has no MD5 at all.
+      "  'formatted': m.parse_object_resource(json.dumps({'size': 7, 'md5_hash': 'AAAA'}))}))",
+      "try:",
+      "    m.parse_object_resource(json.dumps({'size': '7', 'crc32c': 'AAAAAA=='}))",
+      "except ValueError as e:",
+      "    print(e)",
     ].join("\n");
     const r = runPython(["-c", driver], { cwd: scratchDir("export-") });
     assert.strictEqual(r.status, 0, r.stderr);
-    const out = JSON.parse(r.stdout);
+    const [line, composite] = r.stdout.trimEnd().split("\n");
+    const out = JSON.parse(line);
+    assert.deepStrictEqual(out.formatted, { size: 7, md5: "AAAA" });
+    assert.strictEqual(composite, "the stored object has no MD5 (a composite object?); cannot verify it");
     assert.deepStrictEqual(out.put, ["gcloud", "storage", "cp", "--no-clobber", "/spool/a.tar.gz", "gs://bkt/runs/r1/homes/a.tar.gz"]);
     assert.deepStrictEqual(out.stat, ["gcloud", "storage", "objects", "describe", "gs://bkt/runs/r1/homes/a.tar.gz", "--raw", "--format=json"]);
     assert.deepStrictEqual(out.parsed, { size: 1234, md5: "XrY7u+Ae7tCTyyK7j1rNww==" });

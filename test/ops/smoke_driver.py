@@ -2,8 +2,12 @@
 loopback exists and no packet can leave the machine), against loopback servers started here.
 
 argv[1]: the probe file; argv[2]: JSON {"claims": [...], "asUser": uid or null, "runsc": argv or absent
-(run the probe inside gVisor)}. Claims may name the placeholders "$HTTP_OK", "$HTTP_ERROR", "$OPEN_PORT"
-and "$CLOSED_PORT". Prints the probe's stdout and exits with its status.
+(run the probe inside gVisor), "keepBoundingSet": true (with asUser: drop root but not the capability
+bounding set, as a non-root pod without `drop: [ALL]` runs)}. Claims may name the placeholders "$HTTP_OK",
+"$HTTP_ERROR", "$HTTP_CLOSED" (a URL on a port nothing listens on), "$OPEN_PORT", "$CLOSED_PORT" and
+"$DROPPING_PORT" (a listener whose accept queue is full, so the kernel drops each new SYN and a connection
+attempt times out, as one dropped by a NetworkPolicy does). Prints the probe's stdout and exits with its
+status.
 """
 import http.server
 import json
@@ -39,17 +43,25 @@ closed = socket.socket()
 closed.bind(("127.0.0.1", 0))
 closed_port = closed.getsockname()[1]
 closed.close()
+# listen(0) queues one connection; with it queued and never accepted, Linux drops every later SYN.
+dropping = socket.socket()
+dropping.bind(("127.0.0.1", 0))
+dropping.listen(0)
+queued = socket.create_connection(dropping.getsockname(), timeout=5)
 
 port = server.server_address[1]
 spec = json.loads(sys.argv[2])
 text = json.dumps({"claims": spec["claims"], "timeoutSeconds": 2})
 text = (text.replace("$HTTP_OK", f"http://127.0.0.1:{port}/hub/api").replace("$HTTP_ERROR", f"http://127.0.0.1:{port}/broken")
-        .replace('"$OPEN_PORT"', str(listener.getsockname()[1])).replace('"$CLOSED_PORT"', str(closed_port)))
+        .replace("$HTTP_CLOSED", f"http://127.0.0.1:{closed_port}/hub/api")
+        .replace('"$OPEN_PORT"', str(listener.getsockname()[1])).replace('"$CLOSED_PORT"', str(closed_port))
+        .replace('"$DROPPING_PORT"', str(dropping.getsockname()[1])))
 env = {"PATH": "/usr/bin:/bin", "JUPYTERHUB_API_URL": f"http://127.0.0.1:{port}/hub/api", "PYTHONDONTWRITEBYTECODE": "1"}
 prefix = []
 if spec.get("asUser") is not None:
     u = str(spec["asUser"])
-    prefix = ["setpriv", f"--reuid={u}", f"--regid={u}", "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs"]
+    bounding = [] if spec.get("keepBoundingSet") else ["--bounding-set=-all"]
+    prefix = ["setpriv", f"--reuid={u}", f"--regid={u}", "--clear-groups", "--inh-caps=-all", *bounding, "--no-new-privs"]
 # "runsc": the argv that runs a command inside gVisor (bench/runsc.ts), put in front of everything else.
 prefix = list(spec.get("runsc") or []) + prefix
 with open(sys.argv[1]) as f:

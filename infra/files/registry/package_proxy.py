@@ -162,9 +162,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
         except Exception as e:  # noqa: BLE001 - any failure to get a token is the same answer to pip
             print(f"token: {e}", file=sys.stderr, flush=True)
             return self.refuse(503, "the package proxy has no credential right now; try again shortly")
+        # An index page is rewritten, so its length is known only from its body: asked for with HEAD, it is
+        # fetched with GET, and relay() sends the headers only (RFC 9110, 8.6: a HEAD answer's Content-Length
+        # is the length GET's content would have).
+        is_index = path.startswith("/simple/")
         upstream = urllib.request.Request(
             UPSTREAM_URL + path,
-            method=self.command,
+            method="GET" if is_index else self.command,
             headers={"Authorization": f"Bearer {token}", "Accept": self.headers.get("Accept", "*/*"), "User-Agent": "package-proxy"},
         )
         try:
@@ -175,7 +179,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             print(f"upstream: {e}", file=sys.stderr, flush=True)
             return self.refuse(502, "the repository cannot be reached right now")
         with response:
-            self.relay(response, is_index=path.startswith("/simple/"))
+            self.relay(response, is_index=is_index)
 
     do_HEAD = do_GET
 
