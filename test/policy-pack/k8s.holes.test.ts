@@ -363,6 +363,18 @@ const NETPOL_CASES: readonly Exact[] = [
       `Pods must not reach the GKE metadata server (this admits 169.254.169.254:80): ${METADATA_FIX} (found: [{"to":[{"ipBlock":{"cidr":"169.254.169.254/32"}}],"ports":{"protocol":"TCP",...).`,
     ],
   },
+  {
+    policy: "k8s-network-policy-metadata-egress",
+    title: "the proxy's rule with `port` misspelt for `ports` (so every port is open)",
+    mutate: proxyPolicy([{ to: WI_80.to, port: 80 }]),
+    messages: [`Pods must not reach the GKE metadata server (this admits 169.254.169.254:80): ${METADATA_FIX} (found: [{"to":[{"ipBlock":{"cidr":"169.254.169.254/32"}}],"port":80}]).`],
+  },
+  {
+    policy: "k8s-network-policy-metadata-egress",
+    title: "the proxy's rule with an (empty) except list: not the contract's rule, written exactly",
+    mutate: proxyPolicy([{ to: [{ ipBlock: { cidr: "169.254.169.254/32", except: [] } }], ports: WI_80.ports }]),
+    messages: [`Pods must not reach the GKE metadata server (this admits 169.254.169.254:80): ${METADATA_FIX} (found: [{"to":[{"ipBlock":{"cidr":"169.254.169.254/32","except":[]}}],"ports":[{"pro...).`],
+  },
   { policy: "k8s-network-policy-metadata-egress", title: "the proxy's policy with exactly the Workload Identity rules", mutate: proxyPolicy([WI_80, WI_988]), messages: [] },
 ];
 
