@@ -375,6 +375,18 @@ const NETPOL_CASES: readonly Exact[] = [
     mutate: proxyPolicy([{ to: [{ ipBlock: { cidr: "169.254.169.254/32", except: [] } }], ports: WI_80.ports }]),
     messages: [`Pods must not reach the GKE metadata server (this admits 169.254.169.254:80): ${METADATA_FIX} (found: [{"to":[{"ipBlock":{"cidr":"169.254.169.254/32","except":[]}}],"ports":[{"pro...).`],
   },
+  {
+    policy: "k8s-network-policy-metadata-egress",
+    title: "the proxy's rules on a policy whose podSelector is null",
+    mutate: proxyPolicy([WI_80], null),
+    messages: [`Pods must not reach the GKE metadata server (this admits 169.254.169.254:80): ${METADATA_FIX} (found: ${RULE_80_SHOWN}).`],
+  },
+  {
+    policy: "k8s-network-policy-metadata-egress",
+    title: "the proxy's rules on a policy without a podSelector",
+    mutate: all(proxyPolicy([WI_80]), set(T.networkPolicy, "proxy-netpol", "spec.podSelector", undefined)),
+    messages: [`Pods must not reach the GKE metadata server (this admits 169.254.169.254:80): ${METADATA_FIX} (found: ${RULE_80_SHOWN}).`],
+  },
   { policy: "k8s-network-policy-metadata-egress", title: "the proxy's policy with exactly the Workload Identity rules", mutate: proxyPolicy([WI_80, WI_988]), messages: [] },
 ];
 
