@@ -445,7 +445,7 @@ describe("policy pack: Kubernetes policies by their whole messages", () => {
 const cluster = (path: string | readonly (string | number)[], value: unknown) => set(T.cluster, undefined, path, value);
 const userPool = (path: string | readonly (string | number)[], value: unknown) => set(T.nodePool, "cluster-user", path, value);
 const corePool = (path: string | readonly (string | number)[], value: unknown) => set(T.nodePool, "cluster-core", path, value);
-const MACHINES = { "gke-node-machine-type": { allowedMachineTypes: ["e2-standard-*"] } };
+const MACHINES = { "gke-node-machine-type": { allowedMachineTypes: ["e2-standard-*", "n2-standard-*"] } };
 const FIVE_NODES = { "gke-node-pool-max-nodes": { maxNodesPerPool: 5 } };
 const PID_FIX = "set nodeConfig.kubeletConfig.podPidsLimit to a number from 1024 to 32768 (e.g. 4096)";
 const PID_REQUIREMENT = "A user pod must not be able to exhaust the node's process IDs";
@@ -491,10 +491,11 @@ const GKE_CASES: readonly Exact[] = [
     mutate: all(cluster("removeDefaultNodePool", false), cluster("nodePools", [{ nodeConfig: { machineType: "e2-micro" } }])),
     config: MACHINES,
     messages: [
-      "Node machine type e2-medium is not allowed: set nodeConfig.machineType to one of e2-standard-* (found: not set).",
-      'Node machine type e2-micro is not allowed: set nodePools[0].nodeConfig.machineType to one of e2-standard-* (found: "e2-micro").',
+      "Node machine type e2-medium is not allowed: set nodeConfig.machineType to one of e2-standard-*, n2-standard-* (found: not set).",
+      'Node machine type e2-micro is not allowed: set nodePools[0].nodeConfig.machineType to one of e2-standard-*, n2-standard-* (found: "e2-micro").',
     ],
   },
+  { policy: "gke-node-machine-type", title: "inline pools unknown at preview", mutate: cluster("nodePools", UNKNOWN_STRING), config: MACHINES, messages: [] },
   { policy: "gke-node-machine-type", title: "a machine type unknown at preview", mutate: userPool("nodeConfig.machineType", UNKNOWN_STRING), config: MACHINES, messages: [] },
   {
     policy: "gke-network-policy-enforced",
@@ -528,7 +529,7 @@ const GKE_CASES: readonly Exact[] = [
   { policy: "gke-node-pool-max-nodes", title: "a pool with two node locations and 3 per zone", mutate: all(sizedPool("europe-west1", { maxNodeCount: 3 }), userPool("nodeLocations", ["europe-west1-b", "europe-west1-c"])), config: FIVE_NODES, messages: [maxNodes("autoscaling.maxNodeCount", 6)] },
   { policy: "gke-node-pool-max-nodes", title: "a pool with no size at all", mutate: sizedPool("europe-west1", {}), config: FIVE_NODES, messages: [] },
   { policy: "gke-node-pool-max-nodes", title: "node locations unknown at preview", mutate: all(sizedPool("europe-west1", { maxNodeCount: 3 }), userPool("nodeLocations", UNKNOWN_STRING)), config: FIVE_NODES, messages: [] },
-  { policy: "gke-node-pool-max-nodes", title: "the location unknown at preview", mutate: sizedPool(UNKNOWN_STRING, { maxNodeCount: 3 }), config: FIVE_NODES, messages: [] },
+  { policy: "gke-node-pool-max-nodes", title: "the location unknown at preview (6 per zone: over the bound even in one zone)", mutate: sizedPool(UNKNOWN_STRING, { maxNodeCount: 6 }), config: FIVE_NODES, messages: [] },
   { policy: "gke-node-pool-max-nodes", title: "the initial count unknown at preview", mutate: sizedPool("europe-west1", { maxNodeCount: 9, initialNodeCount: UNKNOWN_STRING }), config: FIVE_NODES, messages: [] },
   {
     policy: "gke-node-pool-max-nodes",
