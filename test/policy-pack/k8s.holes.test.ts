@@ -424,6 +424,12 @@ const NAMESPACE_AND_SERVICE_CASES: readonly Exact[] = [
   },
   {
     policy: "k8s-no-public-load-balancer",
+    title: "a LoadBalancer whose one source range is a number (not a CIDR, so not the whole internet)",
+    mutate: add({ type: T.service, name: "lb", inputs: { spec: { type: "LoadBalancer", loadBalancerSourceRanges: [5] } } }),
+    messages: [],
+  },
+  {
+    policy: "k8s-no-public-load-balancer",
     title: "a LoadBalancer whose source ranges are unknown at preview",
     mutate: add({ type: T.service, name: "lb", inputs: { spec: { type: "LoadBalancer", loadBalancerSourceRanges: UNKNOWN_STRING } } }),
     messages: [],
