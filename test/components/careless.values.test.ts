@@ -1,5 +1,6 @@
 // SLOW: runs the whole program under Pulumi's mock runtime.
 import * as assert from "assert";
+import { dnsEndpointKubeconfig } from "../../infra/components/cluster";
 import { DeclaredResource, OfflineRun } from "../../infra/tools/offline";
 import { dependsOn, inputs, named, ofType, one } from "../support/resources";
 import { stackRun } from "../support/runs";
@@ -403,6 +404,42 @@ for (const stack of stackNames) {
       });
     });
 
+    describe("the package proxy (event stack: packageMode mirror; the first mutation run of infra/components)", () => {
+      it("runs the proxy's source read-only with python3 -I, probed on /healthz, kept up through node drains, behind a ClusterIP Service", () => {
+        if (stack !== "event") {
+          // The dev stack leaves packageMode at its default, none: no repository, so no proxy.
+          assert.deepStrictEqual(ofType(run, T.deployment).filter((d) => d.name.startsWith("package-proxy")), [], "no proxy without a Python repository");
+          return;
+        }
+        const deployment = inputs(named(run, T.deployment, "package-proxy-deployment"));
+        const pod = deployment.spec.template.spec;
+        const [container] = pod.containers;
+        // Python docs, "Command line": -I isolates from PYTHON* variables and the user site directory.
+        assert.deepStrictEqual(container.command, ["python3", "-I", "/srv/package-proxy/package_proxy.py"], "command");
+        assert.deepStrictEqual(container.volumeMounts, [{ name: "source", mountPath: "/srv/package-proxy", readOnly: true }], "source mount");
+        assert.strictEqual(pod.volumes[0].configMap.defaultMode, 0o444, "the source is read-only to the proxy");
+        // Kubernetes docs, "Configure Liveness, Readiness and Startup Probes": httpGet on the named port.
+        assert.deepStrictEqual(container.readinessProbe.httpGet, { path: "/healthz", port: "http" }, "readinessProbe");
+        assert.deepStrictEqual(container.livenessProbe.httpGet, { path: "/healthz", port: "http" }, "livenessProbe");
+        assert.deepStrictEqual(container.ports, [{ name: "http", containerPort: 8080 }], "the proxy listens on 8080, where the NetworkPolicy admits user pods");
+        assert.match(deployment.spec.template.metadata.annotations["jupyterhub-gke/source-sha256"], /^[0-9a-f]{64}$/, "a new source rolls the pods");
+        // Kubernetes docs, "Pod Topology Spread Constraints": one per node where it can.
+        assert.deepStrictEqual(
+          pod.topologySpreadConstraints.map((c: any) => [c.maxSkew, c.topologyKey, c.whenUnsatisfiable]),
+          [[1, "kubernetes.io/hostname", "ScheduleAnyway"]],
+          "replicas spread over nodes",
+        );
+        const pdb = ofType(run, "kubernetes:policy/v1:PodDisruptionBudget").find((x) => x.name === "package-proxy-pdb");
+        assert.ok(pdb, "the proxy's PodDisruptionBudget");
+        assert.strictEqual(inputs(pdb).spec.minAvailable, 1, "a node upgrade never drains every proxy at once");
+        const service = inputs(named(run, T.service, "package-proxy-service")).spec;
+        assert.deepStrictEqual({ type: service.type, ports: service.ports }, { type: "ClusterIP", ports: [{ name: "http", port: 80, targetPort: "http" }] }, "Service");
+        const account = inputs(named(run, T.k8sServiceAccount, "package-proxy-sa"));
+        assert.strictEqual(account.automountServiceAccountToken, false, "the proxy's account mounts no Kubernetes token");
+        assert.strictEqual(account.metadata.annotations["iam.gke.io/gcp-service-account"], `event-pkg-proxy@${config.platform.project}.iam.gserviceaccount.com`, "Workload Identity");
+      });
+    });
+
     describe("the hub's namespace and the placeholder calendar", () => {
       it("the namespace enforces, warns and audits the restricted Pod Security Standard", () => {
         // Kubernetes docs, "Pod Security Admission": labels pod-security.kubernetes.io/<mode>: <level>.
@@ -496,3 +533,31 @@ for (const stack of stackNames) {
     });
   });
 }
+
+describe("the kubeconfig the program's Kubernetes provider uses (client-go credential plugins)", () => {
+  it("is one context on the DNS endpoint, authenticated by gke-gcloud-auth-plugin with the cluster's info, and says how to install the plugin", () => {
+    // Kubernetes docs, "Client-go credential plugins": users[].user.exec with apiVersion
+    // client.authentication.k8s.io/v1beta1; provideClusterInfo passes the cluster to the plugin;
+    // installHint is what kubectl prints when the command is missing. GKE docs, "Install kubectl and
+    // configure cluster access": the plugin is gke-gcloud-auth-plugin.
+    assert.deepStrictEqual(JSON.parse(dnsEndpointKubeconfig("gke-0123.us-central1.gke.goog")), {
+      apiVersion: "v1",
+      kind: "Config",
+      clusters: [{ name: "gke", cluster: { server: "https://gke-0123.us-central1.gke.goog" } }],
+      contexts: [{ name: "gke", context: { cluster: "gke", user: "gke" } }],
+      "current-context": "gke",
+      users: [{
+        name: "gke",
+        user: {
+          exec: {
+            apiVersion: "client.authentication.k8s.io/v1beta1",
+            command: "gke-gcloud-auth-plugin",
+            provideClusterInfo: true,
+            args: ["--use_application_default_credentials"],
+            installHint: "Install gke-gcloud-auth-plugin: gcloud components install gke-gcloud-auth-plugin",
+          },
+        },
+      }],
+    }, "kubeconfig");
+  });
+});
