@@ -350,6 +350,16 @@ for (const stack of stackNames) {
           assert.deepStrictEqual(budget.thresholdRules.map((r: { thresholdPercent: number }) => r.thresholdPercent), [0.5, 0.8, 1.0, 1.5], "budget thresholds: without 1.0 nobody hears when spend passes the estimate");
         }
       });
+      it("filters on the stack's own project, whose number it looks up by id, and stays under its component", () => {
+        // billing/budget.d.ts, budgetFilter.projects: "projects/{project_number}"; the number comes from
+        // getProject for the stack's project id, not from whatever project the provider defaults to.
+        const lookups = run.invokes.filter((i) => i.token === "gcp:organizations/getProject:getProject");
+        assert.deepStrictEqual(lookups.map((i) => i.inputs.projectId), ofType(run, T.budget).map(() => config.platform.project), "getProject by the stack's project id");
+        for (const b of ofType(run, T.budget)) {
+          // Pulumi docs, "Resource names": the parent is part of the URN; a budget moved out of it is replaced.
+          assert.ok(b.parent?.endsWith("jupyterhub-gke:lifecycle:EventBudget::budget"), `the budget's parent: ${b.parent}`);
+        }
+      });
       it("covers the event's own days with a margin, not a calendar month, in US dollars, named for the hub", () => {
         for (const b of ofType(run, T.budget)) {
           const budget = inputs(b);
