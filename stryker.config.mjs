@@ -29,7 +29,19 @@ const areas = {
   // The components only run under Pulumi's mock runtime, so their tests are `// SLOW:` ones.
   components: {
     mutate: ["infra/components/**/*.ts"],
-    spec: ["test/components/*.test.ts", "test/program.test.ts", "test/urns.test.ts", "test/lifecycle.test.ts"],
+    spec: [
+      "test/components/*.test.ts",
+      "test/program.test.ts",
+      "test/urns.test.ts",
+      "test/lifecycle.test.ts",
+      // They read the cluster's, the NAT's and the release's options and values from the declared resources.
+      "test/resourceOptions.test.ts",
+      "test/securityValues.test.ts",
+      // The package registry and proxy (registry.ts) are declared and read under the mock runtime here.
+      "test/packages.test.ts",
+    ],
+    // The component tests plan a stack in a `before` hook: count what it reaches for its suite's tests.
+    require: ["./stryker/mocha-before-all-coverage.cjs"],
   },
 };
 const areaName = process.env.MUTATE_AREA ?? "plan";
@@ -52,7 +64,7 @@ export default {
     spec,
     extension: ["ts"],
     // ts-node compiles the (mutated) TypeScript as mocha loads it; types are the checker's job below.
-    require: ["ts-node/register/transpile-only"],
+    require: ["ts-node/register/transpile-only", ...(area.require ?? [])],
   },
   // Run only the tests that cover a mutant (measured once in the dry run).
   coverageAnalysis: "perTest",

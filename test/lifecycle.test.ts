@@ -1,9 +1,9 @@
 // SLOW: runs the whole program under Pulumi's mock runtime.
 import * as assert from "assert";
-import { planStack } from "../infra/tools/plan";
 import { DeclaredResource, OfflineRun } from "../infra/tools/offline";
 import { named, ofType, one } from "./support/resources";
-import { loadStackConfig, stackNames, stacksAsOf } from "./support/stacks";
+import { stackRun } from "./support/runs";
+import { loadStackConfig, stackNames } from "./support/stacks";
 import { planAll } from "../infra/plan";
 import { budgetThresholdFractions, planBudget, planMonitoring } from "../infra/plan/lifecycle";
 import { teardownWaitProvider } from "../infra/components/teardown";
@@ -12,11 +12,8 @@ import { ProgramExports } from "../infra/tools/plan";
 
 // The event's life as the program declares it, run under Pulumi's mock runtime for each shipped stack.
 
-const runs = new Map<string, OfflineRun>();
-async function run(stack: string): Promise<OfflineRun> {
-  if (!runs.has(stack)) runs.set(stack, await planStack(stack, { asOf: stacksAsOf }));
-  return runs.get(stack)!;
-}
+// The shared run of each shipped stack (test/support/runs.ts; planned again for each mutant under Stryker).
+const run = (stack: string): Promise<OfflineRun> => stackRun(stack);
 
 /**
  * What a resource depends on as the Pulumi engine orders deletes: its provider, its parent, its

@@ -1,5 +1,6 @@
 // SLOW: runs the whole program under Pulumi's mock runtime.
 import * as assert from "assert";
+import { dnsEndpointKubeconfig } from "../../infra/components/cluster";
 import { DeclaredResource, OfflineRun } from "../../infra/tools/offline";
 import { dependsOn, inputs, named, ofType, one } from "../support/resources";
 import { stackRun } from "../support/runs";
@@ -159,6 +160,71 @@ for (const stack of stackNames) {
       });
     });
 
+    describe("the cluster's remaining settings (the first mutation run of infra/components)", () => {
+      it("lets only the stack's authorized networks reach the IP endpoint, keeps both endpoints, and labels and describes the cluster", () => {
+        // The stack files' authorizedNetworks (stacks/Pulumi.<stack>.yaml), passed through unchanged (CIS GKE 5.6.3).
+        const authorized: Record<string, unknown> = {
+          event: [{ cidrBlock: "198.51.100.0/27", displayName: "university-operations" }],
+          dev: [{ cidrBlock: "203.0.113.0/28", displayName: "organiser-office" }],
+        };
+        assert.deepStrictEqual(cluster.masterAuthorizedNetworksConfig.cidrBlocks, authorized[stack], "masterAuthorizedNetworksConfig.cidrBlocks");
+        // GKE docs, "Control plane access": the IP endpoint stays on (behind the authorized networks) next
+        // to the DNS endpoint; disabling it would cut tools that only speak IP.
+        assert.deepStrictEqual(cluster.controlPlaneEndpointsConfig.ipEndpointsConfig, { enabled: true }, "ipEndpointsConfig");
+        assert.deepStrictEqual(cluster.resourceLabels, { app: "jupyterhub", "managed-by": "pulumi" }, "resourceLabels (billing reports and cleanup find the cluster by them)");
+        assert.strictEqual(cluster.description, "JupyterHub for a short event with untrusted users", "the cluster's description in the console");
+      });
+      it("runs the default pool and every pool with the cloud-platform scope, restricted by IAM, on balanced disks with image streaming", () => {
+        // GKE docs, "Service accounts and access scopes": with a least-privilege account, use cloud-platform and IAM.
+        const cloudPlatform = ["https://www.googleapis.com/auth/cloud-platform"];
+        assert.deepStrictEqual(cluster.nodeConfig.oauthScopes, cloudPlatform, "default pool oauthScopes");
+        assert.strictEqual(cluster.nodeConfig.imageType, "COS_CONTAINERD", "default pool imageType (CIS GKE 5.5.1)");
+        assert.deepStrictEqual(cluster.nodeConfig.shieldedInstanceConfig, { enableSecureBoot: true, enableIntegrityMonitoring: true }, "default pool shielded instance");
+        for (const p of poolsOf(run)) {
+          const node = inputs(p).nodeConfig;
+          assert.deepStrictEqual(node.oauthScopes, cloudPlatform, `${p.name}: oauthScopes`);
+          assert.strictEqual(node.diskType, "pd-balanced", `${p.name}: diskType`);
+          // GKE docs, "Use Image streaming": gcfsConfig.enabled on the pool.
+          assert.deepStrictEqual(node.gcfsConfig, { enabled: true }, `${p.name}: image streaming`);
+        }
+      });
+      it("names the node service account for the stack, so two stacks in a project never share one", () => {
+        const account = inputs(named(run, T.serviceAccount, "cluster-nodes"));
+        assert.deepStrictEqual({ accountId: account.accountId, displayName: account.displayName }, { accountId: `${stack}-gke-nodes`, displayName: "GKE nodes (least privilege)" }, "node service account");
+        assert.strictEqual(cluster.nodeConfig.serviceAccount, `${stack}-gke-nodes@${config.platform.project}.iam.gserviceaccount.com`, "the default pool runs as it, never as the default compute account (CIS GKE 5.2.1)");
+      });
+    });
+
+    describe("the network's ranges, routing and NAT addresses (the first mutation run of infra/components)", () => {
+      it("gives the node subnet the pods' and services' secondary ranges under the names the cluster's IP allocation uses", () => {
+        // GKE docs, "VPC-native clusters": the cluster names two secondary ranges of its subnet, one for
+        // pods and one for Services; a subnet without them cannot host the cluster.
+        const subnet = inputs(named(run, T.subnetwork, "network-nodes"));
+        const ranges = subnet.secondaryIpRanges as { rangeName: string; ipCidrRange: string }[];
+        assert.deepStrictEqual(ranges.map((r) => r.rangeName), ["pods", "services"], "secondary range names");
+        for (const r of ranges) assert.match(r.ipCidrRange, /^10\.\d+\.\d+\.\d+\/\d+$/, `${r.rangeName}: a private CIDR from the address plan`);
+        assert.deepStrictEqual(cluster.ipAllocationPolicy, { clusterSecondaryRangeName: "pods", servicesSecondaryRangeName: "services" }, "ipAllocationPolicy");
+        assert.strictEqual(cluster.networkingMode, "VPC_NATIVE", "networkingMode");
+      });
+      it("routes regionally, describes the VPC, and gives Cloud NAT automatically allocated addresses on a router in the VPC", () => {
+        const network = inputs(named(run, T.network, "network-vpc"));
+        // Compute API, networks.routingConfig.routingMode: REGIONAL keeps the Cloud Router's routes in its region.
+        assert.strictEqual(network.routingMode, "REGIONAL", "routingMode");
+        assert.strictEqual(network.description, "JupyterHub event network (private GKE nodes)", "the VPC's description in the console");
+        // Cloud NAT docs, "NAT IP addresses": AUTO_ONLY has Google allocate (and add) addresses as ports run out;
+        // MANUAL_ONLY with none reserved would translate nothing.
+        const nat = inputs(named(run, T.routerNat, "network-nat"));
+        assert.strictEqual(nat.natIpAllocateOption, "AUTO_ONLY", "natIpAllocateOption");
+        const router = inputs(named(run, T.router, "network-router"));
+        assert.deepStrictEqual(
+          { network: router.network, region: router.region, project: router.project },
+          { network: inputs(named(run, T.subnetwork, "network-nodes")).network, region: config.platform.region, project: config.platform.project },
+          "the NAT's router must be in the nodes' VPC and region",
+        );
+        assert.strictEqual(nat.router, "network-router", "the NAT runs on that router");
+      });
+    });
+
     describe("the edge (Cloud DNS, Certificate Manager, Cloud Armor)", () => {
       it("a public zone signed with DNSSEC, A records with a 5-minute TTL", () => {
         // The hub's zone (edge-zone); registry-pkg-dev is the private pkg.dev zone of issue 14, tested there.
@@ -212,6 +278,63 @@ for (const stack of stackNames) {
       });
     });
 
+    describe("the edge's and the Gateway's remaining settings (the first mutation run of infra/components)", () => {
+      const domain = (): string => config.edge.hubDomain;
+      it("authorises the certificate by a fixed DNS record on the hub domain, globally, and serves it from a global map", () => {
+        // Certificate Manager docs, "DNS authorizations": FIXED_RECORD (one CNAME per domain, reusable);
+        // a wildcard's authorization is for its parent domain; global for a global load balancer.
+        const auth = inputs(named(run, T.dnsAuthorization, "edge-dns-auth"));
+        assert.deepStrictEqual({ domain: auth.domain, location: auth.location, type: auth.type }, { domain: domain(), location: "global", type: "FIXED_RECORD" }, "DNS authorization");
+        const cert = inputs(named(run, T.certificate, "edge-cert"));
+        assert.strictEqual(cert.location, "global", "certificate location");
+        assert.deepStrictEqual(cert.managed.domains, [domain(), `*.${domain()}`], "the certificate covers the hub and every user's subdomain");
+        const challenge = inputs(named(run, T.recordSet, "edge-dns-auth-cname"));
+        assert.deepStrictEqual({ name: challenge.name, type: challenge.type }, { name: `_acme-challenge.${domain()}.`, type: "CNAME" }, "the authorization's CNAME");
+      });
+      it("describes the zone, the address, the certificate, its map and the policies for whoever reads the console", () => {
+        const descriptions = Object.fromEntries(
+          [[T.managedZone, "edge-zone"], [T.globalAddress, "edge-ip"], [T.dnsAuthorization, "edge-dns-auth"], [T.certificate, "edge-cert"],
+            [T.certificateMap, "edge-certmap"], [T.sslPolicy, "edge-tls"], [T.securityPolicy, "edge-armor"]]
+            .map(([type, name]) => [name, inputs(named(run, type, name)).description]),
+        );
+        const d = domain();
+        assert.deepStrictEqual(descriptions, {
+          "edge-zone": "Hub domain with one subdomain per JupyterHub user",
+          "edge-ip": `Static IP of ${d} and *.${d}`,
+          "edge-dns-auth": `Proves control of ${d} for its Google-managed wildcard certificate`,
+          "edge-cert": `Google-managed certificate for ${d} and *.${d}`,
+          "edge-certmap": `Serves the certificate of ${d} by SNI`,
+          "edge-tls": `TLS policy of ${d}`,
+          "edge-armor": `Cloud Armor for ${d} and its users' servers`,
+        }, "descriptions");
+      });
+      it("listens for HTTPS on 443 and HTTP on 80 only, routing HTTPS to the proxy and HTTP to the redirect, each on its own listener", () => {
+        // Gateway API v1 (gateway.networking.k8s.io/v1 Gateway, HTTPRoute): a route without sectionName
+        // attaches to every listener, and the backend route would then serve plain HTTP too.
+        const gateway = inputs(named(run, T.gateway, "hub-gateway-gateway"));
+        assert.deepStrictEqual(gateway.spec.listeners.map((l: any) => [l.name, l.protocol, l.port]), [["https", "HTTPS", 443], ["http", "HTTP", 80]], "listeners");
+        assert.deepStrictEqual(gateway.spec.addresses, [{ type: "NamedAddress", value: `${stack}-hub-ip` }], "the Gateway takes the reserved static IP by name");
+        const https = inputs(named(run, T.httpRoute, "hub-gateway-https-route")).spec;
+        assert.deepStrictEqual(https.parentRefs, [{ name: "hub-gateway", sectionName: "https" }], "the backend route attaches to HTTPS only");
+        // Z2JH 4.4.0 templates/proxy/service.yaml: proxy-public, port 80.
+        assert.deepStrictEqual(https.rules, [{ backendRefs: [{ name: "proxy-public", port: 80 }] }], "backend");
+        assert.deepStrictEqual(https.hostnames, [domain(), `*.${domain()}`], "hostnames");
+        const redirect = inputs(named(run, T.httpRoute, "hub-gateway-http-redirect")).spec;
+        assert.deepStrictEqual(redirect.parentRefs, [{ name: "hub-gateway", sectionName: "http" }], "the redirect attaches to HTTP only");
+      });
+      it("attaches the TLS policy to the Gateway and the Cloud Armor policy, logging and timeout to the proxy's Service", () => {
+        const tls = inputs(named(run, T.gatewayPolicy, "hub-gateway-gateway-policy")).spec;
+        assert.deepStrictEqual(tls, { default: { sslPolicy: `${stack}-hub-tls` }, targetRef: { group: "gateway.networking.k8s.io", kind: "Gateway", name: "hub-gateway" } }, "GCPGatewayPolicy");
+        const backend = inputs(named(run, T.backendPolicy, "hub-gateway-backend-policy")).spec;
+        assert.deepStrictEqual(backend.targetRef, { group: "", kind: "Service", name: "proxy-public" }, "GCPBackendPolicy target");
+        assert.strictEqual(backend.default.securityPolicy, `${stack}-hub-armor`, "Cloud Armor on the proxy's backend");
+        const health = inputs(named(run, T.healthCheckPolicy, "hub-gateway-health-check-policy")).spec;
+        // configurable-http-proxy answers /_chp_healthz on its port 8000 (Z2JH 4.4.0 proxy deployment probes).
+        assert.deepStrictEqual(health.default.config, { type: "HTTP", httpHealthCheck: { portSpecification: "USE_FIXED_PORT", port: 8000, requestPath: "/_chp_healthz" } }, "HealthCheckPolicy");
+        assert.deepStrictEqual(health.targetRef, { group: "", kind: "Service", name: "proxy-public" }, "HealthCheckPolicy target");
+      });
+    });
+
     describe("the budget (Cloud Billing budgets API)", () => {
       it("counts spend net of credits, alerts on current spend, and mails the billing admins too", () => {
         // Only the event stack sets a billing account, so only it declares a budget (test/program.test.ts).
@@ -225,6 +348,30 @@ for (const stack of stackNames) {
           // The thresholds the plan documents (infra/plan/lifecycle.ts): mails at 50%, 80%, 100% and 150% of the estimate;
           // Cloud Billing takes thresholdPercent as a fraction, 1.0 = 100% (billing/budget.d.ts, thresholdRules).
           assert.deepStrictEqual(budget.thresholdRules.map((r: { thresholdPercent: number }) => r.thresholdPercent), [0.5, 0.8, 1.0, 1.5], "budget thresholds: without 1.0 nobody hears when spend passes the estimate");
+        }
+      });
+      it("filters on the stack's own project, whose number it looks up by id, and stays under its component", () => {
+        // billing/budget.d.ts, budgetFilter.projects: "projects/{project_number}"; the number comes from
+        // getProject for the stack's project id, not from whatever project the provider defaults to.
+        const lookups = run.invokes.filter((i) => i.token === "gcp:organizations/getProject:getProject");
+        assert.deepStrictEqual(lookups.map((i) => i.inputs.projectId), ofType(run, T.budget).map(() => config.platform.project), "getProject by the stack's project id");
+        for (const b of ofType(run, T.budget)) {
+          // Pulumi docs, "Resource names": the parent is part of the URN; a budget moved out of it is replaced.
+          assert.ok(b.parent?.endsWith("jupyterhub-gke:lifecycle:EventBudget::budget"), `the budget's parent: ${b.parent}`);
+        }
+      });
+      it("covers the event's own days with a margin, not a calendar month, in US dollars, named for the hub", () => {
+        for (const b of ofType(run, T.budget)) {
+          const budget = inputs(b);
+          // The event stack runs 2027-12-06T08:00Z to 2027-12-09T08:00Z (stacks/Pulumi.event.yaml); the plan adds
+          // the standby day before and after and a day for Cloud Billing's US Pacific dates (plan/lifecycle.ts).
+          assert.deepStrictEqual(budget.budgetFilter.customPeriod, {
+            startDate: { year: 2027, month: 12, day: 4 },
+            endDate: { year: 2027, month: 12, day: 11 },
+          }, "customPeriod");
+          assert.strictEqual(budget.amount.specifiedAmount.currencyCode, "USD", "currencyCode");
+          assert.match(budget.amount.specifiedAmount.units, /^[1-9]\d*$/, "a whole number of dollars");
+          assert.strictEqual(budget.displayName, "JupyterHub hub.example.com (event)", "the budget's name in the billing console");
         }
       });
     });
@@ -242,6 +389,64 @@ for (const stack of stackNames) {
         const ksa = ofType(run, T.k8sServiceAccount).find((k) => k.name === "home-export-ksa");
         assert.ok(ksa, "the export's service account");
         assert.strictEqual(inputs(ksa).automountServiceAccountToken, false, "automountServiceAccountToken");
+      });
+    });
+
+    describe("the home export's bucket and writer (the first mutation run of infra/components)", () => {
+      it("keeps archives in the stack's region, in STANDARD storage, and deletes them after the retention days", () => {
+        const bucket = inputs(one(run, T.bucket));
+        // Cloud Storage docs, "Bucket locations" (a region, upper case as the API returns it) and
+        // "Object Lifecycle Management" (Delete at age N days); the stack files' exportRetentionDays (30 for event).
+        assert.strictEqual(bucket.location, config.platform.region.toUpperCase(), "location");
+        assert.strictEqual(bucket.storageClass, "STANDARD", "storageClass");
+        assert.deepStrictEqual(bucket.lifecycleRules, [{ action: { type: "Delete" }, condition: { age: config.lifecycle.exportRetentionDays } }], "lifecycleRules");
+        assert.strictEqual(bucket.labels.purpose, "home-export", "purpose label");
+      });
+      it("lets exactly the export's Kubernetes service account act as the writer (Workload Identity)", () => {
+        const bindings = ofType(run, T.serviceAccountIamMember).filter((m) => m.name === "home-export-workload-identity").map(inputs);
+        assert.strictEqual(bindings.length, 1, "one Workload Identity binding for the writer");
+        // GKE docs, "Authenticate to Google Cloud APIs from GKE workloads": member serviceAccount:<pool>[<namespace>/<ksa>].
+        assert.strictEqual(bindings[0].role, "roles/iam.workloadIdentityUser", "role");
+        assert.match(bindings[0].member, new RegExp(`^serviceAccount:${config.platform.project}\\.svc\\.id\\.goog\\[${config.hub.namespace}/[a-z0-9-]+\\]$`), "member");
+        const ksa = inputs(named(run, T.k8sServiceAccount, "home-export-ksa"));
+        assert.strictEqual(ksa.metadata.annotations["iam.gke.io/gcp-service-account"], `${stack}-home-export@${config.platform.project}.iam.gserviceaccount.com`, "the KSA names its Google account");
+        assert.ok(bindings[0].member.endsWith(`/${ksa.metadata.name}]`), "the binding names that KSA");
+      });
+    });
+
+    describe("the package proxy (event stack: packageMode mirror; the first mutation run of infra/components)", () => {
+      it("runs the proxy's source read-only with python3 -I, probed on /healthz, kept up through node drains, behind a ClusterIP Service", () => {
+        if (stack !== "event") {
+          // The dev stack leaves packageMode at its default, none: no repository, so no proxy.
+          assert.deepStrictEqual(ofType(run, T.deployment).filter((d) => d.name.startsWith("package-proxy")), [], "no proxy without a Python repository");
+          return;
+        }
+        const deployment = inputs(named(run, T.deployment, "package-proxy-deployment"));
+        const pod = deployment.spec.template.spec;
+        const [container] = pod.containers;
+        // Python docs, "Command line": -I isolates from PYTHON* variables and the user site directory.
+        assert.deepStrictEqual(container.command, ["python3", "-I", "/srv/package-proxy/package_proxy.py"], "command");
+        assert.deepStrictEqual(container.volumeMounts, [{ name: "source", mountPath: "/srv/package-proxy", readOnly: true }], "source mount");
+        assert.strictEqual(pod.volumes[0].configMap.defaultMode, 0o444, "the source is read-only to the proxy");
+        // Kubernetes docs, "Configure Liveness, Readiness and Startup Probes": httpGet on the named port.
+        assert.deepStrictEqual(container.readinessProbe.httpGet, { path: "/healthz", port: "http" }, "readinessProbe");
+        assert.deepStrictEqual(container.livenessProbe.httpGet, { path: "/healthz", port: "http" }, "livenessProbe");
+        assert.deepStrictEqual(container.ports, [{ name: "http", containerPort: 8080 }], "the proxy listens on 8080, where the NetworkPolicy admits user pods");
+        assert.match(deployment.spec.template.metadata.annotations["jupyterhub-gke/source-sha256"], /^[0-9a-f]{64}$/, "a new source rolls the pods");
+        // Kubernetes docs, "Pod Topology Spread Constraints": one per node where it can.
+        assert.deepStrictEqual(
+          pod.topologySpreadConstraints.map((c: any) => [c.maxSkew, c.topologyKey, c.whenUnsatisfiable]),
+          [[1, "kubernetes.io/hostname", "ScheduleAnyway"]],
+          "replicas spread over nodes",
+        );
+        const pdb = ofType(run, "kubernetes:policy/v1:PodDisruptionBudget").find((x) => x.name === "package-proxy-pdb");
+        assert.ok(pdb, "the proxy's PodDisruptionBudget");
+        assert.strictEqual(inputs(pdb).spec.minAvailable, 1, "a node upgrade never drains every proxy at once");
+        const service = inputs(named(run, T.service, "package-proxy-service")).spec;
+        assert.deepStrictEqual({ type: service.type, ports: service.ports }, { type: "ClusterIP", ports: [{ name: "http", port: 80, targetPort: "http" }] }, "Service");
+        const account = inputs(named(run, T.k8sServiceAccount, "package-proxy-sa"));
+        assert.strictEqual(account.automountServiceAccountToken, false, "the proxy's account mounts no Kubernetes token");
+        assert.strictEqual(account.metadata.annotations["iam.gke.io/gcp-service-account"], `event-pkg-proxy@${config.platform.project}.iam.gserviceaccount.com`, "Workload Identity");
       });
     });
 
@@ -276,6 +481,23 @@ for (const stack of stackNames) {
         // Kubernetes docs, NetworkPolicy: egress is isolated only when policyTypes lists Egress.
         assert.deepStrictEqual(spec.policyTypes, ["Ingress", "Egress"], "policyTypes");
         assert.deepStrictEqual(spec.ingress, [], "no ingress");
+      });
+    });
+
+    describe("the hub's release and Secret (Helm; Kubernetes Secret types)", () => {
+      it("rolls a failed upgrade back, removes what it made, keeps five revisions, waits 15 minutes for the pre-puller", () => {
+        const release = inputs(one(run, T.helmRelease));
+        // Helm docs, "helm upgrade": --atomic rolls back on failure, --cleanup-on-fail deletes the new
+        // resources of a failed upgrade, --history-max limits kept revisions (each a Secret with all values).
+        assert.deepStrictEqual(
+          { name: release.name, atomic: release.atomic, cleanupOnFail: release.cleanupOnFail, maxHistory: release.maxHistory, timeout: release.timeout },
+          { name: "jupyterhub", atomic: true, cleanupOnFail: true, maxHistory: 5, timeout: 900 },
+          "release options (Z2JH administrator/optimization.md advises at least 10 minutes for the pre-puller)",
+        );
+      });
+      it("keeps the hub's keys in an Opaque Secret", () => {
+        // Kubernetes docs, "Secrets", types: Opaque is arbitrary user data; other types validate their keys.
+        assert.strictEqual(inputs(named(run, T.secret, "hub-secret")).type, "Opaque", "Secret type");
       });
     });
 
@@ -321,3 +543,31 @@ for (const stack of stackNames) {
     });
   });
 }
+
+describe("the kubeconfig the program's Kubernetes provider uses (client-go credential plugins)", () => {
+  it("is one context on the DNS endpoint, authenticated by gke-gcloud-auth-plugin with the cluster's info, and says how to install the plugin", () => {
+    // Kubernetes docs, "Client-go credential plugins": users[].user.exec with apiVersion
+    // client.authentication.k8s.io/v1beta1; provideClusterInfo passes the cluster to the plugin;
+    // installHint is what kubectl prints when the command is missing. GKE docs, "Install kubectl and
+    // configure cluster access": the plugin is gke-gcloud-auth-plugin.
+    assert.deepStrictEqual(JSON.parse(dnsEndpointKubeconfig("gke-0123.us-central1.gke.goog")), {
+      apiVersion: "v1",
+      kind: "Config",
+      clusters: [{ name: "gke", cluster: { server: "https://gke-0123.us-central1.gke.goog" } }],
+      contexts: [{ name: "gke", context: { cluster: "gke", user: "gke" } }],
+      "current-context": "gke",
+      users: [{
+        name: "gke",
+        user: {
+          exec: {
+            apiVersion: "client.authentication.k8s.io/v1beta1",
+            command: "gke-gcloud-auth-plugin",
+            provideClusterInfo: true,
+            args: ["--use_application_default_credentials"],
+            installHint: "Install gke-gcloud-auth-plugin: gcloud components install gke-gcloud-auth-plugin",
+          },
+        },
+      }],
+    }, "kubeconfig");
+  });
+});
