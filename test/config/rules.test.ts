@@ -359,3 +359,39 @@ describe("the refusal itself: what the organiser reads", () => {
     }
   });
 });
+
+describe("the GPU profile", () => {
+  // Only T4s on N1 machines are offered (infra/catalog/machineTypes.ts acceleratorFamilies): GKE attaches
+  // T4s to N1 shapes only ("About GPUs in GKE", GPU and machine-type compatibility).
+  const gpu = { machineType: "n1-standard-8", acceleratorType: "nvidia-tesla-t4", acceleratorCount: 1, maxNodes: 2, image: "quay.io/jupyter/pytorch-notebook:cuda12-2025-11-03" };
+  const shape = "{machineType, acceleratorType, acceleratorCount: 1|2|4, maxNodes: 1-100, image: pinned}; accelerators: nvidia-tesla-t4 on n1-*";
+
+  it("is read as given, one accelerator when the count is left out", () => {
+    assert.deepStrictEqual(accepted({ gpuProfile: gpu }).hub.gpu, gpu);
+    assert.strictEqual(accepted({ gpuProfile: { ...gpu, acceleratorCount: undefined } }).hub.gpu?.acceleratorCount, 1);
+    for (const acceleratorCount of [2, 4]) assert.strictEqual(accepted({ gpuProfile: { ...gpu, acceleratorCount } }).hub.gpu?.acceleratorCount, acceleratorCount);
+    for (const maxNodes of [1, 100]) assert.strictEqual(accepted({ gpuProfile: { ...gpu, maxNodes } }).hub.gpu?.maxNodes, maxNodes);
+    assert.strictEqual(accepted({}).hub.gpu, undefined, "no profile unless asked for");
+  });
+
+  it("refuses anything else as one problem naming the whole shape", () => {
+    const bad: Record<string, unknown>[] = [
+      { machineType: "e2-standard-8" }, // a T4 on a family GKE does not attach it to
+      { machineType: "n1-standard-999" }, // no such machine
+      { machineType: 8 },
+      { acceleratorType: "nvidia-l4" },
+      { acceleratorType: undefined },
+      { acceleratorCount: 3 },
+      { acceleratorCount: 0 },
+      { maxNodes: 0 },
+      { maxNodes: 101 },
+      { maxNodes: 1.5 },
+      { maxNodes: "2" },
+      { image: "quay.io/jupyter/pytorch-notebook:latest" },
+      { image: 7 },
+    ];
+    for (const change of bad) {
+      assert.deepStrictEqual(issues({ gpuProfile: { ...gpu, ...change } }), [{ key: "gpuProfile", allowed: shape }], JSON.stringify(change));
+    }
+  });
+});
