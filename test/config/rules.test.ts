@@ -111,6 +111,22 @@ describe("rules between keys, at both sides of each edge, with the whole message
   });
 });
 
+describe("a refused key's default never trips a rule between keys", () => {
+  // A refused key reads as its default (infra/config/reader.ts), so each rule checks that its keys read
+  // well before comparing them: otherwise the organiser would also be told that the default they never set
+  // breaks the rule. Each case below is a default that would break it.
+  it("says only the refused key's own problem", () => {
+    const only = (changes: Record<string, unknown>, key: string) =>
+      assert.deepStrictEqual(issues(changes).map((i) => i.key), [key], `${JSON.stringify(changes)}: only ${key}`);
+    only({ userCpuGuarantee: 65, userCpuLimit: 0.05 }, "userCpuGuarantee"); // default guarantee 0.1 > 0.05
+    only({ userCpuGuarantee: 2, userCpuLimit: 0 }, "userCpuLimit"); // default limit 1 < 2
+    only({ userMemoryGuaranteeGiB: 600, userMemoryLimitGiB: 0.5 }, "userMemoryGuaranteeGiB"); // default 1 GiB > 0.5
+    only({ userMemoryGuaranteeGiB: 3, userMemoryLimitGiB: 0 }, "userMemoryLimitGiB"); // default 2 GiB < 3
+    only({ corePoolMinNodes: 4, corePoolMaxNodes: 0 }, "corePoolMaxNodes"); // default maximum 3 < 4
+    only({ clusterLocationType: "zonal", zones: "us-central1-b" }, "zones"); // not a list: no zones, yet zonal
+  });
+});
+
 describe("the timetable's fields, at both sides of each edge", () => {
   const klass = (overrides: Record<string, unknown> = {}) => ({ name: "a", start: "2027-12-06T09:00:00Z", users: 100, arrivalMinutes: 10, durationMinutes: 60, ...overrides });
   const field = (overrides: Record<string, unknown>, name: string) => under(`timetable[0].${name}`, { timetable: [klass(overrides)] });
