@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { defaultPriceTable, PriceTable } from "../../infra/catalog/prices";
 import { lookupMachineType } from "../../infra/catalog/machineTypes";
-import { CostInputs, estimateCost, forwardingRulesHour, PricedPool } from "../../infra/plan/cost";
+import { CostInputs, estimateCost, forwardingRulesHour, nodeHourPrice, PricedPool } from "../../infra/plan/cost";
 
 // The cost estimate's arithmetic with round prices, so every line and total is written out exactly. The
 // real prices and the stacks' figures are test/plan/cost.test.ts; the billing rules stated here are
@@ -101,6 +101,15 @@ describe("cost estimate, line by line", () => {
   it("per user-hour with no users counts one; no event, no warm share", () => {
     const none = estimateCost(inputs({ eventHours: 0, standbyHours: 0, schedule: { pool: "user", userNodeHours: 0, warmNodeHours: 0, usersAtPeak: 0 } }));
     assert.deepStrictEqual([none.perUserHourAtPeak, none.perEvent, none.warmShare], [3.037, 0, 0]);
+  });
+
+  it("refuses a machine whose family lacks either rate, naming the family", () => {
+    const n2 = lookupMachineType("n2-standard-4")!;
+    const refused = (e: unknown) => e instanceof RangeError && e.message === "no price for machine family n2";
+    assert.throws(() => nodeHourPrice({ ...prices, vcpuHour: { ...prices.vcpuHour, n2: 0.03 } }, n2), refused);
+    assert.throws(() => nodeHourPrice({ ...prices, memoryGiBHour: { ...prices.memoryGiBHour, n2: 0.004 } }, n2), refused);
+    // 4 × 0.03 + 16 × 0.004 = 0.184.
+    assert.strictEqual(nodeHourPrice({ ...prices, vcpuHour: { n2: 0.03 }, memoryGiBHour: { n2: 0.004 } }, n2), 4 * 0.03 + 16 * 0.004);
   });
 
   it("refuses a schedule for a pool it does not price", () => {
