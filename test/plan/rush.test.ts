@@ -6,13 +6,14 @@ import { bindingLimit, resimulateClass, rushDraws, searchWarmRoom } from "../../
 import { percentile, RushSimInput, simulateRush } from "../../infra/plan/rush/simulate";
 import { arrivalTimes, othersRunningAt, placeholderCalendar, warmLeadSeconds } from "../../infra/plan/rush/timetable";
 import { activityIntervalSeconds, concurrentSpawnLimit, coreResources, startTimeoutSeconds } from "../../infra/plan/rush/hub";
+import { baseRushInput, rushTimings } from "../support/rushInput";
 import { loadStackConfig, rawWith, stacksAsOf } from "../support/stacks";
 
 // The rush simulation against cases worked by hand (the timings are the published defaults: autoscaler
 // reaction 30 s, node boot 120 s, image pull 300 s, server start 20 s), its monotonic behaviour as a
 // property, and the figures the issue asks of the example stacks.
 
-const timings = { autoscalerReactionSeconds: 30, nodeBootSeconds: 120, imagePullSeconds: 300, podStartSeconds: 20 };
+const timings = rushTimings;
 
 function sim(overrides: Partial<RushSimInput>): ReturnType<typeof simulateRush> {
   return simulateRush({ ...baseInput(), placeholders: 0, ...overrides });
@@ -109,22 +110,7 @@ describe("rush simulation, worked by hand", () => {
   });
 });
 
-function baseInput(): Omit<RushSimInput, "placeholders"> {
-  return {
-    arrivals: [0],
-    leadSeconds: 540,
-    warmUntilSeconds: 900,
-    usersPerNode: 1,
-    othersRunning: 0,
-    poolMinNodes: 0,
-    poolMaxNodes: 10,
-    hubLoginsPerSecond: 10,
-    concurrentSpawnLimit: 100,
-    startTimeoutSeconds: 600,
-    ...timings,
-    seed: 1,
-  };
-}
+const baseInput = baseRushInput;
 
 // Exactly when new nodes start users' servers as fast as warm ones: the image already on the node
 // (GKE image streaming, a preloaded secondary boot disk). With a pull, see the #3010 case above.

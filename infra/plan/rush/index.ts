@@ -168,6 +168,15 @@ export function tryWarmRoom(draws: readonly ClassInput[], placeholders: number, 
 export function bindingLimit(c: ClassSpec, input: ClassInput, r: RushSimResult, targetSeconds: number): BindingLimit {
   const rate = c.users / (c.arrivalMinutes * 60);
   const loginRate = input.hubLoginsPerSecond;
+  // First: a server slower than the target misses it whatever else is done, and the hub's check below
+  // (login wait + start) would otherwise claim it.
+  if (input.podStartSeconds > targetSeconds) {
+    return {
+      limit: "server start",
+      detail: `a server takes ${input.podStartSeconds} s to start on a node that has the image (podStartSeconds)`,
+      lift: "a smaller image or home disk set-up, or a target above the server's own start",
+    };
+  }
   if (r.loginWaitP95 + input.podStartSeconds > targetSeconds) {
     const minutes = Math.ceil(c.users / (loginRate * 60));
     return {
@@ -188,13 +197,6 @@ export function bindingLimit(c: ClassSpec, input: ClassInput, r: RushSimResult, 
       limit: "user pool maximum",
       detail: `users waited while the pool was at its maximum of ${input.poolMaxNodes} nodes`,
       lift: "raise peakUsers (the pool maximum follows it) or move the class away from the servers still up from the one before",
-    };
-  }
-  if (input.podStartSeconds > targetSeconds) {
-    return {
-      limit: "server start",
-      detail: `a server takes ${input.podStartSeconds} s to start on a node that has the image (podStartSeconds)`,
-      lift: "a smaller image or home disk set-up, or a target above the server's own start",
     };
   }
   if (r.failed > 0) {
