@@ -32,6 +32,19 @@ function withConfig<T>(config: Record<string, string>, secretKeys: string[], rea
 
 const secret = ["jupyterhub-gke:oidcClientSecret"];
 
+/** What readProgramConfig refuses with this engine config, as [key, allowed]; none when it accepts it. */
+function refusedBy(config: Record<string, string>, secretKeys: string[], now = stacksAsOf): [string, string][] {
+  return withConfig(config, secretKeys, () => {
+    try {
+      readProgramConfig({ now });
+      return [];
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      return e.issues.map((i): [string, string] => [i.key, i.allowed]);
+    }
+  });
+}
+
 describe("reading the stack's config from Pulumi", () => {
   it("takes this project's keys without their prefix, and gcp:project and gcp:region", () => {
     const { config } = withConfig(engineConfig({ "jupyterhub-gke:peakUsers": "12" }), secret, () => readProgramConfig({ now: stacksAsOf }));
@@ -50,28 +63,12 @@ describe("reading the stack's config from Pulumi", () => {
   });
 
   it("refuses a key of this project it does not know, by its short name", () => {
-    const refused = withConfig(engineConfig({ "jupyterhub-gke:peakUser": "10" }), secret, () => {
-      try {
-        readProgramConfig({ now: stacksAsOf });
-        return [];
-      } catch (e) {
-        if (!(e instanceof ConfigError)) throw e;
-        return e.issues.map((i) => i.key);
-      }
-    });
+    const refused = refusedBy(engineConfig({ "jupyterhub-gke:peakUser": "10" }), secret).map(([key]) => key);
     assert.deepStrictEqual(refused, ["peakUser"]);
   });
 
   it("refuses the OIDC client secret written in plain text, and accepts it stored as a secret", () => {
-    const plain = withConfig(engineConfig(), [], () => {
-      try {
-        readProgramConfig({ now: stacksAsOf });
-        return [];
-      } catch (e) {
-        if (!(e instanceof ConfigError)) throw e;
-        return e.issues.map((i) => [i.key, i.allowed]);
-      }
-    });
+    const plain = refusedBy(engineConfig(), []);
     assert.deepStrictEqual(plain.map(([key]) => key), ["oidcClientSecret"]);
     assert.match(plain[0][1], /^a secret must not be written in plain text in the stack file: delete that line/);
     assert.doesNotThrow(() => withConfig(engineConfig(), secret, () => readProgramConfig({ now: stacksAsOf })));
@@ -79,15 +76,7 @@ describe("reading the stack's config from Pulumi", () => {
 
   it("checks the event window against the clock it is given", () => {
     const after = new Date("2030-01-01T00:00:00Z");
-    const keys = withConfig(engineConfig(), secret, () => {
-      try {
-        readProgramConfig({ now: after });
-        return [];
-      } catch (e) {
-        if (!(e instanceof ConfigError)) throw e;
-        return e.issues.map((i) => i.key);
-      }
-    });
+    const keys = refusedBy(engineConfig(), secret, after).map(([key]) => key);
     assert.deepStrictEqual(keys, ["eventEnd"]);
   });
 });

@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import { ConfigError } from "../../infra/config/errors";
 import { normalizeProjectName, parseConfig } from "../../infra/config/parse";
+import { configIssues } from "../support/refusals";
 import { rawWith, stacksAsOf } from "../support/stacks";
 
 // The rules between keys and the structured keys (infra/config/parse.ts), each at both sides of its edge,
@@ -16,13 +17,7 @@ interface Issue {
 
 /** Every issue parseConfig raises for the event stack with `changes` (undefined removes a key). */
 function issues(changes: Record<string, unknown>, stack = "event"): Issue[] {
-  try {
-    parseConfig(rawWith(stack, changes), { now: stacksAsOf });
-    return [];
-  } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
-    return e.issues.map((i) => ({ key: i.key, allowed: i.allowed }));
-  }
+  return configIssues(stack, changes, { now: stacksAsOf, parseOnly: true }).map(({ key, allowed }) => ({ key, allowed }));
 }
 
 function accepted(changes: Record<string, unknown>, stack = "event") {

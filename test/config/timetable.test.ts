@@ -1,19 +1,13 @@
 import * as assert from "assert";
-import { ConfigError } from "../../infra/config/errors";
 import { parseConfig } from "../../infra/config/parse";
+import { configIssues } from "../support/refusals";
 import { loadStackConfig, rawWith, stacksAsOf } from "../support/stacks";
 
 // The timetable key (infra/config/parse.ts parseTimetable): classes inside the event window, within the
 // peak, named once; and the keys it replaced, refused with what replaced them.
 
 function issues(stack: string, changes: Record<string, unknown>) {
-  try {
-    parseConfig(rawWith(stack, changes), { now: stacksAsOf });
-    return [];
-  } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
-    return e.issues.map((i) => ({ key: i.key, allowed: i.allowed }));
-  }
+  return configIssues(stack, changes, { now: stacksAsOf, parseOnly: true }).map(({ key, allowed }) => ({ key, allowed }));
 }
 
 const klass = (overrides: Record<string, unknown> = {}) => ({ name: "a", start: "2027-12-06T09:00:00Z", users: 100, arrivalMinutes: 10, durationMinutes: 60, ...overrides });

@@ -6,7 +6,8 @@ import * as assert from "assert";
 import { allPolicies } from "../../policy-pack/policies";
 import type { HardeningPolicy } from "../../policy-pack/policies/core";
 import { secureStack } from "./fixtures";
-import type { Case, Pass } from "./mutations";
+import type { Case, Mutation, Pass } from "./mutations";
+import type { Finding } from "../../policy-pack/tools/engine";
 import { assertNoViolation, assertViolation, check } from "./support";
 
 const byName = new Map(allPolicies.map((p) => [p.name, p]));
@@ -45,4 +46,16 @@ export function itRunsCases(cases: readonly Case[], passes: readonly Pass[]): vo
       assertNoViolation(result.findings, p.policy);
     });
   }
+}
+
+/**
+ * What one policy reports, run alone on the hand-built hardened stack after `mutate`, at every level; it
+ * must not throw. The holes files (test/policy-pack/*.holes.test.ts) compare this whole, message by message.
+ */
+export async function findingsOfAlone(policy: string, mutate: Mutation, config?: unknown): Promise<Finding[]> {
+  const stack = secureStack();
+  mutate(stack);
+  const result = await check(stack, { policies: [policyNamed(policy)], config });
+  assert.deepStrictEqual(result.failures, [], `${policy} threw`);
+  return result.findings.filter((f) => f.policy === policy);
 }

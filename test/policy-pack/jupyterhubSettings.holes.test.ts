@@ -7,10 +7,9 @@
 // each side of a threshold.
 
 import * as assert from "assert";
-import { policyNamed } from "./caseRunner";
+import { findingsOfAlone } from "./caseRunner";
 import { all, values, type Mutation } from "./mutations";
-import { check, UNKNOWN_STRING } from "./support";
-import { secureStack } from "./fixtures";
+import { UNKNOWN_STRING } from "./support";
 import { RESTRICTED } from "./valuesPodCases";
 
 interface Exactly {
@@ -25,11 +24,7 @@ interface Exactly {
 function itReportsExactly(cases: readonly Exactly[]): void {
   for (const c of cases) {
     it(`${c.policy} ${c.messages.length === 0 ? "leaves alone" : "reports exactly"} ${c.title}`, async () => {
-      const stack = secureStack();
-      c.mutate(stack);
-      const result = await check(stack, { policies: [policyNamed(c.policy)], config: c.config });
-      assert.deepStrictEqual(result.failures, [], `${c.policy} threw`);
-      const found = result.findings.filter((f) => f.policy === c.policy);
+      const found = await findingsOfAlone(c.policy, c.mutate, c.config);
       assert.deepStrictEqual(found.map((f) => f.message), c.messages, `${c.policy}'s findings for ${c.title}`);
       assert.ok(found.every((f) => f.level === "mandatory"), `${c.policy} reported below mandatory`);
     });

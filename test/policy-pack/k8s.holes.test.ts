@@ -7,10 +7,10 @@
 // "<requirement>: set <where> to <fix> (found: <value>)."
 
 import * as assert from "assert";
-import { policyNamed } from "./caseRunner";
-import { secureStack, TYPES as T } from "./fixtures";
+import { findingsOfAlone } from "./caseRunner";
+import { TYPES as T } from "./fixtures";
 import { add, all, pod, remove, set, type Mutation } from "./mutations";
-import { check, UNKNOWN_STRING } from "./support";
+import { UNKNOWN_STRING } from "./support";
 
 interface Exact {
   readonly policy: string;
@@ -23,11 +23,7 @@ interface Exact {
 
 /** The messages one policy reports on the hardened stack after `mutate`, at any level; it must not throw. */
 async function messagesOf(policy: string, mutate: Mutation, config?: unknown): Promise<string[]> {
-  const stack = secureStack();
-  mutate(stack);
-  const result = await check(stack, { policies: [policyNamed(policy)], config });
-  assert.deepStrictEqual(result.failures, [], `${policy} threw`);
-  return result.findings.filter((f) => f.policy === policy).map((f) => f.message);
+  return (await findingsOfAlone(policy, mutate, config)).map((f) => f.message);
 }
 
 function itReportsExactly(cases: readonly Exact[]): void {
