@@ -412,6 +412,17 @@ for (const stack of stackNames) {
         assert.strictEqual(ksa.metadata.annotations["iam.gke.io/gcp-service-account"], `${stack}-home-export@${config.platform.project}.iam.gserviceaccount.com`, "the KSA names its Google account");
         assert.ok(bindings[0].member.endsWith(`/${ksa.metadata.name}]`), "the binding names that KSA");
       });
+      it("declares the export's Kubernetes service account in the cluster, labelled, and names its writer", () => {
+        // Without the stack's Kubernetes provider the account would go to whatever cluster the ambient
+        // kubeconfig names, and the export Job would find none in this one.
+        const [provider] = ofType(run, T.k8sProvider);
+        const ksa = named(run, T.k8sServiceAccount, "home-export-ksa");
+        assert.ok(ksa.provider?.startsWith(`${provider.urn}::`), `the export's account uses ${ksa.provider}, not the stack's provider`);
+        assert.deepStrictEqual(inputs(ksa).metadata.labels, { "app.kubernetes.io/name": "home-export", "app.kubernetes.io/part-of": "jupyterhub-gke" }, "labels");
+        const writer = ofType(run, T.serviceAccount).map(inputs).find((a) => a.accountId === `${stack}-home-export`.slice(0, 30));
+        assert.ok(writer, "the writer's Google service account, its id cut to GCP's 30 characters");
+        assert.strictEqual(writer.displayName, "Home directory export: writes one bucket", "displayName");
+      });
     });
 
     describe("the package proxy (event stack: packageMode mirror; the first mutation run of infra/components)", () => {
