@@ -33,10 +33,12 @@ export function chartDefaults(): Record<string, unknown> {
         secretSync: { containerSecurityContext: RESTRICTED_CONTEXT },
       },
       singleuser: {
-        // values.yaml says tag "set-by-chartpress": chartpress writes the chart's version into it when it
-        // publishes the chart (jupyterhub/chartpress README, "tags ... set to the chart version"), so the
-        // 4.4.0 chart runs this image; without it a release that leaves singleuser.image alone would be
-        // judged on KubeSpawner's own default, quay.io/jupyterhub/singleuser:latest.
+        // values.yaml at the 4.4.0 tag says tag "set-by-chartpress": the chart is published by chartpress
+        // (jupyterhub/chartpress), which sets the images' tags when it packages a release, and the 4.4.0
+        // images carry the chart's version (the program pins quay.io/jupyterhub/k8s-hub:4.4.0 for the same
+        // reason, infra/plan/chart/release.ts z2jhHubImage, and the event stack's user image is this one at
+        // 4.4.0). Without this entry a release that leaves singleuser.image alone would be judged on
+        // KubeSpawner's own default, quay.io/jupyterhub/singleuser:latest.
         image: { name: "quay.io/jupyterhub/k8s-singleuser-sample", tag: "4.4.0" },
         uid: 1000,
         fsGid: 100,
