@@ -30,7 +30,6 @@ export * from "../../policy-pack/contracts/packages";
 /** The Google APIs the repositories, their private DNS and image streaming use (components/apis.ts turns them on). */
 export const registryApis = ["artifactregistry.googleapis.com", "dns.googleapis.com", "containerfilesystem.googleapis.com"] as const;
 
-/** Every API in `needed` that `enabled` lacks; the program refuses to declare anything while one is missing. */
 /**
  * The Google APIs a plan's resources call, from what it declares: Artifact Registry for its repositories
  * and their read grants, the Container File System API to stream the user image from them, Cloud DNS for
@@ -46,6 +45,7 @@ export function packageApis(plan: PackagePlan): string[] {
   return registryApis.filter((api) => used[api]);
 }
 
+/** Every API in `needed` that `enabled` lacks; the program refuses to declare anything while one is missing. */
 export function missingApis(needed: readonly string[], enabled: readonly string[]): string[] {
   return needed.filter((api) => !enabled.includes(api));
 }
