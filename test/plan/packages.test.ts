@@ -26,6 +26,10 @@ describe("the package plan", () => {
     // component is a registry only when a slash follows it (normalize.go splitDockerDomain, `i == -1`).
     assert.deepStrictEqual(parseImageReference("my.image:1"), { registry: "docker.io", path: "library/my.image", pin: ":1" });
     assert.deepStrictEqual(parseImageReference("localhost:1"), { registry: "docker.io", path: "library/localhost", pin: ":1" });
+    // Docker Hub's legacy host is Docker Hub: distribution/reference normalize.go (@ 4ca14034)
+    // splitDockerDomain, `case maybeDomain == legacyDefaultDomain` ("index.docker.io") → "docker.io".
+    assert.deepStrictEqual(parseImageReference("index.docker.io/jupyter/scipy-notebook:2024-01-15"), { registry: "docker.io", path: "jupyter/scipy-notebook", pin: ":2024-01-15" });
+    assert.deepStrictEqual(parseImageReference("index.docker.io/python:3.12"), { registry: "docker.io", path: "library/python", pin: ":3.12" });
     // Pinned by digest alone, no tag and no slash: the pin starts at the `@`.
     assert.deepStrictEqual(parseImageReference(`python${digest}`), { registry: "docker.io", path: "library/python", pin: digest });
   });
@@ -136,6 +140,10 @@ describe("the package plan", () => {
     assert.deepStrictEqual(plan.images.map((i) => i.pulled), [ar, "us-central1-docker.pkg.dev/jupyterhub-event-example/jhg-docker-io/pytorch/pytorch:2.5.1"]);
     assert.deepStrictEqual(plan.imageRepositories.map((r) => [r.project, r.location, r.repositoryId]), [["shared-images", "europe-west4", "course"], ["jupyterhub-event-example", "us-central1", "jhg-docker-io"]]);
     assert.deepStrictEqual(plan.dockerRemotes.map((r) => [r.repositoryId, r.upstream]), [["jhg-docker-io", { publicRepository: "DOCKER_HUB" }]]);
+    // Docker Hub by its legacy name is the same remote repository, by Google's preset.
+    const legacy = planPackages(withPackages(event, { mode: "none" }, { userImage: "index.docker.io/jupyter/scipy-notebook:2024-01-15" }), "jhg");
+    assert.deepStrictEqual(legacy.dockerRemotes.map((r) => [r.repositoryId, r.upstream]), [["jhg-docker-io", { publicRepository: "DOCKER_HUB" }]]);
+    assert.strictEqual(legacy.images[0].pulled, "us-central1-docker.pkg.dev/jupyterhub-event-example/jhg-docker-io/jupyter/scipy-notebook:2024-01-15");
     // Two images from one registry share one remote repository.
     const same = planPackages(withPackages(event, { mode: "none" }, { gpu: { machineType: "g2-standard-8", acceleratorType: "nvidia-l4", acceleratorCount: 1, maxNodes: 2, image: "quay.io/jupyter/pytorch-notebook:2024-12-02" } }), "jhg");
     assert.deepStrictEqual([same.dockerRemotes.length, same.imageRepositories.length, same.images.length], [1, 1, 2]);
