@@ -30,7 +30,6 @@ export * from "../../policy-pack/contracts/packages";
 /** The Google APIs the repositories, their private DNS and image streaming use (components/apis.ts turns them on). */
 export const registryApis = ["artifactregistry.googleapis.com", "dns.googleapis.com", "containerfilesystem.googleapis.com"] as const;
 
-/** Every API in `needed` that `enabled` lacks; the program refuses to declare anything while one is missing. */
 /**
  * The Google APIs a plan's resources call, from what it declares: Artifact Registry for its repositories
  * and their read grants, the Container File System API to stream the user image from them, Cloud DNS for
@@ -46,6 +45,7 @@ export function packageApis(plan: PackagePlan): string[] {
   return registryApis.filter((api) => used[api]);
 }
 
+/** Every API in `needed` that `enabled` lacks; the program refuses to declare anything while one is missing. */
 export function missingApis(needed: readonly string[], enabled: readonly string[]): string[] {
   return needed.filter((api) => !enabled.includes(api));
 }
@@ -67,8 +67,11 @@ export interface ImageReference {
  * Splits a pinned reference (config has already refused unpinned ones). The first component is a
  * registry when it has a dot or a port, or is `localhost` (the distribution reference grammar's rule,
  * distribution/reference normalize.go); otherwise the image is on Docker Hub, whose one-component names
- * live under `library/`.
+ * live under `library/`. Docker Hub's legacy name `index.docker.io` is Docker Hub too (normalize.go
+ * `legacyDefaultDomain`).
  */
+const dockerHubLegacyHost = "index.docker.io";
+
 export function parseImageReference(ref: string): ImageReference {
   // A tag comes before a digest when both are written (`name:tag@sha256:...`): the pin starts at the tag.
   const at = ref.indexOf("@");
@@ -80,7 +83,7 @@ export function parseImageReference(ref: string): ImageReference {
   const pin = ref.slice(cut);
   const [first, ...rest] = name.split("/");
   const hasRegistry = rest.length > 0 && (first.includes(".") || first.includes(":") || first === "localhost");
-  const registry = hasRegistry ? first : "docker.io";
+  const registry = !hasRegistry || first === dockerHubLegacyHost ? "docker.io" : first;
   const pathParts = hasRegistry ? rest : [first, ...rest];
   const path = registry === "docker.io" && pathParts.length === 1 ? `library/${pathParts[0]}` : pathParts.join("/");
   return { registry, path, pin };

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import type { CostEstimate } from "../../infra/plan/cost";
-import { planBudget, planExport, planMonitoring, planTeardown, stackLabels } from "../../infra/plan/lifecycle";
+import { planBudget, planExport, planLifecycle, planMonitoring, planTeardown, stackLabels } from "../../infra/plan/lifecycle";
 import { loadStackConfig } from "../support/stacks";
 
 // The event's life around the hub as plain data (infra/plan/lifecycle.ts), tested without the mock runtime:
@@ -79,5 +79,17 @@ describe("the lifecycle plan", () => {
 
   it("labels everything with the stack's name prefix, the label the leftover check searches", () => {
     assert.deepStrictEqual(stackLabels("jhg-event"), { "jupyterhub-gke-stack": "jhg-event", "managed-by": "pulumi" });
+  });
+
+  it("the whole lifecycle part: the budget, the alerts on the user pool's maximum, the export, the teardown, and who hears", () => {
+    const event = loadStackConfig("event");
+    const plan = planLifecycle({ ...event, lifecycle: { ...event.lifecycle, notificationEmails: ["a@example.org", "b@example.org"] } }, cost(99.5), 7);
+    assert.ok(plan.budget.create, "the event stack names a billing account");
+    assert.strictEqual(plan.budget.budget.amountUnits, 100);
+    assert.deepStrictEqual([plan.monitoring.userPoolMaxNodes, plan.monitoring.activeServerLimit], [7, 1000]);
+    // The event stack's exportRetentionDays (30) and the default teardownTimeoutMinutes (30, config/schema.ts).
+    assert.deepStrictEqual(plan.export, { retentionDays: 30, kubernetesServiceAccount: "home-export", namespace: "jupyterhub" });
+    assert.deepStrictEqual(plan.teardown, { region: "us-central1", namespace: "jupyterhub", timeoutMinutes: 30, pollSeconds: 15 });
+    assert.deepStrictEqual(plan.notificationEmails, ["a@example.org", "b@example.org"], "every organiser named in notificationEmails");
   });
 });

@@ -127,4 +127,28 @@ describe("the alerts and the dashboard", () => {
       'metric.type="loadbalancing.googleapis.com/https/request_count"',
     ]);
   });
+
+  it("the dashboard's charts: lines aligned per minute like their alerts, alert lines red above the threshold", () => {
+    const dashboard = JSON.parse(dashboardJson(plan(), names));
+    const charts = (dashboard.mosaicLayout.tiles as { widget: { xyChart: { dataSets: { plotType: string; timeSeriesQuery: { timeSeriesFilter: { aggregation: unknown } } }[]; thresholds?: unknown[] } } }[])
+      .map((t) => t.widget.xyChart);
+    assert.deepStrictEqual(charts.map((c) => c.dataSets.map((d) => d.plotType)), [["LINE"], ["LINE"], ["LINE"], ["LINE"], ["LINE"], ["LINE"]]);
+    // The same aligner and reducer as each chart's alert condition (thresholdConditions above), so the line
+    // crosses the drawn threshold when the alert fires.
+    const perMinute = (perSeriesAligner: string, crossSeriesReducer: string) => ({ alignmentPeriod: "60s", perSeriesAligner, crossSeriesReducer });
+    assert.deepStrictEqual(charts.slice(0, 4).map((c) => c.dataSets[0].timeSeriesQuery.timeSeriesFilter.aggregation), [
+      perMinute("ALIGN_NEXT_OLDER", "REDUCE_COUNT_FALSE"),
+      perMinute("ALIGN_MEAN", "REDUCE_COUNT"),
+      perMinute("ALIGN_MEAN", "REDUCE_COUNT"),
+      perMinute("ALIGN_MAX", "REDUCE_MAX"),
+    ]);
+    // The dashboards API's enums (projects.dashboards, XyChart: DataSet.PlotType LINE, Threshold.Color RED,
+    // Threshold.Direction ABOVE): a misspelt one is a dashboard Cloud Monitoring refuses.
+    assert.deepStrictEqual(charts.slice(0, 4).map((c) => c.thresholds), [
+      [{ value: 1, color: "RED", direction: "ABOVE" }],
+      [{ value: 900, color: "RED", direction: "ABOVE" }],
+      [{ value: 19, color: "RED", direction: "ABOVE" }],
+      [{ value: 0.8, color: "RED", direction: "ABOVE" }],
+    ]);
+  });
 });

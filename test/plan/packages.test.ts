@@ -22,6 +22,16 @@ describe("the package plan", () => {
     const digest = `@sha256:${"a".repeat(64)}`;
     assert.deepStrictEqual(parseImageReference(`ghcr.io/org/img:1.0${digest}`), { registry: "ghcr.io", path: "org/img", pin: `:1.0${digest}` });
     assert.throws(() => parseImageReference("registry:5000/team/x"), /image registry:5000\/team\/x is not pinned by tag or digest/);
+    // A one-component name is a Docker Hub image even with a dot in it or spelled `localhost`: the first
+    // component is a registry only when a slash follows it (normalize.go splitDockerDomain, `i == -1`).
+    assert.deepStrictEqual(parseImageReference("my.image:1"), { registry: "docker.io", path: "library/my.image", pin: ":1" });
+    assert.deepStrictEqual(parseImageReference("localhost:1"), { registry: "docker.io", path: "library/localhost", pin: ":1" });
+    // Docker Hub's legacy host is Docker Hub: distribution/reference normalize.go (@ 4ca14034)
+    // splitDockerDomain, `case maybeDomain == legacyDefaultDomain` ("index.docker.io") → "docker.io".
+    assert.deepStrictEqual(parseImageReference("index.docker.io/jupyter/scipy-notebook:2024-01-15"), { registry: "docker.io", path: "jupyter/scipy-notebook", pin: ":2024-01-15" });
+    assert.deepStrictEqual(parseImageReference("index.docker.io/python:3.12"), { registry: "docker.io", path: "library/python", pin: ":3.12" });
+    // Pinned by digest alone, no tag and no slash: the pin starts at the `@`.
+    assert.deepStrictEqual(parseImageReference(`python${digest}`), { registry: "docker.io", path: "library/python", pin: digest });
   });
 
   it("names repositories in Artifact Registry's alphabet, at most 63 characters, no trailing hyphen", () => {
@@ -30,6 +40,8 @@ describe("the package plan", () => {
     assert.strictEqual(repositoryId("a--b", "c__d"), "a-b-c-d");
     const long = repositoryId("p", `${"x".repeat(61)}-y`);
     assert.strictEqual(long, `p-${"x".repeat(61)}`, "cut at 63, then the hyphen left at the end dropped");
+    // The case that comment names: 64 characters whose 63rd is the hyphen before "y".
+    assert.strictEqual(repositoryId("p", `${"x".repeat(60)}-y`), `p-${"x".repeat(60)}`, "cut at 63 leaves a hyphen at the end, which is dropped");
   });
 
   it("mirror: PyPI through a remote repository and the in-cluster proxy, the user image through a remote repository", () => {
@@ -128,9 +140,60 @@ describe("the package plan", () => {
     assert.deepStrictEqual(plan.images.map((i) => i.pulled), [ar, "us-central1-docker.pkg.dev/jupyterhub-event-example/jhg-docker-io/pytorch/pytorch:2.5.1"]);
     assert.deepStrictEqual(plan.imageRepositories.map((r) => [r.project, r.location, r.repositoryId]), [["shared-images", "europe-west4", "course"], ["jupyterhub-event-example", "us-central1", "jhg-docker-io"]]);
     assert.deepStrictEqual(plan.dockerRemotes.map((r) => [r.repositoryId, r.upstream]), [["jhg-docker-io", { publicRepository: "DOCKER_HUB" }]]);
+    // Docker Hub by its legacy name is the same remote repository, by Google's preset.
+    const legacy = planPackages(withPackages(event, { mode: "none" }, { userImage: "index.docker.io/jupyter/scipy-notebook:2024-01-15" }), "jhg");
+    assert.deepStrictEqual(legacy.dockerRemotes.map((r) => [r.repositoryId, r.upstream]), [["jhg-docker-io", { publicRepository: "DOCKER_HUB" }]]);
+    assert.strictEqual(legacy.images[0].pulled, "us-central1-docker.pkg.dev/jupyterhub-event-example/jhg-docker-io/jupyter/scipy-notebook:2024-01-15");
     // Two images from one registry share one remote repository.
     const same = planPackages(withPackages(event, { mode: "none" }, { gpu: { machineType: "g2-standard-8", acceleratorType: "nvidia-l4", acceleratorCount: 1, maxNodes: 2, image: "quay.io/jupyter/pytorch-notebook:2024-12-02" } }), "jhg");
     assert.deepStrictEqual([same.dockerRemotes.length, same.imageRepositories.length, same.images.length], [1, 1, 2]);
+  });
+
+  it("a host that only looks like Artifact Registry's is an upstream like any other, read through a remote repository", () => {
+    const event = loadStackConfig("event");
+    // Artifact Registry's Docker hosts are exactly <location>-docker.pkg.dev ("Docker repository hostnames").
+    const cases = [
+      { image: "europe-west4-docker.pkg.dev.example.com/team/notebook:1", host: "europe-west4-docker.pkg.dev.example.com", repository: "jhg-europe-west4-docker-pkg-dev-example-com" },
+      { image: "mirror.europe-west4-docker.pkg.dev/team/notebook:1", host: "mirror.europe-west4-docker.pkg.dev", repository: "jhg-mirror-europe-west4-docker-pkg-dev" },
+    ];
+    for (const { image, host, repository } of cases) {
+      const plan = planPackages(withPackages(event, { mode: "none" }, { userImage: image }), "jhg");
+      assert.deepStrictEqual(plan.dockerRemotes.map((r) => [r.repositoryId, r.upstream]), [[repository, { uri: `https://${host}` }]], `${host} is read through a remote repository`);
+      assert.strictEqual(plan.images[0].pulled, `us-central1-docker.pkg.dev/jupyterhub-event-example/${repository}/team/notebook:1`, `${host} is not pulled as written`);
+    }
+  });
+
+  it("names the APIs from what the plan declares: repositories, image streaming, the private zone", () => {
+    const plan = planPackages(loadStackConfig("event"), "jhg-event");
+    // Every stack has a user image, so the program's plans always need all three; the rule, one part at a time:
+    assert.deepStrictEqual(packageApis({ ...plan, imageRepositories: [] }), ["artifactregistry.googleapis.com", "dns.googleapis.com"], "a Python repository alone: no image to stream");
+    assert.deepStrictEqual(packageApis({ ...plan, python: undefined, imageRepositories: [] }), ["dns.googleapis.com"], "no repository at all: the private pkg.dev zone only");
+  });
+
+  it("the proxy's Google account id stays within IAM's 30 characters, without a trailing hyphen", () => {
+    // IAM service account ids: 6 to 30 characters, ending in a letter or digit ("Create service accounts").
+    const plan = planPackages(loadStackConfig("event"), "abcdefghijklmnopqrstuvwxy");
+    assert.strictEqual(plan.proxy?.serviceAccountId, "abcdefghijklmnopqrstuvwxy-pkg");
+  });
+
+  it("packageMode none points pip at no index, even one written in packageIndexUrl (which config refuses as well)", () => {
+    const plan = planPackages(withPackages(loadStackConfig("event"), { mode: "none", indexUrl: "https://pypi.example.org/simple" }), "jhg-event");
+    assert.strictEqual(plan.pipIndexUrl, undefined);
+    assert.ok(plan.pipConf.includes("\nno-index = true\n"), plan.pipConf);
+  });
+
+  it("the packages output: the proxy's deny list and the remote repository of PyPI; none of it without the proxy", () => {
+    const event = loadStackConfig("event");
+    const mirror = planPackages(withPackages(event, { denyList: ["torch", "some-package"] }), "jhg-event");
+    assert.deepStrictEqual(packagesOutput(mirror), {
+      mode: "mirror",
+      pipIndexUrl: "http://package-proxy.jupyterhub.svc.cluster.local/simple/",
+      pythonRepository: "https://us-central1-python.pkg.dev/jupyterhub-event-example/jhg-event-pypi (remote: PyPI)",
+      denyList: ["torch", "some-package"],
+      images: [{ configured: "quay.io/jupyterhub/k8s-singleuser-sample:4.4.0", pulled: "us-central1-docker.pkg.dev/jupyterhub-event-example/jhg-event-quay-io/jupyterhub/k8s-singleuser-sample:4.4.0" }],
+    });
+    const own = planPackages(withPackages(event, { indexUrl: "https://pypi.example.org/simple" }), "jhg-event");
+    assert.deepStrictEqual(packagesOutput(own).denyList, [], "no proxy, nothing refused by it");
   });
 
   it("lists the APIs a plan needs that a project lacks", () => {
@@ -150,6 +213,27 @@ describe("pip.conf and .condarc as shipped", () => {
       "disable-pip-version-check = true",
       "",
     ]);
+  });
+
+  it("an organisation's index: the whole file, with its header, no trusted host (HTTPS)", () => {
+    assert.strictEqual(pipConfText("curated", "https://pypi.example.org/simple", undefined), [
+      "# /etc/pip.conf, shipped read-only by the hub (packageMode curated). PIP_CONFIG_FILE names this file, so",
+      "# pip reads it after every global and site file and skips the user's own (pip _internal/configuration.py).",
+      "# It is the convenient path, not the boundary: a user can still pass --index-url or set PIP_* variables,",
+      "# and the network policy is what leaves nothing else reachable.",
+      "[global]",
+      "index-url = https://pypi.example.org/simple",
+      "timeout = 15",
+      "retries = 1",
+      "disable-pip-version-check = true",
+      "",
+    ].join("\n"));
+    assert.strictEqual(condarcText("none", undefined), [
+      "# /etc/conda/.condarc, shipped read-only by the hub (packageMode none). Like pip.conf it is the",
+      "# convenient path, not the boundary: the network policy leaves nothing else reachable.",
+      "offline: true  #!final",
+      "",
+    ].join("\n"));
   });
 
   it("none, or no index: no-index, so pip never reaches out", () => {

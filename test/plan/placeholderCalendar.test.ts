@@ -33,6 +33,8 @@ describe("the placeholder calendar's objects", () => {
     assert.strictEqual(pod.securityContext.runAsNonRoot, true);
     assert.deepStrictEqual(pod.securityContext.seccompProfile, { type: "RuntimeDefault" });
     const [container] = pod.containers;
+    // The container's name is the one `kubectl logs -c` and the pod's events use for it.
+    assert.strictEqual(container.name, "calendar");
     assert.deepStrictEqual(container.command, ["python3", "/etc/placeholder-calendar/placeholder_calendar.py"]);
     assert.deepStrictEqual(container.env, [
       { name: "PLACEHOLDER_CALENDAR", value: "/etc/placeholder-calendar/calendar.json" },
@@ -50,7 +52,11 @@ describe("the placeholder calendar's objects", () => {
     assert.deepStrictEqual(spec.podSelector, { matchLabels: { "app.kubernetes.io/name": "placeholder-calendar", "app.kubernetes.io/part-of": "jupyterhub" } });
     assert.deepStrictEqual(spec.policyTypes, ["Ingress", "Egress"]);
     assert.deepStrictEqual(spec.ingress, []);
-    assert.strictEqual(spec.egress.length, 1);
-    assert.deepStrictEqual(spec.egress[0].ports, [{ protocol: "TCP", port: 443 }]);
+    // The control plane's private endpoint is somewhere in RFC 1918 space (netpol.ts kubernetesApiEgressRule):
+    // those three blocks on 443, and no other peer (no DNS: the script uses the Service's IP).
+    assert.deepStrictEqual(spec.egress, [{
+      to: [{ ipBlock: { cidr: "10.0.0.0/8" } }, { ipBlock: { cidr: "172.16.0.0/12" } }, { ipBlock: { cidr: "192.168.0.0/16" } }],
+      ports: [{ protocol: "TCP", port: 443 }],
+    }]);
   });
 });
