@@ -3,7 +3,6 @@ import * as assert from "assert";
 import { mockKeySigningKeys, OfflineRun } from "../infra/tools/offline";
 import { named, ofType, one } from "./support/resources";
 import { dnsEndpointKubeconfig } from "../infra/components/cluster";
-import { eventMaintenanceExclusion, rfc3339Seconds } from "../infra/plan/cluster";
 import { planAll } from "../infra/plan";
 import { assertProgramRefuses, runWith, stackRun as run } from "./support/runs";
 import { loadStackConfig, stackNames } from "./support/stacks";
@@ -271,19 +270,6 @@ describe("a stack with a GPU profile", function () {
     const capacity: any = r.outputs.capacity;
     assert.deepStrictEqual(capacity.gpuPool, { machineType: "n1-standard-8", maxNodes: 4 });
     assert.deepStrictEqual((r.outputs.quotas as any).gpusByQuota, { NVIDIA_T4_GPUS: 4 });
-  });
-});
-
-describe("the event's maintenance exclusion", () => {
-  it("widens an event time with a fraction of a second to whole seconds, still covering the event", () => {
-    const exclusion = eventMaintenanceExclusion({ start: new Date("2027-12-06T08:00:00.250Z"), end: new Date("2027-12-09T08:00:00.250Z") });
-    assert.strictEqual(exclusion.startTime, "2027-12-05T08:00:00Z");
-    assert.strictEqual(exclusion.endTime, "2027-12-10T08:00:01Z");
-  });
-
-  it("writes a whole second without a fraction and refuses to round anything else silently", () => {
-    assert.strictEqual(rfc3339Seconds(new Date("2027-12-06T08:00:00Z")), "2027-12-06T08:00:00Z");
-    assert.throws(() => rfc3339Seconds(new Date("2027-12-06T08:00:00.001Z")), /not a whole second/);
   });
 });
 

@@ -16,8 +16,8 @@
 // - names with a character newer than the hub's Python `unicodedata` (Unicode 15.1 for Python 3.13):
 //   idna's bidi check raises on an unknown direction there, so upstream hashes them; this port encodes.
 // Either way the result is one label under the hub domain, which is what the certificate relies on.
-// JupyterHub 5 and idna cannot be installed on the machines that run the tests, so that comparison is
-// not repeated there; the tests pin labels taken from upstream instead (test/plan/hostnames.test.ts).
+// JupyterHub 5 is not packaged for the machines that run the tests, so the tests pin labels taken from
+// upstream (test/plan/hostnames.test.ts, hostnameLabels.test.ts; the latter's tables run through idna too).
 
 import { createHash } from "node:crypto";
 import { canonicalName } from "../../policy-pack/contracts/hostnames";

@@ -28,6 +28,16 @@ describe("capacity model", () => {
     it("shared-core e2-medium keeps a flat 1060 m of CPU", () => {
       assert.strictEqual(gkeAllocatable(machine("e2-medium")).cpuMillicores, 940);
     });
+    // Machines outside the catalogue, as Compute Engine lists them (f1-micro: 1 shared vCPU, 0.6 GB;
+    // e2-micro: 2 shared vCPUs, 1 GB), for the formula's edge at 1 GiB.
+    const micro = (name: string, vcpus: number, memoryGiB: number) => ({ name, family: name.slice(0, 2), vcpus, memoryGiB, sharedCore: true, attachableDisks: 15 });
+    it("f1-micro: under 1 GiB keeps a flat 255 MiB (and the 100 MiB eviction threshold)", () => {
+      const a = gkeAllocatable(micro("f1-micro", 1, 0.6));
+      assert.ok(Math.abs(a.memoryMiB - (614.4 - 255 - 100)) < 1e-9, `${a.memoryMiB} MiB`);
+    });
+    it("e2-micro: exactly 1 GiB keeps 25% of it, 256 MiB", () => {
+      assert.strictEqual(gkeAllocatable(micro("e2-micro", 2, 1)).memoryMiB, 1024 - 256 - 100);
+    });
   });
 
   it("gives each node a pod block of twice its max pods, rounded up to a power of two", () => {
@@ -204,6 +214,49 @@ describe("capacity model", () => {
     });
     assert.strictEqual(fit.bindingConstraint, "disks");
     assert.strictEqual(fit.usersPerNode, 127);
+  });
+
+  describe("ties, edges and refusals of the fit (e2-standard-4: 3420 m and 12853.6 MiB for users after 500 m, 768 MiB of DaemonSets)", () => {
+    let base: CapacityConfig;
+    beforeEach(() => {
+      base = { ...loadStackConfig("event").capacity, daemonSetOverhead: { cpuMillicores: 500, memoryMiB: 768, pods: 10 } };
+    });
+
+    it("names memory when memory, CPU and pods tie, and takes a max-pods step exactly equal to what is needed", () => {
+      // 12853.6 / 2048 = 6.3 → 6 by memory; 3420 / 500 = 6.8 → 6 by CPU; 6 + 10 DaemonSet pods = 16, a step.
+      const fit = fitUsersOnNode(machine("e2-standard-4"), { ...base, userCpuGuarantee: 0.5, userMemoryGuaranteeGiB: 2 });
+      assert.deepStrictEqual(fit.usersPerNodeBy, { memory: 6, cpu: 6, pods: 6, disks: 127 });
+      assert.deepStrictEqual([fit.maxPodsPerNode, fit.bindingConstraint, fit.usersPerNode], [16, "memory", 6]);
+    });
+
+    it("bounds the nodes below by CPU when CPU binds: ceil(100 × 1000 / 3420) = 30", () => {
+      const pool = planUserPool(machine("e2-standard-4"), { ...base, peakUsers: 100, userCpuGuarantee: 1, userMemoryGuaranteeGiB: 0.5 });
+      assert.deepStrictEqual([pool.bindingConstraint, pool.usersPerNode, pool.userNodesAtPeak, pool.lowerBoundNodes], ["cpu", 3, 34, 30]);
+    });
+
+    it("does not round a whole-number lower bound up: 44 users at 22 pods a node is 2 nodes", () => {
+      const pool = planUserPool(machine("e2-standard-4"), { ...base, peakUsers: 44, userCpuGuarantee: 0.05, userMemoryGuaranteeGiB: 0.25, userPoolMaxPodsPerNode: 32 });
+      assert.deepStrictEqual([pool.bindingConstraint, pool.usersPerNode, pool.userNodesAtPeak, pool.lowerBoundNodes], ["pods", 22, 2, 2]);
+    });
+
+    it("caps auto max pods at GKE's largest step, 256, when users and DaemonSets need more", () => {
+      // 12853.6 / 256 = 50 by memory, 3420 / 50 = 68 by CPU: 50 + 250 DaemonSet pods = 300 > 256.
+      const fit = fitUsersOnNode(machine("e2-standard-4"), {
+        ...base,
+        userCpuGuarantee: 0.05,
+        userMemoryGuaranteeGiB: 0.25,
+        daemonSetOverhead: { cpuMillicores: 500, memoryMiB: 768, pods: 250 },
+      });
+      assert.deepStrictEqual([fit.maxPodsPerNode, fit.bindingConstraint, fit.usersPerNode], [256, "pods", 6]);
+    });
+
+    it("refuses a machine that cannot hold one user, naming what binds", () => {
+      // e2-medium: 4096 - 1024 - 100 - 768 = 2204 MiB for users, less than one 4 GiB guarantee.
+      assert.throws(() => planUserPool(machine("e2-medium"), { ...base, userMemoryGuaranteeGiB: 4 }), {
+        name: "RangeError",
+        message: "e2-medium cannot hold one user (memory binds)",
+      });
+    });
   });
 
   it("names pods as binding when an explicit max-pods is the tightest limit", () => {

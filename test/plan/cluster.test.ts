@@ -3,12 +3,15 @@ import { planAll } from "../../infra/plan";
 import {
   CorePoolSpec,
   corePoolSpec,
+  eventMaintenanceExclusion,
   GpuPoolSpec,
   gpuPoolSpec,
   NodePoolSpecs,
+  rfc3339Seconds,
   USER_POD_PIDS_LIMIT,
   UserPoolSpec,
   userPoolSpec,
+  workloadIdentityPool,
 } from "../../infra/plan/cluster";
 import { dedicatedTaint } from "../../infra/plan/labels";
 import { loadStackConfig, stackNames } from "../support/stacks";
@@ -95,5 +98,60 @@ describe("node pool specs", () => {
       typed<UserPoolSpec>({ ...user, sandbox: { type: "KATA" } }),
     ];
     assert.strictEqual(rejected.length, 10);
+  });
+});
+
+describe("the pools' purposes, sandbox and Workload Identity pool", () => {
+  it("names each pool by its purpose: core, user, gpu (the node-purpose label and the logical name)", () => {
+    const config = loadStackConfig("event");
+    const pools = planAll({ ...config, hub: { ...config.hub, gpu: gpuProfile } }).nodePools;
+    assert.deepStrictEqual(pools.map((p) => p.purpose), ["core", "user", "gpu"]);
+  });
+
+  it("runs the user and GPU pools in GKE Sandbox when given one, and neither without", () => {
+    const { platform } = loadStackConfig("event");
+    const userPool = planAll(loadStackConfig("event")).userPool;
+    const gvisor = { type: "GVISOR" } as const; // GKE's nodeConfig.sandboxConfig.type for gVisor
+    assert.deepStrictEqual([userPoolSpec(userPool, platform, 3, gvisor).sandbox, gpuPoolSpec(gpuProfile, platform, 3, gvisor).sandbox], [gvisor, gvisor]);
+    const unsandboxed = [userPoolSpec(userPool, platform, 3), gpuPoolSpec(gpuProfile, platform, 3)];
+    assert.deepStrictEqual(unsandboxed.map((p) => "sandbox" in p), [false, false]);
+  });
+
+  it("names the project's Workload Identity pool <project>.svc.id.goog", () => {
+    // GKE docs, "Authenticate to Google Cloud APIs from GKE workloads": --workload-pool=PROJECT_ID.svc.id.goog
+    assert.strictEqual(workloadIdentityPool("uni-jupyter-prod"), "uni-jupyter-prod.svc.id.goog");
+  });
+});
+
+describe("the event's maintenance exclusion", () => {
+  it("holds back every upgrade from a day before the event to a day after it", () => {
+    const exclusion = eventMaintenanceExclusion({ start: new Date("2027-12-06T08:00:00Z"), end: new Date("2027-12-09T17:00:00Z") });
+    assert.deepStrictEqual(exclusion, {
+      name: "event-no-upgrades",
+      startTime: "2027-12-05T08:00:00Z",
+      endTime: "2027-12-10T17:00:00Z",
+      scope: "NO_UPGRADES",
+    });
+  });
+
+  it("fits GKE's 30-day limit for a no-upgrades exclusion around the longest event the config allows (28 days)", () => {
+    // GKE docs, "Maintenance windows and exclusions": a "No upgrades" exclusion lasts at most 30 days;
+    // eventEnd is at most 28 days after eventStart (docs/configuration.md).
+    const exclusion = eventMaintenanceExclusion({ start: new Date("2027-12-01T00:00:00Z"), end: new Date("2027-12-29T00:00:00Z") });
+    assert.deepStrictEqual([exclusion.startTime, exclusion.endTime], ["2027-11-30T00:00:00Z", "2027-12-30T00:00:00Z"]);
+  });
+
+  it("widens an event time with a fraction of a second to whole seconds, still covering the event", () => {
+    const exclusion = eventMaintenanceExclusion({ start: new Date("2027-12-06T08:00:00.250Z"), end: new Date("2027-12-09T08:00:00.250Z") });
+    assert.strictEqual(exclusion.startTime, "2027-12-05T08:00:00Z");
+    assert.strictEqual(exclusion.endTime, "2027-12-10T08:00:01Z");
+  });
+
+  it("writes a whole second without a fraction and refuses to round anything else silently", () => {
+    assert.strictEqual(rfc3339Seconds(new Date("2027-12-06T08:00:00Z")), "2027-12-06T08:00:00Z");
+    assert.throws(() => rfc3339Seconds(new Date("2027-12-06T08:00:00.001Z")), {
+      name: "RangeError",
+      message: "2027-12-06T08:00:00.001Z is not a whole second",
+    });
   });
 });

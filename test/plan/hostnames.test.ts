@@ -186,6 +186,36 @@ describe("hostnames for per-user subdomains", () => {
       assert.strictEqual(isCoveredByDns("other.example.com", records), false);
       assert.strictEqual(isCoveredByDns("example.com", records), false);
     });
+
+    // RFC 4592 §2.2.1's example zone (SOA, NS and SRV data left out). A name that owns nothing but has names
+    // below it (an empty non-terminal, §2.2.2) exists, so it is the closest encloser (§3.3.1) and the
+    // wildcard above it does not answer for it or below it.
+    const rfc4592: DnsRecord[] = [
+      { name: "example.", type: "SOA", rrdatas: ["ns.example.com. hostmaster.example. 1 3600 600 86400 3600"] },
+      { name: "*.example.", type: "TXT", rrdatas: ["\"this is a wildcard\""] },
+      { name: "*.example.", type: "MX", rrdatas: ["10 host1.example."] },
+      { name: "sub.*.example.", type: "TXT", rrdatas: ["\"this is not a wildcard\""] },
+      { name: "host1.example.", type: "A", rrdatas: ["192.0.2.1"] },
+      { name: "_ssh._tcp.host1.example.", type: "SRV", rrdatas: ["0 0 22 host1.example."] },
+      { name: "_ssh._tcp.host2.example.", type: "SRV", rrdatas: ["0 0 22 host2.example."] },
+    ];
+    it("synthesises from the wildcard where RFC 4592 §2.2.1 says it does", () => {
+      assert.strictEqual(answeringRecord("host3.example", rfc4592, "MX")?.name, "*.example.");
+      assert.strictEqual(answeringRecord("host3.example", rfc4592, "A"), undefined, "no A at *.example: no data");
+      assert.strictEqual(answeringRecord("foo.bar.example", rfc4592, "TXT")?.name, "*.example.");
+    });
+    it("does not synthesise where RFC 4592 §2.2.1 says it does not", () => {
+      assert.strictEqual(answeringRecord("host1.example", rfc4592, "MX"), undefined, "host1.example exists");
+      assert.strictEqual(answeringRecord("sub.*.example", rfc4592, "MX"), undefined, "sub.*.example exists");
+      assert.strictEqual(answeringRecord("_telnet._tcp.host1.example", rfc4592, "SRV"), undefined, "_tcp.host1.example exists");
+      assert.strictEqual(answeringRecord("ghost.*.example", rfc4592, "MX"), undefined, "*.example exists");
+    });
+    it("treats a name with only names below it as existing (an empty non-terminal, RFC 4592 §2.2.2)", () => {
+      // host2.example and _tcp.host2.example own nothing; _ssh._tcp.host2.example does.
+      assert.strictEqual(answeringRecord("host2.example", rfc4592, "TXT"), undefined, "host2.example exists: no data, not the wildcard");
+      assert.strictEqual(answeringRecord("_telnet._tcp.host2.example", rfc4592, "TXT"), undefined, "closest encloser _tcp.host2.example has no wildcard");
+      assert.strictEqual(answeringRecord("other.host2.example", rfc4592, "TXT"), undefined, "closest encloser host2.example has no wildcard");
+    });
   });
 
   it("names the hub and its wildcard", () => {
