@@ -7,14 +7,23 @@ import { loadStackConfig } from "../support/stacks";
 // taken from the code under test.
 
 describe("the GPU profile's placement and limit, as KubeSpawner reads them", () => {
-  const capacity = loadStackConfig("event").capacity;
   const gpu = { machineType: "g2-standard-8", acceleratorType: "nvidia-l4", acceleratorCount: 1, maxNodes: 2, image: "quay.io/jupyter/pytorch-notebook:cuda12-2025-06-02" };
-  const override = (profileList(capacity, "quay.io/jupyter/scipy-notebook:2025-06-02", gpu).find((p) => p.slug === "gpu") as any).kubespawner_override;
+  // Built before each test, not while mocha loads the file (docs/testing.md: work at load time is "static"
+  // coverage, which makes every mutant it reaches run the whole suite in a fresh process).
+  let override: any;
+  beforeEach(() => {
+    const capacity = loadStackConfig("event").capacity;
+    override = (profileList(capacity, "quay.io/jupyter/scipy-notebook:2025-06-02", gpu).find((p) => p.slug === "gpu") as any).kubespawner_override;
+  });
 
   it("tolerates exactly the GPU pool's taint hub.jupyter.org/dedicated=gpu:NoSchedule", () => {
     // Kubernetes docs, "Taints and Tolerations": operator Exists with a key tolerates every value of it, so a
     // GPU user would also tolerate the user pool's dedicated=user taint; Equal matches the value too.
     assert.deepStrictEqual(override.tolerations, [{ key: "hub.jupyter.org/dedicated", operator: "Equal", value: "gpu", effect: "NoSchedule" }], "GPU toleration");
+  });
+
+  it("pulls the GPU image as configured when no package plan moves it", () => {
+    assert.strictEqual(override.image, "quay.io/jupyter/pytorch-notebook:cuda12-2025-06-02");
   });
 
   it("requires a node labelled hub.jupyter.org/node-purpose=gpu and asks for one nvidia.com/gpu", () => {

@@ -8,12 +8,17 @@ import { planAll } from "../../infra/plan";
 import { contains, overlaps, parseIpv4Cidr, metadataServer, rfc1918 } from "../../infra/catalog/cidr";
 import {
   buildChartValues,
+  componentEgress,
   disableTerminalsFlag,
   gibToBytes,
   hubSecretKeys,
   oidcClientSecretEnv,
+  proxyService,
   splitImageRef,
   summarizeHubSecurity,
+  z2jhChart,
+  z2jhHubImage,
+  z2jhHubImageUid,
   Z2jhValues,
 } from "../../infra/plan/chart";
 import { staffRoleName } from "../../infra/plan/hubRoles";
@@ -268,6 +273,12 @@ for (const stack of stackNames) {
       assert.strictEqual(values.scheduling.corePods.nodeAffinity.matchNodePurpose, "require");
       assert.strictEqual(values.prePuller.hook.enabled, true);
       assert.strictEqual(values.prePuller.continuous.enabled, true);
+      // The chart's default (values.yaml prePuller.pullProfileListImages: true) would pull the GPU image onto
+      // every user node as well.
+      assert.strictEqual(values.prePuller.pullProfileListImages, false);
+      // Placeholders on (values.yaml scheduling.userPlaceholder.enabled), so the calendar has a StatefulSet to
+      // scale; podPriority lets real users evict them.
+      assert.strictEqual(values.scheduling.userPlaceholder.enabled, true);
     });
 
     it("culls idle servers (never users, whose homes would go with them) and caps servers and spawns", () => {
@@ -275,8 +286,15 @@ for (const stack of stackNames) {
         [values.cull.enabled, values.cull.users, values.cull.timeout, values.cull.every, values.cull.maxAge],
         [true, false, config.hub.cullTimeoutSeconds, config.hub.cullEverySeconds, config.hub.cullMaxAgeSeconds],
       );
+      // Z2JH 4.4.0 values.yaml cull.adminUsers (--cull-admin-users) and removeNamedServers
+      // (--remove-named-servers): staff's idle servers are culled like anyone's, and a culled named server
+      // is stopped, not deleted with its state.
+      assert.strictEqual(values.cull.adminUsers, true, "admins' idle servers are culled too");
+      assert.strictEqual(values.cull.removeNamedServers, false, "culling stops named servers, never deletes them");
       assert.strictEqual(values.hub.activeServerLimit, config.hub.activeServerLimit ?? config.capacity.peakUsers);
       assert.ok(values.hub.activeServerLimit <= config.capacity.peakUsers);
+      // Both example stacks keep the hub's database on its PVC (the chart's default, values.yaml hub.db.type).
+      assert.deepStrictEqual(values.hub.db, { type: "sqlite-pvc" });
       // From the simulated rush (infra/plan/rush/hub.ts): the dev stack's few spawns in flight are raised to
       // the floor of 10; the event's busiest class has more than 100 in flight, doubled past the ceiling of 200.
       assert.strictEqual(values.hub.concurrentSpawnLimit, { dev: 10, event: 200 }[stack]);
@@ -327,7 +345,11 @@ for (const stack of stackNames) {
 
 describe("hub values that depend on config switches", () => {
   it("a stack with terminalsEnabled false passes the CLI flag; with true it does not", () => {
-    assert.deepStrictEqual(stackValues("dev", { terminalsEnabled: false }).hub.config.KubeSpawner.args, [disableTerminalsFlag]);
+    // Written out: jupyter_server's trait is ServerApp.terminals_enabled (jupyter_server 2 serverapp.py); the
+    // similar-looking --ServerApp.terminal_enabled or --NotebookApp.terminals_enabled are not read by it
+    // (test/hub/singleuserIsolation.test.ts runs a real server with the values' args).
+    assert.deepStrictEqual(stackValues("dev", { terminalsEnabled: false }).hub.config.KubeSpawner.args, ["--ServerApp.terminals_enabled=False"]);
+    assert.strictEqual(disableTerminalsFlag, "--ServerApp.terminals_enabled=False");
     const on = stackValues("dev", { terminalsEnabled: true });
     assert.strictEqual(on.hub.config.KubeSpawner.args, undefined);
     assert.match(summarizeHubSecurity(on).join("\n"), /terminals: on/);
@@ -382,6 +404,12 @@ describe("hub values that depend on config switches", () => {
     assert.deepStrictEqual(stackValues("event").singleuser.profileList, []);
     const profiles = stackValues("event", { gpuProfile }).singleuser.profileList;
     assert.deepStrictEqual(profiles.map((p) => [p.slug, p.default ?? false]), [["standard", true], ["gpu", false]]);
+    // What the spawn page shows (KubeSpawner 7 profile_list display_name/description): the event stack's
+    // share, 0.25–2 CPU and 2–4 GiB, and each profile's image as configured.
+    assert.deepStrictEqual(profiles.map((p) => [p.display_name, p.description]), [
+      ["Standard", "0.25–2 CPU, 2–4 GiB; quay.io/jupyterhub/k8s-singleuser-sample:4.4.0"],
+      ["GPU (nvidia-tesla-t4)", "0.25–2 CPU, 2–4 GiB and one nvidia-tesla-t4; quay.io/jupyter/pytorch-notebook:cuda12-2025-11-03"],
+    ]);
     const gpu = profiles[1].kubespawner_override!;
     // The GPU image comes through the same remote repository of its registry (quay.io here).
     assert.strictEqual(gpuProfile.image, "quay.io/jupyter/pytorch-notebook:cuda12-2025-11-03");
@@ -392,6 +420,14 @@ describe("hub values that depend on config switches", () => {
     ]);
     assert.deepStrictEqual(gpu.tolerations, [{ key: dedicatedTaintKey, operator: "Equal", value: "gpu", effect: "NoSchedule" }]);
     for (const p of profiles) assert.ok(!("profile_options" in p), "users cannot pick their own image");
+  });
+
+  it("gives users DNS and the allowlist only when no package plan adds the proxy's pods", () => {
+    const config = loadStackConfig("event");
+    assert.deepStrictEqual(componentEgress(config).singleuser, [
+      kubeDnsRule,
+      { to: [{ ipBlock: { cidr: "203.0.113.16/28" } }], ports: [{ protocol: "TCP", port: 443 }] },
+    ]);
   });
 
   it("opens the hub's internet rule on the IdP's own port when its token or userinfo URL names one", () => {
@@ -413,10 +449,36 @@ describe("hub values that depend on config switches", () => {
     assert.strictEqual(values.hub.activeServerLimit, 900);
   });
 
+  it("keeps the hub's database where hubDbType says", () => {
+    assert.deepStrictEqual(stackValues("dev", { hubDbType: "sqlite-memory" }).hub.db, { type: "sqlite-memory" });
+  });
+
   it("the chart's hard-coded node-purpose label is the one the pools carry", () => {
     // Z2JH's jupyterhub_config.py and templates match on this exact key and the values core/user.
     assert.strictEqual(nodePurposeLabel, "hub.jupyter.org/node-purpose");
     assert.deepStrictEqual([poolPurpose.core, poolPurpose.user], ["core", "user"]);
+  });
+});
+
+describe("the names the values share with the chart and with resources declared outside them", () => {
+  // Module constants, so a mutation test leaves them out (Stryker's ignoreStatic): written out here instead.
+  it("installs Z2JH 4.4.0 from the project's chart repository, whose hub image runs as uid 1000", () => {
+    assert.deepStrictEqual({ ...z2jhChart }, { name: "jupyterhub", version: "4.4.0", repo: "https://hub.jupyter.org/helm-chart/" });
+    // values.yaml hub.image.name (chartpress sets the tag to the chart's version) and
+    // hub.containerSecurityContext.runAsUser.
+    assert.strictEqual(z2jhHubImage, "quay.io/jupyterhub/k8s-hub:4.4.0");
+    assert.strictEqual(z2jhHubImageUid, 1000);
+  });
+
+  it("routes to the chart's proxy-public Service on its HTTP port, and names the chart's own Secret keys", () => {
+    // templates/proxy/service.yaml: proxy-public (fullnameOverride "") serves `http` on port 80.
+    assert.deepStrictEqual({ ...proxyService }, { name: "proxy-public", port: 80 });
+    // templates/hub/secret.yaml: the keys the chart's get_secret_value reads, before its own Secret's.
+    assert.strictEqual(hubSecretKeys.cookieSecret, "hub.config.JupyterHub.cookie_secret");
+    assert.strictEqual(hubSecretKeys.authStateCryptKeys, "hub.config.CryptKeeper.keys");
+    // oauthenticator 17 oauth2.py: client_secret defaults to $OAUTH_CLIENT_SECRET; the values set no other env.
+    assert.deepStrictEqual(Object.keys(stackValues("dev").hub.extraEnv), ["OAUTH_CLIENT_SECRET"]);
+    assert.strictEqual(oidcClientSecretEnv, "OAUTH_CLIENT_SECRET");
   });
 });
 
@@ -466,7 +528,9 @@ describe("sizing rules", () => {
       const { name, tag } = splitImageRef(ref);
       assert.strictEqual(`${name}:${tag}`, ref);
     }
-    assert.throws(() => splitImageRef("registry.example.com:5000/team/img"), /not pinned/);
+    assert.throws(() => splitImageRef("registry.example.com:5000/team/img"), /^RangeError: image registry\.example\.com:5000\/team\/img is not pinned by tag or digest$/);
+    // Neither a tag nor a path: Docker Hub's short form, which KubeSpawner would pull as :latest.
+    assert.throws(() => splitImageRef("jupyter"), /^RangeError: image jupyter is not pinned by tag or digest$/);
   });
 
   it("hands memory over in bytes so KubeSpawner and the placeholders agree", () => {

@@ -38,6 +38,10 @@ describe("the authenticator's identity values", () => {
     assert.deepStrictEqual(auth.admin_users, []);
     assert.strictEqual(auth.allow_all, false);
     assert.strictEqual(auth.allow_existing_users, false);
+    // Authenticator.enable_auth_state (JupyterHub 5.5.0 auth.py, default False): with it on, the hub would keep
+    // each user's IdP tokens in its database and, from OAuthenticator 17.2, force a new login whenever an
+    // access token expires without a refresh token (oauthenticator docs, how-to/refresh.md).
+    assert.strictEqual(auth.enable_auth_state, false, "the hub keeps no IdP tokens: auth state stays off");
     assert.strictEqual(auth.oauth_callback_url, "https://hub.example.net/hub/oauth_callback");
     assert.strictEqual(auth.client_id, "hub-client");
     assert.deepStrictEqual([auth.authorize_url, auth.token_url, auth.userdata_url], ["https://idp.example.net/authorize", "https://idp.example.net/token", "https://idp.example.net/userinfo"]);

@@ -8,7 +8,7 @@ import { parseConfig } from "../../infra/config/parse";
 import { StackConfig } from "../../infra/config/types";
 import { readShippedFiles } from "../../infra/files";
 import { planAll } from "../../infra/plan";
-import { buildChartValues, summarizeHubSecurity, Z2jhValues } from "../../infra/plan/chart";
+import { buildChartValues, prePullerTolerations, sandboxRuntime, summarizeHubSecurity, Z2jhValues } from "../../infra/plan/chart";
 import { gkeSandboxType, gvisorRuntimeClass, sandboxNodeKey, sandboxNodeValue } from "../../policy-pack/contracts/sandbox";
 import { chartSchemaErrors, describeErrors } from "../support/chartSchema";
 import { rawWith } from "../support/stacks";
@@ -68,6 +68,16 @@ describe("GKE Sandbox for user pods: the plan", () => {
       // The hub (with its KubeSpawner config), the proxy, culling: identical with and without the sandbox.
       assert.deepStrictEqual([sandboxed.hub, sandboxed.proxy, sandboxed.cull], [plain.hub, plain.proxy, plain.cull]);
       assert.deepStrictEqual(sandboxed.scheduling.corePods, plain.scheduling.corePods);
+    });
+
+    it("ask nothing of the pods or the pullers without the sandbox", () => {
+      const none = { userSandbox: "none" as const, podOverhead: { cpuMillicores: 0, memoryMiB: 128 } };
+      assert.deepStrictEqual(prePullerTolerations(none), [], "without the sandbox the pullers need no toleration");
+      assert.strictEqual(sandboxRuntime(none), undefined);
+      // Written out: GKE Sandbox's RuntimeClass and node taint (GKE docs, "GKE Sandbox": sandbox.gke.io/runtime=gvisor:NoSchedule).
+      const gvisor = { ...none, userSandbox: "gvisor" as const };
+      assert.deepStrictEqual(prePullerTolerations(gvisor), [{ key: "sandbox.gke.io/runtime", operator: "Equal", value: "gvisor", effect: "NoSchedule" }]);
+      assert.deepStrictEqual(sandboxRuntime(gvisor), { runtimeClassName: "gvisor" });
     });
 
     it("are absent without the sandbox, and add nothing to the users' requests", () => {

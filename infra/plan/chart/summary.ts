@@ -88,7 +88,8 @@ export function summarizeHubSecurity(values: Z2jhValues): string[] {
   const isolated = singleuser.cmd.includes("-I");
   const gib = (bytes: number) => `${+(bytes / 1024 ** 3).toFixed(2)} GiB`;
   const gpu = singleuser.profileList.find((p) => p.kubespawner_override);
-  const egress = singleuser.networkPolicy.egressAllowRules;
+  // A switch the values leave out is the chart's default (Z2JH 4.4.0 values.yaml), as for the metadata paths.
+  const egress = { ...chartEgressDefaults.singleuser, ...singleuser.networkPolicy.egressAllowRules };
   const pod = hub.config.KubeSpawner.container_security_context;
   // Who holds JupyterHub's built-in admin role (which always has access:servers), and which loaded role
   // grants a scope that reaches other users' servers.
