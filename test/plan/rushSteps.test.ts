@@ -306,6 +306,48 @@ describe("the warm room search over draws", () => {
     const tied = tryWarmRoom([failing(2), failing(3), failing(2)], 0, 60);
     assert.deepStrictEqual([tied.result.users, tied.result.failed, tied.reached], [3, 2, false]);
   });
+
+  it("a p95 exactly at the target meets it", () => {
+    // One warm slot: the user waits only the server's 20 s start.
+    assert.deepStrictEqual([tryWarmRoom([draw(1)], 1, 20).reached, tryWarmRoom([draw(1)], 1, 19).reached], [true, false]);
+  });
+
+  it("bisects to the smallest room a draw needs, and goes back to the draws tried with less", () => {
+    // The first draw needs 1; the second 3 (bisected in (1, 5]: 3 meets, 2 misses); the third, tried at 3,
+    // meets; the first is run again at 3.
+    const found = searchWarmRoom([draw(1), draw(3), draw(2)], 5, 60);
+    assert.deepStrictEqual([found.placeholders, found.reached, found.result.p95, found.result.users, found.first.users], [3, true, 20, 1, 1]);
+  });
+
+  // 20 users at once on one node of 19 (the pool's maximum), the hub taking them all at 0: with 19
+  // placeholders, 19 users run 20 s after arriving and the 20th fails at the 600 s timeout. The p95 is
+  // rank ceil(0.95 × 20) = 19, a 20 s wait: within the target, and still a failed spawn.
+  const oneFails = () => draw(20, { usersPerNode: 19, poolMaxNodes: 1, hubLoginsPerSecond: 20 });
+
+  it("a draw with a failed spawn misses the target even when its p95 is within it", () => {
+    const tried = tryWarmRoom([oneFails()], 19, 60);
+    assert.deepStrictEqual([tried.result.p95, tried.result.failed, tried.reached], [20, 1, false]);
+    const found = searchWarmRoom([oneFails()], 19, 60);
+    assert.deepStrictEqual([found.placeholders, found.reached], [19, false]);
+  });
+
+  it("reports the draw with the longest p95, a failed p95 counting as endless, ahead of more failures", () => {
+    // A draw that meets the target (20 s), then one whose only user fails (no node at all).
+    const endless = tryWarmRoom([draw(1), draw(1, { poolMaxNodes: 0 })], 1, 60);
+    assert.deepStrictEqual([endless.result.p95, endless.result.failed, endless.first.p95], [null, 1, 20]);
+    // A 30 s p95 without failures is reported ahead of a 20 s p95 with one.
+    const longer = tryWarmRoom([draw(1, { podStartSeconds: 30 }), oneFails()], 19, 60);
+    assert.deepStrictEqual([longer.result.p95, longer.result.failed, longer.reached], [30, 0, false]);
+  });
+
+  it("when room for every user misses, reports that room without looking lower, though less might meet", () => {
+    // Two-user nodes with an image pull, users at 0 and 200 s (test/plan/rush.test.ts, zero-to-jupyterhub-k8s
+    // #3010): with 2 placeholders the second lands on the node an evicted placeholder brought up and waits
+    // for its pull (270 s); with 1 both wait 20 s. The search tries every user's room first and stops there.
+    const pulling = input({ arrivals: [0, 200], usersPerNode: 2 });
+    const found = searchWarmRoom([pulling], 2, 60);
+    assert.deepStrictEqual([found.placeholders, found.reached, found.result.waits], [2, false, [20, 270]]);
+  });
 });
 
 describe("what binds a class that misses its target even with warm room for every user", () => {

@@ -215,10 +215,25 @@ export function bindingLimit(c: ClassSpec, input: ClassInput, r: RushSimResult, 
 
 type PoolSize = Pick<UserPoolPlan, "usersPerNode" | "userPoolMinNodes" | "userPoolMaxNodes">;
 
+/**
+ * A function's last `size` answers, by key, the oldest forgotten first. Its own function, so a test can
+ * check the forgetting on a fresh one rather than on the plans other tests left behind.
+ */
+export function lastAnswers<T>(size: number): (key: string, compute: () => T) => T {
+  const answers = new Map<string, T>();
+  return (key, compute) => {
+    const known = answers.get(key);
+    if (known !== undefined) return known;
+    const answer = compute();
+    if (answers.size >= size) answers.delete(answers.keys().next().value as string);
+    answers.set(key, answer);
+    return answer;
+  };
+}
+
 // planRush is pure and takes a second or two for a multi-day timetable; the program, the offline plan and
 // the tests ask for the same stack's plan many times, so the last few answers are kept.
-const remembered = new Map<string, RushPlan>();
-const REMEMBER = 16;
+const remembered = lastAnswers<RushPlan>(16);
 
 /** The rush plan for a stack, once its user pool is sized. */
 export function planRush(config: StackConfig, pool: PoolSize): RushPlan {
@@ -230,12 +245,7 @@ export function planRush(config: StackConfig, pool: PoolSize): RushPlan {
     limit: hub.concurrentSpawnLimit ?? null,
     pool: [pool.usersPerNode, pool.userPoolMinNodes, pool.userPoolMaxNodes],
   });
-  const known = remembered.get(key);
-  if (known) return known;
-  const plan = computeRushPlan(config, pool);
-  if (remembered.size >= REMEMBER) remembered.delete(remembered.keys().next().value as string);
-  remembered.set(key, plan);
-  return plan;
+  return remembered(key, () => computeRushPlan(config, pool));
 }
 
 /** Each class's simulation input (warm room aside), with the stack's hub limit or the advised ceiling. */
@@ -274,7 +284,11 @@ export function resimulateClass(config: StackConfig, pool: PoolSize, plan: RushP
   return simulateRush({ ...classInputs(config, pool, seed)[index], concurrentSpawnLimit: plan.concurrentSpawnLimit, placeholders: chosen.placeholders });
 }
 
-function computeRushPlan(config: StackConfig, pool: PoolSize): RushPlan {
+/**
+ * The rush plan worked out afresh, without `planRush`'s memory: a test that runs it under changed code must
+ * not be handed a plan remembered from before the change.
+ */
+export function computeRushPlan(config: StackConfig, pool: PoolSize): RushPlan {
   const { rush, hub } = config;
   const { timings } = rush;
   const classes = rush.classes;
