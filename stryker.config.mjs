@@ -24,7 +24,12 @@ const fastSpec = require("./.mocharc.fast.cjs").spec.map((file) => path.relative
 // Which files each area mutates, and which mocha config selects its tests.
 const areas = {
   config: { mutate: ["infra/config/**/*.ts"], spec: fastSpec },
-  plan: { mutate: ["infra/plan/**/*.ts"], spec: fastSpec },
+  plan: {
+    mutate: ["infra/plan/**/*.ts"],
+    spec: fastSpec,
+    // A remembered rush plan may have been worked out under another mutant: forget them before each test.
+    require: ["./stryker/mocha-fresh-rush-plans.cjs"],
+  },
   policies: { mutate: ["policy-pack/policies/**/*.ts"], spec: fastSpec },
   // The components only run under Pulumi's mock runtime, so their tests are `// SLOW:` ones.
   components: {

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import type { ClassSpec, StackConfig } from "../../infra/config/types";
-import { classInputs, computeRushPlan, lastAnswers, planRush, resimulateClass, RushPlan } from "../../infra/plan/rush";
+import { classInputs, computeRushPlan, forgetRushPlans, lastAnswers, planRush, resimulateClass, RushPlan } from "../../infra/plan/rush";
 import { loadStackConfig } from "../support/stacks";
 
 // The rush plan of a small hand-made timetable, every figure worked out by hand below. The stacks' own
@@ -304,5 +304,27 @@ describe("planRush remembers its plans", () => {
     ask("c");
     ask("b");
     assert.deepStrictEqual(calls, ["a", "b", "c", "a", "b"]);
+  });
+
+  it("forgets every answer when told to", () => {
+    const calls: string[] = [];
+    const remember = lastAnswers<{ key: string }>(2);
+    const ask = (key: string) => remember(key, () => (calls.push(key), { key }));
+    ask("a");
+    ask("b");
+    remember.forget();
+    ask("a");
+    ask("b");
+    assert.deepStrictEqual(calls, ["a", "b", "a", "b"], "both worked out again after forgetting");
+  });
+
+  it("works a stack's plan out afresh once the remembered plans are forgotten", () => {
+    // The mutation run forgets before each test (stryker/mocha-fresh-rush-plans.cjs), so that no test reads
+    // a plan worked out under another mutant.
+    const plan = planRush(one(), small);
+    forgetRushPlans();
+    const afresh = planRush(one(), small);
+    assert.notStrictEqual(afresh, plan, "a plan of its own after forgetting");
+    assert.deepStrictEqual(afresh, plan, "with the same figures");
   });
 });

@@ -215,13 +215,19 @@ export function bindingLimit(c: ClassSpec, input: ClassInput, r: RushSimResult, 
 
 type PoolSize = Pick<UserPoolPlan, "usersPerNode" | "userPoolMinNodes" | "userPoolMaxNodes">;
 
+/** A function's remembered answers, and a way to forget them all. */
+export interface Remembered<T> {
+  (key: string, compute: () => T): T;
+  forget(): void;
+}
+
 /**
  * A function's last `size` answers, by key, the oldest forgotten first. Its own function, so a test can
  * check the forgetting on a fresh one rather than on the plans other tests left behind.
  */
-export function lastAnswers<T>(size: number): (key: string, compute: () => T) => T {
+export function lastAnswers<T>(size: number): Remembered<T> {
   const answers = new Map<string, T>();
-  return (key, compute) => {
+  const remember = (key: string, compute: () => T): T => {
     const known = answers.get(key);
     if (known !== undefined) return known;
     const answer = compute();
@@ -229,11 +235,21 @@ export function lastAnswers<T>(size: number): (key: string, compute: () => T) =>
     answers.set(key, answer);
     return answer;
   };
+  return Object.assign(remember, { forget: () => answers.clear() });
 }
 
 // planRush is pure and takes a second or two for a multi-day timetable; the program, the offline plan and
 // the tests ask for the same stack's plan many times, so the last few answers are kept.
 const remembered = lastAnswers<RushPlan>(16);
+
+/**
+ * Forgets every remembered rush plan. The mutation run calls it before each test
+ * (stryker/mocha-fresh-rush-plans.cjs): a Stryker worker keeps its modules from one mutant to the next, so
+ * a remembered plan may have been worked out under another mutant.
+ */
+export function forgetRushPlans(): void {
+  remembered.forget();
+}
 
 /** The rush plan for a stack, once its user pool is sized. */
 export function planRush(config: StackConfig, pool: PoolSize): RushPlan {
