@@ -319,8 +319,8 @@ describe("planRush remembers its plans", () => {
   });
 
   it("works a stack's plan out afresh once the remembered plans are forgotten", () => {
-    // The mutation run forgets before each test (stryker/mocha-fresh-rush-plans.cjs), so that no test reads
-    // a plan worked out under another mutant.
+    // The mutation run forgets them when the active mutant changes (stryker/mocha-fresh-rush-plans.cjs), so
+    // that no test reads a plan worked out under another mutant.
     const plan = planRush(one(), small);
     forgetRushPlans();
     const afresh = planRush(one(), small);
