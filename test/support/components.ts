@@ -31,11 +31,11 @@ export function clusterArgs(config: StackConfig, nodePools: NodePoolSpecs, overr
   };
 }
 
-/** HardenedCluster "cluster" alone, in preview mode. */
-export function declareCluster(args: HardenedClusterArgs): Promise<OfflineRun> {
+/** HardenedCluster "cluster" alone, in preview mode; `exported.kubeconfig` is the component's, unresolved. */
+export function declareCluster(args: HardenedClusterArgs): Promise<OfflineRun<{ clusterName: pulumi.Output<string>; kubeconfig: pulumi.Output<string> }>> {
   return runOffline("event", {}, [], () => {
     const cluster = new HardenedCluster("cluster", args);
-    return { clusterName: cluster.cluster.name };
+    return { clusterName: cluster.cluster.name, kubeconfig: cluster.kubeconfig };
   });
 }
 
