@@ -83,7 +83,9 @@ export class HardenedCluster extends pulumi.ComponentResource {
 
     this.nodeServiceAccount = new gcp.serviceaccount.Account(`${name}-nodes`, {
       project: args.project,
-      accountId: `${args.namePrefix}-gke-nodes`.slice(0, 30),
+      // IAM account ids are 6-30 characters and may not end with a hyphen (IAM API,
+      // projects.serviceAccounts.create: `[a-z]([-a-z0-9]*[a-z0-9])`), as plan/packages.ts cuts its own.
+      accountId: `${args.namePrefix}-gke-nodes`.slice(0, 30).replace(/-+$/, ""),
       displayName: "GKE nodes (least privilege)",
     }, child);
     const nodeSaMember = pulumi.interpolate`serviceAccount:${this.nodeServiceAccount.email}`;

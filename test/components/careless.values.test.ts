@@ -126,6 +126,10 @@ for (const stack of stackNames) {
       });
       it("removes the default pool, keeps GKE's load balancing and Gateway API, packs nodes tightly", () => {
         assert.strictEqual(cluster.removeDefaultNodePool, true, "the default pool would keep running");
+        // @pulumi/gcp 9.37.0 container/cluster.d.ts, initialNodeCount: with separate node pools and no
+        // default pool, "set this to a value of at least `1`" (per zone); more only starts, and bills, nodes
+        // that are deleted with the default pool a few minutes later.
+        assert.strictEqual(cluster.initialNodeCount, 1, "the short-lived default pool's size");
         assert.deepStrictEqual(cluster.addonsConfig.httpLoadBalancing, { disabled: false }, "the Gateway needs the HTTP load balancing addon (GKE docs, Gateway API requirements)");
         assert.deepStrictEqual(cluster.gatewayApiConfig, { channel: "CHANNEL_STANDARD" }, "gatewayApiConfig");
         assert.deepStrictEqual(cluster.clusterAutoscaling, { autoscalingProfile: "OPTIMIZE_UTILIZATION" }, "autoscalingProfile");

@@ -3,7 +3,7 @@ import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { parseConfig } from "../../infra/config/parse";
 import { StackConfig } from "../../infra/config/types";
-import { edgeResourceNames } from "../../infra/components/edge";
+import { absoluteDnsName, edgeResourceNames } from "../../infra/components/edge";
 import { httpListener, httpsListener, z2jhProxyBackend } from "../../infra/components/gateway";
 import {
   answeringRecord,
@@ -35,7 +35,7 @@ interface EdgeRun {
 }
 
 /** Declares HubEdge and HubGateway the way the program does, recording which resources are protected. */
-async function runEdge(stack: string, config: StackConfig, protectZone = false): Promise<EdgeRun> {
+async function runEdge(stack: string, config: StackConfig, protectZone?: boolean): Promise<EdgeRun> {
   const protectedNames: string[] = [];
   const recordProtect: pulumi.ResourceTransformation = ({ name, opts }) => {
     if (opts.protect) protectedNames.push(name);
@@ -179,6 +179,14 @@ for (const stack of stackNames) {
         assert.strictEqual((owned.run.outputs.dsRecords as string[]).length, 1);
       });
 
+      it("names its DNS records for what they answer, so a refactor cannot make Pulumi create them twice", () => {
+        // A record set under a new logical name is created before the old one is deleted (Pulumi docs,
+        // "Resource names": the URN is the identity), and Cloud DNS refuses a second record set of the same
+        // name and type in a zone (409 alreadyExists): `pulumi up` would fail until aliases are added.
+        const names = ofType(owned.run, TYPES.recordSet).map((r) => [r.name, inputs(r).type]);
+        assert.deepStrictEqual(names, [["edge-hub-a", "A"], ["edge-wildcard-a", "A"], ["edge-dns-auth-cname", "CNAME"]], "record sets' logical names");
+      });
+
       it("with an existing zone, creates no zone and puts every record in the configured one", () => {
         assert.strictEqual(ofType(existing.run, TYPES.managedZone).length, 0);
         const records = ofType(existing.run, TYPES.recordSet).map(inputs);
@@ -297,6 +305,15 @@ for (const stack of stackNames) {
   });
 }
 
+describe("HubEdge's protectZone, left out", function () {
+  this.timeout(120_000);
+  it("leaves the zone it creates unprotected, so an example stack can be destroyed (Default: false)", async () => {
+    const edge = await runEdge("dev", loadStackConfig("dev"));
+    assert.strictEqual(ofType(edge.run, TYPES.managedZone).length, 1, "the stack's own zone");
+    assert.deepStrictEqual(edge.protectedNames, [], "resources declared with protect");
+  });
+});
+
 describe("edge resource names", () => {
   it("derives every GCP name from the prefix, within GCP's 63 characters", () => {
     const names = edgeResourceNames("a".repeat(40));
@@ -304,6 +321,39 @@ describe("edge resource names", () => {
       ...Object.values(names.mapEntries), names.sslPolicy];
     assert.strictEqual(new Set(all).size, all.length);
     for (const name of all) assert.match(name, /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/);
+  });
+
+  it("names the event stack's resources as people look them up in the console", () => {
+    assert.deepStrictEqual(edgeResourceNames("event"), {
+      zone: "event-hub-zone",
+      address: "event-hub-ip",
+      dnsAuthorization: "event-hub-dns-auth",
+      certificateMap: "event-hub-certmap",
+      mapEntries: { hub: "event-hub-certmap-hub", wildcard: "event-hub-certmap-wildcard", primary: "event-hub-certmap-primary" },
+      sslPolicy: "event-hub-tls",
+      securityPolicy: "event-hub-armor",
+    });
+  });
+
+  it("accepts a prefix of exactly 42 characters, whose longest name is exactly GCP's 63", () => {
+    // Compute resource names: RFC 1035, at most 63 characters (Compute docs, "Naming resources");
+    // 42 + "-" + "hub-certmap-wildcard" (20) = 63.
+    const prefix = "p".repeat(42);
+    assert.strictEqual(edgeResourceNames(prefix).mapEntries.wildcard, `${prefix}-hub-certmap-wildcard`);
+    assert.strictEqual(edgeResourceNames(prefix).mapEntries.wildcard.length, 63);
+  });
+
+  it("refuses a bad prefix with the whole rule and the prefix quoted", () => {
+    assert.throws(() => edgeResourceNames("Dev"), {
+      name: "RangeError",
+      message: 'edge name prefix "Dev" must start with a lower-case letter, hold only lower-case letters, digits and hyphens, not end with a hyphen, and be at most 42 characters',
+    });
+  });
+
+  it("makes a DNS name absolute once: a name already ending in a dot is kept as it is", () => {
+    // Cloud DNS record and zone names are fully qualified, ending in "." (Cloud DNS API, ResourceRecordSet.name).
+    assert.strictEqual(absoluteDnsName("hub.example.com"), "hub.example.com.");
+    assert.strictEqual(absoluteDnsName("hub.example.com."), "hub.example.com.");
   });
 
   for (const bad of ["", "Dev", "1dev", "dev-", "dev_1", "a".repeat(43)]) {

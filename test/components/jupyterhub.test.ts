@@ -162,6 +162,20 @@ describe("the JupyterHub component's guard rails", () => {
     );
   });
 
+  it("takes the cluster's Kubernetes provider from `providers` too, and puts every object on it", async () => {
+    // Pulumi docs, "providers" resource option: a component passes a provider map on to its children.
+    const config = loadStackConfig("dev");
+    const run = await runOffline("dev", {}, [], () => {
+      const provider = new k8s.Provider("cluster-k8s", { kubeconfig: "{}" });
+      new JupyterHub("hub", hubArgs(config), { providers: { kubernetes: provider } });
+      return {};
+    });
+    const providerUrn = one(run, TYPES.k8sProvider).urn;
+    const objects = run.resources.filter((r) => r.type.startsWith("kubernetes:"));
+    assert.deepStrictEqual(objects.map((r) => r.type).sort(), [TYPES.helmRelease, TYPES.namespace, TYPES.secret].sort(), "the hub's Kubernetes objects");
+    for (const r of objects) assert.ok(r.provider?.startsWith(`${providerUrn}::`), `${r.name} uses ${r.provider}, not the cluster's provider`);
+  });
+
   it("refuses values that read a Secret other than the one it creates, naming each place", async () => {
     const config = loadStackConfig("dev");
     const values = buildChartValues(config, planAll(config), readShippedFiles(), { secretName: "someone-elses" });
@@ -176,7 +190,16 @@ describe("the JupyterHub component's guard rails", () => {
         new JupyterHub("hub", hubArgs(config, { values }), { provider });
         return {};
       }),
-      /must read Secret "hub-pulumi-secrets", which it creates: hub.existingSecret names Secret "someone-elses"/,
+      (e: unknown) => {
+        // The whole message, so each foreign place stays named and told apart from the next.
+        assert.strictEqual(
+          (e as Error).message,
+          'JupyterHub values must read Secret "hub-pulumi-secrets", which it creates: hub.existingSecret names Secret "someone-elses"; ' +
+            'hub.extraEnv.OAUTH_CLIENT_SECRET names Secret "someone-elses"',
+          "the refusal",
+        );
+        return true;
+      },
     );
   });
 

@@ -31,11 +31,11 @@ export function clusterArgs(config: StackConfig, nodePools: NodePoolSpecs, overr
   };
 }
 
-/** HardenedCluster "cluster" alone, in preview mode. */
-export function declareCluster(args: HardenedClusterArgs): Promise<OfflineRun> {
+/** HardenedCluster "cluster" alone, in preview mode; `exported.kubeconfig` is the component's, unresolved. */
+export function declareCluster(args: HardenedClusterArgs): Promise<OfflineRun<{ clusterName: pulumi.Output<string>; kubeconfig: pulumi.Output<string> }>> {
   return runOffline("event", {}, [], () => {
     const cluster = new HardenedCluster("cluster", args);
-    return { clusterName: cluster.cluster.name };
+    return { clusterName: cluster.cluster.name, kubeconfig: cluster.kubeconfig };
   });
 }
 
@@ -43,7 +43,7 @@ export function declareCluster(args: HardenedClusterArgs): Promise<OfflineRun> {
 export const poolInputs = (run: OfflineRun): Map<string, any> => new Map(ofType(run, TYPES.nodePool).map((p) => [p.name, inputs(p)]));
 
 export interface EdgeOptions {
-  /** HubEdge's protectZone (the program passes deletionProtection). */
+  /** HubEdge's protectZone (the program passes deletionProtection); left out, HubEdge's own default. */
   readonly protectZone?: boolean;
   /** Resource options for HubEdge (e.g. a transformation that records what it declares). */
   readonly edgeOptions?: pulumi.ComponentResourceOptions;
@@ -61,7 +61,7 @@ export function declareEdge(stack: string, config: StackConfig, options: EdgeOpt
     hubDomain: config.edge.hubDomain,
     existingZoneName: config.edge.existingZone?.name,
     namePrefix: stack,
-    protectZone: options.protectZone ?? false,
+    protectZone: options.protectZone,
     securityPolicy,
   }, options.edgeOptions);
   const provider = new k8s.Provider("k8s", { kubeconfig: "dummy" });
