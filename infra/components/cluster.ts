@@ -5,6 +5,7 @@ import { AuthorizedNetwork, ClusterLocation, ReleaseChannel } from "../config/ty
 import { MaintenanceExclusion, NodePoolSpec, NodePoolSpecs, PoolPurpose } from "../plan/cluster";
 import { clusterDns, clusterDnsSettings } from "../plan/clusterDns";
 import { nodePurposeLabel, poolPurpose } from "../plan/labels";
+import { serviceAccountId } from "../plan/serviceAccounts";
 import { podRangeName, serviceRangeName } from "./network";
 
 export interface HardenedClusterArgs {
@@ -83,9 +84,7 @@ export class HardenedCluster extends pulumi.ComponentResource {
 
     this.nodeServiceAccount = new gcp.serviceaccount.Account(`${name}-nodes`, {
       project: args.project,
-      // IAM account ids are 6-30 characters and may not end with a hyphen (IAM API,
-      // projects.serviceAccounts.create: `[a-z]([-a-z0-9]*[a-z0-9])`), as plan/packages.ts cuts its own.
-      accountId: `${args.namePrefix}-gke-nodes`.slice(0, 30).replace(/-+$/, ""),
+      accountId: serviceAccountId(args.namePrefix, "gke-nodes"),
       displayName: "GKE nodes (least privilege)",
     }, child);
     const nodeSaMember = pulumi.interpolate`serviceAccount:${this.nodeServiceAccount.email}`;

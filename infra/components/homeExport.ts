@@ -2,6 +2,7 @@ import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ExportPlan } from "../plan/lifecycle";
+import { serviceAccountId } from "../plan/serviceAccounts";
 
 // Where users' home directories go before the stack is destroyed, and the only identity that can put them
 // there. Field names: @pulumi/gcp 9.37 storage/bucket.d.ts, storage/bucketIAMMember.d.ts,
@@ -57,7 +58,7 @@ export class HomeExport extends pulumi.ComponentResource {
 
     const writer = new gcp.serviceaccount.Account(`${name}-writer`, {
       project,
-      accountId: `${args.namePrefix}-home-export`.slice(0, 30),
+      accountId: serviceAccountId(args.namePrefix, "home-export"),
       displayName: "Home directory export: writes one bucket",
     }, child);
     const writerMember = pulumi.interpolate`serviceAccount:${writer.email}`;

@@ -24,6 +24,7 @@ import {
   restrictedGoogleApisCidr,
   workloadIdentityMetadataRules,
 } from "../../policy-pack/contracts/packages";
+import { serviceAccountId } from "./serviceAccounts";
 
 export * from "../../policy-pack/contracts/packages";
 
@@ -313,7 +314,7 @@ export function planPackages(config: StackConfig, namePrefix: string): PackagePl
     denyList: packages.denyList,
     indexUrl: `http://${host}/simple/`,
     host,
-    serviceAccountId: `${namePrefix}-pkg-proxy`.slice(0, 30).replace(/-+$/, ""),
+    serviceAccountId: serviceAccountId(namePrefix, "pkg-proxy"),
     // The GKE metadata server, where the proxy's Workload Identity token comes from: exactly the rules the
     // pack's contract admits for the proxy alone (contracts/packages.ts).
     egress: [dnsEgressRule(clusterDns), ...workloadIdentityMetadataRules, restrictedVipEgressRule],
