@@ -2,8 +2,12 @@
 import * as assert from "assert";
 import { apiPropagationSeconds, apiPropagationWaitProvider as provider, ProjectApis } from "../../infra/components/apis";
 import { runOffline } from "../../infra/tools/offline";
-import { named, one } from "../support/resources";
+import { named, one, waitsFor } from "../support/resources";
 import { stackRun } from "../support/runs";
+import { timerDelays } from "../support/timers";
+
+/** The waits `action` asks for: the wait provider's only timers, fired at once. */
+const waitsOf = (action: () => Promise<unknown>) => timerDelays(action, { immediately: true });
 import { TYPES } from "../support/types";
 
 // The wait between turning Google APIs on and using them. Google answers 403 SERVICE_DISABLED for a while
@@ -75,28 +79,12 @@ describe("waiting for new Google APIs to be usable", () => {
   });
 });
 
-/**
- * The waits `action` asks for, in milliseconds, read from its `setTimeout` calls, which then fire at once:
- * what the provider waits is read exactly, without a test that takes that long.
- */
-async function waitsOf(action: () => Promise<unknown>): Promise<number[]> {
-  const waits: number[] = [];
-  const real = globalThis.setTimeout;
-  globalThis.setTimeout = ((callback: () => void, ms?: number) => {
-    waits.push(ms ?? 0);
-    return real(callback, 0);
-  }) as typeof setTimeout;
-  try {
-    await action();
-  } finally {
-    globalThis.setTimeout = real;
-  }
-  return waits;
-}
-
 describe("how long the API wait waits, read from its timers", () => {
-  it("waits the stored number of seconds on create, once", async () => {
-    assert.deepStrictEqual(await waitsOf(() => provider.create!(inputs(["dns.googleapis.com"], 120))), [120_000]);
+  it("waits the stored number of seconds on create, once, and names the wait for its project", async () => {
+    let created: unknown;
+    assert.deepStrictEqual(await waitsOf(async () => (created = await provider.create!(inputs(["dns.googleapis.com"], 120)))), [120_000]);
+    // Pulumi refuses a create that returns no id (@pulumi/pulumi cmd/dynamic-provider/index.js passes it on as the resource's id).
+    assert.deepStrictEqual(created, { id: "p/apis-usable", outs: inputs(["dns.googleapis.com"], 120) });
   });
 
   it("waits again on an update that adds an API or moves to another project, and not on one that only drops an API", async () => {
@@ -150,10 +138,7 @@ describe("the project's APIs as the component declares them", function () {
     const google = run.resources.filter((r) => r.custom && r.type.startsWith("gcp:") && r.type !== TYPES.projectService);
     assert.ok(google.length > 20, `only ${google.length} Google resources`);
     // Directly, or through a resource whose output it takes (an IAM member names a bucket or an account).
-    const byUrn = new Map(run.resources.map((r) => [r.urn, r]));
-    const waits = (urn: string, seen = new Set<string>()): boolean =>
-      urn === wait.urn || (!seen.has(urn) && (seen.add(urn), (byUrn.get(urn)?.dependencies ?? []).some((d) => waits(d, seen))));
-    assert.deepStrictEqual(google.filter((r) => !waits(r.urn)).map((r) => r.name), [], "created before the APIs are usable");
+    assert.deepStrictEqual(google.filter((r) => !waitsFor(run, r, wait)).map((r) => r.name), [], "created before the APIs are usable");
     assert.ok(google.filter((r) => r.dependencies.includes(wait.urn)).length > 20, "most wait for it directly, by the project id");
   });
 });

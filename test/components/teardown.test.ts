@@ -2,6 +2,7 @@ import * as assert from "assert";
 import * as leftovers from "../../infra/tools/leftovers";
 import { firewallSweepProvider, teardownWaitProvider, TeardownInputs } from "../../infra/components/teardown";
 import { clientOptions, fakeGoogle, project } from "../support/fakeGoogle";
+import { timerDelays } from "../support/timers";
 
 // What `pulumi destroy` runs for the program's two clean-up resources (infra/components/teardown.ts): the
 // providers' own create, diff, update and delete, the deletes against Google's client libraries talking to
@@ -74,8 +75,12 @@ describe("pulumi destroy's clean-up resources, against recorded Google API respo
       return listProject(p, o);
     };
     const before = google.requests.length;
-    const log = await stderrOf(() => teardownWaitProvider.delete!("id", waitInputs));
+    let log: string[] = [];
+    const delays = await timerDelays(async () => (log = await stderrOf(() => teardownWaitProvider.delete!("id", { ...waitInputs, pollSeconds: 0.05 }))));
     assert.strictEqual(looks, 3, "looked until nothing was left");
+    // Between looks it waits the stored pollSeconds (0.05 s here), read from its timers; Google's client
+    // libraries set timers of their own, of other lengths.
+    assert.strictEqual(delays.filter((ms) => ms === 50).length, 2, `one 50 ms wait between each two looks, in ${delays.join(", ")}`);
     // Each look asks for exactly what the cluster makes (infra/tools/leftovers.ts clusterMadeKinds): disks,
     // network endpoint groups, forwarding rules (with the global addresses they name) and backend
     // services. Not snapshots, buckets or repositories, which are not GKE's to delete, nor firewall rules,
