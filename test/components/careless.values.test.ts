@@ -573,10 +573,15 @@ for (const stack of stackNames) {
       it("describes and labels the private pkg.dev zone, named for the stack, and keeps its records 5 minutes", () => {
         const zone = inputs(named(run, T.managedZone, "registry-pkg-dev"));
         assert.deepStrictEqual([zone.name, zone.description, zone.labels], [`${stack}-pkg-dev`, "pkg.dev on Google's restricted VIP, for this VPC only", stackLabels], "zone");
+        // Cloud DNS, "Private zones": visible only to the networks listed; a public zone would send every
+        // resolver on the internet to the VIP, and the VPC's own resolution would not use it.
+        assert.deepStrictEqual([zone.visibility, zone.privateVisibilityConfig], ["private", { networks: [{ networkUrl: inputs(one(run, T.cluster)).network }] }], "private to the stack's VPC");
         // 300 s is the program's own choice (no upstream value): a changed record reaches the nodes within 5 minutes.
         const records = ofType(run, T.recordSet).filter((r) => r.name.startsWith("registry-pkg-dev-"));
-        assert.deepStrictEqual(records.map((r) => [r.name, inputs(r).ttl, inputs(r).project]).sort(), [
-          ["registry-pkg-dev-a", 300, config.platform.project], ["registry-pkg-dev-cname", 300, config.platform.project],
+        // restricted.googleapis.com is 199.36.153.4/30 (VPC Service Controls, "Set up private connectivity").
+        assert.deepStrictEqual(records.map((r) => [r.name, inputs(r).ttl, inputs(r).project, inputs(r).rrdatas]).sort(), [
+          ["registry-pkg-dev-a", 300, config.platform.project, ["199.36.153.4", "199.36.153.5", "199.36.153.6", "199.36.153.7"]],
+          ["registry-pkg-dev-cname", 300, config.platform.project, ["pkg.dev."]],
         ], "records");
       });
       it("gives the proxy an account that says what it is for, reading the Python repository in its region", () => {
