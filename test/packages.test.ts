@@ -11,7 +11,7 @@ import { OfflineRun } from "../infra/tools/offline";
 import { toPreviewDocument } from "../infra/tools/plan";
 import { runPolicies } from "../policy-pack/tools/check";
 import { inputs, named, ofType } from "./support/resources";
-import { runWith } from "./support/runs";
+import { stackRunWith } from "./support/runs";
 import { TYPES } from "./support/types";
 import { rawWith, stacksAsOf } from "./support/stacks";
 import { mandatory } from "./policy-pack/support";
@@ -60,13 +60,8 @@ const modes: Record<string, Record<string, unknown>> = {
   "mirror with the organisation's own index": { packageMode: "mirror", packageIndexUrl: "https://pypi-mirror.example.edu/simple" },
 };
 
-const runs = new Map<string, OfflineRun>();
-async function run(mode: string): Promise<OfflineRun> {
-  if (!runs.has(mode)) {
-    runs.set(mode, await runWith("event", modes[mode]));
-  }
-  return runs.get(mode)!;
-}
+/** The event stack in one mode, shared by this file's tests within one mutant's run (test/support/runs.ts). */
+const run = (mode: string): Promise<OfflineRun> => stackRunWith("event", modes[mode]);
 
 for (const mode of Object.keys(modes)) {
   describe(`packageMode ${mode} under the mock runtime`, function () {

@@ -27,7 +27,6 @@ export class EventMonitoring extends pulumi.ComponentResource {
   /** Channel resource names (projects/<p>/notificationChannels/<id>), also the budget's recipients. */
   readonly channelNames: pulumi.Output<string[]>;
   readonly uptimeCheckId: pulumi.Output<string>;
-  readonly alertPolicyNames: readonly string[];
 
   constructor(name: string, args: EventMonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
     super("jupyterhub-gke:lifecycle:EventMonitoring", name, {}, opts);
@@ -91,7 +90,6 @@ export class EventMonitoring extends pulumi.ComponentResource {
       "The hub logged a failed spawn.", { severity: "ERROR", alertStrategy: logAlertStrategy });
     policy("no-scale-up", logs.noScaleUp.displayName, byLog.noScaleUp,
       "The cluster autoscaler will not add a node for a pending user pod (pool maximum or quota).", { severity: "ERROR", alertStrategy: logAlertStrategy });
-    this.alertPolicyNames = ["hub-down", "server-limit", "pool-at-max", "proxy-memory", "lb-5xx", "spawn-failures", "no-scale-up"];
 
     new gcp.monitoring.Dashboard(`${name}-dashboard`, {
       project,

@@ -1,5 +1,7 @@
 // SLOW: runs the whole program under Pulumi's mock runtime.
 import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
 import { dnsEndpointKubeconfig } from "../../infra/components/cluster";
 import { DeclaredResource, OfflineRun } from "../../infra/tools/offline";
 import { dependsOn, inputs, named, ofType, one } from "../support/resources";
@@ -339,6 +341,89 @@ for (const stack of stackNames) {
       });
     });
 
+    describe("event monitoring (Cloud Monitoring API: notificationChannels, uptimeCheckConfigs, alertPolicies, dashboards)", () => {
+      // What the organisers are told and by which channel, per shipped stack. The numbers in the texts:
+      // the event stack's activeServerLimit 1000 and the dev stack's peakUsers 10 (stacks/Pulumi.*.yaml,
+      // alerted at 90%), the user pool's maximum (19 and 1 nodes, test/plan/capacity.test.ts), and the
+      // plan's fixed 120 s, 600 s and 5% (infra/plan/lifecycle.ts).
+      const stackLabels = { "jupyterhub-gke-stack": stack, "managed-by": "pulumi" };
+      const runbook = "\n\nWhat to do: docs/runbook.md, \"During the event\".";
+      const [servers, limit, poolNodes] = stack === "event" ? [900, 1000, 19] : [9, 10, 1];
+      // Cloud Monitoring API, AlertPolicy.severity: CRITICAL, ERROR, WARNING; AlertStrategy.notificationRateLimit
+      // "Required for log-based alerting policies" (a log-match condition without it is refused).
+      const logStrategy = { notificationRateLimit: { period: "300s" }, autoClose: "1800s" };
+      const expectedPolicies: Record<string, [string, string, string, object | undefined]> = {
+        "monitoring-hub-down": ["JupyterHub is down", "CRITICAL", "The hub's health URL has failed for 120 s from Google's checkers.", undefined],
+        "monitoring-server-limit": ["Running servers near the limit", "WARNING", `${servers} user servers run; the hub refuses new ones at ${limit}.`, undefined],
+        "monitoring-pool-at-max": ["User node pool at its maximum", "ERROR", `The user pool has had ${poolNodes} nodes for 600 s: new users wait until the spawn times out.`, undefined],
+        "monitoring-proxy-memory": ["Proxy memory near its limit", "WARNING", "configurable-http-proxy is killed at its memory limit, which drops every open connection.", undefined],
+        "monitoring-lb-5xx": ["Load balancer 5xx responses", "ERROR", "More than 5% of responses are errors.", undefined],
+        "monitoring-spawn-failures": ["a user's server failed to start", "ERROR", "The hub logged a failed spawn.", logStrategy],
+        "monitoring-no-scale-up": ["user pods wait and the autoscaler will not add a node", "ERROR", "The cluster autoscaler will not add a node for a pending user pod (pool maximum or quota).", logStrategy],
+      };
+
+      it("mails each organiser through an email channel of its own, labelled for the stack", () => {
+        // notificationChannels: type "email" with the label email_address (Cloud Monitoring, "Create and
+        // manage notification channels by API", channel descriptors).
+        const emails = config.lifecycle.notificationEmails;
+        assert.deepStrictEqual(ofType(run, T.notificationChannel).map((c) => [c.name, inputs(c)]), emails.map((email, i) => [`monitoring-email-${i}`, {
+          project: config.platform.project,
+          type: "email",
+          displayName: `Event organiser ${email}`,
+          labels: { email_address: email },
+          userLabels: stackLabels,
+        }]), "notification channels");
+      });
+      it("checks the hub's health URL over verified HTTPS every minute, giving it 10 s", () => {
+        // uptimeCheckConfigs: an uptime_url resource with labels project_id and host; port 443 with useSsl
+        // and validateSsl (an expired or wrong certificate fails the check); period 60s, timeout 10s.
+        const uptime = named(run, T.uptimeCheck, "monitoring-hub-uptime");
+        assert.deepStrictEqual(inputs(uptime), {
+          project: config.platform.project,
+          displayName: `JupyterHub ${config.edge.hubDomain}`,
+          period: "60s",
+          timeout: "10s",
+          httpCheck: { path: "/hub/health", port: 443, useSsl: true, validateSsl: true, requestMethod: "GET" },
+          monitoredResource: { type: "uptime_url", labels: { project_id: config.platform.project, host: config.edge.hubDomain } },
+          userLabels: stackLabels,
+        }, "uptime check");
+        assert.ok(uptime.parent?.endsWith("jupyterhub-gke:lifecycle:EventMonitoring::monitoring"), `the uptime check's parent: ${uptime.parent}`);
+      });
+      it("raises each alert at its severity, to every organiser, with what happened and where the runbook is", () => {
+        const channels = ofType(run, T.notificationChannel).map((c) => c.outputs.name);
+        const policies = ofType(run, T.alertPolicy);
+        assert.deepStrictEqual(policies.map((p) => p.name).sort(), Object.keys(expectedPolicies).sort(), "alert policies");
+        for (const p of policies) {
+          const [displayName, severity, text, alertStrategy] = expectedPolicies[p.name];
+          const policy = inputs(p);
+          assert.deepStrictEqual({
+            displayName: policy.displayName, severity: policy.severity, combiner: policy.combiner, documentation: policy.documentation,
+            notificationChannels: policy.notificationChannels, alertStrategy: policy.alertStrategy, userLabels: policy.userLabels,
+            project: policy.project, conditions: policy.conditions.length,
+          }, {
+            displayName, severity, combiner: "OR", documentation: { content: `${text}${runbook}`, mimeType: "text/markdown" },
+            notificationChannels: channels, alertStrategy, userLabels: stackLabels, project: config.platform.project, conditions: 1,
+          }, p.name);
+          assert.ok(p.parent?.endsWith("jupyterhub-gke:lifecycle:EventMonitoring::monitoring"), `${p.name}'s parent: ${p.parent}`);
+        }
+      });
+      it("alerts on log lines in the stack's own project, and draws the dashboard there from the uptime check, cluster and user pool", () => {
+        for (const role of ["spawn-failures", "no-scale-up"]) {
+          const condition = inputs(named(run, T.alertPolicy, `monitoring-${role}`)).conditions[0];
+          assert.deepStrictEqual(Object.keys(condition).sort(), ["conditionMatchedLog", "displayName"], `${role}: a log-match condition`);
+          assert.strictEqual(condition.displayName, expectedPolicies[`monitoring-${role}`][0], `${role}: condition name`);
+        }
+        const dashboard = named(run, T.dashboard, "monitoring-dashboard");
+        assert.strictEqual(inputs(dashboard).project, config.platform.project, "dashboard project");
+        const uptime = named(run, T.uptimeCheck, "monitoring-hub-uptime");
+        for (const needed of [uptime, one(run, T.cluster), named(run, T.nodePool, "cluster-user")]) {
+          assert.ok(dependsOn(dashboard, needed), `the dashboard is drawn from ${needed.name}`);
+        }
+        const json = String(inputs(dashboard).dashboardJson);
+        assert.ok(json.includes(`check_id=\\"${uptime.outputs.uptimeCheckId}\\"`), "the dashboard charts the uptime check by its id");
+      });
+    });
+
     describe("the budget (Cloud Billing budgets API)", () => {
       it("counts spend net of credits, alerts on current spend, and mails the billing admins too", () => {
         // Only the event stack sets a billing account, so only it declares a budget (test/program.test.ts).
@@ -465,6 +550,71 @@ for (const stack of stackNames) {
       });
     });
 
+    describe("the package registry (Artifact Registry, Cloud DNS; the first mutation run of registry.ts)", () => {
+      const stackLabels = { "jupyterhub-gke-stack": stack, "managed-by": "pulumi" };
+      const registryChildren = () => {
+        const component = named(run, "jupyterhub-gke:registry:PackageRegistry", "registry");
+        return run.resources.filter((r) => r.parent === component.urn);
+      };
+      it("describes and labels each repository for whoever reads the console, with the upstream it mirrors", () => {
+        // artifactregistry/repository.d.ts: description, labels, remoteRepositoryConfig.description; the
+        // event stack mirrors PyPI (packageMode mirror), the dev stack has no Python repository (none).
+        const repositories = ofType(run, T.artifactRegistryRepository).map((r) => [r.name, inputs(r)]);
+        const quay = [`registry-${stack}-quay-io`, {
+          project: config.platform.project, location: config.platform.region, repositoryId: `${stack}-quay-io`, format: "DOCKER", mode: "REMOTE_REPOSITORY",
+          description: "quay.io through Artifact Registry, for the user image (image streaming)",
+          remoteRepositoryConfig: { description: "quay.io", commonRepository: { uri: "https://quay.io" } },
+          labels: stackLabels,
+        }];
+        const pypi = ["registry-python", {
+          project: config.platform.project, location: config.platform.region, repositoryId: "event-pypi", format: "PYTHON", mode: "REMOTE_REPOSITORY",
+          description: "PyPI through Artifact Registry, for the hub's users (read through the package proxy)",
+          remoteRepositoryConfig: { description: "PyPI", pythonRepository: { publicRepository: "PYPI" } },
+          labels: stackLabels,
+        }];
+        assert.deepStrictEqual(repositories.sort(), (stack === "event" ? [pypi, quay] : [quay]).sort(), "repositories");
+      });
+      it("describes and labels the private pkg.dev zone, named for the stack, and keeps its records 5 minutes", () => {
+        const zone = inputs(named(run, T.managedZone, "registry-pkg-dev"));
+        assert.deepStrictEqual([zone.name, zone.description, zone.labels], [`${stack}-pkg-dev`, "pkg.dev on Google's restricted VIP, for this VPC only", stackLabels], "zone");
+        // Cloud DNS, "Private zones": visible only to the networks listed; a public zone would send every
+        // resolver on the internet to the VIP, and the VPC's own resolution would not use it.
+        assert.deepStrictEqual([zone.visibility, zone.privateVisibilityConfig], ["private", { networks: [{ networkUrl: inputs(one(run, T.cluster)).network }] }], "private to the stack's VPC");
+        // 300 s is the program's own choice (no upstream value): a changed record reaches the nodes within 5 minutes.
+        const records = ofType(run, T.recordSet).filter((r) => r.name.startsWith("registry-pkg-dev-"));
+        // restricted.googleapis.com is 199.36.153.4/30 (VPC Service Controls, "Set up private connectivity").
+        assert.deepStrictEqual(records.map((r) => [r.name, inputs(r).ttl, inputs(r).project, inputs(r).rrdatas]).sort(), [
+          ["registry-pkg-dev-a", 300, config.platform.project, ["199.36.153.4", "199.36.153.5", "199.36.153.6", "199.36.153.7"]],
+          ["registry-pkg-dev-cname", 300, config.platform.project, ["pkg.dev."]],
+        ], "records");
+      });
+      it("gives the proxy an account that says what it is for, reading the Python repository in its region", () => {
+        const accounts = ofType(run, T.serviceAccount).filter((a) => a.name === "registry-proxy");
+        const grants = ofType(run, T.artifactRegistryIamMember).filter((g) => g.name === "registry-proxy-read");
+        if (stack !== "event") {
+          assert.deepStrictEqual([accounts, grants], [[], []], "no proxy without a Python repository");
+          return;
+        }
+        assert.deepStrictEqual(inputs(accounts[0]), {
+          project: config.platform.project, accountId: "event-pkg-proxy", displayName: "Package proxy: reads the event's Python repository, nothing else",
+        }, "the proxy's account");
+        assert.deepStrictEqual(inputs(grants[0]), {
+          project: config.platform.project, location: config.platform.region, repository: "event-pypi", role: "roles/artifactregistry.reader",
+          member: `serviceAccount:event-pkg-proxy@${config.platform.project}.iam.gserviceaccount.com`,
+        }, "the proxy's read grant");
+        assert.ok(dependsOn(grants[0], named(run, T.artifactRegistryRepository, "registry-python")), "granted once the repository exists");
+      });
+      it("keeps every repository, grant, account, zone and record under the registry component", () => {
+        // Pulumi docs, "Resource names": the parent is part of the URN; a child moved out of it is replaced,
+        // and a replaced repository loses every package it cached.
+        const expected = [
+          `registry-${stack}-quay-io`, `registry-nodes-read-${stack}-quay-io`, "registry-pkg-dev", "registry-pkg-dev-a", "registry-pkg-dev-cname",
+          ...(stack === "event" ? ["registry-python", "registry-proxy", "registry-proxy-read", "registry-proxy-workload-identity"] : []),
+        ];
+        assert.deepStrictEqual(registryChildren().map((r) => r.name).sort(), expected.sort(), "the registry's children");
+      });
+    });
+
     describe("the hub's namespace and the placeholder calendar", () => {
       it("the namespace enforces, warns and audits the restricted Pod Security Standard", () => {
         // Kubernetes docs, "Pod Security Admission": labels pod-security.kubernetes.io/<mode>: <level>.
@@ -496,6 +646,52 @@ for (const stack of stackNames) {
         // Kubernetes docs, NetworkPolicy: egress is isolated only when policyTypes lists Egress.
         assert.deepStrictEqual(spec.policyTypes, ["Ingress", "Egress"], "policyTypes");
         assert.deepStrictEqual(spec.ingress, [], "no ingress");
+      });
+      // Kubernetes docs, "Recommended Labels": app.kubernetes.io/name and part-of; the pod selector, the
+      // Deployment's selector and the NetworkPolicy's podSelector must all select the same pods.
+      const calendarLabels = { "app.kubernetes.io/name": "placeholder-calendar", "app.kubernetes.io/part-of": "jupyterhub" };
+      const calendarObjects = [
+        [T.k8sServiceAccount, "account"], [T.k8sRole, "role"], [T.k8sRoleBinding, "binding"],
+        [T.configMap, "config"], [T.networkPolicy, "netpol"], [T.deployment, "deployment"],
+      ] as const;
+      it("names every calendar object placeholder-calendar in the hub's namespace, labelled as its pod, under its component", () => {
+        // The pod spec names its account and ConfigMap placeholder-calendar (infra/plan/placeholderCalendar.ts),
+        // and the RoleBinding its Role and account by that name.
+        for (const [type, role] of calendarObjects) {
+          const r = named(run, type, `hub-placeholder-calendar-${role}`);
+          assert.deepStrictEqual(inputs(r).metadata, { name: "placeholder-calendar", namespace: config.hub.namespace, labels: calendarLabels }, `${role} metadata`);
+          assert.ok(r.parent?.endsWith("jupyterhub-gke:hub:PlaceholderCalendar::hub-placeholder-calendar"), `${role}'s parent: ${r.parent}`);
+        }
+      });
+      it("binds the scale-only Role to the calendar's own account, and to nothing else", () => {
+        // Kubernetes RBAC, RoleBinding: roleRef apiGroup rbac.authorization.k8s.io, kind Role; a ServiceAccount
+        // subject names its namespace.
+        const binding = inputs(named(run, T.k8sRoleBinding, "hub-placeholder-calendar-binding"));
+        assert.deepStrictEqual(binding.roleRef, { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "placeholder-calendar" }, "roleRef");
+        assert.deepStrictEqual(binding.subjects, [{ kind: "ServiceAccount", name: "placeholder-calendar", namespace: config.hub.namespace }], "subjects");
+      });
+      it("ships the plan's calendar for the hub's namespace and the script the pod runs", () => {
+        const data = inputs(named(run, T.configMap, "hub-placeholder-calendar-config")).data;
+        assert.deepStrictEqual(Object.keys(data).sort(), ["calendar.json", "placeholder_calendar.py"], "ConfigMap keys");
+        // The shipped script, byte for byte (infra/files/scaler/placeholder_calendar.py).
+        assert.strictEqual(data["placeholder_calendar.py"], fs.readFileSync(path.join(__dirname, "../../infra/files/scaler/placeholder_calendar.py"), "utf8"), "the script");
+        const calendar = JSON.parse(data["calendar.json"]);
+        // Z2JH 4.4.0 templates/scheduling/user-placeholder/statefulset.yaml: the StatefulSet user-placeholder, in the release's namespace.
+        assert.deepStrictEqual([calendar.namespace, calendar.statefulSet], [config.hub.namespace, "user-placeholder"], "what the calendar scales");
+        assert.ok(calendar.windows.length > 0, "the plan's windows");
+      });
+      it("runs one pod, selected by its labels, started only once its script and its permission exist", () => {
+        const deployment = named(run, T.deployment, "hub-placeholder-calendar-deployment");
+        const spec = inputs(deployment).spec;
+        assert.strictEqual(spec.replicas, 1, "one writer of the placeholders' count");
+        assert.deepStrictEqual(spec.selector, { matchLabels: calendarLabels }, "selector");
+        assert.deepStrictEqual(spec.template.metadata, { labels: calendarLabels }, "pod labels");
+        // Without the ConfigMap the pod cannot mount its script; without the RoleBinding its first patch is
+        // refused (403) and it restarts until the binding exists.
+        for (const needed of ["config", "binding"] as const) {
+          const r = named(run, needed === "config" ? T.configMap : T.k8sRoleBinding, `hub-placeholder-calendar-${needed}`);
+          assert.ok(dependsOn(deployment, r), `the Deployment waits for its ${needed}`);
+        }
       });
     });
 

@@ -27,3 +27,22 @@ export function named(run: OfflineRun, type: string, name: string): DeclaredReso
 export function dependsOn(from: DeclaredResource, to: DeclaredResource): boolean {
   return from.dependencies.includes(to.urn);
 }
+
+/**
+ * Whether `from` waits for `to` through its dependencies: its own dependsOn and inputs, theirs, and so on
+ * (an IAM member that names an account waits for whatever the account waits for).
+ */
+export function waitsFor(run: OfflineRun, from: DeclaredResource, to: DeclaredResource): boolean {
+  const byUrn = new Map(run.resources.map((r) => [r.urn, r]));
+  const seen = new Set<string>();
+  const stack = [...from.dependencies];
+  while (stack.length > 0) {
+    const urn = stack.pop()!;
+    if (urn === to.urn) return true;
+    if (!seen.has(urn)) {
+      seen.add(urn);
+      stack.push(...(byUrn.get(urn)?.dependencies ?? []));
+    }
+  }
+  return false;
+}

@@ -10,7 +10,7 @@ import { stacksAsOf } from "./stacks";
 // The whole program under Pulumi's mock runtime (infra/tools/offline.ts). A shipped stack is planned once
 // per test process, as of `stacksAsOf`, and every test file that reads its plan shares that run.
 
-const runs = new Map<string, Promise<OfflineRun<ProgramExports>>>();
+const runs = new Map<string, Promise<OfflineRun>>();
 /** What the runs were planned under in mutation testing (docs/testing.md); "" outside Stryker. */
 let runsPlannedUnder = "";
 
@@ -42,19 +42,32 @@ function deepFreeze<T>(value: T): T {
  * are frozen; a test that needs a variant copies what it changes.
  */
 export function stackRun(stack: string): Promise<OfflineRun<ProgramExports>> {
+  return shared(stack, () => planStack(stack, { asOf: stacksAsOf }));
+}
+
+/**
+ * `runWith(stack, changes)`, shared as `stackRun` shares a shipped stack's run: within one mutant's run
+ * under Stryker, and frozen. A test file must not keep runs in a cache of its own (test/packages.test.ts
+ * did): the first run's would answer for every mutant after it.
+ */
+export function stackRunWith(stack: string, changes: Record<string, unknown>): Promise<OfflineRun> {
+  return shared(`${stack} ${JSON.stringify(changes)}`, () => runWith(stack, changes));
+}
+
+function shared<T extends OfflineRun>(key: string, plan: () => Promise<T>): Promise<T> {
   if (strykerScope() !== runsPlannedUnder) {
     runs.clear();
     runsPlannedUnder = strykerScope();
   }
-  let run = runs.get(stack);
+  let run = runs.get(key) as Promise<T> | undefined;
   if (!run) {
-    run = planStack(stack, { asOf: stacksAsOf }).then((r) => {
+    run = plan().then((r) => {
       deepFreeze(r.resources);
       deepFreeze(r.invokes);
       deepFreeze(r.outputs);
       return r;
     });
-    runs.set(stack, run);
+    runs.set(key, run);
   }
   return run;
 }

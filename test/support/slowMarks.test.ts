@@ -11,7 +11,7 @@ const testDir = path.resolve(__dirname, "..");
 
 /** Calls that make a test file slow: mock-runtime runs (direct or through test/support/runs.ts and components.ts) and processes. */
 const slowCall =
-  /\b(?:runOffline|planStack|runOfflinePlan|stackRun|stackPreview|runWith|declareCluster|assertProgramRefuses|spawn|spawnSync|execFile|execFileSync|runPython)\s*\(/;
+  /\b(?:runOffline|planStack|runOfflinePlan|stackRun|stackRunWith|stackPreview|runWith|declareCluster|assertProgramRefuses|spawn|spawnSync|execFile|execFileSync|runPython)\s*\(/;
 
 function testFiles(): string[] {
   return fs

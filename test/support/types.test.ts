@@ -42,6 +42,10 @@ const checks: Record<TypeName, (token: Token) => boolean> = {
   bucket: declares(gcp.storage.Bucket),
   bucketIamMember: declares(gcp.storage.BucketIAMMember),
   budget: declares(gcp.billing.Budget),
+  notificationChannel: declares(gcp.monitoring.NotificationChannel),
+  uptimeCheck: declares(gcp.monitoring.UptimeCheckConfig),
+  alertPolicy: declares(gcp.monitoring.AlertPolicy),
+  dashboard: declares(gcp.monitoring.Dashboard),
   network: declares(gcp.compute.Network),
   router: declares(gcp.compute.Router),
   globalAddress: declares(gcp.compute.GlobalAddress),
@@ -61,6 +65,8 @@ const checks: Record<TypeName, (token: Token) => boolean> = {
   deployment: declares(k8s.apps.v1.Deployment),
   k8sServiceAccount: declares(k8s.core.v1.ServiceAccount),
   k8sRole: declares(k8s.rbac.v1.Role),
+  k8sRoleBinding: declares(k8s.rbac.v1.RoleBinding),
+  configMap: declares(k8s.core.v1.ConfigMap),
   randomBytes: declares(random.RandomBytes),
   k8sProvider: declares(k8s.Provider), // a provider's isInstance adds the "pulumi:providers:" prefix
   // No class to ask: @pulumi/pulumi 3.248 dynamic/index.ts builds `pulumi-nodejs:dynamic${module ? `/${module}` : ""}:${type}`
