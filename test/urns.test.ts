@@ -21,6 +21,8 @@ const pinned = (stack: string): string[] => {
   const edge = "jupyterhub-gke:edge:HubEdge";
   const network = "jupyterhub-gke:network:HubNetwork";
   const hub = "jupyterhub-gke:hub:JupyterHub";
+  const gateway = "jupyterhub-gke:edge:HubGateway";
+  const homeExport = "jupyterhub-gke:lifecycle:HomeExport";
   return [
     urn(network, "gcp:compute/network:Network", "network-vpc"),
     urn(network, "gcp:compute/subnetwork:Subnetwork", "network-nodes"),
@@ -37,6 +39,14 @@ const pinned = (stack: string): string[] => {
     urn(edge, "gcp:certificatemanager/certificateMapEntry:CertificateMapEntry", "edge-certmap-wildcard"),
     urn(hub, "kubernetes:core/v1:Namespace", "hub-namespace"),
     urn(hub, "kubernetes:helm.sh/v3:Release", "hub-release"),
+    // A new Gateway is a new load balancer; a new route leaves the hub unrouted until it is programmed.
+    urn(gateway, "kubernetes:gateway.networking.k8s.io/v1:Gateway", "hub-gateway-gateway"),
+    urn(gateway, "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", "hub-gateway-https-route"),
+    urn(gateway, "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", "hub-gateway-http-redirect"),
+    // The export bucket is kept at destroy (retainOnDelete): under a new URN the next `pulumi up` would
+    // create a second bucket and leave the first, with its archives, out of the stack.
+    urn(homeExport, "gcp:storage/bucket:Bucket", `${stack}-home-export`),
+    urn(homeExport, "gcp:serviceaccount/account:Account", "home-export-writer"),
   ];
 };
 

@@ -339,6 +339,16 @@ for (const stack of stackNames) {
         assert.deepStrictEqual(health.default.config, { type: "HTTP", httpHealthCheck: { portSpecification: "USE_FIXED_PORT", port: 8000, requestPath: "/_chp_healthz" } }, "HealthCheckPolicy");
         assert.deepStrictEqual(health.targetRef, { group: "", kind: "Service", name: "proxy-public" }, "HealthCheckPolicy target");
       });
+      it("keeps the Gateway objects' Kubernetes names, so an update never replaces the Gateway or a route", () => {
+        // A Kubernetes object's metadata.name cannot change in place: a new name makes `pulumi up` delete the
+        // object and create another (@pulumi/kubernetes replaces on a metadata.name change). A new Gateway is a
+        // new GKE load balancer (minutes without the hub); a new route or policy leaves the hub unrouted or
+        // unprotected until it is programmed again.
+        const metadataNames = [T.gateway, T.httpRoute, T.gatewayPolicy, T.backendPolicy, T.healthCheckPolicy]
+          .flatMap((type) => ofType(run, type).map((r) => inputs(r).metadata.name))
+          .sort();
+        assert.deepStrictEqual(metadataNames, ["hub-gateway", "hub-gateway-http-redirect", "hub-gateway-https", "hub-gateway-proxy-backend", "hub-gateway-proxy-health", "hub-gateway-tls"], "the Gateway objects' metadata names");
+      });
     });
 
     describe("event monitoring (Cloud Monitoring API: notificationChannels, uptimeCheckConfigs, alertPolicies, dashboards)", () => {
