@@ -64,6 +64,9 @@ export interface ImageReference {
   readonly pin: string;
 }
 
+/** Docker Hub's legacy registry host (distribution/reference normalize.go `legacyDefaultDomain`). */
+const dockerHubLegacyHost = "index.docker.io";
+
 /**
  * Splits a pinned reference (config has already refused unpinned ones). The first component is a
  * registry when it has a dot or a port, or is `localhost` (the distribution reference grammar's rule,
@@ -71,8 +74,6 @@ export interface ImageReference {
  * live under `library/`. Docker Hub's legacy name `index.docker.io` is Docker Hub too (normalize.go
  * `legacyDefaultDomain`).
  */
-const dockerHubLegacyHost = "index.docker.io";
-
 export function parseImageReference(ref: string): ImageReference {
   // A tag comes before a digest when both are written (`name:tag@sha256:...`): the pin starts at the tag.
   const at = ref.indexOf("@");
