@@ -47,6 +47,13 @@ const pinned = (stack: string): string[] => {
     // create a second bucket and leave the first, with its archives, out of the stack.
     urn(homeExport, "gcp:storage/bucket:Bucket", `${stack}-home-export`),
     urn(homeExport, "gcp:serviceaccount/account:Account", "home-export-writer"),
+    // The writer's grants: under a new URN Pulumi creates the new member before deleting the old one, and
+    // that delete removes the grant both stand for (pulumi/pulumi-gcp#2463, reported for project and
+    // service-account IAMMembers; a bucket's member has no identity of its own either), so the export
+    // would lose its access until the next `pulumi up`.
+    urn(homeExport, "gcp:storage/bucketIAMMember:BucketIAMMember", "home-export-objectCreator"),
+    urn(homeExport, "gcp:storage/bucketIAMMember:BucketIAMMember", "home-export-objectViewer"),
+    urn(homeExport, "gcp:serviceaccount/iAMMember:IAMMember", "home-export-workload-identity"),
   ];
 };
 
