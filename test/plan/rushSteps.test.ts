@@ -92,6 +92,19 @@ describe("rush simulation, step by step", () => {
     assert.deepStrictEqual(sim({ arrivals: [0, 10], usersPerNode: 5 }).peakNodes, 1);
     // A pod pending exactly the reaction time is due: a 0 s reaction asks at 0.
     assert.deepStrictEqual(sim({ autoscalerReactionSeconds: 0 }).waits, [440]);
+    // A pool of two nodes: the second request (at 40) takes it to its maximum exactly, and every user got the
+    // node they needed, so the maximum blocked no one.
+    const toMax = sim({ arrivals: [0, 10], poolMaxNodes: 2 });
+    assert.deepStrictEqual([toMax.waits, toMax.peakNodes, toMax.poolMaxBlockedUsers], [[470, 470], 2, false]);
+  });
+
+  it("counts a node that becomes Ready this second as Ready, not booting, when it asks for more", () => {
+    // A at 0 is due at 30: node 1, Ready at 150 (image 450). B arrives at 120. At 150 A takes node 1's slot;
+    // B, pending since 120, is due, and no node is booting any more: node 2 is asked for at 150 (Ready 270,
+    // image 570), and B runs at 590, a 470 s wait like A's (450 + 20). Counting node 1 as still booting at
+    // 150 would put node 2 off a second (B at 471 s).
+    const r = sim({ arrivals: [0, 120] });
+    assert.deepStrictEqual([r.waits, r.peakNodes, r.poolMaxBlockedUsers], [[470, 470], 2, false]);
   });
 
   it("starts from the servers of earlier classes: their nodes, and the free slots on them", () => {
@@ -119,6 +132,10 @@ describe("rush simulation, step by step", () => {
     // Closed at 0: the user finds the slot free, nothing is evicted, no second node.
     const closed = sim({ arrivals: [0], placeholders: 1, podStartSeconds: 40, warmUntilSeconds: 0 });
     assert.deepStrictEqual([closed.waits, closed.placedAtOnce, closed.peakNodes, sampleAt(closed, -10)?.placeholdersRunning, sampleAt(closed, 0)?.placeholdersRunning], [[40], 1, 1, 1, 0]);
+    // Two-user nodes: the one placeholder brings one node (asked for at -510). Closed at 0, the node has two
+    // free slots; the user takes one, and the other stays free: no placeholder comes back once it closed.
+    const roomLeft = sim({ arrivals: [0], placeholders: 1, usersPerNode: 2, podStartSeconds: 40, warmUntilSeconds: 0 });
+    assert.deepStrictEqual([roomLeft.waits, roomLeft.peakNodes, sampleAt(roomLeft, -10)?.placeholdersRunning, sampleAt(roomLeft, 0)?.placeholdersRunning, sampleAt(roomLeft, 10)?.placeholdersRunning], [[40], 1, 1, 0, 0]);
   });
 
   it("counts a throttled user's login wait from the first attempt only, and the spawns in flight", () => {
@@ -128,6 +145,16 @@ describe("rush simulation, step by step", () => {
     // At the limit, no 429.
     const atLimit = sim({ arrivals: [0, 0], placeholders: 2, usersPerNode: 2, concurrentSpawnLimit: 2 });
     assert.deepStrictEqual([atLimit.throttled, atLimit.peakInFlight, atLimit.waits], [0, 2, [20, 20]]);
+  });
+
+  it("retries a 429 after 30 s plus floor(u × 31) s, u the seed's next number: 30 to 60 s, each second alike", () => {
+    // As above: A evicts a placeholder at 0 and runs at 20; B, answered 429 at 0, retries at 30 + floor(31 u)
+    // (JupyterHub 5.5.0 app.py spawn_throttle_retry_range (30, 60), both ends included), evicts the second
+    // placeholder and runs 20 s later. u is the stream's first number (test/plan/rushRandom.test.ts, from the
+    // C reference): seed 0, 1144304738 / 2^32, 31u = 8.26, a retry at 38; seed 1, 2693262067 / 2^32, 31u =
+    // 19.44, at 49; seed 2^32 - 1, 3850105811 / 2^32, 31u = 27.79, at 57.
+    const retried = (seed: number) => sim({ arrivals: [0, 0], placeholders: 2, usersPerNode: 2, concurrentSpawnLimit: 1, seed }).waits;
+    assert.deepStrictEqual([0, 1, 4_294_967_295].map(retried), [[20, 58], [20, 69], [20, 77]]);
   });
 
   it("gives up past its horizon: a spawn that can never start counts as failed", () => {
@@ -156,6 +183,14 @@ describe("rush simulation, step by step", () => {
   it("takes the login waits' p95 over the users sorted by wait", () => {
     // 0.5 logins/s: A at 0 waits 0, B at 0 waits 2, C arrives at 10 to an idle hub and waits 0: p95 (rank 3) is 2.
     assert.strictEqual(sim({ arrivals: [0, 0, 10], hubLoginsPerSecond: 0.5 }).loginWaitP95, 2);
+    // Twenty users: two at 0 (waits 0 and 2), eighteen at 10, 20, ..., 180 to an idle hub (0 each). Sorted,
+    // nineteen 0 s and one 2 s: the p95 (rank ceil(0.95 × 20) = 19) is 0. A wait of 0 is a wait like any other.
+    const twenty = [0, 0, ...Array.from({ length: 18 }, (_, i) => 10 * (i + 1))];
+    assert.strictEqual(sim({ arrivals: twenty, hubLoginsPerSecond: 0.5, poolMaxNodes: 20 }).loginWaitP95, 0);
+    // A hub that takes no login: the user is never served and fails at the horizon (4,320 s, as below), and
+    // with no login wait taken the p95 reads 0, not the "not yet served" mark.
+    const none = sim({ hubLoginsPerSecond: 0 });
+    assert.deepStrictEqual([none.failed, none.loginWaitP95, none.series[none.series.length - 1].t], [1, 0, 4320]);
   });
 
   it("counts the horizon from the last arrival", () => {
