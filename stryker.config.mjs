@@ -27,7 +27,7 @@ const areas = {
   plan: {
     mutate: ["infra/plan/**/*.ts"],
     spec: fastSpec,
-    // A remembered rush plan may have been worked out under another mutant: forget them when it changes.
+    // A remembered rush plan may have been worked out under another mutant or for another test: forget them.
     require: ["./stryker/mocha-fresh-rush-plans.cjs"],
   },
   policies: { mutate: ["policy-pack/policies/**/*.ts"], spec: fastSpec },

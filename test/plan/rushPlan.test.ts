@@ -319,7 +319,7 @@ describe("planRush remembers its plans", () => {
   });
 
   it("works a stack's plan out afresh once the remembered plans are forgotten", () => {
-    // The mutation run forgets them when the active mutant changes (stryker/mocha-fresh-rush-plans.cjs), so
+    // The mutation run forgets them before a test in another scope (stryker/mocha-fresh-rush-plans.cjs), so
     // that no test reads a plan worked out under another mutant.
     const plan = planRush(one(), small);
     forgetRushPlans();

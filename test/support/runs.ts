@@ -6,6 +6,7 @@ import { DeclaredResource, OfflineRun, runOffline } from "../../infra/tools/offl
 import { planStack, PreviewDocument, ProgramExports, toPreviewDocument } from "../../infra/tools/plan";
 import { readStackFile } from "../../infra/tools/stackFile";
 import { stacksAsOf } from "./stacks";
+import { strykerScope } from "./strykerScope";
 
 // The whole program under Pulumi's mock runtime (infra/tools/offline.ts). A shipped stack is planned once
 // per test process, as of `stacksAsOf`, and every test file that reads its plan shares that run.
@@ -13,19 +14,6 @@ import { stacksAsOf } from "./stacks";
 const runs = new Map<string, Promise<OfflineRun>>();
 /** What the runs were planned under in mutation testing (docs/testing.md); "" outside Stryker. */
 let runsPlannedUnder = "";
-
-/**
- * Under Stryker a run is shared only within one mutant's run, and in its first run (no mutant active) only
- * within one test or `before` hook. Stryker runs mutant after mutant in the same process: a run planned
- * under one mutant must not answer for the next. And the first run records which tests reach each mutant:
- * a run planned for an earlier test would hide from every later test that reads the component, and those
- * tests would never be run against its mutants.
- */
-function strykerScope(): string {
-  const stryker = (globalThis as { __stryker__?: { activeMutant?: unknown; currentTestId?: unknown } }).__stryker__;
-  if (!stryker) return "";
-  return stryker.activeMutant === undefined ? `test ${String(stryker.currentTestId)}` : `mutant ${String(stryker.activeMutant)}`;
-}
 
 /** Freezes plain data all the way down, so a test that changed a shared run would fail instead. */
 function deepFreeze<T>(value: T): T {

@@ -243,7 +243,7 @@ export function lastAnswers<T>(size: number): Remembered<T> {
 const remembered = lastAnswers<RushPlan>(16);
 
 /**
- * Forgets every remembered rush plan. The mutation run calls it when the active mutant changes
+ * Forgets every remembered rush plan. The mutation run calls it before a test in another scope
  * (stryker/mocha-fresh-rush-plans.cjs): a Stryker worker keeps its modules from one mutant to the next, so
  * a remembered plan may have been worked out under another mutant.
  */
