@@ -33,12 +33,13 @@ export function chartDefaults(): Record<string, unknown> {
         secretSync: { containerSecurityContext: RESTRICTED_CONTEXT },
       },
       singleuser: {
-        // values.yaml at the 4.4.0 tag says tag "set-by-chartpress": the chart is published by chartpress
-        // (jupyterhub/chartpress), which sets the images' tags when it packages a release, and the 4.4.0
-        // images carry the chart's version (the program pins quay.io/jupyterhub/k8s-hub:4.4.0 for the same
-        // reason, infra/plan/chart/release.ts z2jhHubImage, and the event stack's user image is this one at
-        // 4.4.0). Without this entry a release that leaves singleuser.image alone would be judged on
-        // KubeSpawner's own default, quay.io/jupyterhub/singleuser:latest.
+        // values.yaml at the 4.4.0 tag says tag "set-by-chartpress": when the chart is published, chartpress
+        // replaces it (and hub.image.tag, networkTools', secretSync's and the hook puller's) with 4.4.0
+        // (jupyterhub/zero-to-jupyterhub-k8s at tag 4.4.0, commit 5c5f5df: jupyterhub/values.yaml and
+        // chartpress.yaml; the program pins quay.io/jupyterhub/k8s-hub:4.4.0 on the same ground,
+        // infra/plan/chart/release.ts).
+        // Without this entry a release that leaves singleuser.image alone would be judged on KubeSpawner's
+        // own default, quay.io/jupyterhub/singleuser:latest.
         image: { name: "quay.io/jupyterhub/k8s-singleuser-sample", tag: "4.4.0" },
         uid: 1000,
         fsGid: 100,
