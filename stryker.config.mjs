@@ -2,8 +2,8 @@
 // changes to the code do the tests catch? How to run it, how long it takes and the scores: docs/testing.md.
 //
 // One area per run (`npm run mutate:<area>`, or `npm run mutate` for all four in turn), each with its own
-// incremental file under reports/mutation/ (committed), so a rerun only tests the mutants whose code or
-// covering tests changed since. The HTML reports next to them are not committed.
+// incremental file under reports/mutation/ (kept on your machine, not committed), so a rerun only tests the
+// mutants whose code or covering tests changed since. The HTML reports sit next to them.
 import "./stryker/mocha12-compat.cjs";
 import path from "node:path";
 import { createRequire } from "node:module";
